@@ -1,0 +1,59 @@
+# Certpath — two commands: `make run` (demo on SQLite) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install assets translations lint extract-messages update-messages clean
+
+run: install assets translations ## install, migrate, load demo data, serve on :$(PORT)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask reference load
+	$(BIN)/flask demo load
+	@echo "Certpath: http://127.0.0.1:$(PORT)/"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install assets translations ## run every test (add TEST_DATABASE_URL for PostgreSQL too)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm; \
+	  else echo "npm is needed for the local front-end assets and region data: install Node.js" >&2; exit 1; fi; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Bootstrap and its icons are served by the app itself (no CDN: intranet users).
+assets: node_modules/.installed
+	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons
+	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js app/static/vendor/bootstrap/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css app/static/vendor/bootstrap-icons/
+	cp -r node_modules/bootstrap-icons/font/fonts app/static/vendor/bootstrap-icons/
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+# Maintainers: after changing user-visible strings.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --width 100 --ignore-dirs '.* node_modules tests migrations' .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
+	$(BIN)/python -m app.i18n_catalogues fill-source translations/en/LC_MESSAGES/messages.po
+
+clean:
+	rm -rf $(VENV) node_modules app/static/vendor instance

@@ -1,0 +1,83 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app import config as config_module
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app in a fixed order; nothing here starts threads or touches the network."""
+    app = Flask(
+        __name__, instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True
+    )
+    _configure(app, config)
+    _init_extensions(app)
+    _register_security(app)
+    _register_blueprints(app)
+    _register_errors_and_templates(app)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
+    app.config.update(config_module.build(app.instance_path, config))
+    from app.database import engine_options
+
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    )
+    from datetime import timedelta
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import database, i18n
+    from app.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    database.init_app(app)
+    i18n.init_app(app)
+
+
+def _register_security(app: Flask) -> None:
+    from app import auth_session
+
+    auth_session.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from blueprints import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def _register_errors_and_templates(app: Flask) -> None:
+    from app import errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,152 @@
+"""Settings: defaults here, overridden by environment variables, overridden by a test mapping.
+
+Every variable carries the ``CERTPATH_`` prefix except the two every platform knows,
+``DATABASE_URL`` and ``SECRET_KEY``. Values are parsed by the type of their default, so a
+setting declared as an int can only ever be an int.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "CERTPATH_"
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unusable (e.g. production with the default secret)."""
+
+
+DEFAULTS: dict[str, Any] = {
+    # --- runtime profile: development | testing | production
+    "ENV": "development",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
+    "DATABASE_URL": "",  # empty: SQLite file in the instance folder
+    "BASE_URL": "http://127.0.0.1:5000",  # absolute links in emails
+    "ITEMS_PER_PAGE": 25,
+    # --- accounts and security
+    "PASSWORD_MIN_LENGTH": 10,
+    "PASSWORD_MIN_STRENGTH": 2,  # zxcvbn score 0-4
+    "VERIFY_TOKEN_MAX_AGE_HOURS": 48,
+    "RESET_TOKEN_MAX_AGE_HOURS": 2,
+    "INVITE_TOKEN_MAX_AGE_HOURS": 168,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "SESSION_LIFETIME_HOURS": 12,
+    "TRUSTED_PROXIES": 0,  # number of reverse proxies in front (X-Forwarded-For hops)
+    # --- mail outbox
+    "MAIL_SERVER": "",  # empty: nothing is sent, messages stay in the outbox for admins to read
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_TIMEOUT_SECONDS": 10,
+    "MAIL_SENDER": "Certpath <no-reply@certpath.localhost>",
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_RETRY_BASE_SECONDS": 60,
+    "MAIL_BATCH_SIZE": 50,
+    "MAIL_STALE_CLAIM_MINUTES": 15,
+    # --- uploads
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # --- the rules of DOMAIN.md marked configurable
+    "OPERATION_MIN_MONTHS": 3,
+    "CORRECTIVE_ACTION_DAYS": 30,
+    "MAJOR_NC_MAX_MONTHS": 6,
+    "PUBLICITY_WORKING_DAYS": 5,
+    "SURVEILLANCE_MONTHS": [12, 24],
+    "SUSPENSION_MAX_MONTHS": 6,
+    "SURVEILLANCE_REMINDER_DAYS": [90, 30, 7],
+    "EXPIRY_REMINDER_DAYS": [180, 90, 30],
+    "TIMEZONE": "Asia/Shanghai",
+}
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "development": {},
+    "testing": {"PASSWORD_MIN_STRENGTH": 2},
+    "production": {"SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True},
+}
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{name}: expected a boolean, got {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: expected an integer, got {raw!r}") from exc
+    if isinstance(default, list):
+        try:
+            return [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError as exc:
+            raise ConfigError(f"{name}: expected comma-separated integers, got {raw!r}") from exc
+    return raw
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, default in DEFAULTS.items():
+        env_name = key if key in {"DATABASE_URL", "SECRET_KEY"} else ENV_PREFIX + key
+        if env_name in environ:
+            values[key] = _parse(env_name, environ[env_name], default)
+    return values
+
+
+def sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "certpath.sqlite3")
+
+
+def build(
+    instance_path: str,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Merge defaults, the profile, the environment and explicit overrides, then check them."""
+    env_values = from_environment(os.environ if environ is None else environ)
+    overrides = dict(overrides or {})
+    profile = overrides.get("ENV") or env_values.get("ENV") or DEFAULTS["ENV"]
+    if profile not in PROFILES:
+        raise ConfigError(f"{ENV_PREFIX}ENV must be one of {sorted(PROFILES)}, got {profile!r}")
+
+    config: dict[str, Any] = dict(DEFAULTS)
+    config.update(PROFILES[profile])
+    config.update(env_values)
+    config.update(overrides)
+    config["ENV"] = profile
+
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        config["DATABASE_URL"] or sqlite_url(instance_path)
+    )
+    config.setdefault("SESSION_COOKIE_SECURE", False)
+    config.setdefault("REMEMBER_COOKIE_SECURE", False)
+    config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: long forms must not expire
+        TESTING=profile == "testing",
+    )
+    if profile == "production" and config["SECRET_KEY"] in {DEFAULT_SECRET_KEY, ""}:
+        raise ConfigError("SECRET_KEY must be set to a long random value in production")
+    if profile == "production" and len(config["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Route PostgreSQL URLs to psycopg 3 whatever spelling the platform hands us."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,58 @@
+"""Engine settings per backend and the one place where a request's work is committed."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Flask, Response
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+
+def engine_options(database_uri: str) -> dict:
+    if database_uri.startswith("sqlite"):
+        # Several threads of the dev server and the embedded scheduler share the file.
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # pysqlite's own transaction handling defeats SAVEPOINT and BEGIN; we emit BEGIN ourselves
+    # (the recipe from SQLAlchemy's SQLite dialect documentation).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def commit_response(response: Response) -> Response:
+    """after_request: the single commit of a request's work (services only flush).
+
+    Error responses roll back, so a refused request leaves nothing half-written.
+    """
+    if response.status_code < 400:
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    else:
+        db.session.rollback()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(commit_response)

@@ -1,0 +1,197 @@
+"""Demonstration data for ``flask demo load``: idempotent, keyed by natural keys.
+
+Organisation names and credit codes are fictional (the check digit is computed, so they pass
+GB 32100-2015 validation); the ten evaluation bodies and their codes are the national register
+of January 2019 (DOMAIN.md §5).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from stdnum.cn import uscc
+
+from app.clock import utcnow
+from app.extensions import db
+from app.security.passwords import hash_password
+from models import EnterpriseSize, Organisation, OrgKind, Region, Role, User
+
+DEMO_PASSWORD = "Certpath-Demo-2026"  # noqa: S105 - published demo credential, not a secret
+
+EVALUATION_BODIES = [
+    ("001", "国家工业信息安全发展研究中心", "110000"),
+    ("002", "泰尔认证中心", "110000"),
+    ("003", "赛宝认证中心", "440000"),
+    ("004", "中国电子技术标准化研究院", "110000"),
+    ("005", "上海质量体系审核中心", "310000"),
+    ("006", "中国船级社质量认证公司", "110000"),
+    ("007", "重庆海特克", "500000"),
+    ("008", "中电联科技开发服务中心", "110000"),
+    ("009", "北京国金衡信", "110000"),
+    ("010", "江苏鸿信", "320000"),
+]
+
+CONSULTANCIES = [
+    ("上海数融企业管理咨询有限公司", "310104"),
+    ("济南融智信息化咨询有限公司", "370102"),
+    ("广州粤数两化融合服务有限公司", "440106"),
+]
+
+AUTHORITIES = [
+    ("上海市经济和信息化委员会", "310000"),
+    ("上海市浦东新区科技和经济委员会", "310115"),
+    ("济南市工业和信息化局", "370100"),
+    ("济南市历下区工业和信息化局", "370102"),
+    ("广东省工业和信息化厅", "440000"),
+]
+
+# (name, credit-code base without check digit, county, industry division, size, address)
+ENTERPRISES = [
+    (
+        "上海智造精密装备有限公司",
+        "91310115MA1K3BQ2X",
+        "310115",
+        "34",
+        EnterpriseSize.MEDIUM,
+        "上海市浦东新区张江路 88 号",
+    ),
+    (
+        "上海申城新材料股份有限公司",
+        "91310117MA1J8WE4K",
+        "310117",
+        "30",
+        EnterpriseSize.LARGE,
+        "上海市松江区新桥镇民强路 1 号",
+    ),
+    (
+        "济南泉城汽车零部件有限公司",
+        "91370102MA3C7RT1P",
+        "370102",
+        "36",
+        EnterpriseSize.MEDIUM,
+        "济南市历下区经十路 9999 号",
+    ),
+    (
+        "广州穗联电子科技有限公司",
+        "91440106MA5CK7LW3",
+        "440106",
+        "39",
+        EnterpriseSize.SMALL,
+        "广州市天河区天河北路 233 号",
+    ),
+    (
+        "深圳鹏程智能家电有限公司",
+        "91440300MA5FQ9P1D",
+        "440305",
+        "38",
+        EnterpriseSize.LARGE,
+        "深圳市南山区科技园南区 12 栋",
+    ),
+]
+
+ALLIANCE_NAME = "两化融合服务联盟"
+
+
+def credit_code(base: str) -> str:
+    return base + uscc.calc_check_digit(base)
+
+
+def _org(kind: OrgKind, name: str, **fields) -> Organisation:
+    key = (
+        Organisation.credit_code == fields["credit_code"]
+        if kind == OrgKind.ENTERPRISE
+        else Organisation.body_code == fields["body_code"]
+        if kind == OrgKind.EVALUATION_BODY
+        else sa.and_(Organisation.kind == kind, Organisation.name == name)
+    )
+    org = db.session.scalar(sa.select(Organisation).where(key))
+    if org is None:
+        org = Organisation(kind=kind, name=name, **fields)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def _user(
+    org: Organisation,
+    role: Role,
+    email: str,
+    name: str,
+    *,
+    org_admin: bool = False,
+    locale: str = "zh",
+) -> None:
+    if db.session.scalar(sa.select(sa.exists().where(User.email == email))):
+        return
+    db.session.add(
+        User(
+            organisation=org,
+            role=role,
+            email=email,
+            name=name,
+            is_org_admin=org_admin,
+            locale=locale,
+            password_hash=hash_password(DEMO_PASSWORD),
+            email_verified_at=utcnow(),
+        )
+    )
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    if db.session.get(Region, "310000") is None:
+        raise RuntimeError("regions are not loaded: run 'flask reference load' first")
+    bodies = {
+        code: _org(OrgKind.EVALUATION_BODY, name, body_code=code, region_code=region)
+        for code, name, region in EVALUATION_BODIES
+    }
+    consultancies = [
+        _org(OrgKind.CONSULTANCY, name, region_code=region) for name, region in CONSULTANCIES
+    ]
+    authorities = {
+        region: _org(OrgKind.AUTHORITY, name, region_code=region) for name, region in AUTHORITIES
+    }
+    alliance = _org(OrgKind.ALLIANCE, ALLIANCE_NAME, region_code="110000")
+    enterprises = [
+        _org(
+            OrgKind.ENTERPRISE,
+            name,
+            credit_code=credit_code(base),
+            region_code=county,
+            industry_code=industry,
+            size=size,
+            address=address,
+            contact_name="联系人",
+            contact_phone="021-00000000",
+        )
+        for name, base, county, industry, size, address in ENTERPRISES
+    ]
+
+    accounts = [
+        (Role.ENTERPRISE, "enterprise@demo.certpath.cn", "王晓明", enterprises[0], True, "zh"),
+        (Role.ENTERPRISE, "enterprise-en@demo.certpath.cn", "Li Na", enterprises[2], True, "en"),
+        (Role.CONSULTANT, "consultant@demo.certpath.cn", "陈咨询", consultancies[0], True, "zh"),
+        (Role.EVALUATOR, "evaluator@demo.certpath.cn", "张评定", bodies["005"], True, "zh"),
+        (Role.EVALUATOR, "evaluator2@demo.certpath.cn", "刘审核", bodies["005"], False, "zh"),
+        (Role.ALLIANCE_STAFF, "alliance@demo.certpath.cn", "赵联盟", alliance, True, "zh"),
+        (Role.ALLIANCE_STAFF, "alliance2@demo.certpath.cn", "孙复核", alliance, False, "zh"),
+        (
+            Role.AUTHORITY,
+            "authority@demo.certpath.cn",
+            "周市经信",
+            authorities["310000"],
+            True,
+            "zh",
+        ),
+        (
+            Role.AUTHORITY,
+            "district@demo.certpath.cn",
+            "吴区经委",
+            authorities["310115"],
+            True,
+            "zh",
+        ),
+        (Role.ADMIN, "admin@demo.certpath.cn", "系统管理员", alliance, False, "zh"),
+    ]
+    for role, email, name, org, org_admin, locale in accounts:
+        _user(org, role, email, name, org_admin=org_admin, locale=locale)
+    db.session.flush()
+    return [(role.value, email, DEMO_PASSWORD) for role, email, *_ in accounts]

@@ -1,0 +1,28 @@
+"""Helpers for select fields in the WTForms 3.3 style (SelectChoice objects, not tuples)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+BLANK = _l("— choose —")
+
+
+def options(
+    pairs: Iterable[tuple[str, Any]], *, blank: Any = None, optgroup: str | None = None
+) -> list[SelectChoice]:
+    """(value, label) pairs → SelectChoice list; labels may be lazy strings."""
+    result = [SelectChoice(value="", label=str(blank))] if blank is not None else []
+    result += [
+        SelectChoice(value=value, label=str(label), optgroup=optgroup) for value, label in pairs
+    ]
+    return result
+
+
+def enum_options(members: Iterable[enum.Enum], *, blank: Any = None) -> list[SelectChoice]:
+    """Options from enum members that carry a translated ``title``."""
+    return options(((m.value, m.title) for m in members), blank=blank)

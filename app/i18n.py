@@ -1,0 +1,62 @@
+"""Language selection and locale-aware formatting.
+
+Order: the signed-in user's preference, then a ``?lang=`` switch remembered in the session,
+then the browser's Accept-Language, then Chinese. A ``?lang=`` switch by a signed-in user also
+becomes their preference, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from models import SUPPORTED_LOCALES
+
+DEFAULT_LOCALE = "zh"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+def select_locale() -> str:
+    if (
+        getattr(current_user, "is_authenticated", False)
+        and current_user.locale in SUPPORTED_LOCALES
+    ):
+        return current_user.locale
+    remembered = session.get("lang")
+    if remembered in SUPPORTED_LOCALES:
+        return remembered
+    return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
+
+
+def remember_language_switch() -> None:
+    """before_request: honour ``?lang=zh|en`` on any page."""
+    lang = request.args.get("lang")
+    if lang not in SUPPORTED_LOCALES:
+        return
+    session["lang"] = lang
+    if getattr(current_user, "is_authenticated", False) and current_user.locale != lang:
+        current_user.locale = lang
+
+
+def _format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, fmt)
+    return format_date(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    from app.extensions import babel
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_language_switch)
+    app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.add_extension("jinja2.ext.i18n")

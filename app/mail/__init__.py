@@ -1,0 +1,1 @@
+"""Email: queue rows in the outbox inside the request's transaction; send them later."""

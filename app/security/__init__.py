@@ -1,0 +1,1 @@
+"""Authentication and authorisation: permissions, access checks, passwords, throttling."""

@@ -1,0 +1,69 @@
+"""Object-level checks: load by id and prove the user's organisation is a party to it.
+
+Every id that arrives in a URL goes through one of these helpers. A miss and a forbidden
+object look the same (404), so ids of other organisations reveal nothing.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from app.extensions import db
+from app.security.permissions import Permission, has_permission
+from models import Organisation, Region, User
+
+
+def region_prefix(code: str | None) -> str | None:
+    if code is None:
+        return None
+    region = db.session.get(Region, code)
+    return region.prefix if region else None
+
+
+def in_region(prefix: str, column=None) -> sa.ColumnElement[bool]:
+    """Codes below a region as a range, not LIKE: a plain B-tree index serves it everywhere."""
+    column = Organisation.region_code if column is None else column
+    padding = 6 - len(prefix)
+    return column.between(prefix + "0" * padding, prefix + "9" * padding)
+
+
+def organisation_scope(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting the organisations ``user`` may see."""
+    if has_permission(user, Permission.ALL_ORGS_VIEW):
+        return sa.true()
+    if has_permission(user, Permission.REGION_ORGS_VIEW):
+        prefix = region_prefix(user.organisation.region_code)
+        if prefix:
+            return sa.or_(Organisation.id == user.organisation_id, in_region(prefix))
+    return Organisation.id == user.organisation_id
+
+
+# Changing an organisation is for its own administrators (and the platform's), whatever
+# wider view a role has: an authority sees its region's enterprises but edits none of them.
+_OWN_ORGANISATION_ONLY = frozenset({Permission.ORG_EDIT, Permission.ORG_MEMBERS_MANAGE})
+
+
+def get_organisation_or_404(org_id: int, permission: Permission) -> Organisation:
+    if not has_permission(current_user, permission):
+        abort(403)
+    if has_permission(current_user, Permission.ADMIN_ORGS_MANAGE):
+        scope = sa.true()
+    elif permission in _OWN_ORGANISATION_ONLY:
+        scope = Organisation.id == current_user.organisation_id
+    else:
+        scope = organisation_scope(current_user)
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.id == org_id, scope))
+    if org is None:
+        abort(404)
+    return org
+
+
+def get_member_or_404(org: Organisation, user_id: int) -> User:
+    member = db.session.scalar(
+        sa.select(User).where(User.id == user_id, User.organisation_id == org.id)
+    )
+    if member is None:
+        abort(404)
+    return member

@@ -1,0 +1,104 @@
+"""Named permissions, the role → permission map, and the decorators every view wears.
+
+A view is either ``@public`` or ``@requires(Permission.X)``; tests/unit/test_url_map.py fails
+on any endpoint that is neither, so a forgotten check cannot ship.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from models import Role
+
+if TYPE_CHECKING:
+    from models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+ACCESS_ATTRIBUTE = "_certpath_access"
+
+
+class Permission(enum.StrEnum):
+    """``scope:resource:action``."""
+
+    DASHBOARD_VIEW = "app:dashboard:view"
+    ACCOUNT_EDIT = "account:profile:edit"
+    ORG_VIEW = "org:profile:view"
+    ORG_EDIT = "org:profile:edit"
+    ORG_MEMBERS_VIEW = "org:members:view"
+    ORG_MEMBERS_MANAGE = "org:members:manage"
+    REGION_ORGS_VIEW = "region:organisations:view"
+    ALL_ORGS_VIEW = "all:organisations:view"
+    ADMIN_USERS_MANAGE = "admin:users:manage"
+    ADMIN_ORGS_MANAGE = "admin:organisations:manage"
+    ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
+
+
+_EVERY_USER = frozenset(
+    {
+        Permission.DASHBOARD_VIEW,
+        Permission.ACCOUNT_EDIT,
+        Permission.ORG_VIEW,
+        Permission.ORG_MEMBERS_VIEW,
+    }
+)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ENTERPRISE: _EVERY_USER,
+    Role.CONSULTANT: _EVERY_USER,
+    Role.EVALUATOR: _EVERY_USER,
+    Role.ALLIANCE_STAFF: _EVERY_USER | {Permission.ALL_ORGS_VIEW},
+    Role.AUTHORITY: _EVERY_USER | {Permission.REGION_ORGS_VIEW},
+    Role.ADMIN: frozenset(Permission),
+}
+
+# What an organisation's own administrator adds to their role.
+ORG_ADMIN_PERMISSIONS = frozenset({Permission.ORG_EDIT, Permission.ORG_MEMBERS_MANAGE})
+
+
+def permissions_of(user: User) -> frozenset[Permission]:
+    granted = ROLE_PERMISSIONS[user.role]
+    if user.is_org_admin:
+        granted = granted | ORG_ADMIN_PERMISSIONS
+    return granted
+
+
+def has_permission(user: Any, permission: Permission) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return permission in permissions_of(user)
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """Log-in plus the named permission, else 401 (redirect to login) or 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            from app.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not has_permission(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(wrapped, ACCESS_ATTRIBUTE, permission)
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public(view: F) -> F:
+    """Mark a view as deliberately open to everyone, signed in or not."""
+    setattr(view, ACCESS_ATTRIBUTE, "public")
+    return view
+
+
+def access_of(view: Callable[..., Any]) -> Permission | str | None:
+    return getattr(view, ACCESS_ATTRIBUTE, None)

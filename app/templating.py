@@ -1,0 +1,62 @@
+"""Template globals: role navigation, permission checks, language links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.security.permissions import Permission, has_permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: object
+    endpoint: str
+    permission: Permission
+
+
+NAVIGATION = (
+    NavItem(_l("Dashboard"), "main.dashboard", Permission.DASHBOARD_VIEW),
+    NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW),
+    NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW),
+    NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW),
+    NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE),
+    NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE),
+)
+
+
+def navigation() -> list[NavItem]:
+    seen: set[str] = set()
+    items = []
+    for item in NAVIGATION:
+        if item.endpoint in seen or not has_permission(current_user, item.permission):
+            continue
+        seen.add(item.endpoint)
+        items.append(item)
+    return items
+
+
+def language_url(lang: str) -> str:
+    args = request.args.to_dict()
+    args["lang"] = lang
+    endpoint = request.endpoint or "main.index"
+    try:
+        return url_for(endpoint, **(request.view_args or {}), **args)
+    except Exception:
+        return url_for("main.index", lang=lang)
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject() -> dict:
+        return {
+            "navigation": navigation,
+            "can": lambda permission: has_permission(current_user, permission),
+            "Permission": Permission,
+            "current_locale": str(get_locale() or "zh"),
+            "language_url": language_url,
+        }

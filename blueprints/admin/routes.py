@@ -1,0 +1,155 @@
+"""Administration: users, organisations, the mail outbox."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.mail import dispatcher
+from app.security.permissions import Permission, requires
+from blueprints.admin import forms, services
+from blueprints.auth.services import AccountError
+from blueprints.orgs.services import set_member_active
+from models import Organisation, OrgKind, OutboxMessage, OutboxStatus, Role, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+def _attach(form, error: AccountError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    (field.errors if field is not None else form.form_errors).append(error.message)
+
+
+@bp.get("/users")
+@requires(Permission.ADMIN_USERS_MANAGE)
+def users():
+    form = forms.UserFilterForm(request.args)
+    form.validate()
+    query = (
+        sa.select(User).join(User.organisation).options(sa.orm.contains_eager(User.organisation))
+    )
+    if form.role.data:
+        query = query.where(User.role == Role(form.role.data))
+    if form.q.data:
+        pattern = f"%{form.q.data.strip()}%"
+        query = query.where(sa.or_(User.name.ilike(pattern), User.email.ilike(pattern)))
+    query = query.order_by(User.created_at.desc(), User.id.desc())
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    filters = {k: v for k, v in request.args.items() if k in ("q", "role") and v}
+    return render_template("admin/users.html", page=page, form=form, filters=filters)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN_USERS_MANAGE)
+def new_user():
+    form = forms.StaffUserForm()
+    if form.validate_on_submit():
+        org = db.session.get(Organisation, int(form.organisation.data))
+        try:
+            user = services.create_user(
+                organisation=org,
+                role=Role(form.role.data),
+                name=form.name.data,
+                email=form.email.data,
+                locale=form.locale.data,
+                is_org_admin=form.is_org_admin.data,
+                inviter=current_user,
+            )
+        except AccountError as error:
+            _attach(form, error)
+        else:
+            flash(
+                _("Account created; an invitation has been sent to %(email)s.", email=user.email),
+                "success",
+            )
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.post("/users/<int:user_id>/active")
+@requires(Permission.ADMIN_USERS_MANAGE)
+def user_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    wanted = request.form.get("active")
+    if wanted not in {"0", "1"}:
+        abort(400)
+    set_member_active(current_user, user, wanted == "1")
+    flash(_("The account has been updated."), "success")
+    return redirect(request.referrer if _local(request.referrer) else url_for("admin.users"))
+
+
+def _local(url: str | None) -> bool:
+    from blueprints.auth.routes import safe_next
+
+    if not url:
+        return False
+    host = request.host_url.rstrip("/")
+    return url.startswith(host + "/") and safe_next(url[len(host) :]) is not None
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN_ORGS_MANAGE)
+def new_organisation():
+    form = forms.OrganisationForm()
+    form.populate_region_choices()
+    if form.validate_on_submit():
+        try:
+            org = services.create_organisation(
+                kind=OrgKind(form.kind.data),
+                name=form.name.data,
+                region=form.region,
+                body_code=form.body_code.data,
+                address=form.address.data,
+                contact_name=form.contact_name.data,
+                contact_phone=form.contact_phone.data,
+                contact_email=form.contact_email.data,
+            )
+        except AccountError as error:
+            _attach(form, error)
+        else:
+            flash(_("The organisation %(name)s has been created.", name=org.name), "success")
+            return redirect(url_for("orgs.view", org_id=org.id))
+    return render_template("admin/organisation_new.html", form=form)
+
+
+@bp.get("/outbox")
+@requires(Permission.ADMIN_OUTBOX_MANAGE)
+def outbox():
+    form = forms.OutboxFilterForm(request.args)
+    form.validate()
+    query = sa.select(OutboxMessage)
+    if form.status.data:
+        query = query.where(OutboxMessage.status == OutboxStatus(form.status.data))
+    if form.q.data:
+        query = query.where(OutboxMessage.recipient == form.q.data.strip().lower())
+    query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    filters = {k: v for k, v in request.args.items() if k in ("q", "status") and v}
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        form=form,
+        filters=filters,
+        mail_configured=dispatcher.mail_configured(),
+    )
+
+
+@bp.get("/outbox/<int:message_id>")
+@requires(Permission.ADMIN_OUTBOX_MANAGE)
+def outbox_message(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+@requires(Permission.ADMIN_OUTBOX_MANAGE)
+def outbox_resend(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    if message.status not in (OutboxStatus.DEAD, OutboxStatus.SENT):
+        abort(409)
+    dispatcher.resend(message)
+    flash(_("The message is queued to be sent again."), "success")
+    return redirect(url_for("admin.outbox_message", message_id=message.id))

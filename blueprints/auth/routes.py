@@ -1,0 +1,213 @@
+"""Sign-in, registration, verification, password reset, invitations, own profile."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.security.permissions import Permission, public, requires
+from app.security.tokens import TokenError, read_token
+from blueprints.auth import forms, services
+from blueprints.reference.services import get_division
+from models import EnterpriseSize
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path may follow sign-in: no scheme, no host, no protocol-relative //."""
+    if not target:
+        return None
+    target = target.replace("\\", "/").strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _attach(form, error: services.AccountError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = forms.LoginForm()
+    unverified = False
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                form.email.data, form.password.data, request.remote_addr or ""
+            )
+        except services.SignInRefused as refused:
+            form.form_errors.append(refused.message)
+            unverified = refused.reason == "unverified"
+        else:
+            session.clear()  # a fresh session on privilege change (no fixation)
+            login_user(user, remember=form.remember.data)
+            session.permanent = True
+            session["lang"] = user.locale
+            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+    return render_template(
+        "auth/login.html",
+        form=form,
+        unverified=unverified,
+        resend_form=forms.EmailOnlyForm(formdata=None, email=form.email.data),
+    )
+
+
+@bp.post("/logout")
+@public
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = forms.RegistrationForm()
+    form.populate_region_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.register_enterprise(
+                services.Registration(
+                    org_name=form.org_name.data,
+                    credit_code=form.credit_code.data,
+                    region=form.region,
+                    industry=get_division(form.industry.data),
+                    size=EnterpriseSize(form.size.data),
+                    address=form.address.data,
+                    contact_phone=form.contact_phone.data,
+                    name=form.name.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                    locale=form.locale.data,
+                )
+            )
+        except services.AccountError as error:
+            _attach(form, error)
+        else:
+            return render_template("auth/registered.html", email=user.email)
+    elif request.method == "POST" and form.credit_code.data and not form.credit_code.errors:
+        problem = services.credit_code_problem(form.credit_code.data.strip())
+        if problem:
+            form.credit_code.errors = [problem]
+    return render_template("auth/register.html", form=form)
+
+
+@bp.get("/verify/<token>")
+@public
+def verify(token: str):
+    try:
+        services.verify_email(token)
+    except TokenError as error:
+        return render_template(
+            "auth/token_problem.html", reason=error.reason, resend_form=forms.EmailOnlyForm()
+        ), 400
+    flash(_("Your email address is confirmed. You can sign in now."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/verify/resend")
+@public
+def resend_verification():
+    form = forms.EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_verification(form.email.data)
+    flash(
+        _("If that address belongs to an account awaiting confirmation, a new link is on its way."),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = forms.EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            _("If an account uses that address, we have sent it a link to reset the password."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+def _token_password_page(token: str, purpose: str, template: str):
+    try:
+        user = read_token(token, purpose)
+    except TokenError as error:
+        return render_template(
+            "auth/token_problem.html", reason=error.reason, resend_form=forms.EmailOnlyForm()
+        ), 400
+    form = forms.SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data)
+        except services.AccountError as error:
+            _attach(form, error)
+        else:
+            flash(_("Your password has been set. You can sign in now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template(template, form=form, user=user)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    return _token_password_page(token, "reset", "auth/reset.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    return _token_password_page(token, "invite", "auth/invitation.html")
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_EDIT)
+def profile():
+    form = forms.ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.phone = (form.phone.data or "").strip()
+        current_user.locale = form.locale.data
+        session["lang"] = form.locale.data
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_EDIT)
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            _attach(form, error)
+        else:
+            # Keep this session alive under the new auth_version; every other one is now void.
+            login_user(current_user._get_current_object(), fresh=True)
+            flash(
+                _("Your password has been changed. Other sessions have been signed out."), "success"
+            )
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,86 @@
+"""Dashboard figures per role (a fixed handful of aggregate queries each) and health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.clock import utcnow
+from app.extensions import db
+from app.security.access import organisation_scope
+from app.security.permissions import Permission, has_permission
+from models import Organisation, OrgKind, OutboxMessage, OutboxStatus, Role, User
+
+
+@dataclass
+class Dashboard:
+    role: Role
+    organisation: Organisation
+    member_count: int = 0
+    org_counts: dict[OrgKind, int] = field(default_factory=dict)
+    enterprises_by_industry: list[tuple[str, str, int]] = field(default_factory=list)
+    outbox_counts: dict[OutboxStatus, int] = field(default_factory=dict)
+    user_count: int = 0
+
+
+def dashboard_for(user: User) -> Dashboard:
+    data = Dashboard(role=user.role, organisation=user.organisation)
+    data.member_count = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(User)
+            .where(User.organisation_id == user.organisation_id, User.active.is_(True))
+        )
+        or 0
+    )
+    if has_permission(user, Permission.REGION_ORGS_VIEW) or has_permission(
+        user, Permission.ALL_ORGS_VIEW
+    ):
+        scope = organisation_scope(user)
+        data.org_counts = dict(
+            db.session.execute(
+                sa.select(Organisation.kind, sa.func.count())
+                .where(scope)
+                .group_by(Organisation.kind)
+            ).all()
+        )
+        data.enterprises_by_industry = _enterprises_by_section(scope)
+    if has_permission(user, Permission.ADMIN_OUTBOX_MANAGE):
+        data.outbox_counts = dict(
+            db.session.execute(
+                sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+            ).all()
+        )
+        data.user_count = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+    return data
+
+
+def _enterprises_by_section(scope) -> list[tuple[str, str, int]]:
+    from models import Industry
+
+    section = sa.orm.aliased(Industry)
+    rows = db.session.execute(
+        sa.select(section.code, section.name, section.name_en, sa.func.count(Organisation.id))
+        .select_from(Organisation)
+        .join(Industry, Organisation.industry_code == Industry.code)
+        .join(section, section.code == sa.func.coalesce(Industry.section_code, Industry.code))
+        .where(scope, Organisation.kind == OrgKind.ENTERPRISE)
+        .group_by(section.code, section.name, section.name_en)
+        .order_by(sa.func.count(Organisation.id).desc())
+        .limit(10)
+    ).all()
+    return [(code, name, name_en, count) for code, name, name_en, count in rows]
+
+
+def health() -> dict:
+    report = {"status": "ok", "database": "ok", "time": utcnow().isoformat() + "Z"}
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # any driver error means the database is unusable
+        current_app.logger.warning("health check: database unreachable: %s", exc)
+        db.session.rollback()
+        report.update(status="error", database="error")
+    report["backend"] = db.engine.dialect.name
+    return report

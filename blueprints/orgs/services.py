@@ -1,0 +1,54 @@
+"""Organisation listing and membership changes. Only flushes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.errors import WorkflowError
+from app.extensions import db
+from app.security.access import organisation_scope
+from models import Organisation, OrgKind, User
+
+
+def visible_organisations(user: User, q: str | None, kind: str | None) -> sa.Select:
+    query = sa.select(Organisation).where(organisation_scope(user))
+    if kind:
+        query = query.where(Organisation.kind == OrgKind(kind))
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(
+            sa.or_(Organisation.name.ilike(pattern), Organisation.credit_code == q.strip().upper())
+        )
+    return query.order_by(Organisation.kind, Organisation.name, Organisation.id)
+
+
+def members(org: Organisation) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.organisation_id == org.id)
+            .order_by(User.active.desc(), User.name)
+        )
+    )
+
+
+def set_member_active(actor: User, member: User, active: bool) -> None:
+    if member.id == actor.id and not active:
+        raise WorkflowError(_("You cannot deactivate your own account."))
+    if not active and member.is_org_admin:
+        remaining = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(User)
+            .where(
+                User.organisation_id == member.organisation_id,
+                User.is_org_admin.is_(True),
+                User.active.is_(True),
+                User.id != member.id,
+            )
+        )
+        if not remaining:
+            raise WorkflowError(_("An organisation must keep at least one active administrator."))
+    member.active = active
+    if not active:
+        member.auth_version += 1  # sign the member out everywhere

@@ -1,0 +1,19 @@
+"""Public reference data as JSON, for the cascading region selects."""
+
+from flask import Blueprint, jsonify
+
+from app.security.permissions import public
+from blueprints.reference import services
+
+bp = Blueprint("reference", __name__, url_prefix="/reference")
+
+
+@bp.get("/regions/<code>/children")
+@public
+def region_children(code: str):
+    rows = services.children(code) if code.isdigit() and len(code) == 6 else []
+    response = jsonify([{"code": r.code, "name": r.display_name} for r in rows])
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.vary.add("Cookie")
+    return response

@@ -1,0 +1,63 @@
+"""The mail outbox: every email is a row first, sent later by the dispatcher."""
+
+import enum
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import utcnow
+from app.extensions import db
+from models.types import enum_column_type
+
+
+class OutboxStatus(enum.Enum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEAD = "dead"
+
+    @property
+    def title(self) -> str:
+        return str(_STATUS_TITLES[self])
+
+
+_STATUS_TITLES = {
+    OutboxStatus.PENDING: _l("Pending"),
+    OutboxStatus.SENDING: _l("Sending"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.DEAD: _l("Failed"),
+}
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # e.g. "verify:17:1" or "surveillance:42:T-30": the same key is never queued twice.
+    dedup_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    locale: Mapped[str] = mapped_column(sa.String(5))
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column_type(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    @property
+    def message_id_header(self) -> str:
+        """Stable per dedup key, so a resent copy is recognisably the same message."""
+        digest = hashlib.sha256(self.dedup_key.encode()).hexdigest()[:32]
+        return f"<{digest}@certpath>"

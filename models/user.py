@@ -1,0 +1,91 @@
+"""Users and the roles they hold."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.extensions import db
+from models.organisation import Organisation, OrgKind
+from models.types import enum_column_type
+
+
+class Role(enum.Enum):
+    ENTERPRISE = "enterprise"
+    CONSULTANT = "consultant"
+    EVALUATOR = "evaluator"
+    ALLIANCE_STAFF = "alliance_staff"
+    AUTHORITY = "authority"
+    ADMIN = "admin"
+
+    @property
+    def title(self) -> str:
+        return str(_ROLE_TITLES[self])
+
+    @property
+    def org_kinds(self) -> frozenset[OrgKind]:
+        """The organisation kinds a user with this role may belong to."""
+        return ROLE_ORG_KINDS[self]
+
+
+_ROLE_TITLES = {
+    Role.ENTERPRISE: _l("Enterprise user"),
+    Role.CONSULTANT: _l("Consultant"),
+    Role.EVALUATOR: _l("Evaluator"),
+    Role.ALLIANCE_STAFF: _l("Alliance staff"),
+    Role.AUTHORITY: _l("Authority official"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
+    Role.ENTERPRISE: frozenset({OrgKind.ENTERPRISE}),
+    Role.CONSULTANT: frozenset({OrgKind.CONSULTANCY}),
+    Role.EVALUATOR: frozenset({OrgKind.EVALUATION_BODY}),
+    Role.ALLIANCE_STAFF: frozenset({OrgKind.ALLIANCE}),
+    Role.AUTHORITY: frozenset({OrgKind.AUTHORITY}),
+    Role.ADMIN: frozenset(OrgKind),
+}
+
+SUPPORTED_LOCALES = ("zh", "en")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column_type(Role, "user_role"))
+    is_org_admin: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="zh")
+    email_verified_at: Mapped[datetime | None] = mapped_column()
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change: every session cookie carrying the old value stops working.
+    auth_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.auth_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active and self.organisation.active
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role.value}>"

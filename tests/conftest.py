@@ -1,0 +1,222 @@
+"""Test harness: a migrated database per backend, a rolled-back transaction per test.
+
+The suite runs on SQLite always and, when TEST_DATABASE_URL is set, once more on PostgreSQL
+(every test is parametrised by the session-scoped ``database_url`` fixture).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+
+from app import create_app
+from app.extensions import db
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an empty context, as in a real server.
+
+    Flask's test client reuses an application context that the test has pushed, which would
+    share ``g`` (the signed-in user, the CSRF token) and the database session between requests.
+    Running every request in a fresh ``contextvars.Context`` gives it its own.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def make_test_app(database_url: str, **overrides) -> Flask:
+    config = {
+        "ENV": "testing",
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": database_url,
+        "MAIL_SERVER": "",
+        "BASE_URL": "http://localhost",
+        "PASSWORD_MIN_STRENGTH": 2,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def reset_database(url: str) -> None:
+    """Start from nothing: PostgreSQL keeps its database between runs, so empty it first."""
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+def migrate_and_seed(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    from blueprints.reference.loader import load_industries, load_regions
+
+    with app.app_context():
+        upgrade()
+        load_regions()
+        load_industries()
+        db.session.commit()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'certpath-test.sqlite3'}"
+    url = os.environ["TEST_DATABASE_URL"]
+    reset_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_test_app(database_url)
+    migrate_and_seed(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request) -> Iterator[None]:
+    """Run each test inside a transaction that is rolled back, so tests never see each other.
+
+    Commits made by the code under test only release a SAVEPOINT inside that transaction.
+    Tests that need real commits (several processes) use their own database instead.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's own ignores ``bind`` and would open
+        # a new connection from the engine, escaping the rolled-back transaction.
+        db.session = sa.orm.scoped_session(
+            sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    with app.test_request_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that fills forms the way a person's browser does (with the CSRF token)."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def token(self, page_url: str, **kwargs) -> str:
+        return csrf_from(self.client.get(page_url, **kwargs).get_data(as_text=True))
+
+    def submit(self, page_url: str, data: dict, action: str | None = None, **kwargs):
+        """GET ``page_url``, take its CSRF token, POST ``data`` to ``action`` (default the page)."""
+        headers = kwargs.get("headers")
+        payload = {"csrf_token": self.token(page_url, headers=headers), **data}
+        return self.client.post(action or page_url, data=payload, **kwargs)
+
+    def login(self, email: str, password: str, **kwargs):
+        return self.submit("/login", {"email": email, "password": password}, **kwargs)
+
+    def logout(self):
+        return self.submit("/dashboard", {}, action="/logout")
+
+
+@pytest.fixture
+def browser(client: FlaskClient) -> Browser:
+    return Browser(client)
+
+
+class Mailbox:
+    """What a real SMTP server on loopback received (aiosmtpd)."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[Mailbox]:
+    """Start an SMTP server on a free loopback port and point the app's mail settings at it."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, _SMTP_TEST_PORT=port)
+    try:
+        yield mailbox
+    finally:
+        app.config.update(saved)
+        controller.stop()
+
+
+def links_in(text: str) -> list[str]:
+    return re.findall(r"https?://\S+", text)

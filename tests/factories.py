@@ -1,0 +1,81 @@
+"""Small factories: valid organisations and users with as little typing as possible."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from stdnum.cn import uscc
+
+from app.clock import utcnow
+from app.extensions import db
+from app.security.passwords import hash_password
+from models import EnterpriseSize, Organisation, OrgKind, Role, User
+
+PASSWORD = "Correct-Horse-Battery-9"
+_counter = itertools.count(1)
+_hash_cache: dict[str, str] = {}
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def credit_code(region: str = "310115") -> str:
+    body = "".join(random.choice(_ALPHABET) for _ in range(9))
+    base = f"91{region}{body}"
+    return base + uscc.calc_check_digit(base)
+
+
+def organisation(
+    kind: OrgKind = OrgKind.ENTERPRISE, *, region: str = "310115", **fields
+) -> Organisation:
+    n = next(_counter)
+    values: dict = {"name": f"测试组织{n}", "region_code": region}
+    if kind == OrgKind.ENTERPRISE:
+        values.update(
+            credit_code=credit_code(region),
+            industry_code="34",
+            size=EnterpriseSize.MEDIUM,
+            address=f"测试路 {n} 号",
+        )
+    if kind == OrgKind.EVALUATION_BODY:
+        values["body_code"] = f"{900 + n % 100:03d}"
+    values.update(fields)
+    org = Organisation(kind=kind, **values)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+_ROLE_FOR_KIND = {
+    OrgKind.ENTERPRISE: Role.ENTERPRISE,
+    OrgKind.CONSULTANCY: Role.CONSULTANT,
+    OrgKind.EVALUATION_BODY: Role.EVALUATOR,
+    OrgKind.ALLIANCE: Role.ALLIANCE_STAFF,
+    OrgKind.AUTHORITY: Role.AUTHORITY,
+}
+
+
+def user(
+    org: Organisation | None = None,
+    *,
+    role: Role | None = None,
+    password: str = PASSWORD,
+    verified: bool = True,
+    **fields,
+) -> User:
+    org = org or organisation()
+    n = next(_counter)
+    if password not in _hash_cache:  # Argon2 is slow on purpose; tests reuse one hash
+        _hash_cache[password] = hash_password(password)
+    values = {
+        "email": f"user{n}-{random.randrange(10**6)}@example.com",
+        "name": f"测试用户{n}",
+        "role": role or _ROLE_FOR_KIND[org.kind],
+        "password_hash": _hash_cache[password],
+        "email_verified_at": utcnow() if verified else None,
+        "locale": "zh",
+    }
+    values.update(fields)
+    account = User(organisation=org, **values)
+    db.session.add(account)
+    db.session.flush()
+    return account

@@ -1,0 +1,67 @@
+import pytest
+
+from app import create_app
+from app.config import DEFAULT_SECRET_KEY, ConfigError, build, normalise_database_url
+
+
+def test_production_refuses_the_default_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        build(str(tmp_path), environ={"CERTPATH_ENV": "production"})
+    with pytest.raises(ConfigError):
+        build(str(tmp_path), {"ENV": "production", "SECRET_KEY": DEFAULT_SECRET_KEY}, environ={})
+    with pytest.raises(ConfigError, match="32"):
+        build(str(tmp_path), {"ENV": "production", "SECRET_KEY": "short"}, environ={})
+
+
+def test_production_profile_sets_secure_cookies(tmp_path):
+    config = build(str(tmp_path), {"ENV": "production", "SECRET_KEY": "k" * 40}, environ={})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_environment_variables_are_typed_by_their_default(tmp_path):
+    config = build(
+        str(tmp_path),
+        environ={
+            "CERTPATH_OPERATION_MIN_MONTHS": "4",
+            "CERTPATH_MAIL_USE_TLS": "yes",
+            "CERTPATH_SURVEILLANCE_REMINDER_DAYS": "60,14,1",
+            "DATABASE_URL": "postgres://u@h/db",
+        },
+    )
+    assert config["OPERATION_MIN_MONTHS"] == 4
+    assert config["MAIL_USE_TLS"] is True
+    assert config["SURVEILLANCE_REMINDER_DAYS"] == [60, 14, 1]
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+    with pytest.raises(ConfigError, match="CERTPATH_OPERATION_MIN_MONTHS"):
+        build(str(tmp_path), environ={"CERTPATH_OPERATION_MIN_MONTHS": "three"})
+
+
+def test_unknown_profile_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="ENV"):
+        build(str(tmp_path), environ={"CERTPATH_ENV": "staging"})
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
+    config = build(str(tmp_path), environ={})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/certpath.sqlite3"
+
+
+def test_database_url_normalisation():
+    assert normalise_database_url("postgresql://x/y") == "postgresql+psycopg://x/y"
+    assert normalise_database_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_create_app_accepts_a_mapping(tmp_path):
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "s" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+            "ITEMS_PER_PAGE": 7,
+        }
+    )
+    assert app.config["ITEMS_PER_PAGE"] == 7
+    assert app.testing

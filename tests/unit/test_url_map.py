@@ -1,0 +1,42 @@
+"""Every endpoint declares who may reach it: @public or @requires(Permission.X)."""
+
+from app.security.permissions import ROLE_PERMISSIONS, Permission, access_of
+from models import Role
+
+# Endpoints outside our blueprints that are public by nature.
+FRAMEWORK_PUBLIC = {"static"}
+
+
+def test_every_endpoint_declares_its_access(app):
+    undeclared = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in FRAMEWORK_PUBLIC:
+            continue
+        view = app.view_functions[rule.endpoint]
+        if access_of(view) is None:
+            undeclared.append(f"{rule.endpoint} ({rule.rule})")
+    assert not undeclared, "endpoints without @public or @requires: " + ", ".join(undeclared)
+
+
+def test_declared_permissions_are_real_permissions(app):
+    for rule in app.url_map.iter_rules():
+        access = access_of(app.view_functions[rule.endpoint])
+        assert access is None or access == "public" or isinstance(access, Permission)
+
+
+def test_every_role_has_a_permission_set():
+    assert set(ROLE_PERMISSIONS) == set(Role)
+    assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission)
+
+
+def test_mutating_endpoints_are_not_get(app):
+    """Sign-out and every state change take POST, so a link or an image cannot trigger them."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in {
+            "auth.logout",
+            "orgs.set_active",
+            "orgs.invite",
+            "admin.user_active",
+            "admin.outbox_resend",
+        }:
+            assert "GET" not in rule.methods, rule.endpoint
