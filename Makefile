@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install assets translations lint extract-messages update-messages clean
+.PHONY: run test install fonts assets translations lint extract-messages update-messages clean
 
 run: install assets translations ## install, migrate, load demo data, serve on :$(PORT)
 	$(BIN)/flask db upgrade
@@ -19,7 +19,14 @@ test: install assets translations ## run every test (add TEST_DATABASE_URL for P
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed fonts
+
+# An openly licensed Chinese TrueType font that PDFs embed (GPL with font exception).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+fonts:
+	@test -f $(CJK_FONT) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null; \
+	  else echo "PDF exports need a Chinese font: sudo apt-get install fonts-wqy-zenhei (or set CERTPATH_CJK_FONT_PATH)" >&2; exit 1; fi; }
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +43,8 @@ node_modules/.installed: package.json package-lock.json
 
 # Bootstrap and its icons are served by the app itself (no CDN: intranet users).
 assets: node_modules/.installed
-	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons
+	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons app/static/vendor/chart.js
+	cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chart.js/
 	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js app/static/vendor/bootstrap/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css app/static/vendor/bootstrap-icons/
 	cp -r node_modules/bootstrap-icons/font/fonts app/static/vendor/bootstrap-icons/

@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_RETRY_BASE_SECONDS": 60,
     "MAIL_BATCH_SIZE": 50,
     "MAIL_STALE_CLAIM_MINUTES": 15,
+    # --- documents
+    "CJK_FONT_PATH": "",  # empty: Debian's fonts-wqy-zenhei, installed by the Makefile
     # --- uploads
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     # --- the rules of DOMAIN.md marked configurable

@@ -21,6 +21,8 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_l("Dashboard"), "main.dashboard", Permission.DASHBOARD_VIEW),
+    NavItem(_l("Self-assessment"), "assessment.index", Permission.ASSESSMENT_FILL),
+    NavItem(_l("Review queue"), "assessment.queue", Permission.ASSESSMENT_REVIEW),
     NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW),

@@ -1,9 +1,10 @@
 """Feature packages. Each exposes ``bp``; the order here is the registration order."""
 
 from blueprints.admin.routes import bp as admin_bp
+from blueprints.assessment.routes import bp as assessment_bp
 from blueprints.auth.routes import bp as auth_bp
 from blueprints.main.routes import bp as main_bp
 from blueprints.orgs.routes import bp as orgs_bp
 from blueprints.reference.routes import bp as reference_bp
 
-BLUEPRINTS = (main_bp, auth_bp, orgs_bp, admin_bp, reference_bp)
+BLUEPRINTS = (main_bp, auth_bp, orgs_bp, assessment_bp, admin_bp, reference_bp)

@@ -79,3 +79,38 @@ def user(
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def assessment(
+    org: Organisation | None = None,
+    *,
+    year: int | None = None,
+    status=None,
+    scores: dict[str, float] | None = None,
+    region: str | None = None,
+    industry: str | None = None,
+):
+    """A self-assessment with its score rows, without going through the questionnaire."""
+    from app.clock import local_today
+    from models import TOTAL_KEY, Assessment, AssessmentScore, AssessmentStatus
+
+    org = org or organisation()
+    status = status or AssessmentStatus.AWAITING_CITY
+    scores = scores or {}
+    item = Assessment(
+        organisation=org,
+        year=year or local_today().year,
+        questionnaire_id="discrete-2026",
+        questionnaire_version=1,
+        status=status,
+        answers={},
+        region_code=region or org.region_code,
+        industry_code=industry or org.industry_code,
+        total=scores.get(TOTAL_KEY),
+        stage="basic",
+        submitted_at=None if status == AssessmentStatus.DRAFT else utcnow(),
+    )
+    item.scores = [AssessmentScore(dimension=k, score=v) for k, v in scores.items()]
+    db.session.add(item)
+    db.session.flush()
+    return item

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.security.permissions import Permission, has_permission
-from models import Organisation, Region, User
+from models import Assessment, AssessmentStatus, Organisation, Region, User
 
 
 def region_prefix(code: str | None) -> str | None:
@@ -67,3 +67,29 @@ def get_member_or_404(org: Organisation, user_id: int) -> User:
     if member is None:
         abort(404)
     return member
+
+
+def get_assessment_or_404(assessment_id: int, permission: Permission) -> Assessment:
+    """The enterprise sees its own assessments; authorities the submitted ones of their
+    region and below; the alliance all submitted ones. Drafts stay private to the enterprise."""
+    if not has_permission(current_user, permission):
+        abort(403)
+    query = sa.select(Assessment).where(Assessment.id == assessment_id)
+    own = Assessment.organisation_id == current_user.organisation_id
+    if has_permission(current_user, Permission.ALL_ORGS_VIEW):
+        scope = sa.or_(own, Assessment.status != AssessmentStatus.DRAFT)
+    elif has_permission(current_user, Permission.REGION_ORGS_VIEW):
+        prefix = region_prefix(current_user.organisation.region_code)
+        scope = sa.or_(
+            own,
+            sa.and_(
+                Assessment.status != AssessmentStatus.DRAFT,
+                in_region(prefix, Assessment.region_code) if prefix else sa.false(),
+            ),
+        )
+    else:
+        scope = own
+    assessment = db.session.scalar(query.where(scope))
+    if assessment is None:
+        abort(404)
+    return assessment

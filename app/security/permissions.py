@@ -34,6 +34,9 @@ class Permission(enum.StrEnum):
     ORG_MEMBERS_MANAGE = "org:members:manage"
     REGION_ORGS_VIEW = "region:organisations:view"
     ALL_ORGS_VIEW = "all:organisations:view"
+    ASSESSMENT_FILL = "assessment:own:fill"
+    ASSESSMENT_VIEW = "assessment:report:view"
+    ASSESSMENT_REVIEW = "assessment:region:review"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -49,11 +52,12 @@ _EVERY_USER = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ENTERPRISE: _EVERY_USER,
+    Role.ENTERPRISE: _EVERY_USER | {Permission.ASSESSMENT_FILL, Permission.ASSESSMENT_VIEW},
     Role.CONSULTANT: _EVERY_USER,
     Role.EVALUATOR: _EVERY_USER,
-    Role.ALLIANCE_STAFF: _EVERY_USER | {Permission.ALL_ORGS_VIEW},
-    Role.AUTHORITY: _EVERY_USER | {Permission.REGION_ORGS_VIEW},
+    Role.ALLIANCE_STAFF: _EVERY_USER | {Permission.ALL_ORGS_VIEW, Permission.ASSESSMENT_VIEW},
+    Role.AUTHORITY: _EVERY_USER
+    | {Permission.REGION_ORGS_VIEW, Permission.ASSESSMENT_VIEW, Permission.ASSESSMENT_REVIEW},
     Role.ADMIN: frozenset(Permission),
 }
 

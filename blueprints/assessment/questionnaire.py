@@ -1,0 +1,453 @@
+"""Self-assessment questionnaires: the file format, its checks and the loader.
+
+A questionnaire is a YAML file in ``app/data/questionnaires/``, one per industry group and year.
+The score model (dimensions, weights, stage gates) and the 24 key indicators live in the file,
+not in code (DOMAIN §4), so a new year's questionnaire needs no code change. Everything a person
+reads is bilingual in the file. The models are frozen because a loaded questionnaire is cached
+and shared by every request.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+QUESTIONNAIRE_DIR = Path(__file__).resolve().parents[2] / "app" / "data" / "questionnaires"
+
+# GB/T 23020-2013 as the national self-assessment platform presents it: fixed, so that reports
+# can compare enterprises across industries and years.
+DIMENSION_KEYS = (
+    "infrastructure",
+    "single_application",
+    "integration",
+    "collaboration",
+    "competitiveness",
+)
+STAGE_KEYS = ("basic", "single", "integration", "innovation")
+
+# Seed 002, table 1, in its order: key -> direction. Titles and formulas come from the file.
+INDICATOR_DIRECTIONS = {
+    "key_process_cnc_rate": "digitalisation",
+    "equipment_digitalisation_rate": "digitalisation",
+    "digital_design_tool_rate": "digitalisation",
+    "industrial_software_rate": "digitalisation",
+    "management_digitalisation_rate": "digitalisation",
+    "key_business_fully_digital_share": "digitalisation",
+    "digital_equipment_networking_rate": "networking",
+    "equipment_cloud_rate": "networking",
+    "industrial_cloud_platform_rate": "networking",
+    "industrial_internet_platform_rate": "networking",
+    "management_control_integration_share": "networking",
+    "production_supply_sales_integration_share": "networking",
+    "industry_chain_collaboration_share": "networking",
+    "smart_manufacturing_readiness_rate": "intelligence",
+    "smart_product_share": "intelligence",
+    "smart_production_share": "intelligence",
+    "smart_analytics_share": "intelligence",
+    "ics_security_monitoring_share": "intelligence",
+    "data_resource_utilisation_share": "intelligence",
+    "networked_collaboration_share": "new_models",
+    "service_manufacturing_share": "new_models",
+    "personalised_customisation_share": "new_models",
+    "platform_design_share": "new_models",
+    "ecommerce_share": "new_models",
+}
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Score = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# A division ("34"), a section letter ("C") or the fallback "*".
+IndustryCode = Annotated[str, StringConstraints(pattern=r"^(\d{2}|[A-T]|\*)$")]
+
+
+class QuestionnaireError(Exception):
+    """A malformed questionnaire; ``problems`` holds (field path, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: str | None = None) -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        prefix = f"{self.source}: " if self.source else ""
+        return "\n".join(
+            f"{prefix}{path}: {msg}" if path else f"{prefix}{msg}" for path, msg in self.problems
+        )
+
+
+class _Frozen(BaseModel):
+    # Unknown keys are errors: a misspelt `requried: false` must not pass silently.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Frozen):
+    zh: NonEmpty
+    en: NonEmpty
+
+    def get(self, locale: Any) -> str:
+        return self.en if str(locale).lower().startswith("en") else self.zh
+
+
+class Option(_Frozen):
+    key: Key
+    label: Text
+    score: Score = 0.0
+
+
+class Band(_Frozen):
+    min: Finite
+    score: Score
+
+
+QuestionType = Literal["single", "multiple", "yes_no", "number", "percentage", "text"]
+
+# Fields each type may set besides the common ones (key, type, title, help, required, dimension).
+TYPE_FIELDS = {
+    "single": {"options"},
+    "multiple": {"options", "cap"},
+    "yes_no": {"score_yes", "score_no"},
+    "number": {"min", "max", "integer", "unit", "not_greater_than", "bands"},
+    "percentage": {"bands"},
+    "text": {"max_length"},
+}
+_COMMON_FIELDS = {"key", "type", "title", "help", "required", "dimension"}
+
+
+class Question(_Frozen):
+    key: Key
+    type: QuestionType
+    title: Text
+    help: Text | None = None
+    required: bool = True
+    dimension: Key | None = None  # None: not scored (counts behind indicators, basics, text)
+    options: tuple[Option, ...] | None = None
+    # Called max_score in the file; the attribute name is taken by the property below.
+    cap: Score | None = Field(None, alias="max_score")
+    score_yes: Score = 0.0
+    score_no: Score = 0.0
+    min: Finite = 0.0
+    max: Finite | None = None
+    integer: bool = True
+    unit: Text | None = None
+    not_greater_than: Key | None = None
+    bands: tuple[Band, ...] | None = None
+    max_length: int = Field(2000, gt=0)
+
+    @property
+    def max_score(self) -> float:
+        """The most this question can earn; 0 when it is not scored."""
+        if self.dimension is None:
+            return 0.0
+        if self.type == "single":
+            return max((o.score for o in self.options or ()), default=0.0)
+        if self.type == "multiple":
+            return min(self.cap or 0.0, sum(o.score for o in self.options or ()))
+        if self.type == "yes_no":
+            return max(self.score_yes, self.score_no)
+        if self.type in ("number", "percentage"):
+            return max((b.score for b in self.bands or ()), default=0.0)
+        return 0.0
+
+    def option(self, key: str) -> Option | None:
+        return next((o for o in self.options or () if o.key == key), None)
+
+
+class Section(_Frozen):
+    key: Key
+    title: Text
+    intro: Text | None = None
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class Dimension(_Frozen):
+    key: Key
+    title: Text
+    weight: Finite = Field(gt=0)
+    suggestion: Text
+
+
+class Stage(_Frozen):
+    key: Key
+    title: Text
+    help: Text | None = None
+    gate: dict[Key, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)
+
+
+class Indicator(_Frozen):
+    key: Key
+    direction: Literal["digitalisation", "networking", "intelligence", "new_models"]
+    title: Text
+    kind: Literal["rate", "share"]
+    numerator: Key | None = None
+    denominator: Key | None = None
+    question: Key | None = None
+
+
+DIRECTIONS = {
+    "digitalisation": Text(zh="数字化", en="Digitalisation"),
+    "networking": Text(zh="网络化", en="Networking"),
+    "intelligence": Text(zh="智能化", en="Intelligence"),
+    "new_models": Text(zh="新模式新业态", en="New models and business forms"),
+}
+
+
+class Questionnaire(_Frozen):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    group: Literal["discrete", "process", "other"]
+    year: int = Field(ge=2000, le=2100)
+    version: int = Field(ge=1)
+    title: Text
+    industries: tuple[IndustryCode, ...] = Field(min_length=1)
+    dimensions: tuple[Dimension, ...]
+    stages: tuple[Stage, ...]
+    sections: tuple[Section, ...] = Field(min_length=1)
+    indicators: tuple[Indicator, ...]
+
+    _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Questionnaire:
+        # QuestionnaireError is not a ValueError, so pydantic lets it through untouched and
+        # the paths it names stay exact (a model validator cannot point pydantic at a field).
+        problems = list(_problems(self))
+        if problems:
+            raise QuestionnaireError(problems)
+        self._questions = {q.key: q for s in self.sections for q in s.questions}
+        return self
+
+    @property
+    def questions(self) -> list[Question]:
+        return list(self._questions.values())
+
+    def question(self, key: str) -> Question:
+        return self._questions[key]
+
+    def section(self, key: str) -> Section:
+        return _by_key(self.sections, key)
+
+    def dimension(self, key: str) -> Dimension:
+        return _by_key(self.dimensions, key)
+
+    def stage(self, key: str) -> Stage:
+        return _by_key(self.stages, key)
+
+
+def _by_key(items: tuple[Any, ...], key: str) -> Any:
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(key)
+
+
+def _problems(q: Questionnaire) -> Iterator[tuple[str, str]]:
+    dims = [d.key for d in q.dimensions]
+    if tuple(dims) != DIMENSION_KEYS:
+        yield "dimensions", f"expected the dimensions {', '.join(DIMENSION_KEYS)} in this order"
+    total = sum(d.weight for d in q.dimensions)
+    if abs(total - 1) > 1e-6:
+        yield "dimensions", f"the weights add up to {total:g}, not 1"
+    yield from _stage_problems(q, dims)
+
+    where: dict[str, str] = {}  # question key -> its path, for references and duplicates
+    seen_sections: set[str] = set()
+    for i, section in enumerate(q.sections):
+        if section.key in seen_sections:
+            yield f"sections[{i}].key", f"duplicate section key '{section.key}'"
+        seen_sections.add(section.key)
+        for j, question in enumerate(section.questions):
+            path = f"sections[{i}].questions[{j}]"
+            if question.key in where:
+                yield f"{path}.key", f"duplicate key '{question.key}' (see {where[question.key]})"
+            else:
+                where[question.key] = path
+            yield from _question_problems(question, path, dims)
+
+    questions = {s_q.key: s_q for s in q.sections for s_q in s.questions}
+    for key, path in where.items():
+        ref = questions[key].not_greater_than
+        if ref is not None and (ref == key or _type(questions, ref) != "number"):
+            yield f"{path}.not_greater_than", f"'{ref}' is not another number question"
+    scored = {s_q.dimension for s_q in questions.values() if s_q.max_score > 0}
+    for i, dim in enumerate(dims):
+        if dim not in scored:
+            yield f"dimensions[{i}]", f"no scored question belongs to '{dim}'"
+    yield from _indicator_problems(q, questions)
+
+
+def _type(questions: dict[str, Question], key: str | None) -> str | None:
+    return questions[key].type if key in questions else None
+
+
+def _stage_problems(q: Questionnaire, dims: list[str]) -> Iterator[tuple[str, str]]:
+    if tuple(s.key for s in q.stages) != STAGE_KEYS:
+        yield "stages", f"expected the stages {', '.join(STAGE_KEYS)} in this order"
+        return
+    if q.stages[0].gate:
+        yield "stages[0].gate", "the first stage has no gate"
+    for i, stage in enumerate(q.stages):
+        for key in stage.gate:
+            if key not in dims:
+                yield f"stages[{i}].gate.{key}", f"unknown dimension '{key}'"
+        # Each gate must include the one below it, so "highest stage whose gate is met" never
+        # skips a stage: an enterprise cannot be innovative without being integrated.
+        if i:
+            for key, floor in q.stages[i - 1].gate.items():
+                if stage.gate.get(key, -1) < floor:
+                    yield f"stages[{i}].gate", f"must include the gate below ({key} >= {floor:g})"
+
+
+def _question_problems(qn: Question, path: str, dims: list[str]) -> Iterator[tuple[str, str]]:
+    for name in sorted(qn.model_fields_set - _COMMON_FIELDS - TYPE_FIELDS[qn.type]):
+        yield f"{path}.{'max_score' if name == 'cap' else name}", f"not for a {qn.type} question"
+    if qn.dimension is not None and qn.dimension not in dims:
+        yield f"{path}.dimension", f"unknown dimension '{qn.dimension}'"
+    if qn.type in ("single", "multiple"):
+        options = qn.options or ()
+        if len(options) < 2:
+            yield f"{path}.options", "at least two options are needed"
+        keys: set[str] = set()
+        for k, option in enumerate(options):
+            if option.key in keys:
+                yield f"{path}.options[{k}].key", f"duplicate option key '{option.key}'"
+            keys.add(option.key)
+    if qn.type == "multiple":
+        reachable = sum(o.score for o in qn.options or ())
+        if qn.cap is None:
+            yield f"{path}.max_score", "required for a multiple-choice question"
+        elif qn.cap > reachable:
+            yield f"{path}.max_score", f"exceeds the sum of the option scores ({reachable:g})"
+    if qn.type == "number" and qn.max is not None and qn.max < qn.min:
+        yield f"{path}.max", "is less than min"
+    if qn.bands is not None:
+        mins = [b.min for b in qn.bands]
+        if not mins:
+            yield f"{path}.bands", "at least one band is needed"
+        elif any(a >= b for a, b in itertools.pairwise(mins)):
+            yield f"{path}.bands", "list the bands with strictly increasing min"
+        elif qn.type == "percentage" and not 0 <= mins[0] <= mins[-1] <= 100:
+            yield f"{path}.bands", "a percentage band starts between 0 and 100"
+    if qn.dimension is None:
+        return
+    if qn.type == "text":
+        yield f"{path}.dimension", "a text answer cannot be scored"
+    elif qn.type in ("number", "percentage") and not qn.bands:
+        yield f"{path}.dimension", "a number is scored only through bands"
+    elif qn.max_score <= 0:
+        yield f"{path}.dimension", "the question cannot earn any points"
+
+
+def _indicator_problems(
+    q: Questionnaire, questions: dict[str, Question]
+) -> Iterator[tuple[str, str]]:
+    keys = [ind.key for ind in q.indicators]
+    expected = list(INDICATOR_DIRECTIONS)
+    if keys != expected:
+        missing = [k for k in expected if k not in keys]
+        extra = [k for k in keys if k not in INDICATOR_DIRECTIONS or keys.count(k) > 1]
+        detail = f"; missing: {', '.join(missing)}" if missing else ""
+        detail += f"; unexpected or repeated: {', '.join(dict.fromkeys(extra))}" if extra else ""
+        yield "indicators", f"expected the 24 indicators of the national list, in order{detail}"
+    for i, ind in enumerate(q.indicators):
+        path = f"indicators[{i}]"
+        direction = INDICATOR_DIRECTIONS.get(ind.key)
+        if direction and ind.direction != direction:
+            yield f"{path}.direction", f"'{ind.key}' belongs to {direction}"
+        needed = ("numerator", "denominator") if ind.kind == "rate" else ("question",)
+        wanted_type = "number" if ind.kind == "rate" else "yes_no"
+        for name in ("numerator", "denominator", "question"):
+            ref = getattr(ind, name)
+            if name not in needed:
+                if ref is not None:
+                    yield f"{path}.{name}", f"not used by a {ind.kind} indicator"
+            elif _type(questions, ref) != wanted_type:
+                yield f"{path}.{name}", f"'{ref}' is not a {wanted_type} question of this file"
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """('sections', 2, 'questions', 4, 'options') -> 'sections[2].questions[4].options'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_questionnaire(data: Any, source: str = "<data>") -> Questionnaire:
+    """Validate already-parsed YAML; every error becomes a QuestionnaireError naming ``source``."""
+    try:
+        return Questionnaire.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_path(e["loc"]), e["msg"]) for e in exc.errors(include_url=False)]
+        raise QuestionnaireError(problems, source) from None
+    except QuestionnaireError as exc:
+        raise QuestionnaireError(exc.problems, source) from None
+
+
+def load_questionnaire(path: Path) -> Questionnaire:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise QuestionnaireError([("", f"cannot be read: {exc}")], path.name) from exc
+    questionnaire = parse_questionnaire(data, path.name)
+    if questionnaire.id != path.stem:
+        problem = ("id", f"'{questionnaire.id}' differs from the file name '{path.stem}'")
+        raise QuestionnaireError([problem], path.name)
+    return questionnaire
+
+
+@functools.lru_cache(maxsize=8)
+def load_all(directory: Path = QUESTIONNAIRE_DIR) -> dict[str, Questionnaire]:
+    """Every questionnaire of ``directory`` by id (ids are unique because id == file stem)."""
+    found = {q.id: q for q in map(load_questionnaire, sorted(Path(directory).glob("*.yaml")))}
+    owner: dict[str, str] = {}
+    editions: set[tuple[str, int]] = set()
+    for q in found.values():
+        # A code served by two groups, or two files for one group and year, would make the
+        # choice in questionnaire_for depend on file order.
+        if (q.group, q.year) in editions:
+            problem = ("year", f"a second {q.group} questionnaire for {q.year}")
+            raise QuestionnaireError([problem], f"{q.id}.yaml")
+        editions.add((q.group, q.year))
+        for code in q.industries:
+            if owner.setdefault(code, q.group) != q.group:
+                problem = ("industries", f"'{code}' is served by both {owner[code]} and {q.group}")
+                raise QuestionnaireError([problem], f"{q.id}.yaml")
+    return found
+
+
+def questionnaire_for(
+    industry_code: str | None, section_code: str | None, year: int
+) -> Questionnaire:
+    """The questionnaire of the enterprise's industry group, latest edition not after ``year``.
+
+    The division code wins over the section letter, which wins over the "*" fallback. Finer
+    GB/T 4754 codes ("3411") are reduced to their division. Before the first edition of a
+    group, its earliest edition is used.
+    """
+    catalogue = load_all()
+    division = industry_code[:2] if industry_code and industry_code[:2].isdigit() else industry_code
+    served = [(code, q.group) for q in catalogue.values() for code in q.industries]
+    group = next(
+        (g for code in (division, section_code, "*") for c, g in served if c == code), None
+    )
+    if group is None:
+        problem = ("industries", f"nothing serves {industry_code!r} and nothing is marked '*'")
+        raise QuestionnaireError([problem], QUESTIONNAIRE_DIR.name)
+    editions = sorted((q for q in catalogue.values() if q.group == group), key=lambda q: q.year)
+    earlier = [q for q in editions if q.year <= year]
+    return earlier[-1] if earlier else editions[0]

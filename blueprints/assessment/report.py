@@ -1,0 +1,174 @@
+"""Build a report: the enterprise's scores, the 24 indicators, and comparisons in SQL.
+
+The comparisons (average and percentile per dimension, for all enterprises, the same industry
+and the same region, in the same year) are one aggregate query, however many enterprises there
+are: conditional aggregates over the score rows, joined to the enterprise's own row.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from sqlalchemy.orm import aliased
+
+from app.clock import utcnow
+from app.extensions import db
+from app.security.access import in_region
+from blueprints.assessment import scoring
+from blueprints.assessment.questionnaire import DIRECTIONS, Questionnaire
+from blueprints.assessment.report_data import (
+    Comparison,
+    DimensionRow,
+    HistoryPoint,
+    IndicatorRow,
+    ReportData,
+    WeakArea,
+)
+from blueprints.assessment.services import questionnaire_of
+from blueprints.reference.services import region_chain
+from models import SUBMITTED_STATES, TOTAL_KEY, Assessment, AssessmentScore, RegionLevel
+
+GROUPS = ("all", "industry", "region")
+
+
+def comparison_region_prefix(region_code: str | None) -> str | None:
+    """Compare within the city: the prefecture, or the municipality for its districts."""
+    chain = region_chain(region_code)
+    for region in reversed(chain):
+        if region.level in (RegionLevel.PREFECTURE, RegionLevel.PROVINCE):
+            return region.prefix
+    return None
+
+
+def comparisons(assessment: Assessment) -> dict[str, dict[str, Comparison]]:
+    """{dimension: {group: Comparison}} for every scored dimension and the total."""
+    peer, mine = aliased(AssessmentScore), aliased(AssessmentScore)
+    prefix = comparison_region_prefix(assessment.region_code)
+    conditions = {
+        "all": sa.true(),
+        "industry": Assessment.industry_code == assessment.industry_code,
+        "region": in_region(prefix, Assessment.region_code) if prefix else sa.false(),
+    }
+    columns = []
+    for name, condition in conditions.items():
+        columns += [
+            sa.func.avg(sa.case((condition, peer.score))).label(f"{name}_avg"),
+            sa.func.count(sa.case((condition, 1))).label(f"{name}_n"),
+            sa.func.sum(sa.case((sa.and_(condition, peer.score < mine.score), 1), else_=0)).label(
+                f"{name}_below"
+            ),
+            sa.func.sum(sa.case((sa.and_(condition, peer.score == mine.score), 1), else_=0)).label(
+                f"{name}_equal"
+            ),
+        ]
+    rows = db.session.execute(
+        sa.select(peer.dimension, *columns)
+        .join(Assessment, Assessment.id == peer.assessment_id)
+        .join(mine, sa.and_(mine.assessment_id == assessment.id, mine.dimension == peer.dimension))
+        .where(Assessment.year == assessment.year, Assessment.status.in_(SUBMITTED_STATES))
+        .group_by(peer.dimension)
+    ).mappings()
+    result: dict[str, dict[str, Comparison]] = {}
+    for row in rows:
+        result[row["dimension"]] = {name: _comparison(row, name) for name in GROUPS}
+    return result
+
+
+def _comparison(row, name: str) -> Comparison:
+    count = int(row[f"{name}_n"] or 0)
+    if count == 0:
+        return Comparison(average=None, percentile=None, count=0)
+    # Mid-rank percentile: those below plus half of the ties (the enterprise itself included).
+    below, equal = int(row[f"{name}_below"] or 0), int(row[f"{name}_equal"] or 0)
+    return Comparison(
+        average=round(float(row[f"{name}_avg"]), 1),
+        percentile=round(100.0 * (below + 0.5 * equal) / count, 1),
+        count=count,
+    )
+
+
+def history(assessment: Assessment) -> list[tuple[int, float, str]]:
+    return [
+        (year, total, stage)
+        for year, total, stage in db.session.execute(
+            sa.select(Assessment.year, Assessment.total, Assessment.stage)
+            .where(
+                Assessment.organisation_id == assessment.organisation_id,
+                Assessment.status.in_(SUBMITTED_STATES),
+            )
+            .order_by(Assessment.year)
+        )
+    ]
+
+
+def _empty() -> Comparison:
+    return Comparison(average=None, percentile=None, count=0)
+
+
+def build_report(assessment: Assessment) -> ReportData:
+    locale = str(get_locale() or "zh")
+    questionnaire: Questionnaire = questionnaire_of(assessment)
+    org = assessment.organisation
+    compared = comparisons(assessment) if assessment.is_submitted else {}
+    result = scoring.score(questionnaire, assessment.answers)
+    dimensions = [
+        DimensionRow(
+            key=d.key,
+            title=d.title.get(locale),
+            score=result.dimensions[d.key],
+            weight=d.weight,
+            **{g: compared.get(d.key, {}).get(g, _empty()) for g in GROUPS},
+        )
+        for d in questionnaire.dimensions
+    ]
+    values = scoring.indicators(questionnaire, assessment.answers)
+    indicators = [
+        IndicatorRow(
+            key=i.key,
+            direction=DIRECTIONS[i.direction].get(locale),
+            title=i.title.get(locale),
+            value=values.get(i.key),
+            kind=i.kind,
+        )
+        for i in questionnaire.indicators
+    ]
+    weakest = [
+        WeakArea(
+            title=questionnaire.dimension(key).title.get(locale),
+            score=result.dimensions[key],
+            suggestion=questionnaire.dimension(key).suggestion.get(locale),
+        )
+        for key in scoring.weakest(questionnaire, result.dimensions)
+    ]
+    stage_title = questionnaire.stage(result.stage).title.get(locale)
+    points = [
+        HistoryPoint(year=year, total=total, stage=_stage_title(questionnaire, stage, locale))
+        for year, total, stage in history(assessment)
+    ]
+    return ReportData(
+        locale=locale,
+        enterprise_name=org.name,
+        credit_code=org.credit_code or "",
+        region_name=" ".join(r.display_name for r in region_chain(org.region_code)),
+        industry_name=f"{org.industry.code} {org.industry.display_name}" if org.industry else "",
+        year=assessment.year,
+        questionnaire_title=questionnaire.title.get(locale),
+        status=assessment.status.title,
+        submitted_at=assessment.submitted_at,
+        total=result.total,
+        stage=stage_title,
+        stage_key=result.stage,
+        dimensions=dimensions,
+        indicators=indicators,
+        weakest=weakest,
+        history=points,
+        generated_at=utcnow(),
+        totals=compared.get(TOTAL_KEY, {g: _empty() for g in GROUPS}),
+    )
+
+
+def _stage_title(questionnaire: Questionnaire, key: str | None, locale: str) -> str:
+    try:
+        return questionnaire.stage(key).title.get(locale)
+    except (KeyError, ValueError, LookupError):
+        return key or ""

@@ -1,0 +1,75 @@
+"""The data of a self-assessment report, as the page, the PDF and the Excel file show it.
+
+Plain values only (already translated strings, numbers, dates): the exports never query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Average of a group and the enterprise's percentile in it (0–100), None when empty."""
+
+    average: float | None
+    percentile: float | None
+    count: int
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    key: str
+    title: str
+    score: float  # 0–100
+    weight: float  # share of the total, 0–1
+    all: Comparison
+    industry: Comparison
+    region: Comparison
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    key: str
+    direction: str  # 数字化 / 网络化 / 智能化 / 新模式新业态 (translated)
+    title: str
+    value: float | None  # a percentage; None when the denominator is zero
+    kind: str  # "rate" (a percentage from counts) or "share" (the enterprise's yes/no as 100/0)
+
+
+@dataclass(frozen=True)
+class WeakArea:
+    title: str
+    score: float
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    year: int
+    total: float
+    stage: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    locale: str  # "zh" or "en": the language every string above is already in
+    enterprise_name: str
+    credit_code: str
+    region_name: str
+    industry_name: str
+    year: int
+    questionnaire_title: str
+    status: str
+    submitted_at: datetime | None
+    total: float
+    stage: str
+    stage_key: str
+    dimensions: list[DimensionRow]
+    indicators: list[IndicatorRow]
+    weakest: list[WeakArea]
+    history: list[HistoryPoint] = field(default_factory=list)
+    generated_at: datetime | None = None
+    # The weighted total compared like the dimensions: {"all"|"industry"|"region": Comparison}
+    totals: dict[str, Comparison] = field(default_factory=dict)

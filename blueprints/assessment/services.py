@@ -1,0 +1,305 @@
+"""Self-assessment work: start, save drafts, submit, review, and the certification gate.
+
+Only flushes; the request commits. The review route (district, then city) is resolved from
+the authorities registered for the enterprise's region at the moment it is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import workflow
+from app.clock import local_today, utcnow
+from app.errors import WorkflowError
+from app.extensions import db
+from app.security.permissions import Permission
+from app.workflow import Transition
+from blueprints.assessment import scoring
+from blueprints.assessment.questionnaire import Questionnaire, load_all, questionnaire_for
+from models import (
+    SUBMITTED_STATES,
+    TOTAL_KEY,
+    Assessment,
+    AssessmentAction,
+    AssessmentEvent,
+    AssessmentScore,
+    AssessmentStatus,
+    Organisation,
+    OrgKind,
+    Region,
+    RegionLevel,
+    User,
+)
+
+S = AssessmentStatus
+
+
+def current_year() -> int:
+    return local_today().year
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    return load_all()[assessment.questionnaire_id]
+
+
+def start(org: Organisation, actor: User) -> Assessment:
+    """This year's draft for ``org``; one assessment per enterprise and year."""
+    year = current_year()
+    existing = db.session.scalar(
+        sa.select(Assessment).where(Assessment.organisation_id == org.id, Assessment.year == year)
+    )
+    if existing is not None:
+        raise WorkflowError(
+            _("Your enterprise already has a self-assessment for %(year)d.", year=year)
+        )
+    section = org.industry.section_code if org.industry else None
+    questionnaire = questionnaire_for(org.industry_code, section, year)
+    assessment = Assessment(
+        organisation=org,
+        year=year,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        status=S.DRAFT,
+        answers={},
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def save_section(
+    assessment: Assessment, section_key: str, form: Mapping[str, Any]
+) -> dict[str, str]:
+    """Store a page of answers; on any error store nothing and return the errors."""
+    if not assessment.is_editable:
+        raise WorkflowError(_("This self-assessment has been submitted and can no longer change."))
+    questionnaire = questionnaire_of(assessment)
+    section = questionnaire.section(section_key)
+    answers, errors = scoring.parse_section(questionnaire, section_key, form)
+    if errors:
+        return errors
+    merged = {
+        k: v for k, v in assessment.answers.items() if k not in {q.key for q in section.questions}
+    }
+    merged.update(answers)
+    assessment.answers = merged  # a new dict: JSON columns do not track in-place changes
+    return {}
+
+
+def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> tuple[int, int]:
+    required = [q.key for q in questionnaire.questions if q.required]
+    return sum(1 for key in required if key in answers), len(required)
+
+
+def section_complete(questionnaire: Questionnaire, section_key: str, answers: Mapping) -> bool:
+    section = questionnaire.section(section_key)
+    return all(q.key in answers for q in section.questions if q.required)
+
+
+# --- review routing -------------------------------------------------------------------------
+
+
+def _authority_at(code: str | None) -> Organisation | None:
+    if code is None:
+        return None
+    return db.session.scalar(
+        sa.select(Organisation)
+        .where(
+            Organisation.kind == OrgKind.AUTHORITY,
+            Organisation.region_code == code,
+            Organisation.active.is_(True),
+        )
+        .order_by(Organisation.id)
+        .limit(1)
+    )
+
+
+def district_reviewer(region: Region | None) -> Organisation | None:
+    if region is None or region.level != RegionLevel.COUNTY:
+        return None
+    return _authority_at(region.code)
+
+
+def city_reviewer(region: Region | None) -> Organisation | None:
+    """The prefecture's authority; for a municipality's district, the municipality's."""
+    node = region
+    while node is not None:
+        if node.level in (RegionLevel.PREFECTURE, RegionLevel.PROVINCE):
+            found = _authority_at(node.code)
+            if found is not None:
+                return found
+        node = node.parent
+    return None
+
+
+def _route_after_submit(assessment: Assessment) -> AssessmentStatus:
+    region = assessment.organisation.region
+    district = district_reviewer(region)
+    if district is not None:
+        assessment.reviewer = district
+        return S.AWAITING_DISTRICT
+    assessment.reviewer = city_reviewer(region)
+    return S.AWAITING_CITY
+
+
+def _route_after_district(assessment: Assessment) -> AssessmentStatus:
+    assessment.reviewer = city_reviewer(assessment.organisation.region)
+    return S.AWAITING_CITY
+
+
+# --- guards -----------------------------------------------------------------------------------
+
+
+def _own_enterprise(assessment: Assessment, actor: User) -> str | None:
+    if assessment.organisation_id != actor.organisation_id:
+        return _("Only the enterprise itself can submit its self-assessment.")
+    return None
+
+
+def _complete(assessment: Assessment, _actor: User) -> str | None:
+    errors = scoring.validate_all(questionnaire_of(assessment), assessment.answers)
+    if errors:
+        return _(
+            "The questionnaire is not complete: %(n)d answers are missing or invalid.",
+            n=len(errors),
+        )
+    return None
+
+
+def _assigned_reviewer(assessment: Assessment, actor: User) -> str | None:
+    if assessment.reviewer_id != actor.organisation_id:
+        return _("This self-assessment is waiting for another authority's review.")
+    return None
+
+
+TRANSITIONS: tuple[Transition[AssessmentStatus], ...] = (
+    Transition(
+        "submit",
+        frozenset({S.DRAFT, S.RETURNED}),
+        _route_after_submit,
+        Permission.ASSESSMENT_FILL,
+        (_own_enterprise, _complete),
+    ),
+    Transition(
+        "approve",
+        frozenset({S.AWAITING_DISTRICT}),
+        _route_after_district,
+        Permission.ASSESSMENT_REVIEW,
+        (_assigned_reviewer,),
+    ),
+    Transition(
+        "approve",
+        frozenset({S.AWAITING_CITY}),
+        S.APPROVED,
+        Permission.ASSESSMENT_REVIEW,
+        (_assigned_reviewer,),
+    ),
+    Transition(
+        "return",
+        frozenset({S.AWAITING_DISTRICT, S.AWAITING_CITY}),
+        S.RETURNED,
+        Permission.ASSESSMENT_REVIEW,
+        (_assigned_reviewer,),
+    ),
+)
+
+_EVENT_ACTION = {
+    ("submit", None): AssessmentAction.SUBMIT,
+    ("approve", S.AWAITING_DISTRICT): AssessmentAction.APPROVE_DISTRICT,
+    ("approve", S.AWAITING_CITY): AssessmentAction.APPROVE_CITY,
+    ("return", None): AssessmentAction.RETURN,
+}
+
+
+def perform(assessment: Assessment, name: str, actor: User, comment: str = "") -> None:
+    """Apply transition ``name``: check, move, record. Raises WorkflowError (409)."""
+    source = assessment.status
+    transition = workflow.find(TRANSITIONS, name, source)
+    if name == "return" and not comment.strip():
+        raise WorkflowError(_("Say what must be corrected when returning a self-assessment."))
+    target = workflow.check(transition, assessment, actor)
+    if name == "submit":
+        _record_scores(assessment)
+    if target == S.APPROVED:
+        assessment.approved_at = utcnow()
+        assessment.reviewer = None
+    if target == S.RETURNED:
+        assessment.reviewer = None
+    assessment.status = target
+    action = _EVENT_ACTION.get((name, source)) or _EVENT_ACTION[(name, None)]
+    db.session.add(
+        AssessmentEvent(
+            assessment=assessment,
+            action=action,
+            from_status=source,
+            to_status=target,
+            actor=actor,
+            comment=comment.strip(),
+        )
+    )
+    db.session.flush()
+
+
+def _record_scores(assessment: Assessment) -> None:
+    questionnaire = questionnaire_of(assessment)
+    result = scoring.score(questionnaire, assessment.answers)
+    org = assessment.organisation
+    assessment.total = result.total
+    assessment.stage = result.stage
+    assessment.region_code = org.region_code
+    assessment.industry_code = org.industry_code
+    assessment.submitted_at = utcnow()
+    rows = {**result.dimensions, TOTAL_KEY: result.total}
+    existing = {s.dimension: s for s in assessment.scores}
+    for dimension, value in rows.items():
+        if dimension in existing:
+            existing[dimension].score = value
+        else:
+            assessment.scores.append(AssessmentScore(dimension=dimension, score=value))
+
+
+# --- the certification gate ---------------------------------------------------------------------
+
+
+def has_valid_assessment(organisation_id: int) -> bool:
+    """A submitted (not draft, not returned) assessment of this or last year: the precondition
+    for starting a certification project (seed 003 q9; any stage qualifies)."""
+    year = current_year()
+    return (
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Assessment.organisation_id == organisation_id,
+                    Assessment.year.in_([year, year - 1]),
+                    Assessment.status.in_(SUBMITTED_STATES),
+                )
+            )
+        )
+        or False
+    )
+
+
+def assessments_of(org: Organisation) -> list[Assessment]:
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.organisation_id == org.id)
+            .order_by(Assessment.year.desc())
+        )
+    )
+
+
+def review_queue(authority: Organisation) -> sa.Select:
+    return (
+        sa.select(Assessment)
+        .where(
+            Assessment.reviewer_id == authority.id,
+            Assessment.status.in_([S.AWAITING_DISTRICT, S.AWAITING_CITY]),
+        )
+        .options(sa.orm.joinedload(Assessment.organisation))
+        .order_by(Assessment.submitted_at, Assessment.id)
+    )

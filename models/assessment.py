@@ -1,0 +1,160 @@
+"""Self-assessments (自评估): one per enterprise and year, its scores and its review history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.extensions import db
+from models.organisation import Organisation
+from models.types import enum_column_type
+from models.user import User
+
+
+class AssessmentStatus(enum.Enum):
+    DRAFT = "draft"
+    AWAITING_DISTRICT = "awaiting_district"
+    AWAITING_CITY = "awaiting_city"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+    @property
+    def title(self) -> str:
+        return str(_STATUS_TITLES[self])
+
+
+_STATUS_TITLES = {
+    AssessmentStatus.DRAFT: _l("Draft"),
+    AssessmentStatus.AWAITING_DISTRICT: _l("Awaiting district review"),
+    AssessmentStatus.AWAITING_CITY: _l("Awaiting city review"),
+    AssessmentStatus.APPROVED: _l("Approved"),
+    AssessmentStatus.RETURNED: _l("Returned for correction"),
+}
+
+# Submitted and not sent back: what counts for comparisons and for the certification gate.
+SUBMITTED_STATES = frozenset(
+    {AssessmentStatus.AWAITING_DISTRICT, AssessmentStatus.AWAITING_CITY, AssessmentStatus.APPROVED}
+)
+EDITABLE_STATES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.RETURNED})
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessments"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "year", name="uq_assessments_organisation_year"),
+        sa.Index("ix_assessments_year_status", "year", "status"),
+        sa.Index("ix_assessments_reviewer_status", "reviewer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int] = mapped_column()
+    questionnaire_id: Mapped[str] = mapped_column(sa.String(40))
+    questionnaire_version: Mapped[int] = mapped_column()
+    status: Mapped[AssessmentStatus] = mapped_column(
+        enum_column_type(AssessmentStatus, "assessment_status"), default=AssessmentStatus.DRAFT
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # Snapshots taken at submission: comparisons and review routing use the enterprise as it was.
+    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
+    industry_code: Mapped[str | None] = mapped_column(sa.ForeignKey("industries.code"), index=True)
+    total: Mapped[float | None] = mapped_column(sa.Float)
+    stage: Mapped[str | None] = mapped_column(sa.String(20))
+    # The authority whose decision is awaited (district first, then city); None when none exists.
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    approved_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: two tabs saving the same draft cannot silently overwrite each other.
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    reviewer: Mapped[Organisation | None] = relationship(foreign_keys=[reviewer_id])
+    scores: Mapped[list[AssessmentScore]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[AssessmentEvent]] = relationship(
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        order_by="AssessmentEvent.id",
+    )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATES
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status in SUBMITTED_STATES
+
+
+TOTAL_KEY = "total"  # the weighted total is stored beside the dimensions for percentiles
+
+
+class AssessmentScore(db.Model):
+    """One row per dimension (and the total): comparisons aggregate these in SQL."""
+
+    __tablename__ = "assessment_scores"
+    __table_args__ = (sa.Index("ix_assessment_scores_dimension_score", "dimension", "score"),)
+
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    score: Mapped[float] = mapped_column(sa.Float)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="scores")
+
+
+class AssessmentAction(enum.Enum):
+    SUBMIT = "submit"
+    APPROVE_DISTRICT = "approve_district"
+    APPROVE_CITY = "approve_city"
+    RETURN = "return"
+
+    @property
+    def title(self) -> str:
+        return str(_ACTION_TITLES[self])
+
+
+_ACTION_TITLES = {
+    AssessmentAction.SUBMIT: _l("Submitted"),
+    AssessmentAction.APPROVE_DISTRICT: _l("Approved by the district authority"),
+    AssessmentAction.APPROVE_CITY: _l("Approved by the city authority"),
+    AssessmentAction.RETURN: _l("Returned for correction"),
+}
+
+
+class AssessmentEvent(db.Model):
+    """Who did what when: the review trail of an assessment."""
+
+    __tablename__ = "assessment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[AssessmentAction] = mapped_column(
+        enum_column_type(AssessmentAction, "assessment_action")
+    )
+    from_status: Mapped[AssessmentStatus] = mapped_column(
+        enum_column_type(AssessmentStatus, "assessment_event_from")
+    )
+    to_status: Mapped[AssessmentStatus] = mapped_column(
+        enum_column_type(AssessmentStatus, "assessment_event_to")
+    )
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship()
