@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
+from app import demo_assessments
 from app.clock import utcnow
 from app.extensions import db
 from app.security.passwords import hash_password
@@ -193,5 +194,24 @@ def load_demo() -> list[tuple[str, str, str]]:
     ]
     for role, email, name, org, org_admin, locale in accounts:
         _user(org, role, email, name, org_admin=org_admin, locale=locale)
+    # Officials for the other authorities and a contact for every enterprise, so that the
+    # demo's reviews and assessments have someone to act (not listed: not needed to sign in).
+    for n, (name, region) in enumerate(AUTHORITIES):
+        _user(
+            authorities[region],
+            Role.AUTHORITY,
+            f"authority{n}@demo.certpath.cn",
+            f"{name[:6]}审核员",
+            org_admin=True,
+        )
+    for n, org in enumerate(enterprises):
+        _user(org, Role.ENTERPRISE, f"contact{n}@demo.certpath.cn", "企业联系人", org_admin=True)
     db.session.flush()
+    demo_assessments.load([(org, _first_user(org)) for org in enterprises])
     return [(role.value, email, DEMO_PASSWORD) for role, email, *_ in accounts]
+
+
+def _first_user(org: Organisation) -> User:
+    return db.session.scalar(
+        sa.select(User).where(User.organisation_id == org.id).order_by(User.id).limit(1)
+    )

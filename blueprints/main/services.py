@@ -11,7 +11,17 @@ from app.clock import utcnow
 from app.extensions import db
 from app.security.access import organisation_scope
 from app.security.permissions import Permission, has_permission
-from models import Organisation, OrgKind, OutboxMessage, OutboxStatus, Role, User
+from blueprints.assessment.services import has_valid_assessment
+from models import (
+    Assessment,
+    AssessmentStatus,
+    Organisation,
+    OrgKind,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+    User,
+)
 
 
 @dataclass
@@ -23,6 +33,9 @@ class Dashboard:
     enterprises_by_industry: list[tuple[str, str, int]] = field(default_factory=list)
     outbox_counts: dict[OutboxStatus, int] = field(default_factory=dict)
     user_count: int = 0
+    latest_assessment: Assessment | None = None
+    can_start_project: bool = False
+    reviews_waiting: int = 0
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -47,6 +60,28 @@ def dashboard_for(user: User) -> Dashboard:
             ).all()
         )
         data.enterprises_by_industry = _enterprises_by_section(scope)
+    if has_permission(user, Permission.ASSESSMENT_FILL):
+        data.latest_assessment = db.session.scalar(
+            sa.select(Assessment)
+            .where(Assessment.organisation_id == user.organisation_id)
+            .order_by(Assessment.year.desc())
+            .limit(1)
+        )
+        data.can_start_project = has_valid_assessment(user.organisation_id)
+    if has_permission(user, Permission.ASSESSMENT_REVIEW):
+        data.reviews_waiting = (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Assessment)
+                .where(
+                    Assessment.reviewer_id == user.organisation_id,
+                    Assessment.status.in_(
+                        [AssessmentStatus.AWAITING_DISTRICT, AssessmentStatus.AWAITING_CITY]
+                    ),
+                )
+            )
+            or 0
+        )
     if has_permission(user, Permission.ADMIN_OUTBOX_MANAGE):
         data.outbox_counts = dict(
             db.session.execute(
