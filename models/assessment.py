@@ -127,7 +127,7 @@ class AssessmentAction(enum.Enum):
 
 
 _ACTION_TITLES = {
-    AssessmentAction.SUBMIT: _l("Submitted"),
+    AssessmentAction.SUBMIT: _l("Submitted by the enterprise"),
     AssessmentAction.APPROVE_DISTRICT: _l("Approved by the district authority"),
     AssessmentAction.APPROVE_CITY: _l("Approved by the city authority"),
     AssessmentAction.RETURN: _l("Returned for correction"),
