@@ -10,13 +10,34 @@ from models.assessment import (
     AssessmentScore,
     AssessmentStatus,
 )
+from models.audit import (
+    Audit,
+    AuditKind,
+    AuditTeamMember,
+    CorrectiveAction,
+    Finding,
+    FindingKind,
+    FindingStatus,
+)
+from models.clause import Clause
+from models.document import Document, DocumentKind
 from models.organisation import EnterpriseSize, Organisation, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
+from models.project import (
+    CLOSED_STATUSES,
+    CONSULTING_STEPS,
+    ConsultingStep,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+)
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.security import LoginFailure
 from models.user import ROLE_ORG_KINDS, SUPPORTED_LOCALES, Role, User
 
 __all__ = [
+    "CLOSED_STATUSES",
+    "CONSULTING_STEPS",
     "EDITABLE_STATES",
     "ROLE_ORG_KINDS",
     "SUBMITTED_STATES",
@@ -27,7 +48,18 @@ __all__ = [
     "AssessmentEvent",
     "AssessmentScore",
     "AssessmentStatus",
+    "Audit",
+    "AuditKind",
+    "AuditTeamMember",
+    "Clause",
+    "ConsultingStep",
+    "CorrectiveAction",
+    "Document",
+    "DocumentKind",
     "EnterpriseSize",
+    "Finding",
+    "FindingKind",
+    "FindingStatus",
     "Industry",
     "IndustryLevel",
     "LoginFailure",
@@ -35,6 +67,9 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutboxStatus",
+    "Project",
+    "ProjectEvent",
+    "ProjectStatus",
     "Region",
     "RegionLevel",
     "Role",

@@ -37,6 +37,14 @@ class Permission(enum.StrEnum):
     ASSESSMENT_FILL = "assessment:own:fill"
     ASSESSMENT_VIEW = "assessment:report:view"
     ASSESSMENT_REVIEW = "assessment:region:review"
+    PROJECT_START = "project:own:start"
+    PROJECT_VIEW = "project:party:view"
+    PROJECT_CONSULT = "project:consulting:act"
+    PROJECT_APPLY = "project:application:submit"
+    PROJECT_EVALUATE = "project:evaluation:act"
+    FINDING_ANSWER = "finding:own:answer"
+    DOCUMENT_UPLOAD = "project:documents:upload"
+    CLAUSES_EDIT = "reference:clauses:edit"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -51,11 +59,28 @@ _EVERY_USER = frozenset(
     }
 )
 
+_PROJECT_PARTY = frozenset({Permission.PROJECT_VIEW, Permission.DOCUMENT_UPLOAD})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ENTERPRISE: _EVERY_USER | {Permission.ASSESSMENT_FILL, Permission.ASSESSMENT_VIEW},
-    Role.CONSULTANT: _EVERY_USER,
-    Role.EVALUATOR: _EVERY_USER,
-    Role.ALLIANCE_STAFF: _EVERY_USER | {Permission.ALL_ORGS_VIEW, Permission.ASSESSMENT_VIEW},
+    Role.ENTERPRISE: _EVERY_USER
+    | _PROJECT_PARTY
+    | {
+        Permission.ASSESSMENT_FILL,
+        Permission.ASSESSMENT_VIEW,
+        Permission.PROJECT_START,
+        Permission.PROJECT_CONSULT,  # an enterprise may run the consulting phase itself
+        Permission.PROJECT_APPLY,
+        Permission.FINDING_ANSWER,
+    },
+    Role.CONSULTANT: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_CONSULT},
+    Role.EVALUATOR: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_EVALUATE},
+    Role.ALLIANCE_STAFF: _EVERY_USER
+    | {
+        Permission.ALL_ORGS_VIEW,
+        Permission.ASSESSMENT_VIEW,
+        Permission.PROJECT_VIEW,
+        Permission.CLAUSES_EDIT,
+    },
     Role.AUTHORITY: _EVERY_USER
     | {Permission.REGION_ORGS_VIEW, Permission.ASSESSMENT_VIEW, Permission.ASSESSMENT_REVIEW},
     Role.ADMIN: frozenset(Permission),

@@ -1,0 +1,66 @@
+"""Uploaded documents: stored under a generated name outside static/, described here."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.extensions import db
+from models.types import enum_column_type
+from models.user import User
+
+
+class DocumentKind(enum.Enum):
+    MANUAL = "manual"  # 管理手册
+    PROCEDURE = "procedure"  # 程序文件
+    RECORD = "record"  # 记录
+    INTERNAL_AUDIT_REPORT = "internal_audit_report"  # 内部审核报告
+    MANAGEMENT_REVIEW = "management_review"  # 管理评审记录
+    STEP_DELIVERABLE = "step_deliverable"  # other output of a consulting step
+    AUDIT_REPORT = "audit_report"  # 评定报告
+    EVIDENCE = "evidence"  # evidence of a finding or of a corrective action
+
+    @property
+    def title(self) -> str:
+        return str(_KIND_TITLES[self])
+
+
+_KIND_TITLES = {
+    DocumentKind.MANUAL: _l("Management manual"),
+    DocumentKind.PROCEDURE: _l("Procedure document"),
+    DocumentKind.RECORD: _l("Record"),
+    DocumentKind.INTERNAL_AUDIT_REPORT: _l("Internal audit report"),
+    DocumentKind.MANAGEMENT_REVIEW: _l("Management review minutes"),
+    DocumentKind.STEP_DELIVERABLE: _l("Step deliverable"),
+    DocumentKind.AUDIT_REPORT: _l("Audit report"),
+    DocumentKind.EVIDENCE: _l("Evidence"),
+}
+
+
+class Document(db.Model):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_column_type(DocumentKind, "document_kind"))
+    consulting_step: Mapped[int | None] = mapped_column()
+    audit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audits.id"), index=True)
+    finding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("findings.id"), index=True)
+    corrective_action_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("corrective_actions.id"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(sa.String(255))  # as uploaded, Chinese kept
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    taken_at: Mapped[datetime | None] = mapped_column()  # EXIF time of a photo
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    uploaded_by: Mapped[User] = relationship()

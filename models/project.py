@@ -1,0 +1,173 @@
+"""A certification project: one enterprise's way from kick-off to a confirmed conclusion."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.extensions import db
+from models.organisation import Organisation
+from models.types import enum_column_type
+from models.user import User
+
+
+class ProjectStatus(enum.Enum):
+    """The step the project is in (DOMAIN.md §3): phase 1 consulting, phase 2 evaluation."""
+
+    STARTED = "started"  # choose: a consultancy or on our own
+    CONSULTANCY_INVITED = "consultancy_invited"
+    KICKOFF = "kickoff"  # 1 贯标启动
+    SURVEY = "survey"  # 2 现状调研
+    ANALYSIS = "analysis"  # 3 体系分析
+    DOCUMENTATION = "documentation"  # 4 文件编写
+    INTERNAL_AUDIT = "internal_audit"  # 5 内部审核
+    TRIAL = "trial"  # 6 评定试点
+    READY_TO_APPLY = "ready_to_apply"
+    APPLIED = "applied"  # 1 评定申请
+    ACCEPTED = "accepted"  # 2 受理申请
+    STAGE1_PLANNED = "stage1_planned"  # 3 stage-1 plan
+    STAGE1_DONE = "stage1_done"  # 4 第一阶段审核
+    STAGE2_PLANNED = "stage2_planned"  # 5 stage-2 plan
+    CORRECTION = "correction"  # 6 第二阶段审核 done → 7 不符合项纠正和验证
+    CONCLUDED = "concluded"  # 8 评定结论 (recommended)
+    CONFIRMED = "confirmed"  # 9 企业确认
+    NOT_RECOMMENDED = "not_recommended"  # ends without a public trace
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def title(self) -> str:
+        return str(_STATUS_TITLES[self])
+
+
+_STATUS_TITLES = {
+    ProjectStatus.STARTED: _l("Choosing how to run the consulting phase"),
+    ProjectStatus.CONSULTANCY_INVITED: _l("Waiting for the consultancy to accept"),
+    ProjectStatus.KICKOFF: _l("Kick-off"),
+    ProjectStatus.SURVEY: _l("Current-state survey"),
+    ProjectStatus.ANALYSIS: _l("System analysis"),
+    ProjectStatus.DOCUMENTATION: _l("Documentation"),
+    ProjectStatus.INTERNAL_AUDIT: _l("Internal audit"),
+    ProjectStatus.TRIAL: _l("Trial operation"),
+    ProjectStatus.READY_TO_APPLY: _l("Ready to apply for evaluation"),
+    ProjectStatus.APPLIED: _l("Application submitted"),
+    ProjectStatus.ACCEPTED: _l("Application accepted"),
+    ProjectStatus.STAGE1_PLANNED: _l("Stage-1 audit planned"),
+    ProjectStatus.STAGE1_DONE: _l("Stage-1 audit completed"),
+    ProjectStatus.STAGE2_PLANNED: _l("Stage-2 audit planned"),
+    ProjectStatus.CORRECTION: _l("Correction and verification of nonconformities"),
+    ProjectStatus.CONCLUDED: _l("Conclusion submitted"),
+    ProjectStatus.CONFIRMED: _l("Conclusion confirmed"),
+    ProjectStatus.NOT_RECOMMENDED: _l("Not recommended"),
+    ProjectStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+CLOSED_STATUSES = frozenset({ProjectStatus.NOT_RECOMMENDED, ProjectStatus.WITHDRAWN})
+
+# The six consulting steps, in order, and the status a project has while each is current.
+CONSULTING_STEPS = (
+    ProjectStatus.KICKOFF,
+    ProjectStatus.SURVEY,
+    ProjectStatus.ANALYSIS,
+    ProjectStatus.DOCUMENTATION,
+    ProjectStatus.INTERNAL_AUDIT,
+    ProjectStatus.TRIAL,
+)
+
+
+class Project(db.Model):
+    __tablename__ = "projects"
+    __table_args__ = (
+        sa.Index("ix_projects_status", "status"),
+        sa.Index("ix_projects_body_status", "body_id", "status"),
+        sa.Index("ix_projects_consultancy_status", "consultancy_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    status: Mapped[ProjectStatus] = mapped_column(
+        enum_column_type(ProjectStatus, "project_status"), default=ProjectStatus.STARTED
+    )
+    scope: Mapped[str] = mapped_column(sa.Text, default="")
+    capabilities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # 新型能力
+    sites: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    self_consulting: Mapped[bool] = mapped_column(default=False)
+    consultancy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    operation_started_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The evaluation application.
+    body_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    lead_evaluator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    headcount: Mapped[int | None] = mapped_column()
+    contact_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    applied_at: Mapped[datetime | None] = mapped_column()
+    stage2_completed_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    recommended: Mapped[bool | None] = mapped_column()
+    concluded_at: Mapped[datetime | None] = mapped_column()
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking: of two simultaneous transitions, the second finds a new version.
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    consultancy: Mapped[Organisation | None] = relationship(foreign_keys=[consultancy_id])
+    body: Mapped[Organisation | None] = relationship(foreign_keys=[body_id])
+    lead_evaluator: Mapped[User | None] = relationship(foreign_keys=[lead_evaluator_id])
+    steps: Mapped[list[ConsultingStep]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ConsultingStep.number"
+    )
+    events: Mapped[list[ProjectEvent]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectEvent.id"
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class ConsultingStep(db.Model):
+    """One of the six consulting steps: dates, notes; deliverables are Documents."""
+
+    __tablename__ = "consulting_steps"
+
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True)  # 1..6
+    started_on: Mapped[date | None] = mapped_column(sa.Date)
+    completed_on: Mapped[date | None] = mapped_column(sa.Date)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    project: Mapped[Project] = relationship(back_populates="steps")
+
+
+class ProjectEvent(db.Model):
+    """The history: who moved the project from where to where, when, and why."""
+
+    __tablename__ = "project_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(40))
+    from_status: Mapped[ProjectStatus] = mapped_column(
+        enum_column_type(ProjectStatus, "project_event_from")
+    )
+    to_status: Mapped[ProjectStatus] = mapped_column(
+        enum_column_type(ProjectStatus, "project_event_to")
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # None: the system
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
