@@ -53,13 +53,32 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_STALE_CLAIM_MINUTES": 15,
     # --- documents
     "CJK_FONT_PATH": "",  # empty: Debian's fonts-wqy-zenhei, installed by the Makefile
-    # --- uploads
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # --- uploads (the request limit leaves room for the form around the file)
+    "UPLOAD_FOLDER": "",  # empty: instance/uploads
+    "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     # --- the rules of DOMAIN.md marked configurable
     "OPERATION_MIN_MONTHS": 3,
     "CORRECTIVE_ACTION_DAYS": 30,
     "MAJOR_NC_MAX_MONTHS": 6,
     "PUBLICITY_WORKING_DAYS": 5,
+    # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
+    # about 2 months); the timeline flags a step that runs longer.
+    "STEP_EXPECTED_DAYS": {
+        "kickoff": 14,
+        "survey": 30,
+        "analysis": 30,
+        "documentation": 45,
+        "internal_audit": 30,
+        "trial": 90,
+        "applied": 7,
+        "accepted": 7,
+        "stage1_planned": 14,
+        "stage1_done": 14,
+        "stage2_planned": 14,
+        "correction": 30,
+        "concluded": 7,
+    },
     "SURVEILLANCE_MONTHS": [12, 24],
     "SUSPENSION_MAX_MONTHS": 6,
     "SURVEILLANCE_REMINDER_DAYS": [90, 30, 7],
@@ -87,6 +106,20 @@ def _parse(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError as exc:
             raise ConfigError(f"{name}: expected an integer, got {raw!r}") from exc
+    if isinstance(default, dict):
+        # "kickoff=10,trial=60": overrides only the named entries
+        merged = dict(default)
+        try:
+            for part in filter(None, (p.strip() for p in raw.split(","))):
+                key, _, value = part.partition("=")
+                if key.strip() not in default:
+                    raise ValueError(key)
+                merged[key.strip()] = int(value)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{name}: expected key=integer pairs of known keys, got {raw!r}"
+            ) from exc
+        return merged
     if isinstance(default, list):
         try:
             return [int(part) for part in raw.split(",") if part.strip()]

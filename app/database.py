@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-from flask import Flask, Response
+from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -38,21 +39,42 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def on_rollback(callback: Callable[[], None]) -> None:
+    """Undo something outside the database (e.g. a stored upload) if the request rolls back."""
+    if has_request_context():
+        g.setdefault("rollback_callbacks", []).append(callback)
+
+
+def _run_rollback_callbacks() -> None:
+    for callback in g.pop("rollback_callbacks", []):
+        callback()
+
+
 def commit_response(response: Response) -> Response:
     """after_request: the single commit of a request's work (services only flush).
 
-    Error responses roll back, so a refused request leaves nothing half-written.
+    Error responses roll back, so a refused request leaves nothing half-written — files
+    stored on the way included.
     """
     if response.status_code < 400:
         try:
             db.session.commit()
         except Exception:
             db.session.rollback()
+            _run_rollback_callbacks()
             raise
+        g.pop("rollback_callbacks", None)
     else:
         db.session.rollback()
+        _run_rollback_callbacks()
     return response
+
+
+def _teardown(error: BaseException | None) -> None:
+    if error is not None:  # an unhandled exception skipped after_request
+        _run_rollback_callbacks()
 
 
 def init_app(app: Flask) -> None:
     app.after_request(commit_response)
+    app.teardown_request(_teardown)

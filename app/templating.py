@@ -23,9 +23,11 @@ NAVIGATION = (
     NavItem(_l("Dashboard"), "main.dashboard", Permission.DASHBOARD_VIEW),
     NavItem(_l("Self-assessment"), "assessment.index", Permission.ASSESSMENT_FILL),
     NavItem(_l("Review queue"), "assessment.queue", Permission.ASSESSMENT_REVIEW),
+    NavItem(_l("Projects"), "projects.index", Permission.PROJECT_VIEW),
     NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW),
+    NavItem(_l("Clauses"), "clauses.index", Permission.CLAUSES_EDIT),
     NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE),
     NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE),
 )

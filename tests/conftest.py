@@ -37,8 +37,22 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+_UPLOADS = None
+
+
+def upload_folder() -> str:
+    """One temporary upload folder per test session: tests never write into instance/."""
+    global _UPLOADS
+    if _UPLOADS is None:
+        import tempfile
+
+        _UPLOADS = tempfile.mkdtemp(prefix="certpath-uploads-")
+    return _UPLOADS
+
+
 def make_test_app(database_url: str, **overrides) -> Flask:
     config = {
+        "UPLOAD_FOLDER": upload_folder(),
         "ENV": "testing",
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
@@ -65,12 +79,13 @@ def reset_database(url: str) -> None:
 def migrate_and_seed(app: Flask) -> None:
     from flask_migrate import upgrade
 
-    from blueprints.reference.loader import load_industries, load_regions
+    from blueprints.reference.loader import load_clauses, load_industries, load_regions
 
     with app.app_context():
         upgrade()
         load_regions()
         load_industries()
+        load_clauses()
         db.session.commit()
 
 

@@ -114,3 +114,70 @@ def assessment(
     db.session.add(item)
     db.session.flush()
     return item
+
+
+class Parties:
+    """An enterprise (with a valid self-assessment), a consultancy, an evaluation body with
+    two evaluators, and one user each — the cast of a certification project."""
+
+    def __init__(self):
+        from models import AssessmentStatus, OrgKind, Role
+
+        self.enterprise_org = organisation(region="310115")
+        self.enterprise = user(self.enterprise_org, is_org_admin=True)
+        assessment(self.enterprise_org, status=AssessmentStatus.APPROVED)
+        self.consultancy_org = organisation(OrgKind.CONSULTANCY, region="310104")
+        self.consultant = user(self.consultancy_org, is_org_admin=True)
+        self.body_org = organisation(OrgKind.EVALUATION_BODY, region="310000")
+        self.lead = user(self.body_org, role=Role.EVALUATOR, is_org_admin=True)
+        self.evaluator = user(self.body_org, role=Role.EVALUATOR)
+
+
+def project(parties: Parties, status=None, **fields):
+    """A project placed directly in ``status`` with what that status implies already there."""
+    from datetime import date, timedelta
+
+    from models import (
+        Audit,
+        AuditKind,
+        AuditTeamMember,
+        ConsultingStep,
+        Project,
+        ProjectStatus,
+    )
+
+    p = ProjectStatus
+    status = status or p.STARTED
+    order = list(p)
+    at_least = order.index(status)
+    item = Project(
+        organisation=parties.enterprise_org,
+        status=status,
+        scope="精密装备研发与生产",
+        capabilities=["数据驱动的精益生产管控能力"],
+        sites=["上海市浦东新区"],
+    )
+    item.steps = [ConsultingStep(number=n) for n in range(1, 7)]
+    if at_least >= order.index(p.CONSULTANCY_INVITED):
+        item.consultancy = parties.consultancy_org
+    if at_least >= order.index(p.APPLIED) and status not in (p.WITHDRAWN,):
+        item.body = parties.body_org
+        item.operation_started_on = date.today() - timedelta(days=200)
+        item.headcount = 120
+    if at_least >= order.index(p.ACCEPTED) and status not in (p.WITHDRAWN,):
+        item.lead_evaluator = parties.lead
+    for key, value in fields.items():
+        setattr(item, key, value)
+    db.session.add(item)
+    db.session.flush()
+    for kind, since in ((AuditKind.STAGE1, p.STAGE1_PLANNED), (AuditKind.STAGE2, p.STAGE2_PLANNED)):
+        if order.index(since) <= at_least < order.index(p.NOT_RECOMMENDED):
+            audit = Audit(
+                project_id=item.id, kind=kind, starts_on=date.today(), ends_on=date.today()
+            )
+            audit.team = [AuditTeamMember(user=parties.lead, is_lead=True)]
+            if at_least > order.index(since):
+                audit.completed_on = date.today()
+            db.session.add(audit)
+    db.session.flush()
+    return item

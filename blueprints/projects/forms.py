@@ -1,0 +1,192 @@
+"""Forms of the project actions. Each form's ``inputs()`` gives the keyword arguments of the
+action's effect in services.EFFECTS; the form checks types, the service checks the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.extensions import db
+from app.forms import BLANK, options
+from models import Organisation, OrgKind, Project, Role, User
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ActionForm(FlaskForm):
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, project: Project, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def inputs(self) -> dict[str, Any]:
+        return {}
+
+
+class StartForm(FlaskForm):
+    scope = TextAreaField(
+        _l("Scope of the management system"), validators=[DataRequired(), Length(max=2000)]
+    )
+    capabilities = TextAreaField(
+        _l("New capabilities (新型能力), one per line"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    sites = TextAreaField(_l("Sites, one per line"), validators=[Optional(), Length(max=2000)])
+
+
+def _orgs(kind: OrgKind) -> list:
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.body_code)
+        .where(Organisation.kind == kind, Organisation.active.is_(True))
+        .order_by(Organisation.body_code, Organisation.name)
+    ).all()
+    return options(
+        ((str(i), f"{code} {name}" if code else name) for i, name, code in rows), blank=BLANK
+    )
+
+
+class InviteConsultancyForm(ActionForm):
+    consultancy_id = SelectField(
+        _l("Consultancy"), validators=[DataRequired()], choices=lambda: _orgs(OrgKind.CONSULTANCY)
+    )
+
+    def inputs(self):
+        return {"consultancy_id": int(self.consultancy_id.data)}
+
+
+class CompleteStepForm(ActionForm):
+    completed_on = DateField(_l("Completed on"), validators=[DataRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    operation_started_on = DateField(
+        _l("Date the management system went into operation"), validators=[Optional()]
+    )
+
+    def inputs(self):
+        return {
+            "completed_on": self.completed_on.data,
+            "notes": self.notes.data or "",
+            "operation_started_on": self.operation_started_on.data,
+        }
+
+
+class ApplicationForm(ActionForm):
+    body_id = SelectField(
+        _l("Evaluation body"),
+        validators=[DataRequired()],
+        choices=lambda: _orgs(OrgKind.EVALUATION_BODY),
+    )
+    scope = TextAreaField(_l("Scope"), validators=[DataRequired(), Length(max=2000)])
+    capabilities = TextAreaField(
+        _l("New capabilities (新型能力), one per line"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    sites = TextAreaField(_l("Sites, one per line"), validators=[Optional(), Length(max=2000)])
+    headcount = IntegerField(
+        _l("Employees within the scope"),
+        validators=[DataRequired(), NumberRange(min=1, max=10_000_000)],
+    )
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=100)])
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), Length(max=40)])
+
+    def inputs(self):
+        return {
+            "body_id": int(self.body_id.data),
+            "scope": self.scope.data,
+            "capabilities": _lines(self.capabilities.data),
+            "sites": _lines(self.sites.data),
+            "headcount": self.headcount.data,
+            "contact_name": self.contact_name.data,
+            "contact_phone": self.contact_phone.data,
+        }
+
+
+def _evaluators(project: Project) -> list:
+    rows = db.session.execute(
+        sa.select(User.id, User.name)
+        .where(
+            User.organisation_id == project.body_id,
+            User.role == Role.EVALUATOR,
+            User.active.is_(True),
+        )
+        .order_by(User.name)
+    ).all()
+    return options((str(i), name) for i, name in rows)
+
+
+class AcceptApplicationForm(ActionForm):
+    lead_evaluator_id = SelectField(_l("Lead evaluator"), validators=[DataRequired()])
+
+    def __init__(self, project: Project, *args: Any, **kwargs: Any):
+        super().__init__(project, *args, **kwargs)
+        self.lead_evaluator_id.choices = _evaluators(project)
+
+    def inputs(self):
+        return {"lead_evaluator_id": int(self.lead_evaluator_id.data)}
+
+
+class ReasonForm(ActionForm):
+    comment = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class AuditPlanForm(ActionForm):
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    member_ids = SelectMultipleField(
+        _l("Team members (besides the lead evaluator)"), validators=[Optional()]
+    )
+    scope = TextAreaField(_l("Audit scope"), validators=[Optional(), Length(max=2000)])
+    sites = TextAreaField(_l("Sites to visit"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, project: Project, *args: Any, **kwargs: Any):
+        super().__init__(project, *args, **kwargs)
+        self.member_ids.choices = [
+            c for c in _evaluators(project) if c.value != str(project.lead_evaluator_id)
+        ]
+
+    def inputs(self):
+        return {
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "member_ids": [int(v) for v in self.member_ids.data or []],
+            "scope": self.scope.data or "",
+            "sites": self.sites.data or "",
+        }
+
+
+class CompleteAuditForm(ActionForm):
+    completed_on = DateField(_l("Audit completed on"), validators=[DataRequired()])
+
+    def inputs(self):
+        return {"completed_on": self.completed_on.data}
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "invite_consultancy": InviteConsultancyForm,
+    "complete_step": CompleteStepForm,
+    "apply": ApplicationForm,
+    "accept_application": AcceptApplicationForm,
+    "reject_application": ReasonForm,
+    "plan_stage1": AuditPlanForm,
+    "plan_stage2": AuditPlanForm,
+    "complete_stage1": CompleteAuditForm,
+    "complete_stage2": CompleteAuditForm,
+}
+
+
+def form_for(name: str, project: Project, **kwargs: Any) -> ActionForm:
+    return ACTION_FORMS.get(name, ActionForm)(project, **kwargs)

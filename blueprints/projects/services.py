@@ -1,0 +1,424 @@
+"""Certification projects: start, move through the transition table, record, notify.
+
+``perform`` is the one way a project changes state. Each action may carry inputs (a chosen
+consultancy, dates, an audit plan); its effect validates them and fails with WorkflowError
+before anything is written, so a refused action leaves the database untouched (the request
+rolls back on any 4xx).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import workflow
+from app.clock import local_today, utcnow
+from app.errors import WorkflowError
+from app.extensions import db
+from blueprints.projects import notifications
+from blueprints.projects.workflow import (
+    CONSULTING_STEP_NUMBER,
+    TRANSITIONS,
+    major_deadline_passed,
+    self_assessment_valid,
+)
+from models import (
+    CLOSED_STATUSES,
+    Audit,
+    AuditKind,
+    AuditTeamMember,
+    ConsultingStep,
+    Organisation,
+    OrgKind,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    Role,
+    User,
+)
+
+P = ProjectStatus
+FINISHED = CLOSED_STATUSES | {P.CONFIRMED}
+
+
+def active_project(organisation_id: int) -> Project | None:
+    return db.session.scalar(
+        sa.select(Project).where(
+            Project.organisation_id == organisation_id, Project.status.notin_(FINISHED)
+        )
+    )
+
+
+def start(
+    org: Organisation, actor: User, scope: str, capabilities: list[str], sites: list[str]
+) -> Project:
+    if org.kind != OrgKind.ENTERPRISE or actor.organisation_id != org.id:
+        raise WorkflowError(_("Only an enterprise can start its own project."))
+    reason = self_assessment_valid(Project(organisation_id=org.id), actor)
+    if reason:
+        raise WorkflowError(reason)
+    if active_project(org.id) is not None:
+        raise WorkflowError(_("Your enterprise already has a certification project under way."))
+    capabilities = [c.strip() for c in capabilities if c.strip()]
+    if not capabilities:
+        raise WorkflowError(_("Name at least one new capability (新型能力)."))
+    project = Project(
+        organisation=org,
+        status=P.STARTED,
+        scope=scope.strip(),
+        capabilities=capabilities,
+        sites=[s.strip() for s in sites if s.strip()],
+    )
+    project.steps = [ConsultingStep(number=n) for n in range(1, 7)]
+    db.session.add(project)
+    db.session.flush()
+    db.session.add(
+        ProjectEvent(
+            project=project,
+            action="start",
+            from_status=P.STARTED,
+            to_status=P.STARTED,
+            actor_id=actor.id,
+        )
+    )
+    db.session.flush()
+    return project
+
+
+# --- effects: validate the action's inputs and apply them --------------------------------------
+
+
+def _invite(project: Project, actor: User, consultancy_id: int | None = None, **_: Any) -> None:
+    consultancy = db.session.get(Organisation, consultancy_id) if consultancy_id else None
+    if consultancy is None or consultancy.kind != OrgKind.CONSULTANCY or not consultancy.active:
+        raise WorkflowError(_("Choose a consultancy from the list."))
+    project.consultancy = consultancy
+    project.self_consulting = False
+
+
+def _consult_ourselves(project: Project, actor: User, **_: Any) -> None:
+    project.self_consulting = True
+    project.consultancy = None
+    _begin_step(project, 1)
+
+
+def _accept_engagement(project: Project, actor: User, **_: Any) -> None:
+    _begin_step(project, 1)
+
+
+def _decline_engagement(project: Project, actor: User, **_: Any) -> None:
+    project.consultancy = None
+
+
+def _begin_step(project: Project, number: int) -> None:
+    step = project.steps[number - 1]
+    step.started_on = step.started_on or local_today()
+
+
+def _complete_step(
+    project: Project,
+    actor: User,
+    completed_on: date | None = None,
+    notes: str = "",
+    operation_started_on: date | None = None,
+    **_: Any,
+) -> None:
+    number = CONSULTING_STEP_NUMBER[project.status]
+    step = project.steps[number - 1]
+    today = local_today()
+    completed_on = completed_on or today
+    if completed_on > today:
+        raise WorkflowError(_("A step cannot be completed in the future."))
+    if step.started_on and completed_on < step.started_on:
+        raise WorkflowError(
+            _(
+                "A step cannot be completed before it started (%(date)s).",
+                date=step.started_on.isoformat(),
+            )
+        )
+    if project.status == P.DOCUMENTATION:
+        if operation_started_on is None:
+            raise WorkflowError(_("Record the date the management system went into operation."))
+        if operation_started_on > today:
+            raise WorkflowError(_("The operation start date cannot be in the future."))
+        project.operation_started_on = operation_started_on
+    step.completed_on = completed_on
+    step.notes = notes.strip()
+    step.completed_by_id = actor.id
+    if number < 6:
+        _begin_step(project, number + 1)
+
+
+def _apply(
+    project: Project,
+    actor: User,
+    body_id: int | None = None,
+    scope: str = "",
+    capabilities: list[str] | None = None,
+    sites: list[str] | None = None,
+    headcount: int | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    **_: Any,
+) -> None:
+    body = db.session.get(Organisation, body_id) if body_id else None
+    if body is None or body.kind != OrgKind.EVALUATION_BODY or not body.active:
+        raise WorkflowError(_("Choose an evaluation body from the list."))
+    capabilities = [c.strip() for c in capabilities or project.capabilities if c.strip()]
+    if not capabilities:
+        raise WorkflowError(_("Name at least one new capability (新型能力)."))
+    if headcount is None or headcount < 1:
+        raise WorkflowError(_("Give the number of employees within the scope."))
+    project.body = body
+    project.scope = scope.strip() or project.scope
+    project.capabilities = capabilities
+    project.sites = [s.strip() for s in (sites or project.sites) if s.strip()]
+    project.headcount = headcount
+    project.contact_name = contact_name.strip()
+    project.contact_phone = contact_phone.strip()
+    project.applied_at = utcnow()
+
+
+def _evaluator_of_body(project: Project, user_id: int | None) -> User:
+    user = db.session.get(User, user_id) if user_id else None
+    if (
+        user is None
+        or user.organisation_id != project.body_id
+        or user.role != Role.EVALUATOR
+        or not user.active
+    ):
+        raise WorkflowError(_("Choose evaluators of %(body)s.", body=project.body.name))
+    return user
+
+
+def _accept_application(
+    project: Project, actor: User, lead_evaluator_id: int | None = None, **_: Any
+) -> None:
+    lead = _evaluator_of_body(project, lead_evaluator_id)
+    refuse_partial(project, lead)
+    project.lead_evaluator = lead
+
+
+def _reject_application(project: Project, actor: User, comment: str = "", **_: Any) -> None:
+    if not comment.strip():
+        raise WorkflowError(_("Give the reason for rejecting the application."))
+    project.body = None
+    project.lead_evaluator = None
+    project.applied_at = None
+
+
+def consulted_for(user: User, project: Project) -> bool:
+    """Whether ``user`` belongs to the enterprise or its consultancy, or ever acted in the
+    consulting phase of one of the enterprise's projects (ISO/IEC 17021-1 §5.2)."""
+    if user.organisation_id in {project.organisation_id, project.consultancy_id}:
+        return True
+    consulting_actions = ("accept_engagement", "complete_step")
+    return (
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    ProjectEvent.actor_id == user.id,
+                    ProjectEvent.action.in_(consulting_actions),
+                    ProjectEvent.project_id.in_(
+                        sa.select(Project.id).where(
+                            Project.organisation_id == project.organisation_id
+                        )
+                    ),
+                )
+            )
+        )
+        or False
+    )
+
+
+def refuse_partial(project: Project, user: User) -> None:
+    if consulted_for(user, project):
+        raise WorkflowError(
+            _(
+                "%(name)s cannot evaluate this enterprise: they belong to it or consulted for it.",
+                name=user.name,
+            )
+        )
+
+
+def _plan(kind: AuditKind) -> Callable[..., None]:
+    def effect(
+        project: Project,
+        actor: User,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+        member_ids: list[int] | None = None,
+        scope: str = "",
+        sites: str = "",
+        **_: Any,
+    ) -> None:
+        if starts_on is None or ends_on is None or ends_on < starts_on:
+            raise WorkflowError(
+                _("Give the audit's first and last day (the last not before the first).")
+            )
+        members = [
+            _evaluator_of_body(project, uid)
+            for uid in dict.fromkeys(member_ids or [])
+            if uid != project.lead_evaluator_id
+        ]
+        for person in [project.lead_evaluator, *members]:
+            refuse_partial(project, person)
+        audit = Audit(
+            project_id=project.id,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            scope=scope.strip() or project.scope,
+            sites=sites.strip(),
+        )
+        audit.team = [AuditTeamMember(user=project.lead_evaluator, is_lead=True)]
+        audit.team += [AuditTeamMember(user=m, is_lead=False) for m in members]
+        db.session.add(audit)
+
+    return effect
+
+
+def current_audit(project: Project, kind: AuditKind) -> Audit | None:
+    return db.session.scalar(
+        sa.select(Audit)
+        .where(Audit.project_id == project.id, Audit.kind == kind)
+        .order_by(Audit.id.desc())
+        .limit(1)
+    )
+
+
+def _complete(kind: AuditKind) -> Callable[..., None]:
+    def effect(project: Project, actor: User, completed_on: date | None = None, **_: Any) -> None:
+        audit = current_audit(project, kind)
+        completed_on = completed_on or local_today()
+        if completed_on > local_today() or completed_on < audit.starts_on:
+            raise WorkflowError(
+                _("The audit's completion date must lie between its first day and today.")
+            )
+        audit.completed_on = completed_on
+        if kind == AuditKind.STAGE2:
+            project.stage2_completed_on = completed_on
+
+    return effect
+
+
+def _conclude(recommended: bool) -> Callable[..., None]:
+    def effect(project: Project, actor: User, **_: Any) -> None:
+        project.recommended = recommended
+        project.concluded_at = utcnow()
+
+    return effect
+
+
+def _confirm(project: Project, actor: User, **_: Any) -> None:
+    project.confirmed_at = utcnow()
+
+
+def _nothing(project: Project, actor: User, **_: Any) -> None:
+    return None
+
+
+EFFECTS: dict[str, Callable[..., None]] = {
+    "invite_consultancy": _invite,
+    "consult_ourselves": _consult_ourselves,
+    "accept_engagement": _accept_engagement,
+    "decline_engagement": _decline_engagement,
+    "complete_step": _complete_step,
+    "apply": _apply,
+    "accept_application": _accept_application,
+    "reject_application": _reject_application,
+    "plan_stage1": _plan(AuditKind.STAGE1),
+    "complete_stage1": _complete(AuditKind.STAGE1),
+    "plan_stage2": _plan(AuditKind.STAGE2),
+    "complete_stage2": _complete(AuditKind.STAGE2),
+    "recommend": _conclude(True),
+    "not_recommend": _conclude(False),
+    "confirm": _confirm,
+    "withdraw": _nothing,
+}
+
+
+def perform(
+    project: Project, name: str, actor: User | None, comment: str = "", **inputs: Any
+) -> None:
+    """Check, apply, record and notify one transition; raise WorkflowError (409) if refused."""
+    source = project.status
+    transition = workflow.find(TRANSITIONS, name, source)
+    target = workflow.check(transition, project, actor)
+    EFFECTS[name](project, actor, comment=comment, **inputs)
+    _move(project, name, source, target, actor, comment)
+
+
+def _move(
+    project: Project,
+    name: str,
+    source: ProjectStatus,
+    target: ProjectStatus,
+    actor: User | None,
+    comment: str,
+) -> None:
+    project.status = target
+    project.status_changed_at = utcnow()
+    db.session.add(
+        ProjectEvent(
+            project=project,
+            action=name,
+            from_status=source,
+            to_status=target,
+            actor_id=actor.id if actor else None,
+            comment=comment.strip(),
+        )
+    )
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise WorkflowError(
+            _(
+                "Someone else changed this project at the same moment. "
+                "Reload the page to see its current state."
+            )
+        ) from exc
+    notifications.project_moved(project, name, actor)
+
+
+def enforce_major_deadline(project: Project) -> bool:
+    """The 6-month rule (configurable): a major nonconformity not verified within that time
+    after the stage-2 audit sends the project back to stage-2 planning. True if it did.
+
+    Applied when the project page is shown and by the scheduler; until then the conclusion
+    is refused by the ``within_major_deadline`` guard."""
+    if not major_deadline_passed(project):
+        return False
+    months = current_app.config["MAJOR_NC_MAX_MONTHS"]
+    _move(
+        project,
+        "stage2_expired",
+        P.CORRECTION,
+        P.STAGE1_DONE,
+        None,
+        _(
+            "A major nonconformity was not verified within %(n)d months of the stage-2 audit.",
+            n=months,
+        ),
+    )
+    return True
+
+
+def expire_overdue_corrections() -> int:
+    """For the scheduler: apply the 6-month rule to every project it concerns."""
+    months = current_app.config["MAJOR_NC_MAX_MONTHS"]
+    limit = local_today() - relativedelta(months=months)
+    projects = db.session.scalars(
+        sa.select(Project).where(
+            Project.status == P.CORRECTION, Project.stage2_completed_on < limit
+        )
+    )
+    return sum(1 for project in projects if enforce_major_deadline(project))

@@ -1,0 +1,156 @@
+"""The timeline of a project: every step of every phase, done, current or upcoming.
+
+Built from the project's status and its history rows (no extra query): a step is the time
+spent in one status; it is done once the project has moved past that status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.clock import local_today
+from models import Project, ProjectEvent, ProjectStatus, User
+
+P = ProjectStatus
+
+# The linear order of the path; a step is "the time the project spends in" its status.
+ORDER = [
+    P.STARTED,
+    P.CONSULTANCY_INVITED,
+    P.KICKOFF,
+    P.SURVEY,
+    P.ANALYSIS,
+    P.DOCUMENTATION,
+    P.INTERNAL_AUDIT,
+    P.TRIAL,
+    P.READY_TO_APPLY,
+    P.APPLIED,
+    P.ACCEPTED,
+    P.STAGE1_PLANNED,
+    P.STAGE1_DONE,
+    P.STAGE2_PLANNED,
+    P.CORRECTION,
+    P.CONCLUDED,
+    P.CONFIRMED,
+]
+
+PHASES = (
+    (
+        _l("Phase 1 · Consulting"),
+        (
+            (P.KICKOFF, _l("1 Kick-off (贯标启动)")),
+            (P.SURVEY, _l("2 Current-state survey (现状调研)")),
+            (P.ANALYSIS, _l("3 System analysis (体系分析)")),
+            (P.DOCUMENTATION, _l("4 Documentation (文件编写)")),
+            (P.INTERNAL_AUDIT, _l("5 Internal audit (内部审核)")),
+            (P.TRIAL, _l("6 Trial operation (评定试点)")),
+        ),
+    ),
+    (
+        _l("Phase 2 · Evaluation"),
+        (
+            (P.READY_TO_APPLY, _l("1 Application (评定申请)")),
+            (P.APPLIED, _l("2 Acceptance (受理申请)")),
+            (P.ACCEPTED, _l("3 Stage-1 audit plan")),
+            (P.STAGE1_PLANNED, _l("4 Stage-1 audit (第一阶段审核)")),
+            (P.STAGE1_DONE, _l("5 Stage-2 audit plan")),
+            (P.STAGE2_PLANNED, _l("6 Stage-2 audit (第二阶段审核)")),
+            (P.CORRECTION, _l("7–8 Correction, verification and conclusion")),
+            (P.CONCLUDED, _l("9 Confirmation by the enterprise")),
+        ),
+    ),
+)
+NATIONAL_REVIEW = (
+    _l("Phase 3 · National review"),
+    (
+        _l("Compliance review (合规性审查)"),
+        _l("Re-review (复核)"),
+        _l("Publicity (公示)"),
+        _l("Certificate issued (签发证书)"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    state: str  # done | current | upcoming | stopped
+    started_at: datetime | None
+    finished_at: datetime | None
+    finished_by: User | None
+    expected_days: int | None
+    overdue_days: int  # > 0 when the current step runs past its expected duration
+
+
+@dataclass(frozen=True)
+class Phase:
+    title: str
+    steps: list[Step]
+
+
+def _position(project: Project) -> int:
+    status = project.status
+    if status not in ORDER:  # closed: where it stood when it stopped
+        last = project.events[-1] if project.events else None
+        status = last.from_status if last is not None else P.STARTED
+    return ORDER.index(status)
+
+
+def _last(events: list[ProjectEvent], **match) -> ProjectEvent | None:
+    found = None
+    for event in events:
+        if all(getattr(event, k) == v for k, v in match.items()):
+            found = event
+    return found
+
+
+def build(project: Project, today: date | None = None) -> list[Phase]:
+    today = today or local_today()
+    expected = current_app.config["STEP_EXPECTED_DAYS"]
+    position = _position(project)
+    closed = project.status not in ORDER
+    events = list(project.events)
+    phases = []
+    for title, steps in PHASES:
+        rows = []
+        for status, label in steps:
+            index = ORDER.index(status)
+            entered = _last(events, to_status=status)
+            left = _last(events, from_status=status)
+            if index < position or (index == position and status == P.CONFIRMED):
+                state = "done"
+            elif index == position:
+                state = "stopped" if closed else "current"
+            else:
+                state = "stopped" if closed else "upcoming"
+            days = expected.get(status.value)
+            overdue = 0
+            if state == "current" and entered is not None and days:
+                overdue = max(0, (today - entered.created_at.date()).days - days)
+            rows.append(
+                Step(
+                    title=str(label),
+                    state=state,
+                    started_at=entered.created_at if entered and state != "upcoming" else None,
+                    finished_at=left.created_at if left and state == "done" else None,
+                    finished_by=left.actor if left and state == "done" else None,
+                    expected_days=days,
+                    overdue_days=overdue,
+                )
+            )
+        phases.append(Phase(title=str(title), steps=rows))
+    upcoming = "stopped" if closed else "upcoming"
+    phases.append(
+        Phase(
+            title=str(NATIONAL_REVIEW[0]),
+            steps=[
+                Step(str(label), upcoming, None, None, None, None, 0)
+                for label in NATIONAL_REVIEW[1]
+            ],
+        )
+    )
+    return phases
