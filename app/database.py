@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from flask import Flask, Response, g, has_request_context
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -35,8 +35,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+    if conn.dialect.name != "sqlite":
+        return
+    # A deferred transaction that reads and then writes fails at once with "database is
+    # locked" when another writer got in between (SQLite cannot wait without deadlocking).
+    # Requests that change things, and background jobs, take the write lock up front instead
+    # and queue behind each other (busy_timeout); pages that only read stay concurrent.
+    writes = not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def on_rollback(callback: Callable[[], None]) -> None:

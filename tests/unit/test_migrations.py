@@ -7,7 +7,9 @@ from app.extensions import db
 
 
 def test_models_and_migrations_agree(app):
-    with app.app_context(), db.engine.connect() as connection:
+    with app.app_context():
+        # The test's own connection: on SQLite a second one would wait for its write lock.
+        connection = db.session.connection()
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "render_as_batch": True}
         )

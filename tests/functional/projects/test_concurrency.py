@@ -1,0 +1,86 @@
+"""Simultaneous identical transitions: exactly one wins, on a database with real commits."""
+
+import os
+import threading
+import uuid
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from models import ProjectEvent, ProjectStatus
+from tests import factories
+from tests.conftest import Browser, make_test_app, migrate_and_seed
+
+THREADS = 6
+
+
+@pytest.fixture
+def committed_app(tmp_path, database_url):
+    """A database of its own: the test commits for real, so it must not share the suite's."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path}/race.sqlite3"
+        admin = None
+    else:
+        name = f"certpath_race_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(
+            os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
+            isolation_level="AUTOCOMMIT",
+        )
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = database_url.rsplit("/", 1)[0] + "/" + name
+    app = make_test_app(url)
+    migrate_and_seed(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_exactly_one_of_simultaneous_transitions_succeeds(committed_app):
+    app = committed_app
+    with app.app_context():
+        parties = factories.Parties()
+        project = factories.project(parties, ProjectStatus.STAGE1_PLANNED)
+        project_id, lead_email = project.id, parties.lead.email
+        db.session.commit()
+
+    browsers = []
+    for _ in range(THREADS):
+        browser = Browser(app.test_client())
+        assert browser.login(lead_email, factories.PASSWORD).status_code == 302
+        browsers.append((browser, browser.token(f"/projects/{project_id}")))
+
+    barrier = threading.Barrier(THREADS)
+    results: list[int] = []
+
+    def complete(browser, token):
+        barrier.wait()
+        try:
+            response = browser.client.post(
+                f"/projects/{project_id}/actions/complete_stage1",
+                data={"csrf_token": token, "completed_on": date.today().isoformat()},
+            )
+            results.append(response.status_code)
+        except Exception as exc:  # a crash must fail the test, not vanish with the thread
+            results.append(repr(exc))
+
+    threads = [threading.Thread(target=complete, args=pair) for pair in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(map(str, results)) == ["302"] + ["409"] * (THREADS - 1), results
+    with app.app_context():
+        events = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ProjectEvent)
+            .where(ProjectEvent.project_id == project_id, ProjectEvent.action == "complete_stage1")
+        )
+        assert events == 1
