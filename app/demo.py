@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from app import demo_assessments
+from app import demo_assessments, demo_projects
 from app.clock import utcnow
 from app.extensions import db
 from app.security.passwords import hash_password
@@ -208,6 +208,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         _user(org, Role.ENTERPRISE, f"contact{n}@demo.certpath.cn", "企业联系人", org_admin=True)
     db.session.flush()
     demo_assessments.load([(org, _first_user(org)) for org in enterprises])
+    demo_projects.load(enterprises, consultancies[0], bodies["005"])
     return [(role.value, email, DEMO_PASSWORD) for role, email, *_ in accounts]
 
 

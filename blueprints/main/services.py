@@ -9,9 +9,10 @@ from flask import current_app
 
 from app.clock import utcnow
 from app.extensions import db
-from app.security.access import organisation_scope
+from app.security.access import organisation_scope, project_scope
 from app.security.permissions import Permission, has_permission
 from blueprints.assessment.services import has_valid_assessment
+from blueprints.projects.services import active_project
 from models import (
     Assessment,
     AssessmentStatus,
@@ -19,6 +20,8 @@ from models import (
     OrgKind,
     OutboxMessage,
     OutboxStatus,
+    Project,
+    ProjectStatus,
     Role,
     User,
 )
@@ -34,6 +37,8 @@ class Dashboard:
     outbox_counts: dict[OutboxStatus, int] = field(default_factory=dict)
     user_count: int = 0
     latest_assessment: Assessment | None = None
+    project: Project | None = None
+    project_counts: dict[ProjectStatus, int] = field(default_factory=dict)
     can_start_project: bool = False
     reviews_waiting: int = 0
 
@@ -68,6 +73,16 @@ def dashboard_for(user: User) -> Dashboard:
             .limit(1)
         )
         data.can_start_project = has_valid_assessment(user.organisation_id)
+    if has_permission(user, Permission.PROJECT_START):
+        data.project = active_project(user.organisation_id)
+    elif has_permission(user, Permission.PROJECT_VIEW):
+        data.project_counts = dict(
+            db.session.execute(
+                sa.select(Project.status, sa.func.count())
+                .where(project_scope(user))
+                .group_by(Project.status)
+            ).all()
+        )
     if has_permission(user, Permission.ASSESSMENT_REVIEW):
         data.reviews_waiting = (
             db.session.scalar(

@@ -1,0 +1,164 @@
+"""Demo certification projects, walked through the same services as the web pages.
+
+One project sits in the correction step with open findings (for the demo evaluator, the
+consultant and the enterprise to act on); another runs its consulting phase itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from io import BytesIO
+
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+
+from app.clock import local_today, utcnow
+from app.extensions import db
+from blueprints.audits import services as audits
+from blueprints.projects import documents, services
+from blueprints.projects.services import current_audit
+from models import (
+    AuditKind,
+    DocumentKind,
+    FindingKind,
+    Organisation,
+    Project,
+    User,
+)
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _file(name: str) -> FileStorage:
+    return FileStorage(stream=BytesIO(PDF), filename=name, content_type="application/pdf")
+
+
+def _upload(project: Project, actor: User, kind: DocumentKind, name: str, step: int | None = None):
+    documents.add(project, actor, kind, _file(name), consulting_step=step)
+
+
+def _consult(project: Project, actor: User, started: date, upto: int = 6) -> None:
+    deliverables = {
+        4: [
+            (DocumentKind.MANUAL, "两化融合管理手册.pdf"),
+            (DocumentKind.PROCEDURE, "程序文件汇编.pdf"),
+        ],
+        5: [(DocumentKind.INTERNAL_AUDIT_REPORT, "内部审核报告.pdf")],
+        6: [(DocumentKind.MANAGEMENT_REVIEW, "管理评审记录.pdf")],
+    }
+    for number in range(1, upto + 1):
+        for kind, name in deliverables.get(number, []):
+            _upload(project, actor, kind, name, number)
+        services.perform(
+            project,
+            "complete_step",
+            actor,
+            completed_on=local_today(),
+            notes=f"第 {number} 步已完成。",
+            operation_started_on=started,
+        )
+
+
+def _spread(project: Project, days: int) -> None:
+    """Date the history back over ``days`` so the timeline reads like a real project."""
+    events = list(project.events)
+    step = days / max(len(events), 1)
+    now = utcnow()
+    for index, event in enumerate(events):
+        event.created_at = now - timedelta(days=days - index * step)
+
+
+def load(enterprises: list[Organisation], consultancy: Organisation, body: Organisation) -> None:
+    def first_user(org: Organisation) -> User:
+        return db.session.scalar(
+            sa.select(User).where(User.organisation_id == org.id).order_by(User.id).limit(1)
+        )
+
+    if db.session.scalar(
+        sa.select(sa.exists().where(Project.organisation_id.in_([e.id for e in enterprises])))
+    ):
+        return  # already loaded
+    consultant = first_user(consultancy)
+    evaluators = list(
+        db.session.scalars(sa.select(User).where(User.organisation_id == body.id).order_by(User.id))
+    )
+    lead, member = evaluators[0], evaluators[1]
+    today = local_today()
+
+    # 1. In correction: a major answered and awaiting verification, a minor still open.
+    org = enterprises[1]
+    owner = first_user(org)
+    project = services.start(
+        org,
+        owner,
+        "新材料的研发、生产和销售",
+        ["基于数据的柔性生产管控能力", "供应链协同能力"],
+        ["上海市松江区新桥镇"],
+    )
+    services.perform(project, "invite_consultancy", owner, consultancy_id=consultancy.id)
+    services.perform(project, "accept_engagement", consultant)
+    _consult(project, consultant, started=today - timedelta(days=130))
+    services.perform(
+        project,
+        "apply",
+        owner,
+        body_id=body.id,
+        scope=project.scope,
+        capabilities=project.capabilities,
+        sites=project.sites,
+        headcount=860,
+        contact_name="企业联系人",
+        contact_phone="021-57000000",
+    )
+    services.perform(project, "accept_application", lead, lead_evaluator_id=lead.id)
+    for stage in ("stage1", "stage2"):
+        services.perform(
+            project,
+            f"plan_{stage}",
+            lead,
+            starts_on=today - timedelta(days=3),
+            ends_on=today - timedelta(days=2),
+            member_ids=[member.id],
+        )
+        if stage == "stage2":
+            audit = current_audit(project, AuditKind.STAGE2)
+            major = audits.add_finding(
+                audit,
+                lead,
+                FindingKind.MAJOR,
+                "9.3",
+                "内部审核未覆盖全部体系过程，缺少对数据开发利用过程的审核记录。",
+            )
+            audits.add_finding(
+                audit, member, FindingKind.MINOR, "4.4.3.3", "部分程序文件未标识版本号和生效日期。"
+            )
+            audits.add_finding(
+                audit,
+                lead,
+                FindingKind.OBSERVATION,
+                "8.6",
+                "设备联网数据尚未用于预测性维护，建议持续关注。",
+            )
+            audits.answer(
+                major,
+                owner,
+                "内审计划编制时遗漏了新增过程。",
+                "已补充开展数据开发利用过程的专项内审。",
+                "修订内审程序，要求每年内审覆盖全部过程并由管理者代表审批计划。",
+            )
+        services.perform(project, f"complete_{stage}", lead, completed_on=today - timedelta(days=2))
+    _spread(project, 150)
+
+    # 2. Running the consulting phase itself, now at the documentation step.
+    org = enterprises[3]
+    owner = first_user(org)
+    project = services.start(
+        org, owner, "电子元器件的研发和生产", ["研发设计与生产制造一体化能力"], ["广州市天河区"]
+    )
+    services.perform(project, "consult_ourselves", owner)
+    _consult(project, owner, started=today, upto=3)
+    _spread(project, 60)
+    db.session.flush()
