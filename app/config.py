@@ -62,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "CORRECTIVE_ACTION_DAYS": 30,
     "MAJOR_NC_MAX_MONTHS": 6,
     "PUBLICITY_WORKING_DAYS": 5,
+    "OBJECTIONS_PER_ADDRESS_PER_DAY": 3,
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
     # about 2 months); the timeline flags a step that runs longer.
     "STEP_EXPECTED_DAYS": {

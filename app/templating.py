@@ -27,6 +27,8 @@ NAVIGATION = (
     NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW),
+    NavItem(_l("Publicity desk"), "publicity.desk", Permission.ALLIANCE_REVIEW),
+    NavItem(_l("My certificates"), "certificates.mine", Permission.CERTIFICATES_OWN),
     NavItem(_l("Clauses"), "clauses.index", Permission.CLAUSES_EDIT),
     NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE),
     NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE),

@@ -19,6 +19,18 @@ from models.audit import (
     FindingKind,
     FindingStatus,
 )
+from models.certificate import (
+    BodySerial,
+    Certificate,
+    CertificateEvent,
+    CertificateRequest,
+    CertificateStatus,
+    Objection,
+    ObjectionStatus,
+    PublicityBatch,
+    PublicityEntry,
+    RequestKind,
+)
 from models.clause import Clause
 from models.document import Document, DocumentKind
 from models.organisation import EnterpriseSize, Organisation, OrgKind
@@ -51,6 +63,11 @@ __all__ = [
     "Audit",
     "AuditKind",
     "AuditTeamMember",
+    "BodySerial",
+    "Certificate",
+    "CertificateEvent",
+    "CertificateRequest",
+    "CertificateStatus",
     "Clause",
     "ConsultingStep",
     "CorrectiveAction",
@@ -63,6 +80,8 @@ __all__ = [
     "Industry",
     "IndustryLevel",
     "LoginFailure",
+    "Objection",
+    "ObjectionStatus",
     "OrgKind",
     "Organisation",
     "OutboxMessage",
@@ -70,8 +89,11 @@ __all__ = [
     "Project",
     "ProjectEvent",
     "ProjectStatus",
+    "PublicityBatch",
+    "PublicityEntry",
     "Region",
     "RegionLevel",
+    "RequestKind",
     "Role",
     "User",
 ]

@@ -35,7 +35,12 @@ class ProjectStatus(enum.Enum):
     STAGE2_PLANNED = "stage2_planned"  # 5 stage-2 plan
     CORRECTION = "correction"  # 6 第二阶段审核 done → 7 不符合项纠正和验证
     CONCLUDED = "concluded"  # 8 评定结论 (recommended)
-    CONFIRMED = "confirmed"  # 9 企业确认
+    CONFIRMED = "confirmed"  # 9 企业确认 — now awaiting the alliance's compliance review
+    RE_REVIEW = "re_review"  # 合规性审查 passed, awaiting 复核
+    READY_FOR_PUBLICITY = "ready_for_publicity"  # 复核 passed
+    IN_PUBLICITY = "in_publicity"  # 公示
+    READY_TO_ISSUE = "ready_to_issue"  # publicity over without an upheld objection
+    CERTIFIED = "certified"  # 签发证书
     NOT_RECOMMENDED = "not_recommended"  # ends without a public trace
     WITHDRAWN = "withdrawn"
 
@@ -61,7 +66,12 @@ _STATUS_TITLES = {
     ProjectStatus.STAGE2_PLANNED: _l("Stage-2 audit planned"),
     ProjectStatus.CORRECTION: _l("Correction and verification of nonconformities"),
     ProjectStatus.CONCLUDED: _l("Conclusion submitted"),
-    ProjectStatus.CONFIRMED: _l("Conclusion confirmed"),
+    ProjectStatus.CONFIRMED: _l("Awaiting compliance review"),
+    ProjectStatus.RE_REVIEW: _l("Awaiting re-review"),
+    ProjectStatus.READY_FOR_PUBLICITY: _l("Awaiting publicity"),
+    ProjectStatus.IN_PUBLICITY: _l("In publicity"),
+    ProjectStatus.READY_TO_ISSUE: _l("Ready for the certificate"),
+    ProjectStatus.CERTIFIED: _l("Certificate issued"),
     ProjectStatus.NOT_RECOMMENDED: _l("Not recommended"),
     ProjectStatus.WITHDRAWN: _l("Withdrawn"),
 }
@@ -107,6 +117,9 @@ class Project(db.Model):
     applied_at: Mapped[datetime | None] = mapped_column()
     stage2_completed_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
     recommended: Mapped[bool | None] = mapped_column()
+    publicity_batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("publicity_batches.id"), index=True
+    )
     concluded_at: Mapped[datetime | None] = mapped_column()
     confirmed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

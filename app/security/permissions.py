@@ -45,6 +45,9 @@ class Permission(enum.StrEnum):
     FINDING_ANSWER = "finding:own:answer"
     DOCUMENT_UPLOAD = "project:documents:upload"
     CLAUSES_EDIT = "reference:clauses:edit"
+    ALLIANCE_REVIEW = "alliance:projects:review"
+    CERTIFICATES_MANAGE = "alliance:certificates:manage"
+    CERTIFICATES_OWN = "certificate:own:view"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -71,6 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.PROJECT_CONSULT,  # an enterprise may run the consulting phase itself
         Permission.PROJECT_APPLY,
         Permission.FINDING_ANSWER,
+        Permission.CERTIFICATES_OWN,
     },
     Role.CONSULTANT: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_CONSULT},
     Role.EVALUATOR: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_EVALUATE},
@@ -80,6 +84,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ASSESSMENT_VIEW,
         Permission.PROJECT_VIEW,
         Permission.CLAUSES_EDIT,
+        Permission.ALLIANCE_REVIEW,
+        Permission.CERTIFICATES_MANAGE,
     },
     Role.AUTHORITY: _EVERY_USER
     | {Permission.REGION_ORGS_VIEW, Permission.ASSESSMENT_VIEW, Permission.ASSESSMENT_REVIEW},

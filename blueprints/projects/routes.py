@@ -107,6 +107,10 @@ def view(project_id: int, action_errors: dict | None = None, status: int = 200):
     ), status
 
 
+# Taken on the publicity desk, where the batch and the objection are chosen.
+ELSEWHERE = frozenset({"publish", "uphold_objection"})
+
+
 def workflow_allowed(project, transition) -> bool:
     """Offer only what this user could do (the server checks again when it is done)."""
     if not has_permission(current_user, transition.permission):

@@ -45,7 +45,7 @@ from models import (
 )
 
 P = ProjectStatus
-FINISHED = CLOSED_STATUSES | {P.CONFIRMED}
+FINISHED = CLOSED_STATUSES | {P.CERTIFIED}
 
 
 def active_project(organisation_id: int) -> Project | None:
@@ -95,7 +95,9 @@ def start(
 # --- effects: validate the action's inputs and apply them --------------------------------------
 
 
-def _invite(project: Project, actor: User, consultancy_id: int | None = None, **_: Any) -> None:
+def _invite(
+    project: Project, actor: User, consultancy_id: int | None = None, **_unused: Any
+) -> None:
     consultancy = db.session.get(Organisation, consultancy_id) if consultancy_id else None
     if consultancy is None or consultancy.kind != OrgKind.CONSULTANCY or not consultancy.active:
         raise WorkflowError(_("Choose a consultancy from the list."))
@@ -103,17 +105,17 @@ def _invite(project: Project, actor: User, consultancy_id: int | None = None, **
     project.self_consulting = False
 
 
-def _consult_ourselves(project: Project, actor: User, **_: Any) -> None:
+def _consult_ourselves(project: Project, actor: User, **_unused: Any) -> None:
     project.self_consulting = True
     project.consultancy = None
     _begin_step(project, 1)
 
 
-def _accept_engagement(project: Project, actor: User, **_: Any) -> None:
+def _accept_engagement(project: Project, actor: User, **_unused: Any) -> None:
     _begin_step(project, 1)
 
 
-def _decline_engagement(project: Project, actor: User, **_: Any) -> None:
+def _decline_engagement(project: Project, actor: User, **_unused: Any) -> None:
     project.consultancy = None
 
 
@@ -128,7 +130,7 @@ def _complete_step(
     completed_on: date | None = None,
     notes: str = "",
     operation_started_on: date | None = None,
-    **_: Any,
+    **_unused: Any,
 ) -> None:
     number = CONSULTING_STEP_NUMBER[project.status]
     step = project.steps[number - 1]
@@ -166,7 +168,7 @@ def _apply(
     headcount: int | None = None,
     contact_name: str = "",
     contact_phone: str = "",
-    **_: Any,
+    **_unused: Any,
 ) -> None:
     body = db.session.get(Organisation, body_id) if body_id else None
     if body is None or body.kind != OrgKind.EVALUATION_BODY or not body.active:
@@ -199,14 +201,14 @@ def _evaluator_of_body(project: Project, user_id: int | None) -> User:
 
 
 def _accept_application(
-    project: Project, actor: User, lead_evaluator_id: int | None = None, **_: Any
+    project: Project, actor: User, lead_evaluator_id: int | None = None, **_unused: Any
 ) -> None:
     lead = _evaluator_of_body(project, lead_evaluator_id)
     refuse_partial(project, lead)
     project.lead_evaluator = lead
 
 
-def _reject_application(project: Project, actor: User, comment: str = "", **_: Any) -> None:
+def _reject_application(project: Project, actor: User, comment: str = "", **_unused: Any) -> None:
     if not comment.strip():
         raise WorkflowError(_("Give the reason for rejecting the application."))
     project.body = None
@@ -257,7 +259,7 @@ def _plan(kind: AuditKind) -> Callable[..., None]:
         member_ids: list[int] | None = None,
         scope: str = "",
         sites: str = "",
-        **_: Any,
+        **_unused: Any,
     ) -> None:
         if starts_on is None or ends_on is None or ends_on < starts_on:
             raise WorkflowError(
@@ -295,7 +297,9 @@ def current_audit(project: Project, kind: AuditKind) -> Audit | None:
 
 
 def _complete(kind: AuditKind) -> Callable[..., None]:
-    def effect(project: Project, actor: User, completed_on: date | None = None, **_: Any) -> None:
+    def effect(
+        project: Project, actor: User, completed_on: date | None = None, **_unused: Any
+    ) -> None:
         audit = current_audit(project, kind)
         completed_on = completed_on or local_today()
         if completed_on > local_today() or completed_on < audit.starts_on:
@@ -310,19 +314,36 @@ def _complete(kind: AuditKind) -> Callable[..., None]:
 
 
 def _conclude(recommended: bool) -> Callable[..., None]:
-    def effect(project: Project, actor: User, **_: Any) -> None:
+    def effect(project: Project, actor: User, **_unused: Any) -> None:
         project.recommended = recommended
         project.concluded_at = utcnow()
 
     return effect
 
 
-def _confirm(project: Project, actor: User, **_: Any) -> None:
+def _confirm(project: Project, actor: User, **_unused: Any) -> None:
     project.confirmed_at = utcnow()
 
 
-def _nothing(project: Project, actor: User, **_: Any) -> None:
+def _nothing(project: Project, actor: User, **_unused: Any) -> None:
     return None
+
+
+def _send_back(project: Project, actor: User, comment: str = "", **_unused: Any) -> None:
+    """Back to the evaluation body (correction and conclusion), with the problems listed."""
+    if not comment.strip():
+        raise WorkflowError(_("List the problems the evaluation body must resolve."))
+    project.publicity_batch_id = None
+
+
+def _publish(project: Project, actor: User, batch_id: int | None = None, **_unused: Any) -> None:
+    project.publicity_batch_id = batch_id
+
+
+def _issue(project: Project, actor: User, **_unused: Any) -> None:
+    from blueprints.certificates.services import issue_for
+
+    issue_for(project, actor)
 
 
 EFFECTS: dict[str, Callable[..., None]] = {
@@ -342,6 +363,14 @@ EFFECTS: dict[str, Callable[..., None]] = {
     "not_recommend": _conclude(False),
     "confirm": _confirm,
     "withdraw": _nothing,
+    "pass_compliance": _nothing,
+    "return_compliance": _send_back,
+    "pass_re_review": _nothing,
+    "return_re_review": _send_back,
+    "publish": _publish,
+    "uphold_objection": _send_back,
+    "close_publicity": _nothing,
+    "issue": _issue,
 }
 
 

@@ -36,6 +36,11 @@ ORDER = [
     P.CORRECTION,
     P.CONCLUDED,
     P.CONFIRMED,
+    P.RE_REVIEW,
+    P.READY_FOR_PUBLICITY,
+    P.IN_PUBLICITY,
+    P.READY_TO_ISSUE,
+    P.CERTIFIED,
 ]
 
 PHASES = (
@@ -67,12 +72,20 @@ PHASES = (
 NATIONAL_REVIEW = (
     _l("Phase 3 · National review"),
     (
-        _l("Compliance review (合规性审查)"),
-        _l("Re-review (复核)"),
-        _l("Publicity (公示)"),
-        _l("Certificate issued (签发证书)"),
+        (P.CONFIRMED, _l("Compliance review (合规性审查)")),
+        (P.RE_REVIEW, _l("Re-review (复核)")),
+        (P.READY_FOR_PUBLICITY, _l("Publicity (公示)")),
+        (P.READY_TO_ISSUE, _l("Certificate issued (签发证书)")),
     ),
 )
+PHASES = (*PHASES, NATIONAL_REVIEW)
+# A step lasts from its status until the next step's status (publicity: waiting for a batch
+# and the announcement itself); the last step ends when the certificate is issued.
+_STEP_STATUSES = [status for _title, steps in PHASES for status, _label in steps]
+_STEP_END = {
+    status: ORDER.index(nxt)
+    for status, nxt in zip(_STEP_STATUSES, [*_STEP_STATUSES[1:], P.CERTIFIED], strict=True)
+}
 
 
 @dataclass(frozen=True)
@@ -118,12 +131,12 @@ def build(project: Project, today: date | None = None) -> list[Phase]:
     for title, steps in PHASES:
         rows = []
         for status, label in steps:
-            index = ORDER.index(status)
+            index, end = ORDER.index(status), _STEP_END[status]
             entered = _last(events, to_status=status)
-            left = _last(events, from_status=status)
-            if index < position or (index == position and status == P.CONFIRMED):
+            left = _last(events, to_status=ORDER[end]) or _last(events, from_status=status)
+            if position >= end:
                 state = "done"
-            elif index == position:
+            elif position >= index:
                 state = "stopped" if closed else "current"
             else:
                 state = "stopped" if closed else "upcoming"
@@ -143,14 +156,4 @@ def build(project: Project, today: date | None = None) -> list[Phase]:
                 )
             )
         phases.append(Phase(title=str(title), steps=rows))
-    upcoming = "stopped" if closed else "upcoming"
-    phases.append(
-        Phase(
-            title=str(NATIONAL_REVIEW[0]),
-            steps=[
-                Step(str(label), upcoming, None, None, None, None, 0)
-                for label in NATIONAL_REVIEW[1]
-            ],
-        )
-    )
     return phases

@@ -197,6 +197,33 @@ def within_major_deadline(project: Project, _actor: User) -> str | None:
     return None
 
 
+def other_than_compliance_reviewer(project: Project, actor: User) -> str | None:
+    """Four eyes: the re-review is someone else's than the compliance review."""
+    reviewer = next(
+        (e.actor_id for e in reversed(project.events) if e.action == "pass_compliance"), None
+    )
+    if reviewer == actor.id:
+        return _("The re-review must be done by another staff member than the compliance review.")
+    return None
+
+
+def publicity_over_without_objection(project: Project, _actor: User) -> str | None:
+    from models import Objection, ObjectionStatus, PublicityBatch, PublicityEntry
+
+    batch = db.session.get(PublicityBatch, project.publicity_batch_id)
+    if batch is None or local_today() <= batch.ends_on:
+        return _("The publicity period has not ended yet.")
+    open_objections = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Objection)
+        .join(PublicityEntry, PublicityEntry.id == Objection.entry_id)
+        .where(PublicityEntry.project_id == project.id, Objection.status == ObjectionStatus.OPEN)
+    )
+    if open_objections:
+        return _("An objection is still open: decide on it first.")
+    return None
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 _STEP_GUARDS = {
@@ -212,7 +239,21 @@ _NEXT_STEP = {
     P.INTERNAL_AUDIT: P.TRIAL,
     P.TRIAL: P.READY_TO_APPLY,
 }
-_OPEN = frozenset(P) - {P.CONCLUDED, P.CONFIRMED, P.NOT_RECOMMENDED, P.WITHDRAWN}
+# The enterprise may withdraw until the evaluation body has concluded.
+_OPEN = frozenset(
+    {
+        P.STARTED,
+        P.CONSULTANCY_INVITED,
+        *_NEXT_STEP,
+        P.READY_TO_APPLY,
+        P.APPLIED,
+        P.ACCEPTED,
+        P.STAGE1_PLANNED,
+        P.STAGE1_DONE,
+        P.STAGE2_PLANNED,
+        P.CORRECTION,
+    }
+)
 
 TRANSITIONS: tuple[Transition[ProjectStatus], ...] = (
     Transition(
@@ -329,6 +370,40 @@ TRANSITIONS: tuple[Transition[ProjectStatus], ...] = (
         (enterprise_member,),
     ),
     Transition("withdraw", _OPEN, P.WITHDRAWN, Permission.PROJECT_START, (enterprise_member,)),
+    Transition(
+        "pass_compliance", frozenset({P.CONFIRMED}), P.RE_REVIEW, Permission.ALLIANCE_REVIEW
+    ),
+    Transition(
+        "return_compliance", frozenset({P.CONFIRMED}), P.CORRECTION, Permission.ALLIANCE_REVIEW
+    ),
+    Transition(
+        "pass_re_review",
+        frozenset({P.RE_REVIEW}),
+        P.READY_FOR_PUBLICITY,
+        Permission.ALLIANCE_REVIEW,
+        (other_than_compliance_reviewer,),
+    ),
+    Transition(
+        "return_re_review",
+        frozenset({P.RE_REVIEW}),
+        P.CORRECTION,
+        Permission.ALLIANCE_REVIEW,
+        (other_than_compliance_reviewer,),
+    ),
+    Transition(
+        "publish", frozenset({P.READY_FOR_PUBLICITY}), P.IN_PUBLICITY, Permission.ALLIANCE_REVIEW
+    ),
+    Transition(
+        "uphold_objection", frozenset({P.IN_PUBLICITY}), P.CORRECTION, Permission.ALLIANCE_REVIEW
+    ),
+    Transition(
+        "close_publicity",
+        frozenset({P.IN_PUBLICITY}),
+        P.READY_TO_ISSUE,
+        Permission.ALLIANCE_REVIEW,
+        (publicity_over_without_objection,),
+    ),
+    Transition("issue", frozenset({P.READY_TO_ISSUE}), P.CERTIFIED, Permission.CERTIFICATES_MANAGE),
 )
 
 ACTION_NAMES = tuple(dict.fromkeys(t.name for t in TRANSITIONS))
@@ -349,6 +424,14 @@ ACTION_TITLES = {
     "not_recommend": _l("Submit the conclusion: do not recommend"),
     "confirm": _l("Confirm the conclusion"),
     "withdraw": _l("Withdraw the project"),
+    "pass_compliance": _l("Compliance review: pass"),
+    "return_compliance": _l("Compliance review: return to the evaluation body"),
+    "pass_re_review": _l("Re-review: pass"),
+    "return_re_review": _l("Re-review: return to the evaluation body"),
+    "publish": _l("Announce in a publicity batch"),
+    "uphold_objection": _l("Uphold an objection"),
+    "close_publicity": _l("Close the publicity"),
+    "issue": _l("Issue the certificate"),
 }
 assert set(ACTION_TITLES) == set(ACTION_NAMES)
 CONSULTING_STEP_NUMBER = {status: n for n, status in enumerate(_NEXT_STEP, start=1)}

@@ -278,3 +278,15 @@ def test_evidence_photo_keeps_its_exif_time(app, app_ctx):
     photo = db.session.scalar(sa.select(Document).where(Document.finding_id == finding.id))
     assert photo.taken_at.isoformat() == "2026-03-01T09:30:00"
     assert photo.audit_id == audit.id
+
+
+def test_a_step_cannot_be_completed_in_the_future(app, app_ctx):
+    parties = factories.Parties()
+    project = factories.project(parties, P.KICKOFF, self_consulting=True)
+    db.session.commit()
+    enterprise = browser_for(app, parties.enterprise)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    response = act(enterprise, project.id, "complete_step", {"completed_on": tomorrow})
+    assert response.status_code == 409
+    assert "晚于今天" in response.get_data(as_text=True)
+    assert reload(project.id).status == P.KICKOFF

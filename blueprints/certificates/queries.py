@@ -1,0 +1,63 @@
+"""The public register: search by number, name, region, body, status and dates; paginated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.clock import local_today
+from app.security.access import in_region
+from models import Certificate, CertificateStatus
+
+# The public never sees a certificate superseded by its reissue: the new one stands for it.
+PUBLIC_STATUSES = [s for s in CertificateStatus if s != CertificateStatus.SUPERSEDED]
+
+
+def register_query(
+    *,
+    number: str = "",
+    name: str = "",
+    region: str = "",
+    body_id: int | None,
+    status: str = "",
+    since: date | None,
+    until: date | None,
+) -> sa.Select:
+    today = local_today()
+    query = sa.select(Certificate).where(Certificate.status != CertificateStatus.SUPERSEDED)
+    if number:
+        query = query.where(Certificate.number == number.strip().upper())
+    if name:
+        query = query.where(Certificate.enterprise_name.contains(name.strip(), autoescape=True))
+    if region and region.isdigit() and len(region) in (2, 4, 6):
+        query = query.where(in_region(region, Certificate.region_code))
+    if body_id:
+        query = query.where(Certificate.body_id == body_id)
+    if since:
+        query = query.where(Certificate.effective_on >= since)
+    if until:
+        query = query.where(Certificate.effective_on <= until)
+    live = {
+        # "Expired" is live: valid or suspended past the expiry date, or already marked.
+        "expired": sa.or_(
+            Certificate.status == CertificateStatus.EXPIRED,
+            sa.and_(
+                Certificate.status.in_([CertificateStatus.VALID, CertificateStatus.SUSPENDED]),
+                Certificate.expires_on < today,
+            ),
+        ),
+        "valid": sa.and_(
+            Certificate.status == CertificateStatus.VALID, Certificate.expires_on >= today
+        ),
+        "suspended": sa.and_(
+            Certificate.status == CertificateStatus.SUSPENDED, Certificate.expires_on >= today
+        ),
+        "revoked": Certificate.status == CertificateStatus.REVOKED,
+        "cancelled": Certificate.status == CertificateStatus.CANCELLED,
+    }
+    if status in live:
+        query = query.where(live[status])
+    return query.options(sa.orm.joinedload(Certificate.body)).order_by(
+        Certificate.effective_on.desc(), Certificate.id.desc()
+    )

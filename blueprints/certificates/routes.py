@@ -1,0 +1,173 @@
+"""Certificates: the public register and verification page, the PDF, the holder's list, and
+the alliance's lifecycle actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.clock import local_today
+from app.extensions import db
+from app.security.permissions import Permission, has_permission, public, requires
+from app.urls import external_url
+from blueprints.certificates import queries, services
+from blueprints.certificates.pdf import CertificateData, certificate_pdf
+from blueprints.certificates.services import scope_sentence_en
+from blueprints.reference.services import region_chain
+from models import Certificate, Organisation, OrgKind
+
+bp = Blueprint("certificates", __name__, url_prefix="/certificates", template_folder="templates")
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@public
+def register():
+    args = request.args
+    body_id = args.get("body", type=int)
+    query = queries.register_query(
+        number=args.get("number", "")[:40],
+        name=args.get("name", "")[:100],
+        region=args.get("region", "")[:6],
+        body_id=body_id,
+        status=args.get("status", ""),
+        since=_date(args.get("since")),
+        until=_date(args.get("until")),
+    )
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    bodies = db.session.execute(
+        sa.select(Organisation.id, Organisation.body_code, Organisation.name)
+        .where(Organisation.kind == OrgKind.EVALUATION_BODY)
+        .order_by(Organisation.body_code)
+    ).all()
+    filters = {
+        k: v
+        for k, v in args.items()
+        if k in ("number", "name", "region", "body", "status", "since", "until") and v
+    }
+    return render_template(
+        "certificates/register.html", page=page, bodies=bodies, filters=filters, today=local_today()
+    )
+
+
+def _by_number_or_404(number: str) -> Certificate:
+    certificate = db.session.scalar(
+        sa.select(Certificate).where(Certificate.number == number.strip().upper())
+    )
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+@bp.get("/<number>")
+@public
+def verify(number: str):
+    certificate = _by_number_or_404(number)
+    successor = (
+        db.session.scalar(sa.select(Certificate).where(Certificate.supersedes_id == certificate.id))
+        if certificate.status.value == "superseded"
+        else None
+    )
+    manage = has_permission(current_user, Permission.CERTIFICATES_MANAGE)
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        successor=successor,
+        live=certificate.status_on(local_today()),
+        manage=manage,
+        holder=getattr(current_user, "organisation_id", None) == certificate.organisation_id,
+        region=" ".join(r.display_name for r in region_chain(certificate.region_code)),
+    )
+
+
+def pdf_data(certificate: Certificate) -> CertificateData:
+    live = certificate.status_on(local_today())
+    with force_locale("zh"):
+        status_zh = live.title
+    with force_locale("en"):
+        status_en = live.title
+    return CertificateData(
+        number=certificate.number,
+        enterprise_name=certificate.enterprise_name,
+        enterprise_name_en=None,
+        address=certificate.address,
+        region=" ".join(r.name for r in region_chain(certificate.region_code)),
+        scope_zh=certificate.scope,
+        scope_en=scope_sentence_en(
+            certificate.address, certificate.enterprise_name, certificate.capabilities
+        ),
+        standard=certificate.standard,
+        body_name=certificate.body.name,
+        body_code=certificate.body.body_code or "",
+        effective_on=certificate.effective_on,
+        expires_on=certificate.expires_on,
+        issued_on=certificate.issued_at.date(),
+        status_zh=status_zh,
+        status_en=status_en,
+        verify_url=external_url("certificates.verify", number=certificate.number),
+    )
+
+
+@bp.get("/<number>/certificate.pdf")
+@requires(Permission.DASHBOARD_VIEW)
+def pdf(number: str):
+    certificate = _by_number_or_404(number)
+    if not (
+        has_permission(current_user, Permission.CERTIFICATES_MANAGE)
+        or current_user.organisation_id == certificate.organisation_id
+    ):
+        abort(404)
+    response = Response(certificate_pdf(pdf_data(certificate)), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/mine")
+@requires(Permission.CERTIFICATES_OWN)
+def mine():
+    certificates = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.organisation_id == current_user.organisation_id)
+        .order_by(Certificate.issued_at.desc())
+    ).all()
+    return render_template("certificates/mine.html", certificates=certificates, today=local_today())
+
+
+@bp.post("/<number>/actions/<action>")
+@requires(Permission.CERTIFICATES_MANAGE)
+def act(number: str, action: str):
+    certificate = _by_number_or_404(number)
+    if action not in services.CHANGES:
+        abort(404)
+    current = services.change(
+        certificate,
+        action,
+        current_user,
+        request.form.get("reason", ""),
+        new_name=request.form.get("new_name", "")[:200],
+        new_address=request.form.get("new_address", "")[:300],
+    )
+    flash(_("The certificate is now: %(status)s.", status=current.status.title), "success")
+    return redirect(url_for("certificates.verify", number=current.number))

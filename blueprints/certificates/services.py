@@ -1,0 +1,195 @@
+"""Certificates: numbering, issuing, the lifecycle (suspend, restore, revoke, cancel, reissue).
+
+Serials come from one counter row per evaluation body, advanced by a single UPDATE … RETURNING:
+PostgreSQL's row lock (and SQLite's write lock) make two simultaneous issues queue, so every
+serial is used exactly once and none is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.clock import local_today, utcnow
+from app.errors import WorkflowError
+from app.extensions import db
+from models import (
+    BodySerial,
+    Certificate,
+    CertificateEvent,
+    CertificateStatus,
+    Organisation,
+    Project,
+    User,
+)
+
+C = CertificateStatus
+STANDARD = "GB/T 23001-2017"
+
+
+def format_number(body_code: str, year: int, serial: int, issue_no: int) -> str:
+    """CSAIII-{body}{YY}IIIMS{serial:05}{issue:02} (DOMAIN.md §5)."""
+    return f"CSAIII-{body_code}{year % 100:02d}IIIMS{serial:05d}{issue_no:02d}"
+
+
+def expiry_for(effective_on: date) -> date:
+    """Exactly three years, same calendar day; 29 February expires on 28 February."""
+    return effective_on + relativedelta(years=3)
+
+
+def scope_sentence(address: str, enterprise: str, capabilities: list[str]) -> str:
+    return f"位于{address}的{enterprise}，与{'、'.join(capabilities)}相关的两化融合管理活动。"
+
+
+def scope_sentence_en(address: str, enterprise: str, capabilities: list[str]) -> str:
+    return (
+        f"The management activities for the integration of informatization and "
+        f"industrialization of {enterprise}, located at {address}, related to "
+        f"{'; '.join(capabilities)}."
+    )
+
+
+def next_serial(body: Organisation) -> int:
+    if db.session.get(BodySerial, body.id) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(BodySerial(body_id=body.id, last_serial=0))
+        except IntegrityError:
+            pass  # another issue created the row at the same moment: use it
+    return db.session.execute(
+        sa.update(BodySerial)
+        .where(BodySerial.body_id == body.id)
+        .values(last_serial=BodySerial.last_serial + 1)
+        .returning(BodySerial.last_serial)
+    ).scalar_one()
+
+
+def issue_for(project: Project, actor: User) -> Certificate:
+    body = project.body
+    if body is None or not body.body_code:
+        raise WorkflowError(_("The project has no evaluation body to number the certificate."))
+    org = project.organisation
+    effective_on = local_today()
+    serial = next_serial(body)
+    certificate = Certificate(
+        number=format_number(body.body_code, effective_on.year, serial, 1),
+        body_id=body.id,
+        serial=serial,
+        issue_no=1,
+        project_id=project.id,
+        organisation_id=org.id,
+        enterprise_name=org.name,
+        address=org.address,
+        region_code=org.region_code,
+        capabilities=list(project.capabilities),
+        scope=scope_sentence(org.address, org.name, project.capabilities),
+        standard=STANDARD,
+        effective_on=effective_on,
+        expires_on=expiry_for(effective_on),
+        status=C.VALID,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    _record(certificate, "issue", None, C.VALID, actor, "")
+    return certificate
+
+
+@dataclass(frozen=True)
+class Change:
+    sources: frozenset[CertificateStatus]
+    target: CertificateStatus
+    needs_reason: bool
+
+
+CHANGES: dict[str, Change] = {
+    "suspend": Change(frozenset({C.VALID}), C.SUSPENDED, True),
+    "restore": Change(frozenset({C.SUSPENDED}), C.VALID, False),
+    "revoke": Change(frozenset({C.VALID, C.SUSPENDED}), C.REVOKED, True),
+    "cancel": Change(frozenset({C.VALID, C.SUSPENDED}), C.CANCELLED, True),
+    "reissue": Change(frozenset({C.VALID}), C.SUPERSEDED, True),
+}
+
+
+def change(
+    certificate: Certificate,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    *,
+    new_name: str = "",
+    new_address: str = "",
+) -> Certificate:
+    """Apply a lifecycle action; returns the certificate now in force (new one on reissue)."""
+    rule = CHANGES.get(action)
+    if rule is None:
+        raise WorkflowError(_("Unknown action."))
+    live = certificate.status_on(local_today())
+    if live not in rule.sources:
+        raise WorkflowError(
+            _("This action is not possible in the current state (%(state)s).", state=live.title)
+        )
+    if rule.needs_reason and not reason.strip():
+        raise WorkflowError(_("Give the reason for this change."))
+    source = certificate.status
+    certificate.status = rule.target
+    certificate.status_changed_at = utcnow()
+    _record(certificate, action, source, rule.target, actor, reason)
+    if action != "reissue":
+        return certificate
+    return _reissue(certificate, actor, reason, new_name.strip(), new_address.strip())
+
+
+def _reissue(
+    old: Certificate, actor: User | None, reason: str, name: str, address: str
+) -> Certificate:
+    """Same serial and dates, issue digits + 1, the holder's new particulars."""
+    name, address = name or old.enterprise_name, address or old.address
+    issue_no = old.issue_no + 1
+    new = Certificate(
+        number=format_number(old.body.body_code, old.effective_on.year, old.serial, issue_no),
+        body_id=old.body_id,
+        serial=old.serial,
+        issue_no=issue_no,
+        project_id=old.project_id,
+        organisation_id=old.organisation_id,
+        enterprise_name=name,
+        address=address,
+        region_code=old.region_code,
+        capabilities=list(old.capabilities),
+        scope=scope_sentence(address, name, old.capabilities),
+        standard=old.standard,
+        effective_on=old.effective_on,
+        expires_on=old.expires_on,
+        status=C.VALID,
+        supersedes_id=old.id,
+    )
+    db.session.add(new)
+    db.session.flush()
+    _record(new, "reissue", None, C.VALID, actor, reason)
+    return new
+
+
+def _record(
+    certificate: Certificate,
+    action: str,
+    source: CertificateStatus | None,
+    target: CertificateStatus,
+    actor: User | None,
+    reason: str,
+) -> None:
+    db.session.add(
+        CertificateEvent(
+            certificate=certificate,
+            action=action,
+            from_status=source,
+            to_status=target,
+            actor_id=actor.id if actor else None,
+            reason=reason.strip(),
+        )
+    )
+    db.session.flush()

@@ -1,0 +1,172 @@
+"""Publicity (公示): batches counted in China's working days, objections, closing.
+
+The period is N working days (CERTPATH_PUBLICITY_WORKING_DAYS) on the official holiday
+calendar; for a year the calendar does not cover yet, Monday–Friday is assumed and the batch
+says so. Objections are open to anyone during the period, rate-limited per address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.clock import local_today, utcnow
+from app.errors import WorkflowError
+from app.extensions import db
+from app.workdays import add_working_days
+from blueprints.projects import services as projects
+from blueprints.reference.services import region_chain
+from models import (
+    Objection,
+    ObjectionStatus,
+    Project,
+    ProjectStatus,
+    PublicityBatch,
+    PublicityEntry,
+    User,
+)
+
+NAME_MAX, CONTACT_MAX, REASON_MAX = 100, 200, 2000
+
+
+def waiting_projects() -> list[Project]:
+    return list(
+        db.session.scalars(
+            sa.select(Project)
+            .where(Project.status == ProjectStatus.READY_FOR_PUBLICITY)
+            .options(sa.orm.joinedload(Project.organisation), sa.orm.joinedload(Project.body))
+            .order_by(Project.status_changed_at)
+        )
+    )
+
+
+def create_batch(
+    actor: User, title: str, starts_on: date, project_ids: list[int]
+) -> PublicityBatch:
+    if starts_on < local_today():
+        raise WorkflowError(_("A publicity period cannot start in the past."))
+    chosen = [p for p in waiting_projects() if p.id in set(project_ids)]
+    if not chosen or len(chosen) != len(set(project_ids)):
+        raise WorkflowError(_("Choose projects that are waiting for publicity."))
+    period = add_working_days(starts_on, current_app.config["PUBLICITY_WORKING_DAYS"])
+    batch = PublicityBatch(
+        title=title.strip() or _("Publicity"),
+        starts_on=period.start,
+        ends_on=period.end,
+        working_days=period.working_days,
+        estimated=period.estimated,
+        created_by_id=actor.id,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    for project in chosen:
+        org = project.organisation
+        batch.entries.append(
+            PublicityEntry(
+                project_id=project.id,
+                enterprise_name=org.name,
+                region_name=" ".join(r.name for r in region_chain(org.region_code)),
+                body_name=project.body.name if project.body else "",
+                scope=project.scope,
+            )
+        )
+        projects.perform(project, "publish", actor, batch_id=batch.id)
+    db.session.flush()
+    return batch
+
+
+def address_hash(address: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def lodge_objection(
+    entry: PublicityEntry, name: str, contact: str, reason: str, address: str
+) -> Objection:
+    today = local_today()
+    batch = entry.batch
+    if entry.removed_at is not None or not batch.starts_on <= today <= batch.ends_on:
+        raise WorkflowError(
+            _(
+                "Objections can be lodged only during the publicity period (%(start)s – %(end)s).",
+                start=batch.starts_on.isoformat(),
+                end=batch.ends_on.isoformat(),
+            )
+        )
+    name, contact, reason = name.strip(), contact.strip(), reason.strip()
+    if not (name and contact and reason):
+        raise WorkflowError(_("Give your name, a way to contact you and the reason."))
+    if len(name) > NAME_MAX or len(contact) > CONTACT_MAX or len(reason) > REASON_MAX:
+        raise WorkflowError(
+            _("The objection is too long: at most %(n)d characters for the reason.", n=REASON_MAX)
+        )
+    hashed = address_hash(address)
+    limit = current_app.config["OBJECTIONS_PER_ADDRESS_PER_DAY"]
+    recent = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Objection)
+        .where(
+            Objection.address_hash == hashed, Objection.created_at >= utcnow() - timedelta(days=1)
+        )
+    )
+    if recent >= limit:
+        raise WorkflowError(
+            _(
+                "Too many objections from your address today. Please try again "
+                "tomorrow or contact the alliance directly."
+            )
+        )
+    objection = Objection(
+        entry=entry, name=name, contact=contact, reason=reason, address_hash=hashed
+    )
+    db.session.add(objection)
+    db.session.flush()
+    return objection
+
+
+def decide_objection(objection: Objection, actor: User, uphold: bool, reason: str) -> None:
+    if objection.status != ObjectionStatus.OPEN:
+        raise WorkflowError(_("This objection has already been decided."))
+    if not reason.strip():
+        raise WorkflowError(_("Record the reason for the decision."))
+    objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    objection.decided_by_id = actor.id
+    objection.decided_at = utcnow()
+    objection.decision_reason = reason.strip()
+    if uphold:
+        entry = objection.entry
+        entry.removed_at = utcnow()
+        project = db.session.get(Project, entry.project_id)
+        projects.perform(project, "uphold_objection", actor, comment=reason)
+    db.session.flush()
+
+
+def close_batch(batch: PublicityBatch, actor: User) -> int:
+    """Move every announced project whose period is over and objection-free on; returns how many.
+    The batch counts as closed once none of its projects is still in publicity."""
+    if local_today() <= batch.ends_on:
+        raise WorkflowError(_("The publicity period has not ended yet."))
+    moved = 0
+    for entry in batch.entries:
+        project = db.session.get(Project, entry.project_id)
+        if entry.removed_at is None and project.status == ProjectStatus.IN_PUBLICITY:
+            try:
+                projects.perform(project, "close_publicity", actor)
+                moved += 1
+            except WorkflowError:
+                continue  # an open objection holds this one back
+    still = [
+        e
+        for e in batch.entries
+        if e.removed_at is None
+        and db.session.get(Project, e.project_id).status == ProjectStatus.IN_PUBLICITY
+    ]
+    if not still:
+        batch.closed_at = utcnow()
+    db.session.flush()
+    return moved

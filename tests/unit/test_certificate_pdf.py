@@ -1,0 +1,162 @@
+"""The certificate PDF: one bilingual page, every font embedded, deterministic, a readable QR."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+
+import pypdf
+import pytest
+import zxingcpp
+from flask import Flask
+from PIL import Image
+from reportlab.graphics import renderPM
+from reportlab.graphics.utils import RenderPMError
+
+from app import create_app
+from blueprints.certificates.pdf import CertificateData, certificate_pdf, qr_drawing, zh_date
+
+NUMBER = "CSAIII-00526IIIMS0052701"
+ENTERPRISE = "上海智造精密装备有限公司"
+ADDRESS = "上海市浦东新区张江路 88 号"
+URL = f"https://certpath.example.cn/certificates/verify/{NUMBER}?lang=zh&src=qr"
+
+
+@pytest.fixture(scope="module")
+def cert_app() -> Iterator[Flask]:
+    app = create_app({"ENV": "testing", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    with app.app_context():
+        yield app
+
+
+def make_data(**changes: object) -> CertificateData:
+    data = CertificateData(
+        number=NUMBER,
+        enterprise_name=ENTERPRISE,
+        enterprise_name_en="Shanghai Zhizao Precision Equipment Co., Ltd.",
+        address=ADDRESS,
+        region="上海市 浦东新区",
+        scope_zh=f"位于{ADDRESS}的{ENTERPRISE}，与基于工业互联网平台的柔性制造能力相关的"
+        "两化融合管理活动。",
+        scope_en="Activities of the management system for the integration of informatization "
+        "and industrialization of Shanghai Zhizao Precision Equipment Co., Ltd. at 88 Zhangjiang "
+        "Road, Pudong, Shanghai, related to flexible manufacturing on an industrial internet "
+        "platform.",
+        standard="GB/T 23001-2017",
+        body_name="上海质量管理科学研究院",
+        body_code="005",
+        effective_on=date(2026, 11, 22),
+        expires_on=date(2029, 11, 22),
+        issued_on=date(2026, 11, 20),
+        status_zh="有效",
+        status_en="Valid",
+        verify_url=URL,
+    )
+    return dataclasses.replace(data, **changes)
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pdftoppm_png(pdf: bytes) -> Image.Image:
+    """The first page rendered by poppler at 200 dpi: skipped without it, except in CI."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm (Debian: poppler-utils) is required in CI to decode the QR")
+        pytest.skip("neither reportlab renderPM (rlPyCairo) nor pdftoppm (poppler-utils)")
+    with tempfile.TemporaryDirectory() as tmp:
+        source, stem = os.path.join(tmp, "c.pdf"), os.path.join(tmp, "page")
+        with open(source, "wb") as f:
+            f.write(pdf)
+        subprocess.run([tool, "-r", "200", "-png", "-singlefile", source, stem], check=True)
+        with Image.open(stem + ".png") as image:
+            return image.convert("L")
+
+
+def decode(image: Image.Image) -> list[str]:
+    found = zxingcpp.read_barcodes(image)
+    assert all(b.format == zxingcpp.BarcodeFormat.QRCode for b in found), found
+    return [b.text for b in found]
+
+
+def test_one_page_with_the_enterprise_and_number(cert_app):
+    pdf = certificate_pdf(make_data())
+    assert pdf.startswith(b"%PDF-")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = pdf_text(pdf)
+    for expected in (ENTERPRISE, NUMBER, "信息化和工业化融合管理体系评定证书", "Certificate of"):
+        assert expected in text
+    for expected in ("GB/T 23001-2017", "上海质量管理科学研究院", "Shanghai Zhizao Precision"):
+        assert expected in text
+    assert "2029年11月22日" in text and "2029-11-22" in text
+    assert "2026年11月20日" in text and "2026-11-20" in text  # issued before it takes effect
+    assert "查验证书的实时状态" in text and "for the live status" in text
+    assert "样本" not in text and "DRAFT" not in text
+
+
+def test_user_text_is_escaped_not_parsed(cert_app):
+    text = pdf_text(certificate_pdf(make_data(enterprise_name="甲&乙 <b>科技</b> 公司")))
+    assert "甲&乙 <b>科技</b> 公司" in text
+
+
+def test_every_font_is_embedded(cert_app):
+    page = pypdf.PdfReader(io.BytesIO(certificate_pdf(make_data(draft=True)))).pages[0]
+    seen = 0
+    for font in page["/Resources"]["/Font"].values():
+        font = font.get_object()
+        faces = [font]
+        if font["/Subtype"] == "/Type0":
+            faces = [d.get_object() for d in font["/DescendantFonts"]]
+        for face in faces:
+            descriptor = face.get("/FontDescriptor")
+            assert descriptor is not None, f"{face['/BaseFont']} is not embedded"
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), face
+            seen += 1
+    assert seen
+    assert "/XObject" not in page["/Resources"]  # no form with fonts of its own to walk
+
+
+def test_same_data_gives_the_same_bytes(cert_app):
+    assert certificate_pdf(make_data()) == certificate_pdf(make_data())
+    assert certificate_pdf(make_data(draft=True)) == certificate_pdf(make_data(draft=True))
+
+
+def test_draft_carries_the_watermark(cert_app):
+    draft = certificate_pdf(make_data(draft=True))
+    assert draft != certificate_pdf(make_data())
+    text = pdf_text(draft)
+    assert "样本" in text and "DRAFT" in text
+    assert ENTERPRISE in text  # the content is still there beneath it
+
+
+def test_chinese_dates():
+    assert zh_date(date(2026, 11, 22)) == "2026年11月22日"
+    assert zh_date(date(2028, 2, 29)) == "2028年2月29日"
+
+
+def test_qr_drawing_encodes_exactly_the_verify_url(cert_app):
+    try:
+        png = renderPM.drawToString(qr_drawing(URL), fmt="PNG", dpi=200)
+        image = Image.open(io.BytesIO(png))
+    except RenderPMError:  # reportlab 4+ renders bitmaps only with the rlPyCairo plugin
+        image = pdftoppm_png(certificate_pdf(make_data()))
+    assert decode(image) == [URL]
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_qr_on_the_page_decodes(cert_app, draft):
+    # A long scope squeezes the facts table, and the watermark must not reach the code either.
+    data = make_data(
+        draft=draft, scope_en=make_data().scope_en * 4, scope_zh=make_data().scope_zh * 4
+    )
+    assert decode(pdftoppm_png(certificate_pdf(data))) == [URL]
