@@ -17,12 +17,15 @@ from app.extensions import db
 from blueprints.audits import services as audits
 from blueprints.projects import documents, services
 from blueprints.projects.services import current_audit
+from blueprints.publicity import services as publicity
 from models import (
     AuditKind,
     DocumentKind,
     FindingKind,
     Organisation,
+    OrgKind,
     Project,
+    Role,
     User,
 )
 
@@ -152,7 +155,64 @@ def load(enterprises: list[Organisation], consultancy: Organisation, body: Organ
         services.perform(project, f"complete_{stage}", lead, completed_on=today - timedelta(days=2))
     _spread(project, 150)
 
-    # 2. Running the consulting phase itself, now at the documentation step.
+    # 2. Certified: every phase walked, publicity dated back so that it has ended.
+    org = enterprises[4]
+    owner = first_user(org)
+    reviewers = list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Organisation)
+            .where(Organisation.kind == OrgKind.ALLIANCE, User.role == Role.ALLIANCE_STAFF)
+            .order_by(User.id)
+            .limit(2)
+        )
+    )
+    project = services.start(
+        org,
+        owner,
+        "智能家电的研发、生产和销售",
+        ["个性化定制能力", "智能产品全生命周期管理能力"],
+        ["深圳市南山区"],
+    )
+    services.perform(project, "consult_ourselves", owner)
+    _consult(project, owner, started=today - timedelta(days=200))
+    services.perform(
+        project,
+        "apply",
+        owner,
+        body_id=body.id,
+        scope=project.scope,
+        capabilities=project.capabilities,
+        sites=project.sites,
+        headcount=2300,
+        contact_name="企业联系人",
+        contact_phone="0755-26000000",
+    )
+    services.perform(project, "accept_application", lead, lead_evaluator_id=lead.id)
+    for stage in ("stage1", "stage2"):
+        services.perform(
+            project,
+            f"plan_{stage}",
+            lead,
+            starts_on=today - timedelta(days=40),
+            ends_on=today - timedelta(days=39),
+            member_ids=[member.id],
+        )
+        services.perform(
+            project, f"complete_{stage}", lead, completed_on=today - timedelta(days=39)
+        )
+    _upload(project, lead, DocumentKind.AUDIT_REPORT, "评定报告.pdf")
+    services.perform(project, "recommend", lead)
+    services.perform(project, "confirm", owner)
+    services.perform(project, "pass_compliance", reviewers[0])
+    services.perform(project, "pass_re_review", reviewers[1])
+    batch = publicity.create_batch(reviewers[1], "2026 年第 1 批", today, [project.id])
+    batch.starts_on, batch.ends_on = today - timedelta(days=12), today - timedelta(days=5)
+    publicity.close_batch(batch, reviewers[1])
+    services.perform(project, "issue", reviewers[1])
+    _spread(project, 220)
+
+    # 3. Running the consulting phase itself, now at the documentation step.
     org = enterprises[3]
     owner = first_user(org)
     project = services.start(

@@ -28,6 +28,7 @@ NAVIGATION = (
     NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW),
     NavItem(_l("Publicity desk"), "publicity.desk", Permission.ALLIANCE_REVIEW),
+    NavItem(_l("Certificates"), "certificates.register", Permission.CERTIFICATES_MANAGE),
     NavItem(_l("My certificates"), "certificates.mine", Permission.CERTIFICATES_OWN),
     NavItem(_l("Clauses"), "clauses.index", Permission.CLAUSES_EDIT),
     NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE),

@@ -94,6 +94,7 @@ def verify(number: str):
         "certificates/verify.html",
         certificate=certificate,
         successor=successor,
+        requests=services.open_requests(certificate),
         live=certificate.status_on(local_today()),
         manage=manage,
         holder=getattr(current_user, "organisation_id", None) == certificate.organisation_id,
@@ -169,5 +170,24 @@ def act(number: str, action: str):
         new_name=request.form.get("new_name", "")[:200],
         new_address=request.form.get("new_address", "")[:300],
     )
+    services.close_requests(certificate, action, current_user)
     flash(_("The certificate is now: %(status)s.", status=current.status.title), "success")
     return redirect(url_for("certificates.verify", number=current.number))
+
+
+@bp.post("/<number>/requests")
+@requires(Permission.CERTIFICATES_OWN)
+def ask(number: str):
+    certificate = _by_number_or_404(number)
+    if certificate.organisation_id != current_user.organisation_id:
+        abort(404)
+    services.request_change(
+        certificate,
+        current_user,
+        request.form.get("kind", ""),
+        request.form.get("reason", "")[:2000],
+        request.form.get("new_name", "")[:200],
+        request.form.get("new_address", "")[:300],
+    )
+    flash(_("Your request has been sent to the alliance."), "success")
+    return redirect(url_for("certificates.verify", number=certificate.number))

@@ -22,9 +22,11 @@ from models import (
     BodySerial,
     Certificate,
     CertificateEvent,
+    CertificateRequest,
     CertificateStatus,
     Organisation,
     Project,
+    RequestKind,
     User,
 )
 
@@ -193,3 +195,62 @@ def _record(
         )
     )
     db.session.flush()
+
+
+def request_change(
+    certificate: Certificate,
+    actor: User,
+    kind: str,
+    reason: str,
+    new_name: str = "",
+    new_address: str = "",
+) -> CertificateRequest:
+    """The holder asks for cancellation or a reissue; alliance staff decide."""
+    if actor.organisation_id != certificate.organisation_id:
+        raise WorkflowError(_("Only the holder of the certificate can ask for this."))
+    try:
+        request_kind = RequestKind(kind)
+    except ValueError as exc:
+        raise WorkflowError(_("Unknown action.")) from exc
+    live = certificate.status_on(local_today())
+    allowed = CHANGES["cancel" if request_kind == RequestKind.CANCEL else "reissue"].sources
+    if live not in allowed:
+        raise WorkflowError(
+            _("This action is not possible in the current state (%(state)s).", state=live.title)
+        )
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for this change."))
+    if request_kind == RequestKind.REISSUE and not (new_name.strip() or new_address.strip()):
+        raise WorkflowError(_("Give the new name or the new address to be printed."))
+    if open_requests(certificate):
+        raise WorkflowError(_("A request for this certificate is already waiting."))
+    item = CertificateRequest(
+        certificate=certificate,
+        kind=request_kind,
+        reason=reason.strip(),
+        new_name=new_name.strip(),
+        new_address=new_address.strip(),
+        created_by_id=actor.id,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def open_requests(certificate: Certificate) -> list[CertificateRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(CertificateRequest).where(
+                CertificateRequest.certificate_id == certificate.id,
+                CertificateRequest.handled_at.is_(None),
+            )
+        )
+    )
+
+
+def close_requests(certificate: Certificate, action: str, actor: User) -> None:
+    kind = {"cancel": RequestKind.CANCEL, "reissue": RequestKind.REISSUE}.get(action)
+    for item in open_requests(certificate):
+        if kind is None or item.kind == kind or action == "revoke":
+            item.handled_at = utcnow()
+            item.handled_by_id = actor.id

@@ -72,3 +72,36 @@ def audits_of(project: Project) -> list[Audit]:
             sa.select(Audit).where(Audit.project_id == project.id).order_by(Audit.id)
         )
     )
+
+
+def dossier(project: Project) -> dict:
+    """What the alliance's review needs on one page (a fixed handful of queries)."""
+    from models import (
+        SUBMITTED_STATES,
+        Assessment,
+        AuditTeamMember,
+        Finding,
+    )
+
+    assessment = db.session.scalar(
+        sa.select(Assessment)
+        .where(
+            Assessment.organisation_id == project.organisation_id,
+            Assessment.status.in_(SUBMITTED_STATES),
+        )
+        .order_by(Assessment.year.desc())
+        .limit(1)
+    )
+    audits = list(
+        db.session.scalars(
+            sa.select(Audit)
+            .where(Audit.project_id == project.id)
+            .order_by(Audit.id)
+            .options(
+                sa.orm.selectinload(Audit.team).joinedload(AuditTeamMember.user),
+                sa.orm.selectinload(Audit.findings).joinedload(Finding.clause),
+                sa.orm.selectinload(Audit.findings).selectinload(Finding.actions),
+            )
+        )
+    )
+    return {"assessment": assessment, "audits": audits, "steps": project.steps}

@@ -104,6 +104,9 @@ def view(project_id: int, action_errors: dict | None = None, status: int = 200):
             if current_user.organisation.kind in documents.UPLOADERS[k]
         ],
         earliest_application=workflow.earliest_application_date(project),
+        dossier=queries.dossier(project)
+        if has_permission(current_user, Permission.ALLIANCE_REVIEW)
+        else None,
     ), status
 
 

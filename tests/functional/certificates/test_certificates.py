@@ -1,0 +1,288 @@
+"""Numbering, the lifecycle, the PDF and the public register."""
+
+import threading
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from app.extensions import db
+from blueprints.certificates.services import change, issue_for
+from models import Certificate, CertificateStatus, OrgKind, ProjectStatus, Role
+from tests import factories
+from tests.conftest import Browser
+from tests.functional.projects.helpers import browser_for
+from tests.functional.projects.test_concurrency import committed_app  # noqa: F401 - fixture
+
+C = CertificateStatus
+P = ProjectStatus
+
+
+def alliance_user():
+    alliance = factories.organisation(OrgKind.ALLIANCE, region="110000")
+    return factories.user(alliance, role=Role.ALLIANCE_STAFF)
+
+
+def ready(parties=None):
+    parties = parties or factories.Parties()
+    return parties, factories.project(parties, P.READY_TO_ISSUE)
+
+
+def test_serials_continue_per_body_across_years(app_ctx):
+    parties = factories.Parties()
+    parties.body_org.body_code = "917"
+    staff = alliance_user()
+    with time_machine.travel(datetime(2026, 12, 30, 3), tick=False):
+        first = issue_for(factories.project(parties, P.READY_TO_ISSUE), staff)
+    with time_machine.travel(datetime(2027, 1, 4, 3), tick=False):
+        second = issue_for(factories.project(parties, P.READY_TO_ISSUE), staff)
+    other = factories.Parties()
+    other.body_org.body_code = "918"
+    third = issue_for(factories.project(other, P.READY_TO_ISSUE), staff)
+    assert first.number == "CSAIII-91726IIIMS0000101"
+    assert second.number == "CSAIII-91727IIIMS0000201"  # the serial does not reset
+    assert third.serial == 1  # each body counts on its own
+
+
+def test_concurrent_issues_get_distinct_consecutive_serials(committed_app):  # noqa: F811
+    app = committed_app
+    threads_n = 5
+    with app.app_context():
+        parties = factories.Parties()
+        parties.body_org.body_code = "919"
+        projects = [factories.project(parties, P.READY_TO_ISSUE).id for _ in range(threads_n)]
+        staff = [alliance_user() for _ in range(threads_n)]
+        emails = [s.email for s in staff]
+        db.session.commit()
+    browsers = []
+    for email, project_id in zip(emails, projects, strict=True):
+        browser = Browser(app.test_client())
+        assert browser.login(email, factories.PASSWORD).status_code == 302
+        browsers.append((browser, browser.token(f"/projects/{project_id}"), project_id))
+    barrier = threading.Barrier(threads_n)
+    results = []
+
+    def issue(browser, token, project_id):
+        barrier.wait()
+        try:
+            response = browser.client.post(
+                f"/projects/{project_id}/actions/issue", data={"csrf_token": token}
+            )
+            results.append(response.status_code)
+        except Exception as exc:  # a crash must fail the test, not vanish with the thread
+            results.append(repr(exc))
+
+    threads = [threading.Thread(target=issue, args=args) for args in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [302] * threads_n, results
+    with app.app_context():
+        serials = sorted(
+            db.session.scalars(
+                sa.select(Certificate.serial).where(Certificate.project_id.in_(projects))
+            )
+        )
+    assert serials == list(range(1, threads_n + 1))
+
+
+def test_lifecycle_and_history(app_ctx):
+    parties, project = ready()
+    staff = alliance_user()
+    certificate = issue_for(project, staff)
+    with pytest.raises(Exception, match="当前状态|current state"):
+        change(certificate, "restore", staff, "x")  # a valid certificate cannot be restored
+    with pytest.raises(Exception, match="原因|reason"):
+        change(certificate, "suspend", staff, "")
+    change(certificate, "suspend", staff, "监督评定逾期")
+    assert certificate.status == C.SUSPENDED
+    change(certificate, "restore", staff, "")
+    renewed = change(certificate, "reissue", staff, "企业更名", new_name="上海新名称有限公司")
+    assert certificate.status == C.SUPERSEDED
+    assert renewed.number == certificate.number[:-2] + "02"
+    assert renewed.enterprise_name == "上海新名称有限公司" and "上海新名称有限公司" in renewed.scope
+    assert (renewed.effective_on, renewed.expires_on) == (
+        certificate.effective_on,
+        certificate.expires_on,
+    )
+    change(renewed, "revoke", staff, "严重违规")
+    with pytest.raises(Exception, match="当前状态|current state"):
+        change(renewed, "restore", staff, "")
+    actions = [e.action for e in certificate.events]
+    assert actions == ["issue", "suspend", "restore", "reissue"]
+    assert all(e.actor_id == staff.id for e in certificate.events)
+
+
+def test_lifecycle_through_http_refuses_wrong_state_and_outsiders(app, app_ctx):
+    parties, project = ready()
+    staff = alliance_user()
+    certificate = issue_for(project, staff)
+    number = certificate.number
+    db.session.commit()
+    browser = browser_for(app, staff)
+    refused = browser.submit(
+        f"/certificates/{number}", {"reason": "x"}, action=f"/certificates/{number}/actions/restore"
+    )
+    assert refused.status_code == 409
+    assert (
+        browser.submit(
+            f"/certificates/{number}",
+            {"reason": "未按期监督"},
+            action=f"/certificates/{number}/actions/suspend",
+        ).status_code
+        == 302
+    )
+    page = app.test_client().get(f"/certificates/{number}").get_data(as_text=True)
+    assert "暂停" in page
+    enterprise = browser_for(app, parties.enterprise)
+    assert (
+        enterprise.submit(
+            "/dashboard", {"reason": "x"}, action=f"/certificates/{number}/actions/restore"
+        ).status_code
+        == 403
+    )
+
+
+def test_holder_downloads_the_pdf_others_cannot(app, app_ctx):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    parties, project = ready()
+    certificate = issue_for(project, alliance_user())
+    db.session.commit()
+    enterprise = browser_for(app, parties.enterprise)
+    response = enterprise.get(f"/certificates/{certificate.number}/certificate.pdf")
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
+    assert parties.enterprise_org.name in text and certificate.number in text
+    assert "PDF" in enterprise.get("/certificates/mine").get_data(as_text=True)
+    outsider = browser_for(app, factories.user())
+    assert outsider.get(f"/certificates/{certificate.number}/certificate.pdf").status_code == 404
+
+
+@pytest.fixture
+def register(app_ctx):
+    """Certificates in Shanghai and Guangzhou, two bodies, several states and years."""
+    staff = alliance_user()
+    made = {}
+    for key, region, code, when in (
+        ("sh_a", "310115", "931", datetime(2024, 3, 1, 3)),
+        ("sh_b", "310104", "931", datetime(2025, 6, 1, 3)),
+        ("gz", "440106", "932", datetime(2025, 9, 1, 3)),
+    ):
+        parties = factories.Parties()
+        parties.enterprise_org.region_code = region
+        parties.enterprise_org.name = f"登记测试企业{key}"
+        existing = db.session.scalar(
+            sa.select(factories.Organisation).where(factories.Organisation.body_code == code)
+        )
+        if existing is not None:
+            parties.body_org = existing
+        else:
+            parties.body_org.body_code = code
+        with time_machine.travel(when, tick=False):
+            made[key] = issue_for(factories.project(parties, P.READY_TO_ISSUE), staff)
+    change(made["sh_b"], "suspend", staff, "暂停")
+    db.session.commit()
+    return made
+
+
+def found(app, **params):
+    html = app.test_client().get("/certificates/", query_string=params).get_data(as_text=True)
+    return {key for key in ("sh_a", "sh_b", "gz") if f"登记测试企业{key}" in html}
+
+
+def test_register_search_on_each_field(app, register):
+    assert found(app, number=register["gz"].number) == {"gz"}
+    assert found(app, name="测试企业sh") == {"sh_a", "sh_b"}
+    assert found(app, region="31") == {"sh_a", "sh_b"}
+    assert found(app, region="440106") == {"gz"}
+    assert found(app, body=str(register["gz"].body_id)) == {"gz"}
+    assert found(app, status="suspended") == {"sh_b"}
+    assert found(app, since="2025-01-01") == {"sh_b", "gz"}
+    assert found(app, until="2024-12-31") == {"sh_a"}
+    assert found(app, name="登记测试", region="31", status="valid") == {"sh_a"}
+
+
+def test_register_shows_expiry_live(app, register):
+    with time_machine.travel(datetime(2027, 3, 2, 3), tick=False):
+        assert found(app, status="expired") == {"sh_a"}
+        assert "sh_a" not in found(app, status="valid")
+
+
+def test_register_paginates_with_a_fixed_number_of_queries(
+    app, app_ctx, register, count_queries, monkeypatch
+):
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 2)
+    client = app.test_client()
+    with count_queries() as first:
+        page1 = client.get("/certificates/", query_string={"name": "登记测试"})
+    page2 = client.get("/certificates/", query_string={"name": "登记测试", "page": 2})
+    assert page1.status_code == page2.status_code == 200
+    assert "page=2" in page1.get_data(as_text=True)
+    staff = alliance_user()
+    for _ in range(6):
+        issue_for(factories.project(factories.Parties(), P.READY_TO_ISSUE), staff)
+    db.session.commit()
+    with count_queries() as more:
+        client.get("/certificates/")
+    assert more.count == first.count, more.statements
+    assert more.count <= 6
+
+
+def test_unknown_number_is_a_friendly_404(app):
+    response = app.test_client().get("/certificates/CSAIII-00000IIIMS0000001")
+    assert response.status_code == 404
+    assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_publicity_and_register_are_public_but_desk_is_not(app):
+    client = app.test_client()
+    assert client.get("/publicity/").status_code == 200
+    assert client.get("/certificates/").status_code == 200
+    assert client.get("/publicity/desk").status_code == 302
+
+
+def test_validity_date_examples():
+    from blueprints.certificates.services import expiry_for
+
+    assert expiry_for(date(2026, 10, 13)) == date(2029, 10, 13)
+    assert expiry_for(date(2024, 2, 29)) - timedelta(days=1) == date(2027, 2, 27)
+
+
+def test_holder_requests_a_reissue_and_staff_handle_it(app, app_ctx):
+    parties, project = ready()
+    staff = alliance_user()
+    certificate = issue_for(project, staff)
+    number = certificate.number
+    db.session.commit()
+    enterprise = browser_for(app, parties.enterprise)
+    missing = enterprise.submit(f"/certificates/{number}", {"kind": "reissue", "reason": "更名"},
+                                action=f"/certificates/{number}/requests")
+    assert missing.status_code == 409  # a reissue needs the new particulars
+    asked = enterprise.submit(f"/certificates/{number}", {
+        "kind": "reissue", "reason": "企业更名", "new_name": "上海更名后有限公司"},
+        action=f"/certificates/{number}/requests")
+    assert asked.status_code == 302
+    again = enterprise.submit(f"/certificates/{number}", {"kind": "cancel", "reason": "x"},
+                              action=f"/certificates/{number}/requests")
+    assert again.status_code == 409  # one request at a time
+    staff_browser = browser_for(app, staff)
+    page = staff_browser.get(f"/certificates/{number}").get_data(as_text=True)
+    assert "上海更名后有限公司" in page
+    done = staff_browser.submit(f"/certificates/{number}", {
+        "reason": "企业更名", "new_name": "上海更名后有限公司"},
+        action=f"/certificates/{number}/actions/reissue")
+    assert done.status_code == 302
+    db.session.expire_all()
+    renewed = db.session.scalar(sa.select(Certificate).where(Certificate.issue_no == 2))
+    assert renewed.enterprise_name == "上海更名后有限公司"
+    from blueprints.certificates.services import open_requests
+
+    assert open_requests(db.session.get(Certificate, certificate.id)) == []
+    outsider = browser_for(app, factories.user())
+    assert outsider.submit("/dashboard", {"kind": "cancel", "reason": "x"},
+                           action=f"/certificates/{number}/requests").status_code == 404
