@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from app.errors import WorkflowError
 from app.extensions import db
 from blueprints.certificates.services import change, issue_for
 from models import Certificate, CertificateStatus, OrgKind, ProjectStatus, Role
@@ -89,12 +90,12 @@ def test_concurrent_issues_get_distinct_consecutive_serials(committed_app):  # n
 
 
 def test_lifecycle_and_history(app_ctx):
-    parties, project = ready()
+    _parties, project = ready()
     staff = alliance_user()
     certificate = issue_for(project, staff)
-    with pytest.raises(Exception, match="当前状态|current state"):
+    with pytest.raises(WorkflowError, match=r"当前状态|current state"):
         change(certificate, "restore", staff, "x")  # a valid certificate cannot be restored
-    with pytest.raises(Exception, match="原因|reason"):
+    with pytest.raises(WorkflowError, match=r"原因|reason"):
         change(certificate, "suspend", staff, "")
     change(certificate, "suspend", staff, "监督评定逾期")
     assert certificate.status == C.SUSPENDED
@@ -108,7 +109,7 @@ def test_lifecycle_and_history(app_ctx):
         certificate.expires_on,
     )
     change(renewed, "revoke", staff, "严重违规")
-    with pytest.raises(Exception, match="当前状态|current state"):
+    with pytest.raises(WorkflowError, match=r"当前状态|current state"):
         change(renewed, "restore", staff, "")
     actions = [e.action for e in certificate.events]
     assert actions == ["issue", "suspend", "restore", "reissue"]
@@ -260,22 +261,32 @@ def test_holder_requests_a_reissue_and_staff_handle_it(app, app_ctx):
     number = certificate.number
     db.session.commit()
     enterprise = browser_for(app, parties.enterprise)
-    missing = enterprise.submit(f"/certificates/{number}", {"kind": "reissue", "reason": "更名"},
-                                action=f"/certificates/{number}/requests")
+    missing = enterprise.submit(
+        f"/certificates/{number}",
+        {"kind": "reissue", "reason": "更名"},
+        action=f"/certificates/{number}/requests",
+    )
     assert missing.status_code == 409  # a reissue needs the new particulars
-    asked = enterprise.submit(f"/certificates/{number}", {
-        "kind": "reissue", "reason": "企业更名", "new_name": "上海更名后有限公司"},
-        action=f"/certificates/{number}/requests")
+    asked = enterprise.submit(
+        f"/certificates/{number}",
+        {"kind": "reissue", "reason": "企业更名", "new_name": "上海更名后有限公司"},
+        action=f"/certificates/{number}/requests",
+    )
     assert asked.status_code == 302
-    again = enterprise.submit(f"/certificates/{number}", {"kind": "cancel", "reason": "x"},
-                              action=f"/certificates/{number}/requests")
+    again = enterprise.submit(
+        f"/certificates/{number}",
+        {"kind": "cancel", "reason": "x"},
+        action=f"/certificates/{number}/requests",
+    )
     assert again.status_code == 409  # one request at a time
     staff_browser = browser_for(app, staff)
     page = staff_browser.get(f"/certificates/{number}").get_data(as_text=True)
     assert "上海更名后有限公司" in page
-    done = staff_browser.submit(f"/certificates/{number}", {
-        "reason": "企业更名", "new_name": "上海更名后有限公司"},
-        action=f"/certificates/{number}/actions/reissue")
+    done = staff_browser.submit(
+        f"/certificates/{number}",
+        {"reason": "企业更名", "new_name": "上海更名后有限公司"},
+        action=f"/certificates/{number}/actions/reissue",
+    )
     assert done.status_code == 302
     db.session.expire_all()
     renewed = db.session.scalar(sa.select(Certificate).where(Certificate.issue_no == 2))
@@ -284,5 +295,11 @@ def test_holder_requests_a_reissue_and_staff_handle_it(app, app_ctx):
 
     assert open_requests(db.session.get(Certificate, certificate.id)) == []
     outsider = browser_for(app, factories.user())
-    assert outsider.submit("/dashboard", {"kind": "cancel", "reason": "x"},
-                           action=f"/certificates/{number}/requests").status_code == 404
+    assert (
+        outsider.submit(
+            "/dashboard",
+            {"kind": "cancel", "reason": "x"},
+            action=f"/certificates/{number}/requests",
+        ).status_code
+        == 404
+    )
