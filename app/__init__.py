@@ -48,9 +48,10 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import database, i18n
-    from app.extensions import csrf, db, migrate
+    from app.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     database.init_app(app)

@@ -63,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "MAJOR_NC_MAX_MONTHS": 6,
     "PUBLICITY_WORKING_DAYS": 5,
     "OBJECTIONS_PER_ADDRESS_PER_DAY": 3,
+    # Public pages against scraping; "redis://127.0.0.1:6379" shares counts between workers.
+    "PUBLIC_RATE_LIMIT": "60 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
     # about 2 months); the timeline flags a step that runs longer.
     "STEP_EXPECTED_DAYS": {
@@ -89,7 +92,7 @@ DEFAULTS: dict[str, Any] = {
 
 PROFILES: dict[str, dict[str, Any]] = {
     "development": {},
-    "testing": {"PASSWORD_MIN_STRENGTH": 2},
+    "testing": {"PASSWORD_MIN_STRENGTH": 2, "PUBLIC_RATE_LIMIT": "10000 per minute"},
     "production": {"SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True},
 }
 

@@ -137,3 +137,13 @@ def public(view: F) -> F:
 
 def access_of(view: Callable[..., Any]) -> Permission | str | None:
     return getattr(view, ACCESS_ATTRIBUTE, None)
+
+
+def public_rate_limited(view: F) -> F:
+    """@public, limited per address to CERTPATH_PUBLIC_RATE_LIMIT (against scraping)."""
+    from flask import current_app
+
+    from app.extensions import limiter
+
+    limited = limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view)
+    return public(limited)

@@ -3,7 +3,8 @@ the alliance's lifecycle actions."""
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import (
@@ -23,13 +24,18 @@ from flask_login import current_user
 
 from app.clock import local_today
 from app.extensions import db
-from app.security.permissions import Permission, has_permission, public, requires
+from app.security.permissions import (
+    Permission,
+    has_permission,
+    public_rate_limited,
+    requires,
+)
 from app.urls import external_url
 from blueprints.certificates import queries, services
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
 from blueprints.certificates.services import scope_sentence_en
 from blueprints.reference.services import region_chain
-from models import Certificate, Organisation, OrgKind
+from models import Certificate, CertificateStatus, Organisation, OrgKind
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates", template_folder="templates")
 
@@ -42,7 +48,7 @@ def _date(value: str | None) -> date | None:
 
 
 @bp.get("/")
-@public
+@public_rate_limited
 def register():
     args = request.args
     body_id = args.get("body", type=int)
@@ -81,7 +87,7 @@ def _by_number_or_404(number: str) -> Certificate:
 
 
 @bp.get("/<number>")
-@public
+@public_rate_limited
 def verify(number: str):
     certificate = _by_number_or_404(number)
     successor = (
@@ -191,3 +197,37 @@ def ask(number: str):
     )
     flash(_("Your request has been sent to the alliance."), "success")
     return redirect(url_for("certificates.verify", number=certificate.number))
+
+
+DRAFT_STATUSES = frozenset({"ready_for_publicity", "in_publicity", "ready_to_issue"})
+
+
+@bp.get("/draft/<int:project_id>.pdf")
+@requires(Permission.CERTIFICATES_MANAGE)
+def draft(project_id: int):
+    """The certificate as it will read, watermarked, for checking before it is issued."""
+    from app.security.access import get_project_or_404
+
+    project = get_project_or_404(project_id, Permission.CERTIFICATES_MANAGE)
+    if project.status.value not in DRAFT_STATUSES or project.body is None:
+        abort(404)
+    org, today = project.organisation, local_today()
+    preview = Certificate(
+        number=f"CSAIII-{project.body.body_code}{today.year % 100:02d}IIIMS-----01",
+        body=project.body,
+        enterprise_name=org.name,
+        address=org.address,
+        region_code=org.region_code,
+        capabilities=list(project.capabilities),
+        scope=services.scope_sentence(org.address, org.name, project.capabilities),
+        standard=services.STANDARD,
+        effective_on=today,
+        expires_on=services.expiry_for(today),
+        issued_at=datetime.combine(today, datetime.min.time()),
+    )
+    preview.status = CertificateStatus.VALID
+    data = dataclasses.replace(pdf_data(preview), draft=True)
+    response = Response(certificate_pdf(data), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="draft-{project.id}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
-from app.security.permissions import Permission, public, requires
+from app.security.permissions import Permission, public_rate_limited, requires
 from blueprints.publicity import services
 from models import Objection, ObjectionStatus, PublicityBatch, PublicityEntry
 
@@ -20,7 +20,7 @@ bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="
 
 
 @bp.get("/")
-@public
+@public_rate_limited
 def index():
     page = db.paginate(
         sa.select(PublicityBatch)
@@ -33,7 +33,7 @@ def index():
 
 
 @bp.post("/entries/<int:entry_id>/objection")
-@public
+@public_rate_limited
 def object_to(entry_id: int):
     entry = db.session.get(PublicityEntry, entry_id)
     if entry is None or entry.removed_at is not None:

@@ -303,3 +303,36 @@ def test_holder_requests_a_reissue_and_staff_handle_it(app, app_ctx):
         ).status_code
         == 404
     )
+
+
+def test_public_pages_are_rate_limited_per_address(tmp_path):
+    from tests.conftest import make_test_app, migrate_and_seed
+
+    app = make_test_app(f"sqlite:///{tmp_path}/limit.sqlite3", PUBLIC_RATE_LIMIT="3 per minute")
+    migrate_and_seed(app)
+    client = app.test_client()
+    codes = [client.get("/certificates/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert "请求过于频繁" in client.get("/certificates/").get_data(as_text=True)
+    other = app.test_client()
+    elsewhere = other.get("/certificates/", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert elsewhere.status_code == 200  # another address is not affected
+
+
+def test_staff_preview_a_watermarked_draft_before_issue(app, app_ctx):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    parties, project = ready()
+    staff = alliance_user()
+    db.session.commit()
+    browser = browser_for(app, staff)
+    response = browser.get(f"/certificates/draft/{project.id}.pdf")
+    assert response.status_code == 200
+    text = PdfReader(BytesIO(response.data)).pages[0].extract_text()
+    assert parties.enterprise_org.name in text
+    assert "DRAFT" in text or "样本" in text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 0
+    enterprise = browser_for(app, parties.enterprise)
+    assert enterprise.get(f"/certificates/draft/{project.id}.pdf").status_code == 403
