@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install fonts assets translations lint extract-messages update-messages clean
+.PHONY: run test test-tools install fonts assets translations lint extract-messages update-messages clean
 
 run: install assets translations ## install, migrate, load demo data, serve on :$(PORT)
 	$(BIN)/flask db upgrade
@@ -15,7 +15,7 @@ run: install assets translations ## install, migrate, load demo data, serve on :
 	@echo "Certpath: http://127.0.0.1:$(PORT)/"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install assets translations ## run every test (add TEST_DATABASE_URL for PostgreSQL too)
+test: install test-tools assets translations ## run every test (add TEST_DATABASE_URL for PostgreSQL too)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -42,6 +42,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Bootstrap and its icons are served by the app itself (no CDN: intranet users).
+# The certificate test renders the PDF page (poppler's pdftoppm) to decode its QR code.
+test-tools:
+	@command -v pdftoppm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "the QR-code test needs pdftoppm: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
+
 assets: node_modules/.installed
 	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons app/static/vendor/chart.js
 	cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chart.js/
