@@ -74,6 +74,35 @@ def _spread(project: Project, days: int) -> None:
         event.created_at = now - timedelta(days=days - index * step)
 
 
+def _apply(
+    project: Project, owner: User, body: Organisation, lead: User, headcount: int, phone: str
+) -> None:
+    services.perform(
+        project,
+        "apply",
+        owner,
+        body_id=body.id,
+        scope=project.scope,
+        capabilities=project.capabilities,
+        sites=project.sites,
+        headcount=headcount,
+        contact_name="企业联系人",
+        contact_phone=phone,
+    )
+    services.perform(project, "accept_application", lead, lead_evaluator_id=lead.id)
+
+
+def _audits(project: Project, lead: User, member: User, day: date, on_stage2=None) -> None:
+    """Plan and complete both stages on ``day``; ``on_stage2(audit)`` logs its findings."""
+    for stage in ("stage1", "stage2"):
+        services.perform(
+            project, f"plan_{stage}", lead, starts_on=day, ends_on=day, member_ids=[member.id]
+        )
+        if stage == "stage2" and on_stage2 is not None:
+            on_stage2(current_audit(project, AuditKind.STAGE2))
+        services.perform(project, f"complete_{stage}", lead, completed_on=day)
+
+
 def load(enterprises: list[Organisation], consultancy: Organisation, body: Organisation) -> None:
     def first_user(org: Organisation) -> User:
         return db.session.scalar(
@@ -104,55 +133,35 @@ def load(enterprises: list[Organisation], consultancy: Organisation, body: Organ
     services.perform(project, "invite_consultancy", owner, consultancy_id=consultancy.id)
     services.perform(project, "accept_engagement", consultant)
     _consult(project, consultant, started=today - timedelta(days=130))
-    services.perform(
-        project,
-        "apply",
-        owner,
-        body_id=body.id,
-        scope=project.scope,
-        capabilities=project.capabilities,
-        sites=project.sites,
-        headcount=860,
-        contact_name="企业联系人",
-        contact_phone="021-57000000",
-    )
-    services.perform(project, "accept_application", lead, lead_evaluator_id=lead.id)
-    for stage in ("stage1", "stage2"):
-        services.perform(
-            project,
-            f"plan_{stage}",
+    _apply(project, owner, body, lead, 860, "021-57000000")
+
+    def findings(audit) -> None:
+        major = audits.add_finding(
+            audit,
             lead,
-            starts_on=today - timedelta(days=3),
-            ends_on=today - timedelta(days=2),
-            member_ids=[member.id],
+            FindingKind.MAJOR,
+            "9.3",
+            "内部审核未覆盖全部体系过程，缺少对数据开发利用过程的审核记录。",
         )
-        if stage == "stage2":
-            audit = current_audit(project, AuditKind.STAGE2)
-            major = audits.add_finding(
-                audit,
-                lead,
-                FindingKind.MAJOR,
-                "9.3",
-                "内部审核未覆盖全部体系过程，缺少对数据开发利用过程的审核记录。",
-            )
-            audits.add_finding(
-                audit, member, FindingKind.MINOR, "4.4.3.3", "部分程序文件未标识版本号和生效日期。"
-            )
-            audits.add_finding(
-                audit,
-                lead,
-                FindingKind.OBSERVATION,
-                "8.6",
-                "设备联网数据尚未用于预测性维护，建议持续关注。",
-            )
-            audits.answer(
-                major,
-                owner,
-                "内审计划编制时遗漏了新增过程。",
-                "已补充开展数据开发利用过程的专项内审。",
-                "修订内审程序，要求每年内审覆盖全部过程并由管理者代表审批计划。",
-            )
-        services.perform(project, f"complete_{stage}", lead, completed_on=today - timedelta(days=2))
+        audits.add_finding(
+            audit, member, FindingKind.MINOR, "4.4.3.3", "部分程序文件未标识版本号和生效日期。"
+        )
+        audits.add_finding(
+            audit,
+            lead,
+            FindingKind.OBSERVATION,
+            "8.6",
+            "设备联网数据尚未用于预测性维护，建议持续关注。",
+        )
+        audits.answer(
+            major,
+            owner,
+            "内审计划编制时遗漏了新增过程。",
+            "已补充开展数据开发利用过程的专项内审。",
+            "修订内审程序，要求每年内审覆盖全部过程并由管理者代表审批计划。",
+        )
+
+    _audits(project, lead, member, today - timedelta(days=2), on_stage2=findings)
     _spread(project, 150)
 
     # 2. Certified: every phase walked, publicity dated back so that it has ended.
@@ -176,31 +185,8 @@ def load(enterprises: list[Organisation], consultancy: Organisation, body: Organ
     )
     services.perform(project, "consult_ourselves", owner)
     _consult(project, owner, started=today - timedelta(days=200))
-    services.perform(
-        project,
-        "apply",
-        owner,
-        body_id=body.id,
-        scope=project.scope,
-        capabilities=project.capabilities,
-        sites=project.sites,
-        headcount=2300,
-        contact_name="企业联系人",
-        contact_phone="0755-26000000",
-    )
-    services.perform(project, "accept_application", lead, lead_evaluator_id=lead.id)
-    for stage in ("stage1", "stage2"):
-        services.perform(
-            project,
-            f"plan_{stage}",
-            lead,
-            starts_on=today - timedelta(days=40),
-            ends_on=today - timedelta(days=39),
-            member_ids=[member.id],
-        )
-        services.perform(
-            project, f"complete_{stage}", lead, completed_on=today - timedelta(days=39)
-        )
+    _apply(project, owner, body, lead, 2300, "0755-26000000")
+    _audits(project, lead, member, today - timedelta(days=39))
     _upload(project, lead, DocumentKind.AUDIT_REPORT, "评定报告.pdf")
     services.perform(project, "recommend", lead)
     services.perform(project, "confirm", owner)
