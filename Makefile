@@ -12,8 +12,10 @@ run: install assets translations ## install, migrate, load demo data, serve on :
 	$(BIN)/flask db upgrade
 	$(BIN)/flask reference load
 	$(BIN)/flask demo load
-	@echo "Certpath: http://127.0.0.1:$(PORT)/"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@echo "Certpath: http://127.0.0.1:$(PORT)/ (with the background scheduler)"
+	@$(BIN)/flask scheduler run & scheduler=$$!; \
+	  trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install test-tools assets translations ## run every test (add TEST_DATABASE_URL for PostgreSQL too)
 	$(BIN)/ruff check .

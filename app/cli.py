@@ -13,6 +13,32 @@ from models import Role
 users_cli = AppGroup("users", help="Manage user accounts.")
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+scheduler_cli = AppGroup("scheduler", help="Background jobs: outbox, deadlines, expiry.")
+
+
+@scheduler_cli.command("run")
+def scheduler_run():
+    """Run the jobs for ever; a second copy waits as a standby and takes over."""
+    from flask import current_app
+
+    from app.scheduler.runner import run_forever
+
+    app = current_app._get_current_object()
+    run_forever(app, app.config["SCHEDULER_POLL_SECONDS"])
+
+
+@scheduler_cli.command("run-once")
+def scheduler_run_once():
+    """Run every job once (for cron users and tests); exit status 1 if one failed."""
+    from flask import current_app
+
+    from app.scheduler.runner import run_once
+
+    results = run_once(current_app._get_current_object())
+    for name, ok in results.items():
+        click.echo(f"{name}: {'ok' if ok else 'FAILED'}")
+    if not all(results.values()):
+        raise SystemExit(1)
 
 
 @users_cli.command("create")
@@ -101,5 +127,5 @@ def demo_load():
 def register(app: Flask) -> None:
     from blueprints.reference.cli import reference_cli
 
-    for group in (users_cli, outbox_cli, demo_cli, reference_cli):
+    for group in (users_cli, outbox_cli, demo_cli, scheduler_cli, reference_cli):
         app.cli.add_command(group)

@@ -88,6 +88,11 @@ DEFAULTS: dict[str, Any] = {
     "SURVEILLANCE_REMINDER_DAYS": [90, 30, 7],
     "EXPIRY_REMINDER_DAYS": [180, 90, 30],
     "TIMEZONE": "Asia/Shanghai",
+    # --- the scheduler process
+    "SCHEDULER_POLL_SECONDS": 15,  # how often a standby tries to become the leader
+    "SCHEDULER_LOCK_FILE": "",  # SQLite only; empty: instance/scheduler.lock
+    "SCHEDULER_MAX_INTERVAL": 3600,  # no job waits longer than this between runs
+    "SCHEDULER_STALE_MINUTES": 120,  # the admin page warns when the heartbeat is older
 }
 
 PROFILES: dict[str, dict[str, Any]] = {

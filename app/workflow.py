@@ -46,9 +46,15 @@ def find(table: Iterable[Transition[S]], name: str, state: S) -> Transition[S]:
     )
 
 
+# Transitions the scheduler may take on its own (``actor=None``): their guards still apply.
+SYSTEM = object()
+
+
 def check(transition: Transition[S], obj: Any, actor: Any) -> S:
-    """Permission, then guards; return the target state. Raises WorkflowError."""
-    if not has_permission(actor, transition.permission):
+    """Permission, then guards; return the target state. Raises WorkflowError.
+
+    ``actor`` is a user, or ``SYSTEM`` for a background job acting on the rules' behalf."""
+    if actor is not SYSTEM and not has_permission(actor, transition.permission):
         raise WorkflowError(_("Your role may not perform this action."))
     for guard in transition.guards:
         reason = guard(obj, actor)

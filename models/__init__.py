@@ -44,6 +44,7 @@ from models.project import (
     ProjectStatus,
 )
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
+from models.scheduler import JobRun
 from models.security import LoginFailure
 from models.user import ROLE_ORG_KINDS, SUPPORTED_LOCALES, Role, User
 
@@ -79,6 +80,7 @@ __all__ = [
     "FindingStatus",
     "Industry",
     "IndustryLevel",
+    "JobRun",
     "LoginFailure",
     "Objection",
     "ObjectionStatus",

@@ -254,3 +254,22 @@ def close_requests(certificate: Certificate, action: str, actor: User) -> None:
         if kind is None or item.kind == kind or action == "revoke":
             item.handled_at = utcnow()
             item.handled_by_id = actor.id
+
+
+def expire_due(today: date | None = None) -> int:
+    """Mark certificates past their expiry as expired (the pages already show it live);
+    only rows with something due are touched, through the (status, expires_on) index."""
+    today = today or local_today()
+    due = db.session.scalars(
+        sa.select(Certificate).where(
+            Certificate.status.in_([C.VALID, C.SUSPENDED]), Certificate.expires_on < today
+        )
+    )
+    count = 0
+    for certificate in due:
+        source = certificate.status
+        certificate.status = C.EXPIRED
+        certificate.status_changed_at = utcnow()
+        _record(certificate, "expire", source, C.EXPIRED, None, "")
+        count += 1
+    return count

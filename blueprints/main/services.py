@@ -9,6 +9,7 @@ from flask import current_app
 
 from app.clock import utcnow
 from app.extensions import db
+from app.scheduler.runner import stale_jobs
 from app.security.access import organisation_scope, project_scope
 from app.security.permissions import Permission, has_permission
 from blueprints.assessment.services import has_valid_assessment
@@ -41,6 +42,7 @@ class Dashboard:
     project_counts: dict[ProjectStatus, int] = field(default_factory=dict)
     can_start_project: bool = False
     reviews_waiting: int = 0
+    stale_jobs: list[str] = field(default_factory=list)
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -104,6 +106,7 @@ def dashboard_for(user: User) -> Dashboard:
             ).all()
         )
         data.user_count = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+        data.stale_jobs = stale_jobs(current_app._get_current_object())
     return data
 
 

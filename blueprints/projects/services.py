@@ -374,13 +374,21 @@ EFFECTS: dict[str, Callable[..., None]] = {
 }
 
 
+# What the scheduler may do by itself; everything else needs a person.
+SYSTEM_ACTIONS = frozenset({"close_publicity"})
+
+
 def perform(
     project: Project, name: str, actor: User | None, comment: str = "", **inputs: Any
 ) -> None:
-    """Check, apply, record and notify one transition; raise WorkflowError (409) if refused."""
+    """Check, apply, record and notify one transition; raise WorkflowError (409) if refused.
+
+    ``actor=None`` is the scheduler, allowed only the SYSTEM_ACTIONS (guards still apply)."""
     source = project.status
     transition = workflow.find(TRANSITIONS, name, source)
-    target = workflow.check(transition, project, actor)
+    if actor is None and name not in SYSTEM_ACTIONS:
+        raise WorkflowError(_("Your role may not perform this action."))
+    target = workflow.check(transition, project, workflow.SYSTEM if actor is None else actor)
     EFFECTS[name](project, actor, comment=comment, **inputs)
     _move(project, name, source, target, actor, comment)
 

@@ -1,0 +1,99 @@
+"""Running the jobs: once (cron, tests), or for ever as the elected leader (``flask
+scheduler run``). Each job runs in the app context with its own transaction and leaves a
+heartbeat row; a failing job is logged and recorded, and the others go on."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from datetime import timedelta
+
+from flask import Flask
+
+from app.clock import utcnow
+from app.extensions import db
+from app.scheduler.jobs import JOBS, Job
+from app.scheduler.lock import LeaderLock
+from models import JobRun
+
+log = logging.getLogger("certpath.scheduler")
+
+
+def _heartbeat(job: Job) -> JobRun:
+    row = db.session.get(JobRun, job.name)
+    if row is None:
+        row = JobRun(job=job.name)
+        db.session.add(row)
+    return row
+
+
+def run_job(app: Flask, job: Job) -> bool:
+    with app.app_context():
+        try:
+            result = job.run()
+            row = _heartbeat(job)
+            row.last_ok_at = row.last_finished_at = utcnow()
+            row.last_result, row.last_error = result[:200], None
+            row.host = socket.gethostname()[:200]
+            db.session.commit()
+            log.info("%s: %s", job.name, result)
+            return True
+        except Exception as exc:  # one job's failure must not stop the others
+            db.session.rollback()
+            log.exception("%s failed", job.name)
+            row = _heartbeat(job)
+            row.last_finished_at = utcnow()
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            db.session.commit()
+            return False
+
+
+def run_once(app: Flask) -> dict[str, bool]:
+    return {job.name: run_job(app, job) for job in JOBS}
+
+
+def run_forever(app: Flask, poll_seconds: int) -> None:
+    """Wait as a standby until the leader lock is ours, then run every job on its interval."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    lock = LeaderLock(app)
+    announced = False
+    while not lock.acquire():
+        if not announced:
+            log.warning("scheduler: another copy is the leader; standing by")
+            print("scheduler: standby", flush=True)
+            announced = True
+        time.sleep(poll_seconds)
+    print("scheduler: leader", flush=True)
+    scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
+    start = utcnow()
+    for job in JOBS:
+        scheduler.add_job(
+            run_job,
+            "interval",
+            args=(app, job),
+            id=job.name,
+            seconds=min(job.every_seconds, app.config["SCHEDULER_MAX_INTERVAL"]),
+            coalesce=True,
+            max_instances=1,
+        )
+    # Catch up at once after a start (jobs are idempotent), then keep the intervals.
+    run_once(app)
+    log.info("scheduler started at %s", start)
+    try:
+        scheduler.start()
+    finally:
+        lock.release()
+
+
+def stale_jobs(app: Flask) -> list[str]:
+    """Jobs whose last run is older than twice their interval (or the stale limit): shown to
+    administrators as a warning that the scheduler is not running."""
+    limit = utcnow() - timedelta(minutes=app.config["SCHEDULER_STALE_MINUTES"])
+    rows = {row.job: row for row in db.session.scalars(db.select(JobRun))}
+    return [
+        job.name
+        for job in JOBS
+        if job.name not in rows or (rows[job.name].last_finished_at or limit) <= limit
+    ]
