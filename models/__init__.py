@@ -46,6 +46,7 @@ from models.project import (
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.scheduler import JobRun
 from models.security import LoginFailure
+from models.surveillance import ScheduleItem, ScheduleKind, ScheduleStatus
 from models.user import ROLE_ORG_KINDS, SUPPORTED_LOCALES, Role, User
 
 __all__ = [
@@ -97,5 +98,8 @@ __all__ = [
     "RegionLevel",
     "RequestKind",
     "Role",
+    "ScheduleItem",
+    "ScheduleKind",
+    "ScheduleStatus",
     "User",
 ]

@@ -45,6 +45,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
+    # [{"filename", "content_type", "content"}] — text attachments such as an .ics invitation
+    attachments: Mapped[list[dict] | None] = mapped_column(sa.JSON)
     locale: Mapped[str] = mapped_column(sa.String(5))
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column_type(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING

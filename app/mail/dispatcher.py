@@ -50,6 +50,14 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")
+    for attachment in row.attachments or []:
+        maintype, _, subtype = attachment["content_type"].partition("/")
+        message.add_attachment(
+            attachment["content"].encode(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment["filename"],
+        )
     # After the bodies: set_content() clears every Content-* header.
     message["Content-Language"] = "zh-CN" if row.locale == "zh" else "en"
     return message

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from models import SUPPORTED_LOCALES, OutboxMessage, OutboxStatus
@@ -20,6 +21,10 @@ def _subjects() -> dict[str, str]:
         "reset": _("Certpath: reset your password"),
         "invite": _("Certpath: you have been invited to join %(org)s"),
         "project_update": _("Certpath: the certification project of %(org)s has moved on"),
+        "reminder": _("Certpath: %(what)s of certificate %(number)s due on %(date)s"),
+        "overdue": _(
+            "Certpath: %(what)s of certificate %(number)s is overdue — certificate suspended"
+        ),
     }
 
 
@@ -29,14 +34,23 @@ def render_email(template: str, locale: str, **context: Any) -> tuple[str, str, 
         locale = "zh"
     with force_locale(locale):
         org = context.get("org") or getattr(context.get("user"), "organisation", None)
-        subject = _subjects()[template] % {"org": org.name if org else ""}
+        subject = _subjects()[template] % {
+            "org": org.name if org else "",
+            **{k: str(v) for k, v in context.get("subject_args", {}).items()},
+        }
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", subject=subject, **context)
     return subject, text, html
 
 
 def queue_email(
-    *, dedup_key: str, recipient: str, template: str, locale: str, **context: Any
+    *,
+    dedup_key: str,
+    recipient: str,
+    template: str,
+    locale: str,
+    attachments: list[dict] | None = None,
+    **context: Any,
 ) -> OutboxMessage | None:
     """Add a message unless one with the same key exists. Flushes; never commits.
 
@@ -57,7 +71,13 @@ def queue_email(
         body_html=html,
         locale=locale,
         status=OutboxStatus.PENDING,
+        attachments=attachments,
     )
-    db.session.add(message)
-    db.session.flush()
+    try:
+        # A savepoint: if another process queued the same key a moment ago, only this row is
+        # undone and the caller's transaction goes on.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
     return message

@@ -52,13 +52,35 @@ def expire_certificates() -> str:
     return f"expired: {expire_due()}"
 
 
+def plan_reminders() -> str:
+    from blueprints.surveillance.services import plan_reminders as plan
+
+    return f"reminders queued: {plan()}"
+
+
+def suspend_overdue() -> str:
+    from blueprints.surveillance.services import suspend_overdue as suspend
+
+    return f"suspended: {suspend()}"
+
+
+def revoke_long_suspensions() -> str:
+    from blueprints.surveillance.services import revoke_long_suspensions as revoke
+
+    return f"revoked: {revoke()}"
+
+
 def purge_login_failures() -> str:
     from app.security.throttle import purge_expired
 
     return f"purged: {purge_expired()}"
 
 
+# Consequences before reminders, reminders before sending: one run leaves nothing half-done.
 JOBS: tuple[Job, ...] = (
+    Job("suspend_overdue", suspend_overdue, 3600),
+    Job("revoke_long_suspensions", revoke_long_suspensions, 3600),
+    Job("plan_reminders", plan_reminders, 3600),
     Job("dispatch_outbox", dispatch_outbox, 60),
     Job("enforce_correction_deadlines", enforce_correction_deadlines, 3600),
     Job("close_ended_publicity", close_ended_publicity, 900),

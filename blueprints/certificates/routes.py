@@ -35,6 +35,7 @@ from blueprints.certificates import queries, services
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
 from blueprints.certificates.services import scope_sentence_en
 from blueprints.reference.services import region_chain
+from blueprints.surveillance.services import schedule_of
 from models import Certificate, CertificateStatus, Organisation, OrgKind
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates", template_folder="templates")
@@ -101,6 +102,8 @@ def verify(number: str):
         certificate=certificate,
         successor=successor,
         requests=services.open_requests(certificate),
+        schedule=schedule_of(certificate),
+        today=local_today(),
         live=certificate.status_on(local_today()),
         manage=manage,
         holder=getattr(current_user, "organisation_id", None) == certificate.organisation_id,

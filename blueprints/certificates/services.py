@@ -98,6 +98,9 @@ def issue_for(project: Project, actor: User) -> Certificate:
     db.session.add(certificate)
     db.session.flush()
     _record(certificate, "issue", None, C.VALID, actor, "")
+    from blueprints.surveillance.services import create_schedule
+
+    create_schedule(certificate)
     return certificate
 
 
@@ -173,6 +176,9 @@ def _reissue(
     db.session.add(new)
     db.session.flush()
     _record(new, "reissue", None, C.VALID, actor, reason)
+    from blueprints.surveillance.services import move_schedule
+
+    move_schedule(old, new)
     return new
 
 

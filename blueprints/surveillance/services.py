@@ -1,0 +1,256 @@
+"""The surveillance schedule, reminders and the automatic consequences (DOMAIN.md §6).
+
+Every query here starts from an index on dates (open items by due date, suspended
+certificates by the date of their change), so a daily run touches only what is due.
+Reminders go through the outbox with a key per item, offset and recipient: re-running a job,
+restarting the scheduler or running two of them never sends one twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+
+from app.clock import local_today, utcnow
+from app.extensions import db
+from app.mail.outbox import queue_email
+from app.urls import external_url
+from models import (
+    Certificate,
+    CertificateStatus,
+    Organisation,
+    OrgKind,
+    Project,
+    ScheduleItem,
+    ScheduleKind,
+    ScheduleStatus,
+    User,
+)
+
+C = CertificateStatus
+LIVE = (C.VALID, C.SUSPENDED)
+
+
+def create_schedule(certificate: Certificate) -> None:
+    first, second = current_app.config["SURVEILLANCE_MONTHS"][:2]
+    for kind, due in (
+        (ScheduleKind.SURVEILLANCE_1, certificate.effective_on + relativedelta(months=first)),
+        (ScheduleKind.SURVEILLANCE_2, certificate.effective_on + relativedelta(months=second)),
+        (ScheduleKind.RECERTIFICATION, certificate.expires_on),
+    ):
+        db.session.add(ScheduleItem(certificate_id=certificate.id, kind=kind, due_on=due))
+    db.session.flush()
+
+
+def move_schedule(old: Certificate, new: Certificate) -> None:
+    """A reissue keeps the dates: the open items follow the new certificate."""
+    db.session.execute(
+        sa.update(ScheduleItem)
+        .where(ScheduleItem.certificate_id == old.id)
+        .values(certificate_id=new.id)
+    )
+
+
+def _members(org_id: int | None) -> list[User]:
+    if org_id is None:
+        return []
+    users = list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == org_id,
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+        )
+    )
+    return [u for u in users if u.is_org_admin] or users
+
+
+def recipients(certificate: Certificate, *, with_alliance: bool = False) -> list[User]:
+    """The enterprise's contacts and the evaluation body's lead evaluator (and the alliance)."""
+    people = {u.id: u for u in _members(certificate.organisation_id)}
+    project = db.session.get(Project, certificate.project_id)
+    if project is not None and project.lead_evaluator is not None:
+        people[project.lead_evaluator.id] = project.lead_evaluator
+    else:
+        people.update({u.id: u for u in _members(certificate.body_id)})
+    if with_alliance:
+        alliance = db.session.scalar(
+            sa.select(Organisation.id)
+            .where(Organisation.kind == OrgKind.ALLIANCE)
+            .order_by(Organisation.id)
+            .limit(1)
+        )
+        people.update({u.id: u for u in _members(alliance)})
+    return list(people.values())
+
+
+def calendar_entry(item: ScheduleItem, locale: str) -> dict:
+    """An all-day .ics event on the due date, in the recipient's language."""
+    with force_locale(locale):
+        summary = f"{item.kind.title} · {item.certificate.number}"
+    calendar = Calendar()
+    calendar.add("prodid", "-//Certpath//Surveillance reminders//ZH")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"certpath-schedule-{item.id}@certpath")
+    event.add("summary", summary)
+    event.add("dtstart", item.due_on)
+    event.add("dtend", item.due_on + timedelta(days=1))
+    event.add("dtstamp", utcnow())
+    event.add("url", external_url("certificates.verify", number=item.certificate.number))
+    calendar.add_component(event)
+    return {
+        "filename": f"{item.certificate.number}.ics",
+        "content_type": "text/calendar",
+        "content": calendar.to_ical().decode(),
+    }
+
+
+def _offsets(item: ScheduleItem) -> list[int]:
+    key = (
+        "EXPIRY_REMINDER_DAYS"
+        if item.kind == ScheduleKind.RECERTIFICATION
+        else "SURVEILLANCE_REMINDER_DAYS"
+    )
+    return sorted(current_app.config[key])
+
+
+def plan_reminders(today: date | None = None) -> int:
+    """Queue the reminders due today — and, after a pause, the latest one that was missed."""
+    today = today or local_today()
+    horizon = today + timedelta(
+        days=max(
+            current_app.config["SURVEILLANCE_REMINDER_DAYS"]
+            + current_app.config["EXPIRY_REMINDER_DAYS"]
+        )
+    )
+    items = db.session.scalars(
+        sa.select(ScheduleItem)
+        .join(Certificate)
+        .where(
+            ScheduleItem.status == ScheduleStatus.OPEN,
+            ScheduleItem.due_on.between(today, horizon),
+            Certificate.status.in_(LIVE),
+        )
+        .options(sa.orm.contains_eager(ScheduleItem.certificate))
+    )
+    queued = 0
+    for item in items:
+        reached = [days for days in _offsets(item) if item.due_on - timedelta(days=days) <= today]
+        if not reached:
+            continue
+        offset = min(reached)  # the most recent reminder: never a burst of stale ones
+        link = external_url("certificates.verify", number=item.certificate.number)
+        for user in recipients(item.certificate):
+            queued += bool(
+                queue_email(
+                    dedup_key=f"reminder:{item.id}:T-{offset}:{user.id}",
+                    recipient=user.email,
+                    template="reminder",
+                    locale=user.locale,
+                    user=user,
+                    item=item,
+                    certificate=item.certificate,
+                    days=(item.due_on - today).days,
+                    link=link,
+                    subject_args=_subject_args(item, user.locale),
+                    attachments=[calendar_entry(item, user.locale)],
+                )
+            )
+    return queued
+
+
+def _subject_args(item: ScheduleItem, locale: str) -> dict:
+    from flask_babel import format_date
+
+    with force_locale(locale):
+        return {
+            "what": item.kind.title,
+            "number": item.certificate.number,
+            "date": format_date(item.due_on, "medium"),
+        }
+
+
+def suspend_overdue(today: date | None = None) -> int:
+    """A surveillance not completed by its due date suspends the certificate, with notices to
+    the enterprise, the body and the alliance. A missed recertification lets it expire."""
+    from blueprints.certificates.services import change
+
+    today = today or local_today()
+    items = db.session.scalars(
+        sa.select(ScheduleItem).where(
+            ScheduleItem.status == ScheduleStatus.OPEN, ScheduleItem.due_on < today
+        )
+    )
+    count = 0
+    for item in items:
+        item.status = ScheduleStatus.MISSED
+        certificate = item.certificate
+        if item.kind == ScheduleKind.RECERTIFICATION or certificate.status_on(today) != C.VALID:
+            continue
+        change(
+            certificate,
+            "suspend",
+            None,
+            _(
+                "%(what)s not completed by %(date)s.",
+                what=item.kind.title,
+                date=item.due_on.isoformat(),
+            ),
+        )
+        link = external_url("certificates.verify", number=certificate.number)
+        for user in recipients(certificate, with_alliance=True):
+            queue_email(
+                dedup_key=f"overdue:{item.id}:{user.id}",
+                recipient=user.email,
+                template="overdue",
+                locale=user.locale,
+                user=user,
+                item=item,
+                certificate=certificate,
+                link=link,
+                subject_args=_subject_args(item, user.locale),
+            )
+        count += 1
+    return count
+
+
+def revoke_long_suspensions(today: date | None = None) -> int:
+    """A suspension older than SUSPENSION_MAX_MONTHS (6) revokes the certificate."""
+    from blueprints.certificates.services import change
+
+    today = today or local_today()
+    months = current_app.config["SUSPENSION_MAX_MONTHS"]
+    limit = today - relativedelta(months=months)
+    due = db.session.scalars(
+        sa.select(Certificate).where(
+            Certificate.status == C.SUSPENDED, Certificate.status_changed_at < limit
+        )
+    )
+    count = 0
+    for certificate in due:
+        change(certificate, "revoke", None, _("Suspended for more than %(n)d months.", n=months))
+        count += 1
+    return count
+
+
+def complete_item(item: ScheduleItem, completed_on: date) -> None:
+    item.status = ScheduleStatus.DONE
+    item.completed_on = completed_on
+
+
+def schedule_of(certificate: Certificate) -> list[ScheduleItem]:
+    return list(
+        db.session.scalars(
+            sa.select(ScheduleItem)
+            .where(ScheduleItem.certificate_id == certificate.id)
+            .order_by(ScheduleItem.due_on)
+        )
+    )
