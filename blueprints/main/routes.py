@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.clock import local_today
 from app.security.permissions import Permission, public, requires
 from blueprints.main import services
 
@@ -20,7 +21,9 @@ def index():
 @bp.get("/dashboard")
 @requires(Permission.DASHBOARD_VIEW)
 def dashboard():
-    return render_template("main/dashboard.html", data=services.dashboard_for(current_user))
+    return render_template(
+        "main/dashboard.html", data=services.dashboard_for(current_user), today=local_today()
+    )
 
 
 @bp.get("/healthz")

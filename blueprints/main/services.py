@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db
 from app.scheduler.runner import stale_jobs
 from app.security.access import organisation_scope, project_scope
@@ -17,6 +18,8 @@ from blueprints.projects.services import active_project
 from models import (
     Assessment,
     AssessmentStatus,
+    Certificate,
+    CertificateStatus,
     Organisation,
     OrgKind,
     OutboxMessage,
@@ -24,6 +27,8 @@ from models import (
     Project,
     ProjectStatus,
     Role,
+    ScheduleItem,
+    ScheduleStatus,
     User,
 )
 
@@ -43,6 +48,7 @@ class Dashboard:
     can_start_project: bool = False
     reviews_waiting: int = 0
     stale_jobs: list[str] = field(default_factory=list)
+    schedule: list[ScheduleItem] = field(default_factory=list)  # upcoming and overdue
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -85,6 +91,7 @@ def dashboard_for(user: User) -> Dashboard:
                 .group_by(Project.status)
             ).all()
         )
+    data.schedule = upcoming_schedule(user)
     if has_permission(user, Permission.ASSESSMENT_REVIEW):
         data.reviews_waiting = (
             db.session.scalar(
@@ -108,6 +115,31 @@ def dashboard_for(user: User) -> Dashboard:
         data.user_count = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
         data.stale_jobs = stale_jobs(current_app._get_current_object())
     return data
+
+
+def upcoming_schedule(user: User, days: int = 90, limit: int = 8) -> list[ScheduleItem]:
+    """Surveillance and recertification due within ``days`` (or overdue) for the user's side:
+    the holder, the certificate's evaluation body, or the alliance (all)."""
+    horizon = local_today() + timedelta(days=days)
+    query = (
+        sa.select(ScheduleItem)
+        .join(Certificate)
+        .where(
+            ScheduleItem.status == ScheduleStatus.OPEN,
+            ScheduleItem.due_on <= horizon,
+            Certificate.status.in_([CertificateStatus.VALID, CertificateStatus.SUSPENDED]),
+        )
+        .options(sa.orm.contains_eager(ScheduleItem.certificate))
+        .order_by(ScheduleItem.due_on)
+        .limit(limit)
+    )
+    if user.organisation.kind == OrgKind.ENTERPRISE:
+        query = query.where(Certificate.organisation_id == user.organisation_id)
+    elif user.organisation.kind == OrgKind.EVALUATION_BODY:
+        query = query.where(Certificate.body_id == user.organisation_id)
+    elif not has_permission(user, Permission.CERTIFICATES_MANAGE):
+        return []
+    return list(db.session.scalars(query))
 
 
 def _enterprises_by_section(scope) -> list[tuple[str, str, int]]:

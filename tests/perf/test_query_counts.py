@@ -42,4 +42,5 @@ def test_queries_do_not_grow_with_rows(browser, count_queries, url):
     with count_queries() as large:
         assert browser.get(url, follow_redirects=True).status_code == 200
     assert large.count == small.count, (url, small.statements, large.statements)
-    assert large.count <= 12, (url, large.statements)
+    # The administrator sees every panel of the dashboard: still a fixed handful of queries.
+    assert large.count <= 15, (url, large.statements)

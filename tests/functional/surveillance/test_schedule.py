@@ -152,3 +152,16 @@ def test_reminders_touch_only_certificates_with_something_due(certificate, count
     with count_queries() as counter:
         plan_reminders(ISSUED + relativedelta(days=10))  # nothing due for anyone
     assert counter.count == 1, counter.statements
+
+
+def test_dashboards_show_what_is_due(app, certificate):
+    from tests.functional.projects.helpers import browser_for
+
+    db.session.commit()
+    parties = certificate.parties
+    with time_machine.travel(datetime(2027, 1, 15, 2), tick=False):  # S1 due 2027-03-02
+        for user in (parties.enterprise, parties.lead):
+            page = browser_for(app, user).get("/dashboard").get_data(as_text=True)
+            assert certificate.number in page, user.role
+        outsider = browser_for(app, factories.user()).get("/dashboard").get_data(as_text=True)
+        assert certificate.number not in outsider
