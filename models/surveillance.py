@@ -62,6 +62,7 @@ class ScheduleItem(db.Model):
         enum_column_type(ScheduleStatus, "schedule_status"), default=ScheduleStatus.OPEN
     )
     completed_on: Mapped[date | None] = mapped_column(sa.Date)
+    audit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audits.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     certificate: Mapped[Certificate] = relationship()

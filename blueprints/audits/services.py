@@ -33,6 +33,38 @@ P = ProjectStatus
 _LOGGING_STATUSES = {AuditKind.STAGE1: P.STAGE1_PLANNED, AuditKind.STAGE2: P.STAGE2_PLANNED}
 # While the enterprise answers and the team decides: any time up to the conclusion.
 _CORRECTION_STATUSES = frozenset({P.STAGE1_PLANNED, P.STAGE1_DONE, P.STAGE2_PLANNED, P.CORRECTION})
+# Audits of a certificate (surveillance, recertification) live by their schedule item, not
+# by the project's state: open while the item is.
+CERTIFICATE_AUDITS = frozenset({AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION})
+
+
+def _schedule_open(audit: Audit) -> bool:
+    from models import ScheduleItem, ScheduleStatus
+
+    return (
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    ScheduleItem.audit_id == audit.id, ScheduleItem.status == ScheduleStatus.OPEN
+                )
+            )
+        )
+        or False
+    )
+
+
+def logging_open(audit: Audit) -> bool:
+    if audit.completed_on is not None:
+        return False
+    if audit.kind in CERTIFICATE_AUDITS:
+        return _schedule_open(audit)
+    return _project(audit).status == _LOGGING_STATUSES.get(audit.kind)
+
+
+def correction_open(audit: Audit) -> bool:
+    if audit.kind in CERTIFICATE_AUDITS:
+        return _schedule_open(audit)
+    return _project(audit).status in _CORRECTION_STATUSES
 
 
 def on_team(audit: Audit, user: User) -> bool:
@@ -48,8 +80,7 @@ def add_finding(
 ) -> Finding:
     if not on_team(audit, actor):
         raise WorkflowError(_("Only members of the audit team log findings."))
-    project = _project(audit)
-    if audit.completed_on is not None or project.status != _LOGGING_STATUSES.get(audit.kind):
+    if not logging_open(audit):
         raise WorkflowError(_("Findings are logged while the audit is under way."))
     clause = db.session.get(Clause, clause_code)
     if clause is None or not clause.active:
@@ -81,7 +112,7 @@ def answer(
         raise WorkflowError(_("Only the enterprise answers its nonconformities."))
     if finding.status != F.OPEN:
         raise WorkflowError(_("This finding is not waiting for an answer."))
-    if project.status not in _CORRECTION_STATUSES:
+    if not correction_open(finding.audit):
         raise WorkflowError(_("The project no longer accepts answers to findings."))
     if not (cause.strip() and correction.strip() and action.strip()):
         raise WorkflowError(_("Give the cause analysis, the correction and the corrective action."))
@@ -111,7 +142,7 @@ def decide(finding: Finding, actor: User, decision: str, comment: str = "") -> N
         raise WorkflowError(_("Unknown action."))
     if not on_team(finding.audit, actor):
         raise WorkflowError(_("Only members of the audit team verify corrective actions."))
-    if _project(finding.audit).status not in _CORRECTION_STATUSES:
+    if not correction_open(finding.audit):
         raise WorkflowError(_("The project no longer accepts decisions on findings."))
     sources, target = DECISIONS[decision]
     if finding.status not in sources:

@@ -103,11 +103,32 @@ def verify(number: str):
         successor=successor,
         requests=services.open_requests(certificate),
         schedule=schedule_of(certificate),
+        body_member=getattr(current_user, "organisation_id", None) == certificate.body_id
+        and has_permission(current_user, Permission.PROJECT_EVALUATE),
+        evaluators=body_evaluators(certificate),
         today=local_today(),
         live=certificate.status_on(local_today()),
         manage=manage,
         holder=getattr(current_user, "organisation_id", None) == certificate.organisation_id,
         region=" ".join(r.display_name for r in region_chain(certificate.region_code)),
+    )
+
+
+def body_evaluators(certificate: Certificate) -> list:
+    from models import Role, User
+
+    if getattr(current_user, "organisation_id", None) != certificate.body_id:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(User.id, User.name)
+            .where(
+                User.organisation_id == certificate.body_id,
+                User.role == Role.EVALUATOR,
+                User.active.is_(True),
+            )
+            .order_by(User.name)
+        ).all()
     )
 
 
@@ -234,3 +255,56 @@ def draft(project_id: int):
     response.headers["Content-Disposition"] = f'inline; filename="draft-{project.id}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _item_or_404(certificate: Certificate, item_id: int):
+    from models import ScheduleItem
+
+    item = db.session.get(ScheduleItem, item_id)
+    if item is None or item.certificate_id != certificate.id:
+        abort(404)
+    return item
+
+
+def _body_evaluator_or_404(certificate: Certificate) -> None:
+    if current_user.organisation_id != certificate.body_id:
+        abort(404)
+
+
+@bp.post("/<number>/schedule/<int:item_id>/plan")
+@requires(Permission.PROJECT_EVALUATE)
+def plan_surveillance(number: str, item_id: int):
+    from blueprints.surveillance.services import plan_audit
+
+    certificate = _by_number_or_404(number)
+    _body_evaluator_or_404(certificate)
+    item = _item_or_404(certificate, item_id)
+    audit = plan_audit(
+        item,
+        current_user,
+        _date(request.form.get("starts_on")),
+        _date(request.form.get("ends_on")),
+        [int(v) for v in request.form.getlist("member_ids") if v.isdigit()],
+        request.form.get("scope", "")[:2000],
+    )
+    flash(_("The surveillance audit is planned."), "success")
+    return redirect(url_for("audits.view", audit_id=audit.id))
+
+
+@bp.post("/<number>/schedule/<int:item_id>/conclude")
+@requires(Permission.PROJECT_EVALUATE)
+def conclude_surveillance(number: str, item_id: int):
+    from blueprints.surveillance.services import conclude_audit
+
+    certificate = _by_number_or_404(number)
+    _body_evaluator_or_404(certificate)
+    item = _item_or_404(certificate, item_id)
+    conclude_audit(
+        item,
+        current_user,
+        request.form.get("decision", ""),
+        _date(request.form.get("completed_on")),
+        request.form.get("reason", "")[:500],
+    )
+    flash(_("The surveillance audit is concluded."), "success")
+    return redirect(url_for("certificates.verify", number=certificate.number))

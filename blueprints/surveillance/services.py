@@ -254,3 +254,121 @@ def schedule_of(certificate: Certificate) -> list[ScheduleItem]:
             .order_by(ScheduleItem.due_on)
         )
     )
+
+
+SURVEILLANCE_KINDS = frozenset({ScheduleKind.SURVEILLANCE_1, ScheduleKind.SURVEILLANCE_2})
+
+
+def plan_audit(
+    item: ScheduleItem,
+    actor: User,
+    starts_on: date | None,
+    ends_on: date | None,
+    member_ids: list[int],
+    scope: str = "",
+):
+    """The evaluation body plans a surveillance audit, exactly like a stage audit: dates, a
+    team of its evaluators led by the planner, impartiality checked."""
+    from app.errors import WorkflowError
+    from blueprints.projects.services import refuse_partial
+    from models import Audit, AuditKind, AuditTeamMember, Role
+
+    certificate = item.certificate
+    if actor.organisation_id != certificate.body_id or actor.role != Role.EVALUATOR:
+        raise WorkflowError(
+            _("Only evaluators of the certificate's evaluation body plan its surveillance.")
+        )
+    if item.kind not in SURVEILLANCE_KINDS or item.status != ScheduleStatus.OPEN:
+        raise WorkflowError(_("This evaluation is not open for planning."))
+    if item.audit_id is not None:
+        raise WorkflowError(_("This surveillance audit is already planned."))
+    if certificate.status_on(local_today()) not in LIVE:
+        raise WorkflowError(_("The certificate is no longer in force."))
+    if starts_on is None or ends_on is None or ends_on < starts_on:
+        raise WorkflowError(
+            _("Give the audit's first and last day (the last not before the first).")
+        )
+    project = db.session.get(Project, certificate.project_id)
+    members = []
+    for user_id in dict.fromkeys(member_ids):
+        member = db.session.get(User, user_id)
+        if (
+            member is None
+            or member.organisation_id != certificate.body_id
+            or member.role != Role.EVALUATOR
+            or not member.active
+        ):
+            raise WorkflowError(_("Choose evaluators of %(body)s.", body=certificate.body.name))
+        if member.id != actor.id:
+            members.append(member)
+    for person in (actor, *members):
+        refuse_partial(project, person)
+    audit = Audit(
+        project_id=project.id,
+        kind=AuditKind.SURVEILLANCE,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        scope=scope.strip() or certificate.scope,
+    )
+    audit.team = [AuditTeamMember(user=actor, is_lead=True)]
+    audit.team += [AuditTeamMember(user=m, is_lead=False) for m in members]
+    db.session.add(audit)
+    db.session.flush()
+    item.audit_id = audit.id
+    db.session.flush()
+    return audit
+
+
+def conclude_audit(
+    item: ScheduleItem, actor: User, decision: str, completed_on: date | None, reason: str = ""
+) -> None:
+    """Maintain (every major verified closed, every minor with an accepted plan) or suspend."""
+    from app.errors import WorkflowError
+    from blueprints.certificates.services import change
+    from models import Audit, Finding, FindingKind, FindingStatus
+
+    audit = db.session.get(Audit, item.audit_id) if item.audit_id else None
+    if audit is None or item.status != ScheduleStatus.OPEN or audit.completed_on is not None:
+        raise WorkflowError(_("There is no surveillance audit under way to conclude."))
+    if not any(m.user_id == actor.id and m.is_lead for m in audit.team):
+        raise WorkflowError(_("Only the lead evaluator of this audit can conclude it."))
+    completed_on = completed_on or local_today()
+    if completed_on > local_today() or completed_on < audit.starts_on:
+        raise WorkflowError(
+            _("The audit's completion date must lie between its first day and today.")
+        )
+    if decision == "maintain":
+        open_ncs = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Finding)
+            .where(
+                Finding.audit_id == audit.id,
+                sa.or_(
+                    sa.and_(
+                        Finding.kind == FindingKind.MAJOR, Finding.status != FindingStatus.CLOSED
+                    ),
+                    sa.and_(
+                        Finding.kind == FindingKind.MINOR,
+                        Finding.status.notin_([FindingStatus.ACCEPTED, FindingStatus.CLOSED]),
+                    ),
+                ),
+            )
+        )
+        if open_ncs:
+            raise WorkflowError(
+                _(
+                    "The certificate can be maintained only when every major "
+                    "nonconformity is verified closed and every minor one has an "
+                    "accepted action plan."
+                )
+            )
+    elif decision == "suspend":
+        if not reason.strip():
+            raise WorkflowError(_("Give the reason for this change."))
+        change(item.certificate, "suspend", actor, reason)
+    else:
+        raise WorkflowError(_("Unknown action."))
+    audit.completed_on = completed_on
+    item.status = ScheduleStatus.DONE
+    item.completed_on = completed_on
+    db.session.flush()
