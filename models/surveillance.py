@@ -63,6 +63,9 @@ class ScheduleItem(db.Model):
     )
     completed_on: Mapped[date | None] = mapped_column(sa.Date)
     audit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audits.id"), index=True)
+    # Recertification: the body recommends, then the alliance reviews with four eyes.
+    recommended_at: Mapped[datetime | None] = mapped_column()
+    compliance_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     certificate: Mapped[Certificate] = relationship()

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 from flask import Flask
+from sqlalchemy.exc import IntegrityError
 
 from app.clock import utcnow
 from app.extensions import db
@@ -20,33 +21,45 @@ from models import JobRun
 log = logging.getLogger("certpath.scheduler")
 
 
-def _heartbeat(job: Job) -> JobRun:
-    row = db.session.get(JobRun, job.name)
-    if row is None:
-        row = JobRun(job=job.name)
-        db.session.add(row)
-    return row
+def _record(job: Job, **values) -> None:
+    """Write the heartbeat in its own transaction, after the job's work is committed.
+
+    Two schedulers (a standby's run-once, a cron copy) may create the row at the same moment:
+    the loser's insert is undone in a savepoint and it updates the winner's row instead."""
+    values["host"] = socket.gethostname()[:200]
+    for _attempt in range(2):
+        row = db.session.get(JobRun, job.name)
+        if row is None:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(JobRun(job=job.name, **values))
+            except IntegrityError:
+                continue
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        db.session.commit()
+        return
 
 
 def run_job(app: Flask, job: Job) -> bool:
     with app.app_context():
         try:
             result = job.run()
-            row = _heartbeat(job)
-            row.last_ok_at = row.last_finished_at = utcnow()
-            row.last_result, row.last_error = result[:200], None
-            row.host = socket.gethostname()[:200]
             db.session.commit()
-            log.info("%s: %s", job.name, result)
-            return True
         except Exception as exc:  # one job's failure must not stop the others
             db.session.rollback()
             log.exception("%s failed", job.name)
-            row = _heartbeat(job)
-            row.last_finished_at = utcnow()
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            db.session.commit()
+            _record(
+                job, last_finished_at=utcnow(), last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
             return False
+        now = utcnow()
+        _record(
+            job, last_finished_at=now, last_ok_at=now, last_result=result[:200], last_error=None
+        )
+        log.info("%s: %s", job.name, result)
+        return True
 
 
 def run_once(app: Flask) -> dict[str, bool]:

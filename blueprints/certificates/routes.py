@@ -308,3 +308,21 @@ def conclude_surveillance(number: str, item_id: int):
     )
     flash(_("The surveillance audit is concluded."), "success")
     return redirect(url_for("certificates.verify", number=certificate.number))
+
+
+@bp.post("/<number>/schedule/<int:item_id>/recertification/<step>")
+@requires(Permission.CERTIFICATES_MANAGE)
+def recertification(number: str, item_id: int, step: str):
+    from blueprints.surveillance.services import recertification_issue, recertification_review
+
+    certificate = _by_number_or_404(number)
+    item = _item_or_404(certificate, item_id)
+    if step == "review":
+        recertification_review(item, current_user)
+        flash(_("Compliance review passed: another staff member re-reviews and issues."), "success")
+        return redirect(url_for("certificates.verify", number=certificate.number))
+    if step != "issue":
+        abort(404)
+    new = recertification_issue(item, current_user)
+    flash(_("The new certificate %(number)s has been issued.", number=new.number), "success")
+    return redirect(url_for("certificates.verify", number=new.number))

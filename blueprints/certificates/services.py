@@ -279,3 +279,41 @@ def expire_due(today: date | None = None) -> int:
         _record(certificate, "expire", source, C.EXPIRED, None, "")
         count += 1
     return count
+
+
+def recertify(old: Certificate, actor: User) -> Certificate:
+    """A new certificate (new serial) whose validity starts at the old one's expiry when the
+    recertification is done in time, so that there is no gap; the old one is superseded."""
+    from blueprints.surveillance.services import create_schedule
+
+    today = local_today()
+    effective_on = old.expires_on if today <= old.expires_on else today
+    org = old.organisation
+    serial = next_serial(old.body)
+    new = Certificate(
+        number=format_number(old.body.body_code, effective_on.year, serial, 1),
+        body_id=old.body_id,
+        serial=serial,
+        issue_no=1,
+        project_id=old.project_id,
+        organisation_id=old.organisation_id,
+        enterprise_name=org.name,
+        address=org.address,
+        region_code=org.region_code,
+        capabilities=list(old.capabilities),
+        scope=scope_sentence(org.address, org.name, old.capabilities),
+        standard=old.standard,
+        effective_on=effective_on,
+        expires_on=expiry_for(effective_on),
+        status=C.VALID,
+        supersedes_id=old.id,
+    )
+    db.session.add(new)
+    db.session.flush()
+    source = old.status
+    old.status = C.SUPERSEDED
+    old.status_changed_at = utcnow()
+    _record(old, "recertify", source, C.SUPERSEDED, actor, new.number)
+    _record(new, "recertify", None, C.VALID, actor, old.number)
+    create_schedule(new)
+    return new

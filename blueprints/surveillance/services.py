@@ -278,7 +278,7 @@ def plan_audit(
         raise WorkflowError(
             _("Only evaluators of the certificate's evaluation body plan its surveillance.")
         )
-    if item.kind not in SURVEILLANCE_KINDS or item.status != ScheduleStatus.OPEN:
+    if item.status != ScheduleStatus.OPEN:
         raise WorkflowError(_("This evaluation is not open for planning."))
     if item.audit_id is not None:
         raise WorkflowError(_("This surveillance audit is already planned."))
@@ -322,7 +322,9 @@ def plan_audit(
 def conclude_audit(
     item: ScheduleItem, actor: User, decision: str, completed_on: date | None, reason: str = ""
 ) -> None:
-    """Maintain (every major verified closed, every minor with an accepted plan) or suspend."""
+    """Surveillance: maintain (every major verified closed, every minor with an accepted plan)
+    or suspend. Recertification: recommend (same condition) for the alliance's review, or
+    not — the certificate then ends at its expiry."""
     from app.errors import WorkflowError
     from blueprints.certificates.services import change
     from models import Audit, Finding, FindingKind, FindingStatus
@@ -337,7 +339,11 @@ def conclude_audit(
         raise WorkflowError(
             _("The audit's completion date must lie between its first day and today.")
         )
-    if decision == "maintain":
+    recertification = item.kind == ScheduleKind.RECERTIFICATION
+    allowed = {"recommend", "not_recommend"} if recertification else {"maintain", "suspend"}
+    if decision not in allowed:
+        raise WorkflowError(_("Unknown action."))
+    if decision in ("maintain", "recommend"):
         open_ncs = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(Finding)
@@ -366,9 +372,55 @@ def conclude_audit(
         if not reason.strip():
             raise WorkflowError(_("Give the reason for this change."))
         change(item.certificate, "suspend", actor, reason)
-    else:
-        raise WorkflowError(_("Unknown action."))
     audit.completed_on = completed_on
+    if recertification:
+        # The item stays open: the alliance's review, or the expiry, settles it.
+        if decision == "recommend":
+            item.recommended_at = utcnow()
+        db.session.flush()
+        return
     item.status = ScheduleStatus.DONE
     item.completed_on = completed_on
     db.session.flush()
+
+
+def recertification_review(item: ScheduleItem, actor: User) -> None:
+    """The alliance's compliance review of a recommended recertification."""
+    from app.errors import WorkflowError
+
+    if item.kind != ScheduleKind.RECERTIFICATION or item.recommended_at is None:
+        raise WorkflowError(_("No recertification is waiting for review."))
+    if item.status != ScheduleStatus.OPEN or item.compliance_by_id is not None:
+        raise WorkflowError(
+            _(
+                "This action is not possible in the current state (%(state)s).",
+                state=item.status.title,
+            )
+        )
+    item.compliance_by_id = actor.id
+    db.session.flush()
+
+
+def recertification_issue(item: ScheduleItem, actor: User) -> Certificate:
+    """Re-review by another staff member, then the new certificate (gap-free when in time)."""
+    from app.errors import WorkflowError
+    from blueprints.certificates.services import recertify
+
+    if item.kind != ScheduleKind.RECERTIFICATION or item.compliance_by_id is None:
+        raise WorkflowError(_("The compliance review of this recertification comes first."))
+    if item.status != ScheduleStatus.OPEN:
+        raise WorkflowError(
+            _(
+                "This action is not possible in the current state (%(state)s).",
+                state=item.status.title,
+            )
+        )
+    if item.compliance_by_id == actor.id:
+        raise WorkflowError(
+            _("The re-review must be done by another staff member than the compliance review.")
+        )
+    new = recertify(item.certificate, actor)
+    item.status = ScheduleStatus.DONE
+    item.completed_on = local_today()
+    db.session.flush()
+    return new

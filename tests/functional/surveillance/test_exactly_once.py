@@ -66,7 +66,7 @@ def test_two_run_once_processes_send_each_reminder_once(committed_app, tmp_path)
         outputs = [p.communicate(timeout=120)[0] for p in processes]
     finally:
         controller.stop()
-    assert all(p.returncode == 0 for p in processes), outputs
+    assert all(p.returncode == 0 for p in processes), "\n".join(outputs)
     received = sorted(m["To"] for m in mailbox.messages)
     assert received == sorted(emails), outputs
     assert len({m["Message-ID"] for m in mailbox.messages}) == len(emails)
