@@ -57,6 +57,15 @@ def language_url(lang: str) -> str:
         return url_for("main.index", lang=lang)
 
 
+def _unread() -> int:
+    """Read lazily by the navigation, so pages without a signed-in user run no query."""
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    from blueprints.notifications.services import unread_count
+
+    return unread_count(current_user)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict:
@@ -66,4 +75,5 @@ def init_app(app: Flask) -> None:
             "Permission": Permission,
             "current_locale": str(get_locale() or "zh"),
             "language_url": language_url,
+            "unread_notifications": _unread,
         }

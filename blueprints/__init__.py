@@ -7,6 +7,7 @@ from blueprints.auth.routes import bp as auth_bp
 from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.clauses.routes import bp as clauses_bp
 from blueprints.main.routes import bp as main_bp
+from blueprints.notifications.routes import bp as notifications_bp
 from blueprints.orgs.routes import bp as orgs_bp
 from blueprints.projects.routes import bp as projects_bp
 from blueprints.publicity.routes import bp as publicity_bp
@@ -21,6 +22,7 @@ BLUEPRINTS = (
     audits_bp,
     publicity_bp,
     certificates_bp,
+    notifications_bp,
     clauses_bp,
     admin_bp,
     reference_bp,

@@ -33,6 +33,7 @@ from models.certificate import (
 )
 from models.clause import Clause
 from models.document import Document, DocumentKind
+from models.notification import Notification
 from models.organisation import EnterpriseSize, Organisation, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
 from models.project import (
@@ -83,6 +84,7 @@ __all__ = [
     "IndustryLevel",
     "JobRun",
     "LoginFailure",
+    "Notification",
     "Objection",
     "ObjectionStatus",
     "OrgKind",

@@ -21,6 +21,7 @@ from app.clock import local_today, utcnow
 from app.extensions import db
 from app.mail.outbox import queue_email
 from app.urls import external_url
+from blueprints.notifications.services import notify
 from models import (
     Certificate,
     CertificateStatus,
@@ -149,9 +150,20 @@ def plan_reminders(today: date | None = None) -> int:
         offset = min(reached)  # the most recent reminder: never a burst of stale ones
         link = external_url("certificates.verify", number=item.certificate.number)
         for user in recipients(item.certificate):
+            key = f"reminder:{item.id}:T-{offset}:{user.id}"
+            with force_locale(user.locale):
+                notify(
+                    user,
+                    key,
+                    _(
+                        "%(what)s of certificate %(number)s due on %(date)s",
+                        **_subject_args(item, user.locale),
+                    ),
+                    link,
+                )
             queued += bool(
                 queue_email(
-                    dedup_key=f"reminder:{item.id}:T-{offset}:{user.id}",
+                    dedup_key=key,
                     recipient=user.email,
                     template="reminder",
                     locale=user.locale,
@@ -207,6 +219,16 @@ def suspend_overdue(today: date | None = None) -> int:
         )
         link = external_url("certificates.verify", number=certificate.number)
         for user in recipients(certificate, with_alliance=True):
+            with force_locale(user.locale):
+                notify(
+                    user,
+                    f"overdue:{item.id}:{user.id}",
+                    _(
+                        "%(what)s of certificate %(number)s is overdue — certificate suspended",
+                        **_subject_args(item, user.locale),
+                    ),
+                    link,
+                )
             queue_email(
                 dedup_key=f"overdue:{item.id}:{user.id}",
                 recipient=user.email,

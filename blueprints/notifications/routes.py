@@ -1,0 +1,30 @@
+"""The user's notifications."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.security.permissions import Permission, requires
+from blueprints.notifications import services
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
+
+
+@bp.get("/")
+@requires(Permission.DASHBOARD_VIEW)
+def index():
+    page = db.paginate(
+        services.of_user(current_user),
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template("notifications/index.html", page=page)
+
+
+@bp.post("/read")
+@requires(Permission.DASHBOARD_VIEW)
+def read():
+    services.mark_all_read(current_user)
+    return redirect(url_for("notifications.index"))
