@@ -175,14 +175,15 @@ def test_reminders_are_also_in_app_notifications(app, certificate):
     plan_reminders(due - timedelta(days=30))
     plan_reminders(due - timedelta(days=29))  # not twice
     enterprise = certificate.parties.enterprise
-    rows = db.session.scalars(sa.select(Notification).where(
-        Notification.user_id == enterprise.id)).all()
+    rows = db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == enterprise.id)
+    ).all()
     assert len(rows) == 1 and certificate.number in rows[0].title
     assert rows[0].title.startswith("First surveillance evaluation")  # English reader
     db.session.commit()
     browser = browser_for(app, enterprise)
     page = browser.get("/notifications/").get_data(as_text=True)
     assert certificate.number in page
-    assert 'badge bg-warning' in browser.get("/dashboard").get_data(as_text=True)
+    assert "badge bg-warning" in browser.get("/dashboard").get_data(as_text=True)
     browser.submit("/notifications/", {}, action="/notifications/read")
-    assert 'badge bg-warning' not in browser.get("/dashboard").get_data(as_text=True)
+    assert "badge bg-warning" not in browser.get("/dashboard").get_data(as_text=True)
