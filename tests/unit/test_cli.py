@@ -8,7 +8,7 @@ from tests import factories
 
 
 def test_users_create_with_password(app, app_ctx):
-    body = factories.organisation(OrgKind.EVALUATION_BODY, body_code="777")
+    body = factories.organisation(OrgKind.EVALUATION_BODY, body_code="977")
     db.session.commit()
     result = app.test_cli_runner().invoke(
         args=[
@@ -19,7 +19,7 @@ def test_users_create_with_password(app, app_ctx):
             "--name",
             "主任评定员",
             "--body-code",
-            "777",
+            "977",
             "--role",
             "evaluator",
             "--password",
@@ -32,7 +32,7 @@ def test_users_create_with_password(app, app_ctx):
 
 
 def test_users_create_refuses_a_role_that_does_not_fit(app, app_ctx):
-    factories.organisation(OrgKind.EVALUATION_BODY, body_code="778")
+    factories.organisation(OrgKind.EVALUATION_BODY, body_code="978")
     db.session.commit()
     result = app.test_cli_runner().invoke(
         args=[
@@ -43,7 +43,7 @@ def test_users_create_refuses_a_role_that_does_not_fit(app, app_ctx):
             "--name",
             "x",
             "--body-code",
-            "778",
+            "978",
             "--role",
             "consultant",
             "--password",

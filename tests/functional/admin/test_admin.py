@@ -75,9 +75,9 @@ def test_role_must_fit_the_organisation_kind(browser):
 
 def test_body_code_is_three_digits_and_unique(browser):
     admin = admin_user()
-    factories.organisation(OrgKind.EVALUATION_BODY, body_code="123")
+    factories.organisation(OrgKind.EVALUATION_BODY, body_code="923")
     browser.login(admin.email, factories.PASSWORD)
-    for code in ("12", "abc", "123"):
+    for code in ("12", "abc", "923"):
         page = browser.submit(
             "/admin/organisations/new",
             {
