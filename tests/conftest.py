@@ -53,6 +53,10 @@ def upload_folder() -> str:
 def make_test_app(database_url: str, **overrides) -> Flask:
     config = {
         "UPLOAD_FOLDER": upload_folder(),
+        # Business dates in the machine's zone (UTC in CI), so that date.today() in a test
+        # is the app's today at any hour; otherwise 16:00–24:00 UTC is already tomorrow in
+        # Shanghai and "completed today" would precede "started today".
+        "TIMEZONE": "UTC",
         "ENV": "testing",
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,

@@ -119,7 +119,12 @@ def _rows(data: CertificateData) -> list[tuple[str, str, str, str | None]]:
         ("所在地区", "Region", data.region, None),
         ("评定范围", "Scope", data.scope_zh, data.scope_en),
         ("评定依据", "Standard", data.standard, None),
-        ("评定机构", "Evaluation body", data.body_name, f"Code {data.body_code}"),
+        (
+            "评定机构",
+            "Evaluation body",
+            data.body_name,
+            data.body_code and f"Code {data.body_code}",
+        ),
         *((zh, en, zh_date(day), day.isoformat()) for zh, en, day in dated),
         ("证书状态", "Status", data.status_zh, f"{data.status_en} (when printed)"),
     ]

@@ -211,15 +211,12 @@ def count_objections():
 
 
 def test_objection_outside_the_period_is_refused(app, batch_in_publicity):
-    from zoneinfo import ZoneInfo
-
-    shanghai = ZoneInfo("Asia/Shanghai")
     client = app.test_client()
-    with time_machine.travel(datetime(2026, 10, 12, 23, 30, tzinfo=shanghai), tick=False):
+    with time_machine.travel(datetime(2026, 10, 12, 23, 30), tick=False):
         page = client.get("/publicity/").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     # An hour later the period is over: the form is gone, and a post from the open page fails.
-    with time_machine.travel(datetime(2026, 10, 13, 0, 30, tzinfo=shanghai), tick=False):
+    with time_machine.travel(datetime(2026, 10, 13, 0, 30), tick=False):
         assert 'name="reason"' not in client.get("/publicity/").get_data(as_text=True)
         response = client.post(
             f"/publicity/entries/{batch_in_publicity.id}/objection",
