@@ -52,3 +52,20 @@ def set_member_active(actor: User, member: User, active: bool) -> None:
     member.active = active
     if not active:
         member.auth_version += 1  # sign the member out everywhere
+
+
+def contacts(org_id: int | None) -> list[User]:
+    """Who hears for an organisation: its administrators, else every active member who has
+    finished signing up (invitees without a password are left out)."""
+    if org_id is None:
+        return []
+    users = list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == org_id,
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+        )
+    )
+    return [u for u in users if u.is_org_admin] or users

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from app.extensions import db
 from app.mail.outbox import queue_email
 from app.urls import external_url
+from blueprints.orgs.services import contacts
 from models import Project, User
-
-
-def _members(org_id: int | None) -> list[User]:
-    if org_id is None:
-        return []
-    users = list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.organisation_id == org_id,
-                User.active.is_(True),
-                User.password_hash.is_not(None),
-            )
-        )
-    )
-    admins = [u for u in users if u.is_org_admin]
-    return admins or users
 
 
 def recipients(project: Project, actor: User | None) -> list[User]:
@@ -33,7 +15,7 @@ def recipients(project: Project, actor: User | None) -> list[User]:
     for org_id in parties:
         if actor is not None and org_id == actor.organisation_id:
             continue
-        for user in _members(org_id):
+        for user in contacts(org_id):
             people[user.id] = user
     if project.lead_evaluator is not None and (
         actor is None or project.lead_evaluator_id != actor.id

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.mail.outbox import queue_email
 from app.urls import external_url
 from blueprints.notifications.services import notify
+from blueprints.orgs.services import contacts
 from models import (
     Certificate,
     CertificateStatus,
@@ -58,29 +59,14 @@ def move_schedule(old: Certificate, new: Certificate) -> None:
     )
 
 
-def _members(org_id: int | None) -> list[User]:
-    if org_id is None:
-        return []
-    users = list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.organisation_id == org_id,
-                User.active.is_(True),
-                User.password_hash.is_not(None),
-            )
-        )
-    )
-    return [u for u in users if u.is_org_admin] or users
-
-
 def recipients(certificate: Certificate, *, with_alliance: bool = False) -> list[User]:
     """The enterprise's contacts and the evaluation body's lead evaluator (and the alliance)."""
-    people = {u.id: u for u in _members(certificate.organisation_id)}
+    people = {u.id: u for u in contacts(certificate.organisation_id)}
     project = db.session.get(Project, certificate.project_id)
     if project is not None and project.lead_evaluator is not None:
         people[project.lead_evaluator.id] = project.lead_evaluator
     else:
-        people.update({u.id: u for u in _members(certificate.body_id)})
+        people.update({u.id: u for u in contacts(certificate.body_id)})
     if with_alliance:
         alliance = db.session.scalar(
             sa.select(Organisation.id)
@@ -88,7 +74,7 @@ def recipients(certificate: Certificate, *, with_alliance: bool = False) -> list
             .order_by(Organisation.id)
             .limit(1)
         )
-        people.update({u.id: u for u in _members(alliance)})
+        people.update({u.id: u for u in contacts(alliance)})
     return list(people.values())
 
 
