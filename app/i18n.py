@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
@@ -21,6 +21,10 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # The scheduler and CLI: texts kept for everyone (event comments) are in Chinese;
+        # mail and notifications choose their reader's locale with force_locale.
+        return DEFAULT_LOCALE
     if (
         getattr(current_user, "is_authenticated", False)
         and current_user.locale in SUPPORTED_LOCALES

@@ -187,3 +187,27 @@ def test_reminders_are_also_in_app_notifications(app, certificate):
     assert "badge bg-warning" in browser.get("/dashboard").get_data(as_text=True)
     browser.submit("/notifications/", {}, action="/notifications/read")
     assert "badge bg-warning" not in browser.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_scheduler_process_suspends_without_any_request(app, certificate):
+    """`flask scheduler run` has an app context but no request (no session, no browser
+    language): every job, and the texts it records, must work there too."""
+    import threading
+
+    from app.scheduler.runner import run_once
+
+    db.session.commit()
+    outcome: dict = {}
+
+    def scheduler_thread():  # a new thread starts outside the test's request context
+        outcome.update(run_once(app))
+
+    with time_machine.travel(datetime(2027, 3, 3, 2), tick=False):
+        thread = threading.Thread(target=scheduler_thread)
+        thread.start()
+        thread.join()
+    assert outcome and all(outcome.values()), outcome
+    db.session.expire_all()
+    assert certificate.status == CertificateStatus.SUSPENDED
+    [event] = [e for e in certificate.events if e.action == "suspend"]
+    assert "2027-03-02" in event.reason and "未" in event.reason  # in Chinese, the default
