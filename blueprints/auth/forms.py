@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
@@ -48,7 +49,10 @@ class RegistrationForm(PasswordFields, RegionFields, FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    locale = SelectField(_l("Preferred language"), choices=language_choices, default="zh")
+    # The language the visitor is reading in: the activation email arrives in it.
+    locale = SelectField(
+        _l("Preferred language"), choices=language_choices, default=lambda: str(get_locale())
+    )
     accept_terms = BooleanField(
         _l("I confirm that I am authorised to register this enterprise"),
         validators=[

@@ -1,5 +1,6 @@
 """Registration → verification email over real SMTP → activation → sign-in."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -85,6 +86,14 @@ def test_verification_email_in_english_for_an_english_registrant(browser, smtp_s
     [mail] = smtp_server.to("en@example.com")
     assert mail["Subject"] == "Certpath: confirm your email address"
     assert "Thank you for registering" in Mailbox.text(mail)
+
+
+def test_the_preferred_language_defaults_to_the_one_being_read(client):
+    """Whoever registers after switching to English gets English mail without a second choice."""
+    english = client.get("/register?lang=en").get_data(as_text=True)
+    assert re.search(r'<option selected value="en">|<option value="en" selected>', english)
+    chinese = client.get("/register?lang=zh").get_data(as_text=True)
+    assert re.search(r'<option selected value="zh">|<option value="zh" selected>', chinese)
 
 
 @pytest.mark.parametrize(
