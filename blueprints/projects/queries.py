@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.forms import enum_options
 from app.security.access import project_scope
-from models import Audit, Project, ProjectStatus, User
+from models import Audit, Certificate, Project, ProjectStatus, User
 
 P = ProjectStatus
 
@@ -70,6 +70,19 @@ def audits_of(project: Project) -> list[Audit]:
     return list(
         db.session.scalars(
             sa.select(Audit).where(Audit.project_id == project.id).order_by(Audit.id)
+        )
+    )
+
+
+def certificates_of(project: Project) -> list[Certificate]:
+    """The certificate issued at the end of this project (and any that replaced it)."""
+    if project.status != ProjectStatus.CERTIFIED:
+        return []  # no query for the many projects still on their way
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.project_id == project.id)
+            .order_by(Certificate.id.desc())
         )
     )
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import uploads
+from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
 from app.security.access import get_project_or_404
@@ -98,6 +99,8 @@ def view(project_id: int, action_errors: dict | None = None, status: int = 200):
         action_forms=action_forms,
         documents=documents.of_project(project),
         audits=queries.audits_of(project),
+        certificates=queries.certificates_of(project),
+        today=local_today(),
         upload_kinds=[
             k
             for k in documents.PROJECT_UPLOAD_KINDS
