@@ -93,6 +93,9 @@ DEFAULTS: dict[str, Any] = {
     "SCHEDULER_LOCK_FILE": "",  # SQLite only; empty: instance/scheduler.lock
     "SCHEDULER_MAX_INTERVAL": 3600,  # no job waits longer than this between runs
     "SCHEDULER_STALE_MINUTES": 120,  # the admin page warns when the heartbeat is older
+    # --- testing only: a file holding a number of days added to the app's clock, so that the
+    # browser suite can move a running server past a waiting period. Refused outside testing.
+    "TEST_CLOCK_FILE": "",
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -181,6 +184,10 @@ def build(
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: long forms must not expire
         TESTING=profile == "testing",
     )
+    if config["TEST_CLOCK_FILE"] and profile != "testing":
+        raise ConfigError(
+            f"{ENV_PREFIX}TEST_CLOCK_FILE is honoured only with {ENV_PREFIX}ENV=testing"
+        )
     if profile == "production" and config["SECRET_KEY"] in {DEFAULT_SECRET_KEY, ""}:
         raise ConfigError("SECRET_KEY must be set to a long random value in production")
     if profile == "production" and len(config["SECRET_KEY"]) < 32:

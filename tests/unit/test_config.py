@@ -74,3 +74,28 @@ def test_mapping_settings_override_named_entries(tmp_path):
     assert config["STEP_EXPECTED_DAYS"]["survey"] == 30
     with pytest.raises(ConfigError, match="STEP_EXPECTED_DAYS"):
         build(str(tmp_path), environ={"CERTPATH_STEP_EXPECTED_DAYS": "nonsense=3"})
+
+
+@pytest.mark.parametrize("profile", ["development", "production"])
+def test_the_test_clock_is_refused_outside_testing(tmp_path, profile):
+    environ = {"CERTPATH_ENV": profile, "CERTPATH_TEST_CLOCK_FILE": str(tmp_path / "clock")}
+    environ["SECRET_KEY"] = "k" * 40
+    with pytest.raises(ConfigError, match="TEST_CLOCK_FILE"):
+        build(str(tmp_path), environ=environ)
+
+
+def test_the_test_clock_moves_a_testing_app_only_by_its_file(tmp_path):
+    from datetime import timedelta
+
+    from app.clock import local_today
+
+    clock = tmp_path / "clock"
+    app = create_app(
+        {"ENV": "testing", "TEST_CLOCK_FILE": str(clock), "TIMEZONE": "UTC"},
+    )
+    with app.app_context():
+        today = local_today()
+        clock.write_text("95\n", encoding="ascii")
+        assert local_today() == today + timedelta(days=95)
+        clock.write_text("", encoding="ascii")
+        assert local_today() == today
