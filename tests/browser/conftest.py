@@ -7,6 +7,7 @@ them; in CI (CI=true) a missing browser fails the run.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,12 +73,13 @@ def browser_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(browser_url, smtp) -> Iterator[dict]:
+def live_server(browser_url, smtp, tmp_path_factory) -> Iterator[dict]:
     chromium()
     app = make_test_app(browser_url)
     migrate_and_seed(app)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    workdir = tmp_path_factory.mktemp("server")
     env = {
         **os.environ,
         "FLASK_APP": "wsgi",
@@ -87,6 +90,9 @@ def live_server(browser_url, smtp) -> Iterator[dict]:
         "CERTPATH_MAIL_SERVER": "127.0.0.1",
         "CERTPATH_MAIL_PORT": str(smtp["port"]),
         "CERTPATH_TIMEZONE": "UTC",
+        "CERTPATH_UPLOAD_FOLDER": str(workdir / "uploads"),
+        # The app's clock, moved by travel() below (a testing-only setting).
+        "CERTPATH_TEST_CLOCK_FILE": str(workdir / "clock"),
     }
     subprocess.run(
         [sys.executable, "-m", "flask", "demo", "load"],
@@ -113,7 +119,7 @@ def live_server(browser_url, smtp) -> Iterator[dict]:
     else:
         server.kill()
         pytest.fail("the app server did not start")
-    yield {"base": base, "env": env}
+    yield {"base": base, "env": env, "clock": workdir / "clock"}
     server.terminate()
     server.wait(timeout=10)
     with app.app_context():
@@ -141,15 +147,39 @@ def mailbox(smtp):
     return smtp["mailbox"]
 
 
-def dispatch(live_server) -> None:
-    """What the scheduler does every minute: send the outbox (a real process, real SMTP)."""
-    subprocess.run(
-        [sys.executable, "-m", "flask", "outbox", "dispatch"],
+def flask_command(live_server, *args: str) -> str:
+    """A command of the app as its own process, on the server's database and clock."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", *args],
         cwd=ROOT,
         env=live_server["env"],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def dispatch(live_server) -> None:
+    """What the scheduler does every minute: send the outbox (a real process, real SMTP)."""
+    flask_command(live_server, "outbox", "dispatch")
+
+
+def travel(live_server, days: int) -> None:
+    """Move the server's clock ``days`` past the real today (the file is read on every call)."""
+    live_server["clock"].write_text(str(days), encoding="ascii")
+
+
+def travel_to(live_server, day: date) -> None:
+    """Move the server's clock so that its today is ``day``."""
+    travel(live_server, (day - datetime.now(UTC).date()).days)
+
+
+def server_today(live_server) -> date:
+    """The server's business date (UTC in the suite) with the clock's offset."""
+    clock = live_server["clock"]
+    days = float(clock.read_text(encoding="ascii")) if clock.exists() else 0
+    return (datetime.now(UTC) + timedelta(days=days)).date()
 
 
 @pytest.fixture(scope="session")
@@ -164,15 +194,45 @@ def playwright_browser():
 
 
 @pytest.fixture
-def page(playwright_browser, live_server, request):
+def page(playwright_browser, live_server):
     context = playwright_browser.new_context(
         locale="zh-CN", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
     page.set_default_timeout(15000)
-    _ran.append(request.node.name)
     yield page
     context.close()
+
+
+DEMO_PASSWORD = "Certpath-Demo-2026"
+
+
+def sign_in(page, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_url(re.compile(r".*/dashboard$"))
+
+
+@pytest.fixture
+def person(playwright_browser, live_server):
+    """``person(email)``: a signed-in page of one's own (a separate browser context)."""
+    contexts = []
+
+    def open_as(email: str, password: str = DEMO_PASSWORD, locale: str = "zh-CN"):
+        context = playwright_browser.new_context(
+            locale=locale, viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        sign_in(page, live_server["base"], email, password)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 def shot(page, name: str) -> None:
@@ -189,6 +249,36 @@ def check_accessibility(page) -> None:
         !(el.id && document.querySelector(`label[for="${el.id}"]`)) &&
         !el.closest('label') && !el.getAttribute('aria-label')).map(el => el.name)""")
     assert not unlabeled, (page.url, unlabeled)
+    # A label's "for" must point at one field only: an id used twice labels the wrong one.
+    repeated = page.evaluate("""() => { const ids = [...document.querySelectorAll(
+        'input:not([type=hidden]), select, textarea')].map(el => el.id).filter(Boolean);
+        return ids.filter((id, i) => ids.indexOf(id) !== i); }""")
+    assert not repeated, (page.url, repeated)
+
+
+# A journey is a story: once a step fails, the later steps of the same story (on the same
+# database) are skipped with the step that broke it, instead of failing for the same cause.
+_broken: dict[tuple, str] = {}
+
+
+def _story(item) -> tuple:
+    params = getattr(item, "callspec", None)
+    return item.module.__name__, params.params.get("browser_url") if params else None
+
+
+def pytest_runtest_makereport(item, call):
+    if call.when == "call" and call.excinfo is not None and item.get_closest_marker("journey"):
+        _broken.setdefault(_story(item), item.name)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("journey") and _story(item) in _broken:
+        pytest.skip(f"the journey broke at {_broken[_story(item)]}")
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.nodeid.startswith("tests/browser/"):
+        _ran.append(report.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter):

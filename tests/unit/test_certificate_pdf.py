@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 
 import pypdf
 import pytest
-import zxingcpp
 from flask import Flask
 from PIL import Image
 from reportlab.graphics import renderPM
@@ -21,6 +16,7 @@ from reportlab.graphics.utils import RenderPMError
 
 from app import create_app
 from blueprints.certificates.pdf import CertificateData, certificate_pdf, qr_drawing, zh_date
+from tests.pdf_helpers import decode, pdf_text, pdftoppm_png
 
 NUMBER = "CSAIII-00526IIIMS0052701"
 ENTERPRISE = "上海智造精密装备有限公司"
@@ -59,33 +55,6 @@ def make_data(**changes: object) -> CertificateData:
         verify_url=URL,
     )
     return dataclasses.replace(data, **changes)
-
-
-def pdf_text(pdf: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def pdftoppm_png(pdf: bytes) -> Image.Image:
-    """The first page rendered by poppler at 200 dpi: skipped without it, except in CI."""
-    tool = shutil.which("pdftoppm")
-    if tool is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftoppm (Debian: poppler-utils) is required in CI to decode the QR")
-        pytest.skip("neither reportlab renderPM (rlPyCairo) nor pdftoppm (poppler-utils)")
-    with tempfile.TemporaryDirectory() as tmp:
-        source, stem = os.path.join(tmp, "c.pdf"), os.path.join(tmp, "page")
-        with open(source, "wb") as f:
-            f.write(pdf)
-        subprocess.run([tool, "-r", "200", "-png", "-singlefile", source, stem], check=True)
-        with Image.open(stem + ".png") as image:
-            return image.convert("L")
-
-
-def decode(image: Image.Image) -> list[str]:
-    found = zxingcpp.read_barcodes(image)
-    assert all(b.format == zxingcpp.BarcodeFormat.QRCode for b in found), found
-    return [b.text for b in found]
 
 
 def test_one_page_with_the_enterprise_and_number(cert_app):
