@@ -12,7 +12,7 @@ from models import FindingKind
 
 class FindingForm(FlaskForm):
     kind = SelectField(
-        _l("Kind"), choices=lambda: enum_options(FindingKind), validators=[DataRequired()]
+        _l("Finding kind"), choices=lambda: enum_options(FindingKind), validators=[DataRequired()]
     )
     clause_code = SelectField(
         _l("Clause of GB/T 23001-2017"),

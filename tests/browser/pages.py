@@ -13,7 +13,9 @@ from tests.functional.assessment.helpers import answers_for
 from tests.functional.projects.helpers import PDF
 
 
-def register(page, org: str, code17: str, county: str, person: str, email: str, password: str):
+def register(
+    page, org: str, code17: str, county: str, person: str, email: str, password: str, address: str
+):
     """Fill in the registration form (an enterprise of machinery, division 34) and send it;
     the page then says where the activation link went."""
     page.fill("#org_name", org)
@@ -23,7 +25,7 @@ def register(page, org: str, code17: str, county: str, person: str, email: str, 
     page.select_option("#region_2", county)
     page.select_option("#industry", "34")  # the discrete-manufacturing questionnaire
     page.select_option("#size", "medium")
-    page.fill("#address", f"{org} 注册地址 1 号")
+    page.fill("#address", address)
     page.fill("#contact_phone", "021-55550000")
     page.fill("#name", person)
     page.fill("#email", email)

@@ -61,7 +61,8 @@ def test_1_a_new_enterprise_registers_and_assesses_itself(page, live_server, mai
     page.goto(base + "/register")
     check_accessibility(page)
     shot(page, "register-zh")
-    register(page, ENTERPRISE, "91310115MA1BR0W5E", "310115", "王晓明", email, PASSWORD)
+    address = "上海市浦东新区张江路 1 号"
+    register(page, ENTERPRISE, "91310115MA1BR0W5E", "310115", "王晓明", email, PASSWORD, address)
     activate_and_sign_in(page, live_server, mailbox, email, PASSWORD)
     assert ENTERPRISE in page.content()
     shot(page, "dashboard-enterprise-zh")

@@ -19,7 +19,8 @@ def test_registration_to_self_assessment_report_in_english(page, live_server, ma
     check_accessibility(page)
     assert page.title().startswith("Register")
     shot(page, "register-en")
-    register(page, ENTERPRISE, "91310104MA1EN9L1X", "310104", "Li Na", email, PASSWORD)
+    address = "No. 8 Caoxi Road, Xuhui, Shanghai"
+    register(page, ENTERPRISE, "91310104MA1EN9L1X", "310104", "Li Na", email, PASSWORD, address)
     mail = activate_and_sign_in(page, live_server, mailbox, email, PASSWORD)
     assert mail["Subject"] == "Certpath: confirm your email address"  # the language read in
     assert page.locator("html").get_attribute("lang") == "en"
