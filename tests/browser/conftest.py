@@ -101,12 +101,13 @@ def live_server(browser_url, smtp, tmp_path_factory) -> Iterator[dict]:
         check=True,
         capture_output=True,
     )
+    log = (workdir / "server.log").open("wb")  # its tracebacks go into failure reports
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "run", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -119,9 +120,16 @@ def live_server(browser_url, smtp, tmp_path_factory) -> Iterator[dict]:
     else:
         server.kill()
         pytest.fail("the app server did not start")
-    yield {"base": base, "env": env, "clock": workdir / "clock"}
+    yield {
+        "base": base,
+        "env": env,
+        "clock": workdir / "clock",
+        "log": workdir / "server.log",
+        "errors": [],  # server errors seen by the browser during the current test
+    }
     server.terminate()
     server.wait(timeout=10)
+    log.close()
     with app.app_context():
         from app.extensions import db
 
@@ -193,11 +201,37 @@ def playwright_browser():
         browser.close()
 
 
+def new_context(playwright_browser, live_server, locale: str = "zh-CN"):
+    """A browser profile of its own; every server error it receives is noted for the test."""
+    context = playwright_browser.new_context(
+        locale=locale, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.on(
+        "response",
+        lambda r: (
+            r.status >= 500
+            and live_server["errors"].append(f"{r.status} {r.request.method} {r.url}")
+        ),
+    )
+    return context
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(request):
+    """A 5xx answer fails the browser test that received it, whatever the page showed."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    errors = request.getfixturevalue("live_server")["errors"]
+    errors.clear()
+    yield
+    if not getattr(request.node, "failed_call", False):  # else the report already shows them
+        assert not errors, f"the server answered with errors: {errors}"
+
+
 @pytest.fixture
 def page(playwright_browser, live_server):
-    context = playwright_browser.new_context(
-        locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
+    context = new_context(playwright_browser, live_server)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -221,9 +255,7 @@ def person(playwright_browser, live_server):
     contexts = []
 
     def open_as(email: str, password: str = DEMO_PASSWORD, locale: str = "zh-CN"):
-        context = playwright_browser.new_context(
-            locale=locale, viewport={"width": 1280, "height": 900}, accept_downloads=True
-        )
+        context = new_context(playwright_browser, live_server, locale)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -266,9 +298,21 @@ def _story(item) -> tuple:
     return item.module.__name__, params.params.get("browser_url") if params else None
 
 
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    if call.when == "call" and call.excinfo is not None and item.get_closest_marker("journey"):
-        _broken.setdefault(_story(item), item.name)
+    report = yield
+    if call.when == "call" and call.excinfo is not None:
+        item.failed_call = True
+        if item.get_closest_marker("journey"):
+            _broken.setdefault(_story(item), item.name)
+    if report.failed and "live_server" in item.fixturenames:
+        server = item.funcargs.get("live_server") or {}
+        if server.get("errors"):
+            report.sections.append(("server errors", "\n".join(server["errors"])))
+        if server.get("log") and server["log"].exists():
+            tail = server["log"].read_text(errors="replace").splitlines()[-60:]
+            report.sections.append(("server log (last 60 lines)", "\n".join(tail)))
+    return report
 
 
 def pytest_runtest_setup(item):
