@@ -273,7 +273,8 @@ def shot(page, name: str) -> None:
 
 
 def check_accessibility(page) -> None:
-    """Every page: a language, a title, and a label for every field a person fills in."""
+    """Every page: a language, a title, a label for every field a person fills in, and every
+    control reachable by keyboard."""
     assert page.locator("html").get_attribute("lang"), page.url
     assert page.title().strip(), page.url
     unlabeled = page.evaluate("""() => [...document.querySelectorAll(
@@ -286,6 +287,14 @@ def check_accessibility(page) -> None:
         'input:not([type=hidden]), select, textarea')].map(el => el.id).filter(Boolean);
         return ids.filter((id, i) => ids.indexOf(id) !== i); }""")
     assert not repeated, (page.url, repeated)
+    # Keyboard: no visible control is taken out of the tab order, and nothing that is not a
+    # control (a div, a span) is made clickable.
+    unreachable = page.evaluate("""() => [...document.querySelectorAll(
+        'a[href], button, input:not([type=hidden]), select, textarea, summary, [onclick]')]
+        .filter(el => el.offsetParent !== null && (el.tabIndex < 0 ||
+            (el.hasAttribute('onclick') && !el.matches('a, button, input, select, textarea'))))
+        .map(el => el.outerHTML.slice(0, 120))""")
+    assert not unreachable, (page.url, unreachable)
 
 
 # A journey is a story: once a step fails, the later steps of the same story (on the same
