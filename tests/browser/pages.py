@@ -7,7 +7,7 @@ import re
 from stdnum.cn import uscc
 
 from blueprints.assessment.questionnaire import load_all
-from tests.browser.conftest import check_accessibility, dispatch
+from tests.browser.conftest import check_accessibility, dispatch, shot
 from tests.conftest import Mailbox, links_in
 from tests.functional.assessment.helpers import answers_for
 from tests.functional.projects.helpers import PDF
@@ -87,9 +87,11 @@ def answer_self_assessment(page, base: str, questionnaire_id: str, shoot=None) -
     check_accessibility(page)
 
 
-def open_project(page, base: str, enterprise: str) -> None:
+def open_project(page, base: str, enterprise: str, shoot: str | None = None) -> None:
     page.goto(base + "/projects/")
     check_accessibility(page)
+    if shoot:
+        shot(page, shoot)
     page.click(f"table a:text-is('{enterprise}')")
     page.wait_for_url(re.compile(r".*/projects/\d+$"))
     check_accessibility(page)

@@ -109,7 +109,7 @@ def test_3_project_with_a_consultancy_and_its_six_steps(person, live_server, sto
     story["project"] = enterprise.url
 
     consultant = person("consultant" + DEMO)
-    open_project(consultant, base, ENTERPRISE)
+    open_project(consultant, base, ENTERPRISE, shoot="projects-consultant-zh")
     act(consultant, "accept_engagement")
     deliverables = {
         1: [("step_deliverable", "现状诊断报告.pdf")],
@@ -267,8 +267,10 @@ def test_6_public_verification_and_the_pdf_in_both_languages(page, person, live_
     check_accessibility(page)
     assert page.locator("html").get_attribute("lang") == "en"
     page.fill("#number", number)
-    page.click("form[role=search] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[role=search] button[type=submit]")
     assert page.locator("table tbody tr").count() == 1
+    shot(page, "certificate-register-en")
     page.click(f"table tbody a:has-text('{number}')")
     check_accessibility(page)
     assert number in page.locator("h1").inner_text()
@@ -279,6 +281,7 @@ def test_6_public_verification_and_the_pdf_in_both_languages(page, person, live_
     enterprise = person(story["email"], PASSWORD)
     enterprise.goto(base + "/certificates/mine")
     check_accessibility(enterprise)
+    shot(enterprise, "certificates-mine-zh")
     with enterprise.expect_download() as download:
         enterprise.click(f"tr:has-text('{number}') a:text-is('PDF')")
     pdf = download.value.path().read_bytes()

@@ -37,6 +37,8 @@ def test_registration_to_self_assessment_report_in_english(page, live_server, ma
 
 def test_keyboard_reaches_the_sign_in_button(page, live_server):
     page.goto(live_server["base"] + "/login")
+    check_accessibility(page)
+    shot(page, "login-zh")
     page.focus("#email")
     for _ in range(6):
         page.keyboard.press("Tab")
