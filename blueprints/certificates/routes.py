@@ -110,6 +110,7 @@ def verify(number: str):
         live=certificate.status_on(local_today()),
         manage=manage,
         holder=getattr(current_user, "organisation_id", None) == certificate.organisation_id,
+        downloadable=services.may_download(certificate, current_user),
         region=" ".join(r.display_name for r in region_chain(certificate.region_code)),
     )
 
@@ -164,10 +165,7 @@ def pdf_data(certificate: Certificate) -> CertificateData:
 @requires(Permission.DASHBOARD_VIEW)
 def pdf(number: str):
     certificate = _by_number_or_404(number)
-    if not (
-        has_permission(current_user, Permission.CERTIFICATES_MANAGE)
-        or current_user.organisation_id == certificate.organisation_id
-    ):
+    if not services.may_download(certificate, current_user):
         abort(404)
     response = Response(certificate_pdf(pdf_data(certificate)), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'

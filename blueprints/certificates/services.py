@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
 from app.extensions import db
+from app.security.permissions import Permission, has_permission
 from models import (
     BodySerial,
     Certificate,
@@ -32,6 +33,13 @@ from models import (
 
 C = CertificateStatus
 STANDARD = "GB/T 23001-2017"
+
+
+def may_download(certificate: Certificate, user) -> bool:
+    """The PDF is for the holder and for alliance staff; the public verifies the live page."""
+    return getattr(user, "organisation_id", None) == certificate.organisation_id or (
+        has_permission(user, Permission.CERTIFICATES_MANAGE)
+    )
 
 
 def format_number(body_code: str, year: int, serial: int, issue_no: int) -> str:

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment.services import has_valid_assessment
+from blueprints.certificates.services import may_download
 from blueprints.projects import documents, forms, queries, services, timeline, workflow
 from models import DocumentKind
 
@@ -99,7 +100,7 @@ def view(project_id: int, action_errors: dict | None = None, status: int = 200):
         action_forms=action_forms,
         documents=documents.of_project(project),
         audits=queries.audits_of(project),
-        certificates=queries.certificates_of(project),
+        certificates=[(c, may_download(c, current_user)) for c in queries.certificates_of(project)],
         today=local_today(),
         upload_kinds=[
             k

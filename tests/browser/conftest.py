@@ -206,6 +206,7 @@ def new_context(playwright_browser, live_server, locale: str = "zh-CN"):
     context = playwright_browser.new_context(
         locale=locale, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
+    context.set_default_timeout(15000)
     context.on(
         "response",
         lambda r: (
@@ -233,7 +234,6 @@ def _no_server_errors(request):
 def page(playwright_browser, live_server):
     context = new_context(playwright_browser, live_server)
     page = context.new_page()
-    page.set_default_timeout(15000)
     yield page
     context.close()
 
@@ -258,7 +258,6 @@ def person(playwright_browser, live_server):
         context = new_context(playwright_browser, live_server, locale)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
         sign_in(page, live_server["base"], email, password)
         return page
 
