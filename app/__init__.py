@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_security(app)
     _register_blueprints(app)
+    _register_tasks(app)
     _register_errors_and_templates(app)
     _register_cli(app)
     return app
@@ -43,7 +44,10 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to put WSGI middleware in front of the app.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def _init_extensions(app: Flask) -> None:
@@ -71,6 +75,17 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _register_tasks(app: Flask) -> None:
+    from app.mail.tasks import TASKS as MAIL_TASKS
+    from app.scheduler import registry
+    from app.security.tasks import TASKS as SECURITY_TASKS
+    from blueprints import TASKS
+
+    # The features' consequences and reminders first, the outbox last: one run sends what it
+    # queued.
+    registry.register(app, (*TASKS, *SECURITY_TASKS, *MAIL_TASKS))
+
+
 def _register_errors_and_templates(app: Flask) -> None:
     from app import errors, templating
 
@@ -80,5 +95,6 @@ def _register_errors_and_templates(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.cli import register
+    from blueprints import COMMANDS
 
-    register(app)
+    register(app, COMMANDS)

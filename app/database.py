@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -43,6 +44,12 @@ def _sqlite_begin(conn) -> None:
     # and queue behind each other (busy_timeout); pages that only read stay concurrent.
     writes = not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def rows_affected(statement: sa.Executable) -> int:
+    """Run an UPDATE or DELETE in the request's session; how many rows it changed."""
+    result = db.session.execute(statement)
+    return result.rowcount if isinstance(result, sa.CursorResult) else 0
 
 
 def on_rollback(callback: Callable[[], None]) -> None:

@@ -1,4 +1,6 @@
-"""Extension singletons, bound to the app in create_app(). Models import only this module."""
+"""Extension singletons, bound to the app in create_app(), and the models' base class."""
+
+from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -25,6 +27,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds ``db.Model`` at run time, out of a type checker's sight: the
+    # models derive from this name, which the checker reads as the declarative base it is.
+    class Model(Base):
+        pass
+else:
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -14,6 +14,7 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
+from app.extensions import babel
 from models import SUPPORTED_LOCALES
 
 DEFAULT_LOCALE = "zh"
@@ -58,8 +59,6 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
-    from app.extensions import babel
-
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(remember_language_switch)
     app.jinja_env.filters["date"] = _format_date

@@ -20,7 +20,7 @@ def fill_source(path: str) -> int:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            if not all(message.string):
+            if not all(message.string or ()):
                 message.string = tuple(message.id)
                 filled += 1
         elif not message.string:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
+from flask.sansio.app import App
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.security.permissions import Permission, has_permission
 
@@ -52,18 +56,31 @@ def language_url(lang: str) -> str:
     args["lang"] = lang
     endpoint = request.endpoint or "main.index"
     try:
-        return url_for(endpoint, **(request.view_args or {}), **args)
+        values: dict[str, Any] = {**(request.view_args or {}), **args}
+        return url_for(endpoint, **values)
     except Exception:
         return url_for("main.index", lang=lang)
 
 
-def _unread() -> int:
-    """Read lazily by the navigation, so pages without a signed-in user run no query."""
-    if not getattr(current_user, "is_authenticated", False):
-        return 0
-    from blueprints.notifications.services import unread_count
+HOOKS_KEY = "certpath.template_hooks"
+TemplateHook = Callable[..., Markup]
 
-    return unread_count(current_user)
+
+def register_template_hook(app: App, name: str, render: TemplateHook) -> None:
+    """Let a feature add a panel to another feature's page without either importing the other:
+    the page calls ``template_hook(name, ...)``, which joins what every registered function
+    renders for those arguments (indico's template hooks, without the signals)."""
+    app.extensions.setdefault(HOOKS_KEY, {}).setdefault(name, []).append(render)
+
+
+def template_hook(name: str, **kwargs: Any) -> Markup:
+    renders = current_app.extensions.get(HOOKS_KEY, {}).get(name, ())
+    return Markup("").join(render(**kwargs) for render in renders)
+
+
+def render_panel(template: str, **context: Any) -> Markup:
+    """A hook's HTML: a template rendered with autoescaping, so safe to embed as it is."""
+    return Markup(render_template(template, **context))  # noqa: S704 — escaped by Jinja
 
 
 def init_app(app: Flask) -> None:
@@ -75,5 +92,5 @@ def init_app(app: Flask) -> None:
             "Permission": Permission,
             "current_locale": str(get_locale() or "zh"),
             "language_url": language_url,
-            "unread_notifications": _unread,
+            "template_hook": template_hook,
         }

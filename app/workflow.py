@@ -1,8 +1,14 @@
-"""Workflows as data: a table of transitions and one function that applies them.
+"""Workflows as data: tables of transitions, and the one engine that checks them.
 
-A feature declares its transitions (name, source states, target, permission, guard); ``apply``
-checks all of them and raises WorkflowError — HTTP 409 with the reason — before anything moves.
-The caller writes its own history row, so each feature keeps a history table of its shape.
+Every state machine of the house (projects, self-assessments, certificates, findings,
+surveillance schedule items) is a tuple of ``Transition``s. The engine finds the transition of
+a name that starts from the current state, checks who asks (permission, then the party rule)
+and the named guards, and raises WorkflowError — HTTP 409 with the reason — before anything
+moves. The feature then applies the effect and writes its own history row (each keeps a
+history table of its shape), and ``flush`` turns a concurrent change into the same 409.
+
+The scheduler acts through ``SYSTEM``: it may take only transitions marked ``system=True``,
+and their guards still apply.
 """
 
 from __future__ import annotations
@@ -12,12 +18,34 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import WorkflowError
+from app.extensions import db
 from app.security.permissions import Permission, has_permission
+from models import User
 
 S = TypeVar("S")
-Guard = Callable[[Any, Any], str | None]  # (object, actor) -> refusal reason or None
+# (object, actor) -> the reason for refusing, or None. Named module-level functions, so that
+# a table reads as a sentence and the same rule is written once wherever it applies.
+Guard = Callable[[Any, Any], str | None]
+
+
+class SystemActor:
+    """The scheduler, acting on the rules' behalf (a missed deadline, a period that ended)."""
+
+    id = None
+    organisation_id = None
+    is_authenticated = False
+    name = _l("the system")
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+Actor = User | SystemActor
 
 
 @dataclass(frozen=True)
@@ -25,11 +53,35 @@ class Transition(Generic[S]):
     name: str
     sources: frozenset[S]
     target: S | Callable[[Any], S]
-    permission: Permission
+    # Who may ask: a permission of their role (None: nobody but the system) and the party
+    # rule among those (the enterprise itself, the lead evaluator, ...). Pages offer an action
+    # to the users who pass both; the guards then say whether it can be done now.
+    permission: Permission | None = None
+    party: Guard | None = None
     guards: tuple[Guard, ...] = ()
+    system: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        sources: Iterable[S],
+        target: S,
+        permission: Permission | None,
+        party: Guard | None = None,
+        *guards: Guard,
+        system: bool = False,
+    ) -> Transition[S]:
+        """A table row on one line: ``of("suspend", {VALID}, SUSPENDED, MANAGE, None, in_force)``
+        (the party, then the guards)."""
+        return cls(name, frozenset(sources), target, permission, party, guards, system)
 
     def target_for(self, obj: Any) -> S:
         return self.target(obj) if callable(self.target) else self.target
+
+
+def names(table: Iterable[Transition[S]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.name for t in table))
 
 
 def find(table: Iterable[Transition[S]], name: str, state: S) -> Transition[S]:
@@ -46,18 +98,53 @@ def find(table: Iterable[Transition[S]], name: str, state: S) -> Transition[S]:
     )
 
 
-# Transitions the scheduler may take on its own (``actor=None``): their guards still apply.
-SYSTEM = object()
+def may_ask(transition: Transition[S], obj: Any, actor: Actor) -> bool:
+    """Whether ``actor`` is among those who may take this transition (guards aside)."""
+    if isinstance(actor, SystemActor):
+        return transition.system
+    if transition.permission is None or not has_permission(actor, transition.permission):
+        return False
+    return transition.party is None or transition.party(obj, actor) is None
 
 
-def check(transition: Transition[S], obj: Any, actor: Any) -> S:
-    """Permission, then guards; return the target state. Raises WorkflowError.
-
-    ``actor`` is a user, or ``SYSTEM`` for a background job acting on the rules' behalf."""
-    if actor is not SYSTEM and not has_permission(actor, transition.permission):
-        raise WorkflowError(_("Your role may not perform this action."))
+def check(transition: Transition[S], obj: Any, actor: Actor) -> S:
+    """Who, then the guards; return the target state. Raises WorkflowError."""
+    if isinstance(actor, SystemActor):
+        if not transition.system:
+            raise WorkflowError(_("Your role may not perform this action."))
+    else:
+        if transition.permission is None or not has_permission(actor, transition.permission):
+            raise WorkflowError(_("Your role may not perform this action."))
+        reason = transition.party(obj, actor) if transition.party else None
+        if reason:
+            raise WorkflowError(reason)
     for guard in transition.guards:
         reason = guard(obj, actor)
         if reason:
             raise WorkflowError(reason)
     return transition.target_for(obj)
+
+
+def begin(
+    table: Iterable[Transition[S]], obj: Any, name: str, state: S, actor: Actor
+) -> tuple[Transition[S], S]:
+    """Find and check in one step: the transition to apply and its target state."""
+    transition = find(table, name, state)
+    return transition, check(transition, obj, actor)
+
+
+def offered(table: Iterable[Transition[S]], obj: Any, state: S, actor: Actor) -> list[str]:
+    """The actions a page offers ``actor`` in ``state``: one name each, in table order."""
+    return list(
+        dict.fromkeys(t.name for t in table if state in t.sources and may_ask(t, obj, actor))
+    )
+
+
+def flush(conflict: str) -> None:
+    """Write the move now, so that a concurrent change of the same row (its version column
+    moved on) is refused here with ``conflict`` rather than as a server error later."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise WorkflowError(conflict) from exc

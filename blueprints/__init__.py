@@ -1,17 +1,30 @@
-"""Feature packages. Each exposes ``bp``; the order here is the registration order."""
+"""Feature packages and what the factory registers from them.
 
+``BLUEPRINTS``: each feature's ``bp``, in registration order. ``TASKS``: the features'
+periodic tasks (each package's ``tasks.py``), in the order a scheduler run takes them.
+``COMMANDS``: the features' ``flask`` command groups (the core groups are in ``app/cli.py``).
+"""
+
+from blueprints.admin.cli import users_cli
 from blueprints.admin.routes import bp as admin_bp
 from blueprints.assessment.routes import bp as assessment_bp
 from blueprints.audits.routes import bp as audits_bp
 from blueprints.auth.routes import bp as auth_bp
+from blueprints.certificates import tasks as certificates_tasks
 from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.clauses.routes import bp as clauses_bp
+from blueprints.demo.cli import demo_cli
 from blueprints.main.routes import bp as main_bp
 from blueprints.notifications.routes import bp as notifications_bp
 from blueprints.orgs.routes import bp as orgs_bp
+from blueprints.projects import tasks as projects_tasks
 from blueprints.projects.routes import bp as projects_bp
+from blueprints.publicity import tasks as publicity_tasks
 from blueprints.publicity.routes import bp as publicity_bp
+from blueprints.reference.cli import reference_cli
 from blueprints.reference.routes import bp as reference_bp
+from blueprints.surveillance import tasks as surveillance_tasks
+from blueprints.surveillance.routes import bp as surveillance_bp
 
 BLUEPRINTS = (
     main_bp,
@@ -22,8 +35,20 @@ BLUEPRINTS = (
     audits_bp,
     publicity_bp,
     certificates_bp,
+    surveillance_bp,
     notifications_bp,
     clauses_bp,
     admin_bp,
     reference_bp,
 )
+
+# Consequences before reminders: a missed surveillance suspends before anyone is reminded.
+TASKS = (
+    *surveillance_tasks.TASKS,
+    *certificates_tasks.TASKS,
+    *projects_tasks.TASKS,
+    *publicity_tasks.TASKS,
+)
+
+# Feature `flask` groups (users, reference, demo); app.cli.register adds the core ones.
+COMMANDS = (users_cli, reference_cli, demo_cli)

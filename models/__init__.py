@@ -47,13 +47,19 @@ from models.project import (
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.scheduler import JobRun
 from models.security import LoginFailure
-from models.surveillance import ScheduleItem, ScheduleKind, ScheduleStatus
+from models.surveillance import (
+    PENDING_SCHEDULE_STATUSES,
+    ScheduleItem,
+    ScheduleKind,
+    ScheduleStatus,
+)
 from models.user import ROLE_ORG_KINDS, SUPPORTED_LOCALES, Role, User
 
 __all__ = [
     "CLOSED_STATUSES",
     "CONSULTING_STEPS",
     "EDITABLE_STATES",
+    "PENDING_SCHEDULE_STATUSES",
     "ROLE_ORG_KINDS",
     "SUBMITTED_STATES",
     "SUPPORTED_LOCALES",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -11,31 +10,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from models.organisation import Organisation
-from models.types import enum_column_type
+from models.types import TitledEnum, enum_column_type
 from models.user import User
 
 
-class AssessmentStatus(enum.Enum):
-    DRAFT = "draft"
-    AWAITING_DISTRICT = "awaiting_district"
-    AWAITING_CITY = "awaiting_city"
-    APPROVED = "approved"
-    RETURNED = "returned"
+class AssessmentStatus(TitledEnum):
+    DRAFT = "draft", _l("Draft")
+    AWAITING_DISTRICT = "awaiting_district", _l("Awaiting district review")
+    AWAITING_CITY = "awaiting_city", _l("Awaiting city review")
+    APPROVED = "approved", _l("Approved")
+    RETURNED = "returned", _l("Returned for correction")
 
-    @property
-    def title(self) -> str:
-        return str(_STATUS_TITLES[self])
-
-
-_STATUS_TITLES = {
-    AssessmentStatus.DRAFT: _l("Draft"),
-    AssessmentStatus.AWAITING_DISTRICT: _l("Awaiting district review"),
-    AssessmentStatus.AWAITING_CITY: _l("Awaiting city review"),
-    AssessmentStatus.APPROVED: _l("Approved"),
-    AssessmentStatus.RETURNED: _l("Returned for correction"),
-}
 
 # Submitted and not sent back: what counts for comparisons and for the certification gate.
 SUBMITTED_STATES = frozenset(
@@ -44,7 +31,7 @@ SUBMITTED_STATES = frozenset(
 EDITABLE_STATES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.RETURNED})
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     __tablename__ = "assessments"
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "year", name="uq_assessments_organisation_year"),
@@ -100,7 +87,7 @@ class Assessment(db.Model):
 TOTAL_KEY = "total"  # the weighted total is stored beside the dimensions for percentiles
 
 
-class AssessmentScore(db.Model):
+class AssessmentScore(Model):
     """One row per dimension (and the total): comparisons aggregate these in SQL."""
 
     __tablename__ = "assessment_scores"
@@ -115,26 +102,14 @@ class AssessmentScore(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
 
 
-class AssessmentAction(enum.Enum):
-    SUBMIT = "submit"
-    APPROVE_DISTRICT = "approve_district"
-    APPROVE_CITY = "approve_city"
-    RETURN = "return"
-
-    @property
-    def title(self) -> str:
-        return str(_ACTION_TITLES[self])
+class AssessmentAction(TitledEnum):
+    SUBMIT = "submit", _l("Submitted by the enterprise")
+    APPROVE_DISTRICT = "approve_district", _l("Approved by the district authority")
+    APPROVE_CITY = "approve_city", _l("Approved by the city authority")
+    RETURN = "return", _l("Returned for correction")
 
 
-_ACTION_TITLES = {
-    AssessmentAction.SUBMIT: _l("Submitted by the enterprise"),
-    AssessmentAction.APPROVE_DISTRICT: _l("Approved by the district authority"),
-    AssessmentAction.APPROVE_CITY: _l("Approved by the city authority"),
-    AssessmentAction.RETURN: _l("Returned for correction"),
-}
-
-
-class AssessmentEvent(db.Model):
+class AssessmentEvent(Model):
     """Who did what when: the review trail of an assessment."""
 
     __tablename__ = "assessment_events"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,34 +9,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from models.clause import Clause
-from models.types import enum_column_type
+from models.types import TitledEnum, enum_column_type
 from models.user import User
 
 
-class AuditKind(enum.Enum):
-    STAGE1 = "stage1"
-    STAGE2 = "stage2"
-    SURVEILLANCE = "surveillance"
-    RECERTIFICATION = "recertification"
-    SPECIAL = "special"
-
-    @property
-    def title(self) -> str:
-        return str(_AUDIT_KIND_TITLES[self])
+class AuditKind(TitledEnum):
+    STAGE1 = "stage1", _l("Stage-1 audit")
+    STAGE2 = "stage2", _l("Stage-2 audit")
+    SURVEILLANCE = "surveillance", _l("Surveillance audit")
+    RECERTIFICATION = "recertification", _l("Recertification audit")
+    SPECIAL = "special", _l("Special audit")
 
 
-_AUDIT_KIND_TITLES = {
-    AuditKind.STAGE1: _l("Stage-1 audit"),
-    AuditKind.STAGE2: _l("Stage-2 audit"),
-    AuditKind.SURVEILLANCE: _l("Surveillance audit"),
-    AuditKind.RECERTIFICATION: _l("Recertification audit"),
-    AuditKind.SPECIAL: _l("Special audit"),
-}
-
-
-class Audit(db.Model):
+class Audit(Model):
     __tablename__ = "audits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +44,7 @@ class Audit(db.Model):
     )
 
 
-class AuditTeamMember(db.Model):
+class AuditTeamMember(Model):
     __tablename__ = "audit_team_members"
 
     audit_id: Mapped[int] = mapped_column(
@@ -71,45 +57,21 @@ class AuditTeamMember(db.Model):
     user: Mapped[User] = relationship()
 
 
-class FindingKind(enum.Enum):
-    MAJOR = "major"  # 严重不符合
-    MINOR = "minor"  # 一般不符合
-    OBSERVATION = "observation"  # 观察项
-
-    @property
-    def title(self) -> str:
-        return str(_FINDING_KIND_TITLES[self])
+class FindingKind(TitledEnum):
+    MAJOR = "major", _l("Major nonconformity")  # 严重不符合
+    MINOR = "minor", _l("Minor nonconformity")  # 一般不符合
+    OBSERVATION = "observation", _l("Observation")  # 观察项
 
 
-_FINDING_KIND_TITLES = {
-    FindingKind.MAJOR: _l("Major nonconformity"),
-    FindingKind.MINOR: _l("Minor nonconformity"),
-    FindingKind.OBSERVATION: _l("Observation"),
-}
+class FindingStatus(TitledEnum):
+    OPEN = "open", _l("Waiting for the enterprise")
+    ANSWERED = "answered", _l("Waiting for verification")
+    ACCEPTED = "accepted", _l("Action plan accepted")  # enough for a minor one
+    CLOSED = "closed", _l("Verified closed")  # needed for a major one
+    NOTED = "noted", _l("Noted")  # an observation: nothing to answer
 
 
-class FindingStatus(enum.Enum):
-    OPEN = "open"  # waiting for the enterprise's answer
-    ANSWERED = "answered"  # waiting for the evaluator
-    ACCEPTED = "accepted"  # action plan accepted (enough for a minor one)
-    CLOSED = "closed"  # verified closed (needed for a major one)
-    NOTED = "noted"  # an observation: nothing to answer
-
-    @property
-    def title(self) -> str:
-        return str(_FINDING_STATUS_TITLES[self])
-
-
-_FINDING_STATUS_TITLES = {
-    FindingStatus.OPEN: _l("Waiting for the enterprise"),
-    FindingStatus.ANSWERED: _l("Waiting for verification"),
-    FindingStatus.ACCEPTED: _l("Action plan accepted"),
-    FindingStatus.CLOSED: _l("Verified closed"),
-    FindingStatus.NOTED: _l("Noted"),
-}
-
-
-class Finding(db.Model):
+class Finding(Model):
     __tablename__ = "findings"
     __table_args__ = (sa.Index("ix_findings_audit_status", "audit_id", "status"),)
 
@@ -123,6 +85,9 @@ class Finding(db.Model):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     audit: Mapped[Audit] = relationship(back_populates="findings")
     clause: Mapped[Clause] = relationship()
@@ -132,7 +97,7 @@ class Finding(db.Model):
     )
 
 
-class CorrectiveAction(db.Model):
+class CorrectiveAction(Model):
     """The enterprise's answer to a nonconformity and the evaluator's decision on it."""
 
     __tablename__ = "corrective_actions"

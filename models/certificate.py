@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from models.organisation import Organisation
-from models.types import enum_column_type
+from models.types import TitledEnum, enum_column_type
 from models.user import User
 
 
-class PublicityBatch(db.Model):
+class PublicityBatch(Model):
     __tablename__ = "publicity_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +34,7 @@ class PublicityBatch(db.Model):
     )
 
 
-class PublicityEntry(db.Model):
+class PublicityEntry(Model):
     """A project announced in a batch; an upheld objection removes it (kept for the record)."""
 
     __tablename__ = "publicity_entries"
@@ -54,24 +53,13 @@ class PublicityEntry(db.Model):
     batch: Mapped[PublicityBatch] = relationship(back_populates="entries")
 
 
-class ObjectionStatus(enum.Enum):
-    OPEN = "open"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
-
-    @property
-    def title(self) -> str:
-        return str(_OBJECTION_TITLES[self])
+class ObjectionStatus(TitledEnum):
+    OPEN = "open", _l("Open")
+    UPHELD = "upheld", _l("Upheld")
+    DISMISSED = "dismissed", _l("Dismissed")
 
 
-_OBJECTION_TITLES = {
-    ObjectionStatus.OPEN: _l("Open"),
-    ObjectionStatus.UPHELD: _l("Upheld"),
-    ObjectionStatus.DISMISSED: _l("Dismissed"),
-}
-
-
-class Objection(db.Model):
+class Objection(Model):
     __tablename__ = "objections"
     __table_args__ = (sa.Index("ix_objections_entry_status", "entry_id", "status"),)
 
@@ -94,30 +82,16 @@ class Objection(db.Model):
     decided_by: Mapped[User | None] = relationship()
 
 
-class CertificateStatus(enum.Enum):
-    VALID = "valid"  # 有效
-    SUSPENDED = "suspended"  # 暂停
-    REVOKED = "revoked"  # 撤销
-    CANCELLED = "cancelled"  # 注销 (at the holder's request)
-    EXPIRED = "expired"  # 过期
-    SUPERSEDED = "superseded"  # replaced by a reissue
-
-    @property
-    def title(self) -> str:
-        return str(_CERT_TITLES[self])
+class CertificateStatus(TitledEnum):
+    VALID = "valid", _l("Valid")  # 有效
+    SUSPENDED = "suspended", _l("Suspended")  # 暂停
+    REVOKED = "revoked", _l("Revoked")  # 撤销
+    CANCELLED = "cancelled", _l("Cancelled")  # 注销 (at the holder's request)
+    EXPIRED = "expired", _l("Expired")  # 过期
+    SUPERSEDED = "superseded", _l("Superseded by a reissue")  # replaced by a reissue
 
 
-_CERT_TITLES = {
-    CertificateStatus.VALID: _l("Valid"),
-    CertificateStatus.SUSPENDED: _l("Suspended"),
-    CertificateStatus.REVOKED: _l("Revoked"),
-    CertificateStatus.CANCELLED: _l("Cancelled"),
-    CertificateStatus.EXPIRED: _l("Expired"),
-    CertificateStatus.SUPERSEDED: _l("Superseded by a reissue"),
-}
-
-
-class BodySerial(db.Model):
+class BodySerial(Model):
     """Each evaluation body's running certificate serial: never resets, never repeats."""
 
     __tablename__ = "body_serials"
@@ -126,7 +100,7 @@ class BodySerial(db.Model):
     last_serial: Mapped[int] = mapped_column(default=0)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificates"
     __table_args__ = (
         sa.UniqueConstraint("body_id", "serial", "issue_no", name="uq_certificates_serial_issue"),
@@ -174,7 +148,7 @@ class Certificate(db.Model):
         return self.status
 
 
-class CertificateEvent(db.Model):
+class CertificateEvent(Model):
     __tablename__ = "certificate_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,22 +170,12 @@ class CertificateEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class RequestKind(enum.Enum):
-    CANCEL = "cancel"
-    REISSUE = "reissue"
-
-    @property
-    def title(self) -> str:
-        return str(_REQUEST_TITLES[self])
+class RequestKind(TitledEnum):
+    CANCEL = "cancel", _l("Cancellation")
+    REISSUE = "reissue", _l("Reissue")
 
 
-_REQUEST_TITLES = {
-    RequestKind.CANCEL: _l("Cancellation"),
-    RequestKind.REISSUE: _l("Reissue"),
-}
-
-
-class CertificateRequest(db.Model):
+class CertificateRequest(Model):
     """The holder asks the alliance to cancel or reissue a certificate."""
 
     __tablename__ = "certificate_requests"

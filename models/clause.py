@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class Clause(db.Model):
+class Clause(Model):
     __tablename__ = "clauses"
 
     code: Mapped[str] = mapped_column(sa.String(20), primary_key=True)  # e.g. "9.1.3"

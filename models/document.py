@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,39 +9,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
-from models.types import enum_column_type
+from app.extensions import Model
+from models.types import TitledEnum, enum_column_type
 from models.user import User
 
 
-class DocumentKind(enum.Enum):
-    MANUAL = "manual"  # 管理手册
-    PROCEDURE = "procedure"  # 程序文件
-    RECORD = "record"  # 记录
-    INTERNAL_AUDIT_REPORT = "internal_audit_report"  # 内部审核报告
-    MANAGEMENT_REVIEW = "management_review"  # 管理评审记录
-    STEP_DELIVERABLE = "step_deliverable"  # other output of a consulting step
-    AUDIT_REPORT = "audit_report"  # 评定报告
-    EVIDENCE = "evidence"  # evidence of a finding or of a corrective action
-
-    @property
-    def title(self) -> str:
-        return str(_KIND_TITLES[self])
+class DocumentKind(TitledEnum):
+    MANUAL = "manual", _l("Management manual")  # 管理手册
+    PROCEDURE = "procedure", _l("Procedure document")  # 程序文件
+    RECORD = "record", _l("Record")  # 记录
+    INTERNAL_AUDIT_REPORT = "internal_audit_report", _l("Internal audit report")  # 内部审核报告
+    MANAGEMENT_REVIEW = "management_review", _l("Management review minutes")  # 管理评审记录
+    STEP_DELIVERABLE = "step_deliverable", _l("Step deliverable")  # other consulting output
+    AUDIT_REPORT = "audit_report", _l("Audit report")  # 评定报告
+    EVIDENCE = "evidence", _l("Evidence")  # evidence of a finding or of a corrective action
 
 
-_KIND_TITLES = {
-    DocumentKind.MANUAL: _l("Management manual"),
-    DocumentKind.PROCEDURE: _l("Procedure document"),
-    DocumentKind.RECORD: _l("Record"),
-    DocumentKind.INTERNAL_AUDIT_REPORT: _l("Internal audit report"),
-    DocumentKind.MANAGEMENT_REVIEW: _l("Management review minutes"),
-    DocumentKind.STEP_DELIVERABLE: _l("Step deliverable"),
-    DocumentKind.AUDIT_REPORT: _l("Audit report"),
-    DocumentKind.EVIDENCE: _l("Evidence"),
-}
-
-
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)

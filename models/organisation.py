@@ -2,62 +2,40 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from models.reference import Industry, Region
-from models.types import enum_column_type
+from models.types import TitledEnum, enum_column_type
+
+if TYPE_CHECKING:  # models.user imports this module
+    from models.user import User
 
 
-class OrgKind(enum.Enum):
-    ENTERPRISE = "enterprise"
-    CONSULTANCY = "consultancy"
-    EVALUATION_BODY = "evaluation_body"
-    ALLIANCE = "alliance"
-    AUTHORITY = "authority"
-
-    @property
-    def title(self) -> str:
-        return str(_ORG_KIND_TITLES[self])
+class OrgKind(TitledEnum):
+    ENTERPRISE = "enterprise", _l("Enterprise")
+    CONSULTANCY = "consultancy", _l("Consultancy")
+    EVALUATION_BODY = "evaluation_body", _l("Evaluation body")
+    ALLIANCE = "alliance", _l("Alliance")
+    AUTHORITY = "authority", _l("Authority")
 
 
-_ORG_KIND_TITLES = {
-    OrgKind.ENTERPRISE: _l("Enterprise"),
-    OrgKind.CONSULTANCY: _l("Consultancy"),
-    OrgKind.EVALUATION_BODY: _l("Evaluation body"),
-    OrgKind.ALLIANCE: _l("Alliance"),
-    OrgKind.AUTHORITY: _l("Authority"),
-}
-
-
-class EnterpriseSize(enum.Enum):
+class EnterpriseSize(TitledEnum):
     """Size classes of 《统计上大中小微型企业划分办法》."""
 
-    LARGE = "large"
-    MEDIUM = "medium"
-    SMALL = "small"
-    MICRO = "micro"
-
-    @property
-    def title(self) -> str:
-        return str(_SIZE_TITLES[self])
+    LARGE = "large", _l("Large")
+    MEDIUM = "medium", _l("Medium")
+    SMALL = "small", _l("Small")
+    MICRO = "micro", _l("Micro")
 
 
-_SIZE_TITLES = {
-    EnterpriseSize.LARGE: _l("Large"),
-    EnterpriseSize.MEDIUM: _l("Medium"),
-    EnterpriseSize.SMALL: _l("Small"),
-    EnterpriseSize.MICRO: _l("Micro"),
-}
-
-
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
     __table_args__ = (
         sa.CheckConstraint(
@@ -92,7 +70,7 @@ class Organisation(db.Model):
 
     region: Mapped[Region | None] = relationship()
     industry: Mapped[Industry | None] = relationship()
-    users: Mapped[list[User]] = relationship(back_populates="organisation")  # noqa: F821
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.kind.value} {self.name}>"

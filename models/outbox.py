@@ -1,6 +1,5 @@
 """The mail outbox: every email is a row first, sent later by the dispatcher."""
 
-import enum
 import hashlib
 from datetime import datetime
 
@@ -9,30 +8,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
-from app.extensions import db
-from models.types import enum_column_type
+from app.extensions import Model
+from models.types import TitledEnum, enum_column_type
 
 
-class OutboxStatus(enum.Enum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    DEAD = "dead"
-
-    @property
-    def title(self) -> str:
-        return str(_STATUS_TITLES[self])
+class OutboxStatus(TitledEnum):
+    PENDING = "pending", _l("Pending")
+    SENDING = "sending", _l("Sending")
+    SENT = "sent", _l("Sent")
+    DEAD = "dead", _l("Failed")
 
 
-_STATUS_TITLES = {
-    OutboxStatus.PENDING: _l("Pending"),
-    OutboxStatus.SENDING: _l("Sending"),
-    OutboxStatus.SENT: _l("Sent"),
-    OutboxStatus.DEAD: _l("Failed"),
-}
-
-
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         sa.Index("ix_outbox_messages_status_next_attempt", "status", "next_attempt_at"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,71 +9,43 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from models.organisation import Organisation
-from models.types import enum_column_type
+from models.types import TitledEnum, enum_column_type
 from models.user import User
 
 
-class ProjectStatus(enum.Enum):
+class ProjectStatus(TitledEnum):
     """The step the project is in (DOMAIN.md §3): phase 1 consulting, phase 2 evaluation."""
 
-    STARTED = "started"  # choose: a consultancy or on our own
-    CONSULTANCY_INVITED = "consultancy_invited"
-    KICKOFF = "kickoff"  # 1 贯标启动
-    SURVEY = "survey"  # 2 现状调研
-    ANALYSIS = "analysis"  # 3 体系分析
-    DOCUMENTATION = "documentation"  # 4 文件编写
-    INTERNAL_AUDIT = "internal_audit"  # 5 内部审核
-    TRIAL = "trial"  # 6 评定试点
-    READY_TO_APPLY = "ready_to_apply"
-    APPLIED = "applied"  # 1 评定申请
-    ACCEPTED = "accepted"  # 2 受理申请
-    STAGE1_PLANNED = "stage1_planned"  # 3 stage-1 plan
-    STAGE1_DONE = "stage1_done"  # 4 第一阶段审核
-    STAGE2_PLANNED = "stage2_planned"  # 5 stage-2 plan
-    CORRECTION = "correction"  # 6 第二阶段审核 done → 7 不符合项纠正和验证
-    CONCLUDED = "concluded"  # 8 评定结论 (recommended)
-    CONFIRMED = "confirmed"  # 9 企业确认 — now awaiting the alliance's compliance review
-    RE_REVIEW = "re_review"  # 合规性审查 passed, awaiting 复核
-    READY_FOR_PUBLICITY = "ready_for_publicity"  # 复核 passed
-    IN_PUBLICITY = "in_publicity"  # 公示
-    READY_TO_ISSUE = "ready_to_issue"  # publicity over without an upheld objection
-    CERTIFIED = "certified"  # 签发证书
-    NOT_RECOMMENDED = "not_recommended"  # ends without a public trace
-    WITHDRAWN = "withdrawn"
+    # Choose: a consultancy or on our own.
+    STARTED = "started", _l("Choosing how to run the consulting phase")
+    CONSULTANCY_INVITED = "consultancy_invited", _l("Waiting for the consultancy to accept")
+    KICKOFF = "kickoff", _l("Kick-off")  # 1 贯标启动
+    SURVEY = "survey", _l("Current-state survey")  # 2 现状调研
+    ANALYSIS = "analysis", _l("System analysis")  # 3 体系分析
+    DOCUMENTATION = "documentation", _l("Documentation")  # 4 文件编写
+    INTERNAL_AUDIT = "internal_audit", _l("Internal audit")  # 5 内部审核
+    TRIAL = "trial", _l("Trial operation")  # 6 评定试点
+    READY_TO_APPLY = "ready_to_apply", _l("Ready to apply for evaluation")
+    APPLIED = "applied", _l("Application submitted")  # 1 评定申请
+    ACCEPTED = "accepted", _l("Application accepted")  # 2 受理申请
+    STAGE1_PLANNED = "stage1_planned", _l("Stage-1 audit planned")  # 3 stage-1 plan
+    STAGE1_DONE = "stage1_done", _l("Stage-1 audit completed")  # 4 第一阶段审核
+    STAGE2_PLANNED = "stage2_planned", _l("Stage-2 audit planned")  # 5 stage-2 plan
+    # 6 第二阶段审核 done → 7 不符合项纠正和验证
+    CORRECTION = "correction", _l("Correction and verification of nonconformities")
+    CONCLUDED = "concluded", _l("Conclusion submitted")  # 8 评定结论 (recommended)
+    CONFIRMED = "confirmed", _l("Awaiting compliance review")  # 9 企业确认
+    RE_REVIEW = "re_review", _l("Awaiting re-review")  # 合规性审查 passed, awaiting 复核
+    READY_FOR_PUBLICITY = "ready_for_publicity", _l("Awaiting publicity")  # 复核 passed
+    IN_PUBLICITY = "in_publicity", _l("In publicity")  # 公示
+    # Publicity over without an upheld objection.
+    READY_TO_ISSUE = "ready_to_issue", _l("Ready for the certificate")
+    CERTIFIED = "certified", _l("Certificate issued")  # 签发证书
+    NOT_RECOMMENDED = "not_recommended", _l("Not recommended")  # ends without a public trace
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
-    @property
-    def title(self) -> str:
-        return str(_STATUS_TITLES[self])
-
-
-_STATUS_TITLES = {
-    ProjectStatus.STARTED: _l("Choosing how to run the consulting phase"),
-    ProjectStatus.CONSULTANCY_INVITED: _l("Waiting for the consultancy to accept"),
-    ProjectStatus.KICKOFF: _l("Kick-off"),
-    ProjectStatus.SURVEY: _l("Current-state survey"),
-    ProjectStatus.ANALYSIS: _l("System analysis"),
-    ProjectStatus.DOCUMENTATION: _l("Documentation"),
-    ProjectStatus.INTERNAL_AUDIT: _l("Internal audit"),
-    ProjectStatus.TRIAL: _l("Trial operation"),
-    ProjectStatus.READY_TO_APPLY: _l("Ready to apply for evaluation"),
-    ProjectStatus.APPLIED: _l("Application submitted"),
-    ProjectStatus.ACCEPTED: _l("Application accepted"),
-    ProjectStatus.STAGE1_PLANNED: _l("Stage-1 audit planned"),
-    ProjectStatus.STAGE1_DONE: _l("Stage-1 audit completed"),
-    ProjectStatus.STAGE2_PLANNED: _l("Stage-2 audit planned"),
-    ProjectStatus.CORRECTION: _l("Correction and verification of nonconformities"),
-    ProjectStatus.CONCLUDED: _l("Conclusion submitted"),
-    ProjectStatus.CONFIRMED: _l("Awaiting compliance review"),
-    ProjectStatus.RE_REVIEW: _l("Awaiting re-review"),
-    ProjectStatus.READY_FOR_PUBLICITY: _l("Awaiting publicity"),
-    ProjectStatus.IN_PUBLICITY: _l("In publicity"),
-    ProjectStatus.READY_TO_ISSUE: _l("Ready for the certificate"),
-    ProjectStatus.CERTIFIED: _l("Certificate issued"),
-    ProjectStatus.NOT_RECOMMENDED: _l("Not recommended"),
-    ProjectStatus.WITHDRAWN: _l("Withdrawn"),
-}
 
 CLOSED_STATUSES = frozenset({ProjectStatus.NOT_RECOMMENDED, ProjectStatus.WITHDRAWN})
 
@@ -89,7 +60,7 @@ CONSULTING_STEPS = (
 )
 
 
-class Project(db.Model):
+class Project(Model):
     __tablename__ = "projects"
     __table_args__ = (
         sa.Index("ix_projects_status", "status"),
@@ -145,7 +116,7 @@ class Project(db.Model):
         return self.status in CLOSED_STATUSES
 
 
-class ConsultingStep(db.Model):
+class ConsultingStep(Model):
     """One of the six consulting steps: dates, notes; deliverables are Documents."""
 
     __tablename__ = "consulting_steps"
@@ -162,7 +133,7 @@ class ConsultingStep(db.Model):
     project: Mapped[Project] = relationship(back_populates="steps")
 
 
-class ProjectEvent(db.Model):
+class ProjectEvent(Model):
     """The history: who moved the project from where to where, when, and why."""
 
     __tablename__ = "project_events"

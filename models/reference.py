@@ -9,25 +9,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from models.types import enum_column_type
+from app.extensions import Model
+from models.types import TitledEnum, enum_column_type
 
 
-class RegionLevel(enum.Enum):
-    PROVINCE = "province"
-    PREFECTURE = "prefecture"
-    COUNTY = "county"
-
-    @property
-    def title(self) -> str:
-        return str(_REGION_LEVEL_TITLES[self])
-
-
-_REGION_LEVEL_TITLES = {
-    RegionLevel.PROVINCE: _l("Province"),
-    RegionLevel.PREFECTURE: _l("Prefecture"),
-    RegionLevel.COUNTY: _l("County / district"),
-}
+class RegionLevel(TitledEnum):
+    PROVINCE = "province", _l("Province")
+    PREFECTURE = "prefecture", _l("Prefecture")
+    COUNTY = "county", _l("County / district")
 
 
 def _localised(name: str, name_en: str | None) -> str:
@@ -37,7 +26,7 @@ def _localised(name: str, name_en: str | None) -> str:
     return name
 
 
-class Region(db.Model):
+class Region(Model):
     """An administrative division; the code's prefix encodes the hierarchy (GB/T 2260)."""
 
     __tablename__ = "regions"
@@ -69,7 +58,7 @@ class IndustryLevel(enum.Enum):
     DIVISION = "division"  # 大类, two digits
 
 
-class Industry(db.Model):
+class Industry(Model):
     """A GB/T 4754-2017 category: 门类 (section) or 大类 (division)."""
 
     __tablename__ = "industries"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,46 +9,40 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from models.certificate import Certificate
-from models.types import enum_column_type
+from models.types import TitledEnum, enum_column_type
 
 
-class ScheduleKind(enum.Enum):
-    SURVEILLANCE_1 = "surveillance_1"
-    SURVEILLANCE_2 = "surveillance_2"
-    RECERTIFICATION = "recertification"
-
-    @property
-    def title(self) -> str:
-        return str(_KIND_TITLES[self])
+class ScheduleKind(TitledEnum):
+    SURVEILLANCE_1 = "surveillance_1", _l("First surveillance evaluation")
+    SURVEILLANCE_2 = "surveillance_2", _l("Second surveillance evaluation")
+    RECERTIFICATION = "recertification", _l("Recertification")
 
 
-_KIND_TITLES = {
-    ScheduleKind.SURVEILLANCE_1: _l("First surveillance evaluation"),
-    ScheduleKind.SURVEILLANCE_2: _l("Second surveillance evaluation"),
-    ScheduleKind.RECERTIFICATION: _l("Recertification"),
-}
+class ScheduleStatus(TitledEnum):
+    OPEN = "open", _l("Due")
+    PLANNED = "planned", _l("Audit planned")
+    # Recertification: the evaluation body recommends, two alliance staff review (four eyes).
+    RECOMMENDED = "recommended", _l("Recommended: awaiting compliance review")
+    REVIEWED = "reviewed", _l("Compliance review passed: awaiting re-review")
+    NOT_RECOMMENDED = "not_recommended", _l("Not recommended")
+    DONE = "done", _l("Done")
+    MISSED = "missed", _l("Missed")  # not completed by its due date
 
 
-class ScheduleStatus(enum.Enum):
-    OPEN = "open"
-    DONE = "done"
-    MISSED = "missed"  # not completed by its due date
-
-    @property
-    def title(self) -> str:
-        return str(_STATUS_TITLES[self])
-
-
-_STATUS_TITLES = {
-    ScheduleStatus.OPEN: _l("Due"),
-    ScheduleStatus.DONE: _l("Done"),
-    ScheduleStatus.MISSED: _l("Missed"),
-}
+# Items still to be worked: reminders go out for them, and the body's lists show them.
+PENDING_SCHEDULE_STATUSES = frozenset(
+    {
+        ScheduleStatus.OPEN,
+        ScheduleStatus.PLANNED,
+        ScheduleStatus.RECOMMENDED,
+        ScheduleStatus.REVIEWED,
+    }
+)
 
 
-class ScheduleItem(db.Model):
+class ScheduleItem(Model):
     __tablename__ = "schedule_items"
     # The reminder and overdue jobs scan open items by due date: one index serves both.
     __table_args__ = (sa.Index("ix_schedule_items_status_due", "status", "due_on"),)
@@ -67,5 +60,8 @@ class ScheduleItem(db.Model):
     recommended_at: Mapped[datetime | None] = mapped_column()
     compliance_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     certificate: Mapped[Certificate] = relationship()

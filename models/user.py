@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,37 +10,24 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from models.organisation import Organisation, OrgKind
-from models.types import enum_column_type
+from models.types import TitledEnum, enum_column_type
 
 
-class Role(enum.Enum):
-    ENTERPRISE = "enterprise"
-    CONSULTANT = "consultant"
-    EVALUATOR = "evaluator"
-    ALLIANCE_STAFF = "alliance_staff"
-    AUTHORITY = "authority"
-    ADMIN = "admin"
-
-    @property
-    def title(self) -> str:
-        return str(_ROLE_TITLES[self])
+class Role(TitledEnum):
+    ENTERPRISE = "enterprise", _l("Enterprise user")
+    CONSULTANT = "consultant", _l("Consultant")
+    EVALUATOR = "evaluator", _l("Evaluator")
+    ALLIANCE_STAFF = "alliance_staff", _l("Alliance staff")
+    AUTHORITY = "authority", _l("Authority official")
+    ADMIN = "admin", _l("Administrator")
 
     @property
     def org_kinds(self) -> frozenset[OrgKind]:
         """The organisation kinds a user with this role may belong to."""
         return ROLE_ORG_KINDS[self]
 
-
-_ROLE_TITLES = {
-    Role.ENTERPRISE: _l("Enterprise user"),
-    Role.CONSULTANT: _l("Consultant"),
-    Role.EVALUATOR: _l("Evaluator"),
-    Role.ALLIANCE_STAFF: _l("Alliance staff"),
-    Role.AUTHORITY: _l("Authority official"),
-    Role.ADMIN: _l("Administrator"),
-}
 
 ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
     Role.ENTERPRISE: frozenset({OrgKind.ENTERPRISE}),
@@ -55,7 +41,7 @@ ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
 SUPPORTED_LOCALES = ("zh", "en")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.clock import utcnow
+from app.database import rows_affected
 from app.extensions import db
 from models import OutboxMessage, OutboxStatus
 
@@ -85,23 +86,23 @@ def _connect() -> smtplib.SMTP:
 def release_stale_claims() -> int:
     """A process that died mid-send leaves rows in 'sending'; give them back after a while."""
     limit = utcnow() - timedelta(minutes=current_app.config["MAIL_STALE_CLAIM_MINUTES"])
-    result = db.session.execute(
+    released = rows_affected(
         sa.update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < limit)
         .values(status=OutboxStatus.PENDING, claimed_at=None)
     )
     db.session.commit()
-    return result.rowcount or 0
+    return released
 
 
 def _claim(message_id: int) -> bool:
-    result = db.session.execute(
+    claimed = rows_affected(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.SENDING, claimed_at=utcnow())
     )
     db.session.commit()
-    return result.rowcount == 1
+    return claimed == 1
 
 
 def dispatch_due(limit: int | None = None) -> DispatchResult:
@@ -127,6 +128,8 @@ def dispatch_due(limit: int | None = None) -> DispatchResult:
             if not _claim(message_id):
                 continue  # another dispatcher took it
             row = db.session.get(OutboxMessage, message_id)
+            if row is None:  # claimed a moment ago; deleted only by hand
+                continue
             try:
                 if smtp is None:
                     smtp = _connect()

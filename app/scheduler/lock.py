@@ -21,7 +21,7 @@ ADVISORY_KEY = 23001_2017  # any constant shared by every copy of Certpath's sch
 class LeaderLock:
     def __init__(self, app: Flask):
         self.app = app
-        self._connection = None
+        self._connection: sa.Connection | None = None
         self._file_lock: FileLock | None = None
 
     @property

@@ -1,6 +1,6 @@
-"""Running the jobs: once (cron, tests), or for ever as the elected leader (``flask
-scheduler run``). Each job runs in the app context with its own transaction and leaves a
-heartbeat row; a failing job is logged and recorded, and the others go on."""
+"""Running the registered periodic tasks: once (cron, tests), or for ever as the elected
+leader (``flask scheduler run``). Each task runs in the app context with its own transaction
+and leaves a heartbeat row; a failing task is logged and recorded, and the others go on."""
 
 from __future__ import annotations
 
@@ -9,19 +9,20 @@ import socket
 import time
 from datetime import timedelta
 
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import utcnow
 from app.extensions import db
-from app.scheduler.jobs import JOBS, Job
 from app.scheduler.lock import LeaderLock
+from app.scheduler.registry import PeriodicTask, tasks_of
 from models import JobRun
 
 log = logging.getLogger("certpath.scheduler")
 
 
-def _record(job: Job, **values) -> None:
+def _record(job: PeriodicTask, **values: object) -> None:
     """Write the heartbeat in its own transaction, after the job's work is committed.
 
     Two schedulers (a standby's run-once, a cron copy) may create the row at the same moment:
@@ -42,7 +43,7 @@ def _record(job: Job, **values) -> None:
         return
 
 
-def run_job(app: Flask, job: Job) -> bool:
+def run_job(app: Flask, job: PeriodicTask) -> bool:
     with app.app_context():
         try:
             result = job.run()
@@ -63,13 +64,11 @@ def run_job(app: Flask, job: Job) -> bool:
 
 
 def run_once(app: Flask) -> dict[str, bool]:
-    return {job.name: run_job(app, job) for job in JOBS}
+    return {job.name: run_job(app, job) for job in tasks_of(app)}
 
 
 def run_forever(app: Flask, poll_seconds: int) -> None:
-    """Wait as a standby until the leader lock is ours, then run every job on its interval."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
+    """Wait as a standby until the leader lock is ours, then run every task on its interval."""
     lock = LeaderLock(app)
     announced = False
     while not lock.acquire():
@@ -81,13 +80,13 @@ def run_forever(app: Flask, poll_seconds: int) -> None:
     print("scheduler: leader", flush=True)
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
     start = utcnow()
-    for job in JOBS:
+    for job in tasks_of(app):
         scheduler.add_job(
             run_job,
             "interval",
             args=(app, job),
             id=job.name,
-            seconds=min(job.every_seconds, app.config["SCHEDULER_MAX_INTERVAL"]),
+            seconds=min(job.every.total_seconds(), app.config["SCHEDULER_MAX_INTERVAL"]),
             coalesce=True,
             max_instances=1,
         )
@@ -107,6 +106,6 @@ def stale_jobs(app: Flask) -> list[str]:
     rows = {row.job: row for row in db.session.scalars(db.select(JobRun))}
     return [
         job.name
-        for job in JOBS
+        for job in tasks_of(app)
         if job.name not in rows or (rows[job.name].last_finished_at or limit) <= limit
     ]

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.security.permissions import Permission, has_permission
-from models import Assessment, AssessmentStatus, Organisation, Region, User
+from models import Assessment, AssessmentStatus, Organisation, Project, Region, User
 
 
 def region_prefix(code: str | None) -> str | None:
@@ -48,6 +48,7 @@ _OWN_ORGANISATION_ONLY = frozenset({Permission.ORG_EDIT, Permission.ORG_MEMBERS_
 def get_organisation_or_404(org_id: int, permission: Permission) -> Organisation:
     if not has_permission(current_user, permission):
         abort(403)
+    scope: sa.ColumnElement[bool]
     if has_permission(current_user, Permission.ADMIN_ORGS_MANAGE):
         scope = sa.true()
     elif permission in _OWN_ORGANISATION_ONLY:
@@ -97,8 +98,6 @@ def get_assessment_or_404(assessment_id: int, permission: Permission) -> Assessm
 
 def project_scope(user: User) -> sa.ColumnElement[bool]:
     """The projects ``user``'s organisation is a party to (the alliance sees all)."""
-    from models import Project
-
     if has_permission(user, Permission.ALL_ORGS_VIEW):
         return sa.true()
     org = user.organisation_id
@@ -107,9 +106,7 @@ def project_scope(user: User) -> sa.ColumnElement[bool]:
     )
 
 
-def get_project_or_404(project_id: int, permission: Permission):
-    from models import Project
-
+def get_project_or_404(project_id: int, permission: Permission) -> Project:
     if not has_permission(current_user, permission):
         abort(403)
     project = db.session.scalar(

@@ -9,15 +9,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
-from models import Role
-
-if TYPE_CHECKING:
-    from models import User
+from app.extensions import limiter, login_manager
+from models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTRIBUTE = "_certpath_access"
@@ -115,8 +113,6 @@ def requires(permission: Permission) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            from app.extensions import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not has_permission(current_user, permission):
@@ -141,9 +137,5 @@ def access_of(view: Callable[..., Any]) -> Permission | str | None:
 
 def public_rate_limited(view: F) -> F:
     """@public, limited per address to CERTPATH_PUBLIC_RATE_LIMIT (against scraping)."""
-    from flask import current_app
-
-    from app.extensions import limiter
-
     limited = limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view)
-    return public(limited)
+    return public(cast(F, limited))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.clock import utcnow
+from app.database import rows_affected
 from app.extensions import db
 from models import LoginFailure
 
@@ -27,13 +28,15 @@ def _window_start():
 def is_throttled(email: str, address: str) -> bool:
     account_key, address_key = _keys(email, address)
     since = _window_start()
-    counts = dict(
+    counts: dict[str, int] = dict(
         db.session.execute(
             sa.select(LoginFailure.key, sa.func.count())
             .where(LoginFailure.key.in_([account_key, address_key]))
             .where(LoginFailure.occurred_at >= since)
             .group_by(LoginFailure.key)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     config = current_app.config
     return (
@@ -55,7 +58,4 @@ def clear_account(email: str) -> None:
 
 def purge_expired() -> int:
     """Delete rows older than the window; called by the scheduler's housekeeping."""
-    result = db.session.execute(
-        sa.delete(LoginFailure).where(LoginFailure.occurred_at < _window_start())
-    )
-    return result.rowcount or 0
+    return rows_affected(sa.delete(LoginFailure).where(LoginFailure.occurred_at < _window_start()))

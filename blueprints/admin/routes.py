@@ -11,6 +11,7 @@ from app.extensions import db
 from app.mail import dispatcher
 from app.security.permissions import Permission, requires
 from blueprints.admin import forms, services
+from blueprints.auth.routes import safe_next
 from blueprints.auth.services import AccountError
 from blueprints.orgs.services import set_member_active
 from models import Organisation, OrgKind, OutboxMessage, OutboxStatus, Role, User
@@ -48,12 +49,14 @@ def new_user():
     form = forms.StaffUserForm()
     if form.validate_on_submit():
         org = db.session.get(Organisation, int(form.organisation.data))
+        if org is None:  # one of the form's choices, removed only by hand meanwhile
+            abort(404)
         try:
             user = services.create_user(
                 organisation=org,
                 role=Role(form.role.data),
-                name=form.name.data,
-                email=form.email.data,
+                name=(form.name.data or ""),
+                email=(form.email.data or ""),
                 locale=form.locale.data,
                 is_org_admin=form.is_org_admin.data,
                 inviter=current_user,
@@ -82,8 +85,6 @@ def user_active(user_id: int):
 
 
 def _local(url: str | None) -> bool:
-    from blueprints.auth.routes import safe_next
-
     if not url:
         return False
     host = request.host_url.rstrip("/")
@@ -99,13 +100,13 @@ def new_organisation():
         try:
             org = services.create_organisation(
                 kind=OrgKind(form.kind.data),
-                name=form.name.data,
+                name=(form.name.data or ""),
                 region=form.region,
                 body_code=form.body_code.data,
-                address=form.address.data,
-                contact_name=form.contact_name.data,
-                contact_phone=form.contact_phone.data,
-                contact_email=form.contact_email.data,
+                address=(form.address.data or ""),
+                contact_name=(form.contact_name.data or ""),
+                contact_phone=(form.contact_phone.data or ""),
+                contact_email=(form.contact_email.data or ""),
             )
         except AccountError as error:
             _attach(form, error)

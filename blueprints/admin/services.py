@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.clock import utcnow
 from app.extensions import db
 from app.security import passwords
 from blueprints.auth.services import AccountError, email_taken, normalise_email, send_invitation
@@ -48,8 +49,6 @@ def create_user(
         if problem:
             raise AccountError(problem, "password")
         user.password_hash = passwords.hash_password(password)
-        from app.clock import utcnow
-
         user.email_verified_at = utcnow()
     db.session.add(user)
     db.session.flush()

@@ -64,7 +64,8 @@ class _NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, footer: Callable[[Canvas, int, int], None], **kw: Any):
         super().__init__(*args, **kw)
-        self._footer, self._pages = footer, []
+        self._footer = footer
+        self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -106,7 +107,10 @@ def _p(text: object, style: ParagraphStyle) -> Paragraph:
 def _table(rows: list[list], widths: Sequence[float], st: dict, *cmds: tuple, head=1) -> Table:
     """A grid in the CJK font: cells without FONTNAME would declare an unembedded Helvetica."""
     table = Table(rows, colWidths=list(widths), repeatRows=head, hAlign="LEFT")
-    style = [("FONTNAME", *EVERY, st["body"].fontName), ("FONTSIZE", *EVERY, 8.5)]
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", *EVERY, st["body"].fontName),
+        ("FONTSIZE", *EVERY, 8.5),
+    ]
     if head:
         style += [("GRID", *EVERY, 0.4, GRID), ("BACKGROUND", (0, 0), (-1, head - 1), HEAD_BG)]
         style += [("VALIGN", *EVERY, "MIDDLE"), ("ALIGN", (1, head), (-1, -1), "RIGHT")]
@@ -312,7 +316,8 @@ def _sheet(wb: Workbook, title: str, header: list | None, rows: Iterable, format
 def report_xlsx(data: ReportData) -> bytes:
     """The report as an Excel workbook: numbers stay numbers so users can sort and chart them."""
     wb = Workbook()
-    wb.remove(wb.active)
+    if wb.active is not None:  # the default sheet: ours are added below
+        wb.remove(wb.active)
     wb.properties.creator = "Certpath"
     wb.properties.title = f"{_('Self-assessment report')} — {data.enterprise_name}"
     summary = [
@@ -329,7 +334,7 @@ def report_xlsx(data: ReportData) -> bytes:
 
     header = [_("Dimension"), _("Score"), _("Weight")]
     header += [f"{g} · {m}" for g in _group_labels() for m in (_("Average"), _("Percentile"))]
-    rows = []
+    rows: list[Sequence[Any]] = []
     for d in data.dimensions:
         pairs = [v for c in _comparisons(d) for v in (c.average, c.percentile)]
         rows.append([d.title, d.score, d.weight, *pairs])

@@ -1,10 +1,11 @@
 """Self-assessment questionnaires: the file format and the loader (checks: questionnaire_checks).
 
-A questionnaire is a YAML file in ``app/data/questionnaires/``, one per industry group and year.
-The score model (dimensions, weights, stage gates) and the 24 key indicators live in the file,
-not in code (DOMAIN §4), so a new year's questionnaire needs no code change. Everything a person
-reads is bilingual in the file. The models are frozen because a loaded questionnaire is cached
-and shared by every request.
+A questionnaire is a YAML file in ``blueprints/assessment/data/questionnaires/``, one per
+industry group and year. The score model (dimensions, weights, stage gates) and the 24 key
+indicators live in the file, not in code (DOMAIN §4), so a new year's questionnaire needs no
+code change; what every file must share (the dimension, stage and indicator keys) is in
+questionnaire_frame. Everything a person reads is bilingual in the file. The models are frozen
+because a loaded questionnaire is cached and shared by every request.
 """
 
 from __future__ import annotations
@@ -24,46 +25,15 @@ from pydantic import (
     model_validator,
 )
 
-QUESTIONNAIRE_DIR = Path(__file__).resolve().parents[2] / "app" / "data" / "questionnaires"
+from blueprints.assessment.questionnaire_checks import problems as find_problems
 
-# GB/T 23020-2013 as the national self-assessment platform presents it: fixed, so that reports
-# can compare enterprises across industries and years.
-DIMENSION_KEYS = (
-    "infrastructure",
-    "single_application",
-    "integration",
-    "collaboration",
-    "competitiveness",
-)
-STAGE_KEYS = ("basic", "single", "integration", "innovation")
+# Re-exported (`as` names): callers read the frame from here, as they always have.
+from blueprints.assessment.questionnaire_frame import DIMENSION_KEYS as DIMENSION_KEYS
+from blueprints.assessment.questionnaire_frame import INDICATOR_DIRECTIONS as INDICATOR_DIRECTIONS
+from blueprints.assessment.questionnaire_frame import STAGE_KEYS as STAGE_KEYS
+from blueprints.assessment.questionnaire_frame import TYPE_FIELDS as TYPE_FIELDS
 
-# Seed 002, table 1, in its order: key -> direction. Titles and formulas come from the file.
-INDICATOR_DIRECTIONS = {
-    "key_process_cnc_rate": "digitalisation",
-    "equipment_digitalisation_rate": "digitalisation",
-    "digital_design_tool_rate": "digitalisation",
-    "industrial_software_rate": "digitalisation",
-    "management_digitalisation_rate": "digitalisation",
-    "key_business_fully_digital_share": "digitalisation",
-    "digital_equipment_networking_rate": "networking",
-    "equipment_cloud_rate": "networking",
-    "industrial_cloud_platform_rate": "networking",
-    "industrial_internet_platform_rate": "networking",
-    "management_control_integration_share": "networking",
-    "production_supply_sales_integration_share": "networking",
-    "industry_chain_collaboration_share": "networking",
-    "smart_manufacturing_readiness_rate": "intelligence",
-    "smart_product_share": "intelligence",
-    "smart_production_share": "intelligence",
-    "smart_analytics_share": "intelligence",
-    "ics_security_monitoring_share": "intelligence",
-    "data_resource_utilisation_share": "intelligence",
-    "networked_collaboration_share": "new_models",
-    "service_manufacturing_share": "new_models",
-    "personalised_customisation_share": "new_models",
-    "platform_design_share": "new_models",
-    "ecommerce_share": "new_models",
-}
+QUESTIONNAIRE_DIR = Path(__file__).resolve().parent / "data" / "questionnaires"
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -113,17 +83,6 @@ class Band(_Frozen):
 
 
 QuestionType = Literal["single", "multiple", "yes_no", "number", "percentage", "text"]
-
-# Fields each type may set besides the common ones (key, type, title, help, required, dimension).
-TYPE_FIELDS = {
-    "single": {"options"},
-    "multiple": {"options", "cap"},
-    "yes_no": {"score_yes", "score_no"},
-    "number": {"min", "max", "integer", "unit", "not_greater_than", "bands"},
-    "percentage": {"bands"},
-    "text": {"max_length"},
-}
-_COMMON_FIELDS = {"key", "type", "title", "help", "required", "dimension"}
 
 
 class Question(_Frozen):
@@ -222,8 +181,6 @@ class Questionnaire(_Frozen):
     def _consistent(self) -> Questionnaire:
         # QuestionnaireError is not a ValueError, so pydantic lets it through untouched and
         # the paths it names stay exact (a model validator cannot point pydantic at a field).
-        from blueprints.assessment.questionnaire_checks import problems as find_problems
-
         problems = list(find_problems(self))
         if problems:
             raise QuestionnaireError(problems)

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from blueprints.assessment.questionnaire import (
-    _COMMON_FIELDS,
+from blueprints.assessment.questionnaire_frame import (
+    COMMON_FIELDS,
     DIMENSION_KEYS,
     INDICATOR_DIRECTIONS,
     STAGE_KEYS,
     TYPE_FIELDS,
-    Question,
-    Questionnaire,
 )
+
+if TYPE_CHECKING:
+    # Annotations only: questionnaire imports this module to validate each file it loads.
+    from blueprints.assessment.questionnaire import Question, Questionnaire
 
 
 def problems(q: Questionnaire) -> Iterator[tuple[str, str]]:
@@ -78,7 +81,7 @@ def _stage_problems(q: Questionnaire, dims: list[str]) -> Iterator[tuple[str, st
 
 
 def _question_problems(qn: Question, path: str, dims: list[str]) -> Iterator[tuple[str, str]]:
-    for name in sorted(qn.model_fields_set - _COMMON_FIELDS - TYPE_FIELDS[qn.type]):
+    for name in sorted(qn.model_fields_set - COMMON_FIELDS - TYPE_FIELDS[qn.type]):
         yield f"{path}.{'max_score' if name == 'cap' else name}", f"not for a {qn.type} question"
     if qn.dimension is not None and qn.dimension not in dims:
         yield f"{path}.dimension", f"unknown dimension '{qn.dimension}'"

@@ -168,6 +168,8 @@ def build_report(assessment: Assessment) -> ReportData:
 
 
 def _stage_title(questionnaire: Questionnaire, key: str | None, locale: str) -> str:
+    if key is None:
+        return ""
     try:
         return questionnaire.stage(key).title.get(locale)
     except (KeyError, ValueError, LookupError):

@@ -56,7 +56,7 @@ def start():
 
 def _raw_values(questionnaire, answers) -> dict:
     """Stored answers as the strings a form shows (so one template serves both cases)."""
-    raw = {}
+    raw: dict[str, str | list[str]] = {}
     for question in questionnaire.questions:
         if question.key not in answers:
             continue

@@ -11,7 +11,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -113,7 +113,7 @@ def parse_section(
 # --- typed answers -> errors ----------------------------------------------------------------
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -187,7 +187,9 @@ def _limit_errors(q: Questionnaire, questions: Any, answers: Mapping[str, Any]) 
     for question in questions:
         other = question.not_greater_than
         value, limit = answers.get(question.key), answers.get(other or "")
-        if other and _is_number(value) and _is_number(limit) and value > limit:
+        if not (other and _is_number(value) and _is_number(limit)):
+            continue
+        if value > limit:
             title = q.question(other).title.get(_locale())
             errors[question.key] = _l("Cannot exceed %(other)s", other=title)
     return errors
@@ -261,8 +263,10 @@ def indicators(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, float 
             values[ind.key] = 100.0 if answer is True else 0.0 if answer is False else None
             continue
         num, den = answers.get(ind.numerator or ""), answers.get(ind.denominator or "")
-        ok = _is_number(num) and _is_number(den) and den > 0
-        values[ind.key] = round(100 * num / den, 1) if ok else None
+        if _is_number(num) and _is_number(den) and den > 0:
+            values[ind.key] = round(100 * num / den, 1)
+        else:
+            values[ind.key] = None
     return values
 
 

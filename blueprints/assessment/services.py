@@ -182,28 +182,29 @@ TRANSITIONS: tuple[Transition[AssessmentStatus], ...] = (
         frozenset({S.DRAFT, S.RETURNED}),
         _route_after_submit,
         Permission.ASSESSMENT_FILL,
-        (_own_enterprise, _complete),
+        party=_own_enterprise,
+        guards=(_complete,),
     ),
     Transition(
         "approve",
         frozenset({S.AWAITING_DISTRICT}),
         _route_after_district,
         Permission.ASSESSMENT_REVIEW,
-        (_assigned_reviewer,),
+        party=_assigned_reviewer,
     ),
     Transition(
         "approve",
         frozenset({S.AWAITING_CITY}),
         S.APPROVED,
         Permission.ASSESSMENT_REVIEW,
-        (_assigned_reviewer,),
+        party=_assigned_reviewer,
     ),
     Transition(
         "return",
         frozenset({S.AWAITING_DISTRICT, S.AWAITING_CITY}),
         S.RETURNED,
         Permission.ASSESSMENT_REVIEW,
-        (_assigned_reviewer,),
+        party=_assigned_reviewer,
     ),
 )
 
@@ -241,7 +242,12 @@ def perform(assessment: Assessment, name: str, actor: User, comment: str = "") -
             comment=comment.strip(),
         )
     )
-    db.session.flush()
+    workflow.flush(
+        _(
+            "Someone else changed this self-assessment at the same moment. "
+            "Reload the page to see its current state."
+        )
+    )
 
 
 def _record_scores(assessment: Assessment) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import BLANK, enum_options, options
@@ -31,6 +31,7 @@ class AnswerForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
+    decision = StringField(validators=[Length(max=20)])
     comment = TextAreaField(
         _l("Comment (required when rejecting)"), validators=[Optional(), Length(max=2000)]
     )

@@ -7,13 +7,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import uploads
+from app import uploads, workflow
 from app.errors import WorkflowError
 from app.extensions import db
+from app.forms import first_error
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, requires
-from blueprints.audits import forms, services
-from blueprints.projects import documents
+from blueprints.audits import forms, services, transitions
+from blueprints.documents import services as documents
 from models import Audit, Document, DocumentKind, Finding, FindingKind, FindingStatus
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
@@ -55,8 +56,12 @@ def view(audit_id: int):
         project=project,
         findings=findings,
         team=services.team_of(audit),
-        on_team=services.on_team(audit, current_user),
-        is_enterprise=current_user.organisation_id == project.organisation_id,
+        on_team=transitions.on_team(audit, current_user),
+        moves_of={
+            f.id: workflow.offered(transitions.TRANSITIONS, f, f.status, current_user)
+            for f in findings
+        },
+        decisions=transitions.DECISIONS,
         finding_form=forms.FindingForm(),
         answer_form=forms.AnswerForm(formdata=None),
         decision_form=forms.DecisionForm(formdata=None),
@@ -96,7 +101,7 @@ def add_finding(audit_id: int):
             current_user,
             FindingKind(form.kind.data),
             form.clause_code.data,
-            form.description.data,
+            (form.description.data or ""),
         )
         _store_evidence(project, audit, finding_id=finding.id)
     except uploads.UploadError as error:
@@ -114,7 +119,11 @@ def answer(finding_id: int):
         raise WorkflowError(_("Give the cause analysis, the correction and the corrective action."))
     try:
         record = services.answer(
-            finding, current_user, form.cause.data, form.correction.data, form.action.data
+            finding,
+            current_user,
+            (form.cause.data or ""),
+            (form.correction.data or ""),
+            (form.action.data or ""),
         )
         _store_evidence(project, audit, finding_id=finding.id, corrective_action_id=record.id)
     except uploads.UploadError as error:
@@ -128,10 +137,9 @@ def answer(finding_id: int):
 def decide(finding_id: int):
     finding, audit, _project = _finding_or_404(finding_id, Permission.PROJECT_EVALUATE)
     form = forms.DecisionForm()
-    form.validate()
-    services.decide(
-        finding, current_user, request.form.get("decision", ""), form.comment.data or ""
-    )
+    if not form.validate():
+        raise WorkflowError(first_error(form))
+    services.decide(finding, current_user, form.decision.data or "", form.comment.data or "")
     flash(_("The finding is now: %(status)s.", status=finding.status.title), "success")
     return redirect(url_for("audits.view", audit_id=audit.id) + f"#finding-{finding.id}")
 

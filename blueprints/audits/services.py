@@ -9,70 +9,23 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
 from app.extensions import db
+from blueprints.audits.transitions import DECISIONS, TRANSITIONS, logging_open, on_team
 from models import (
     Audit,
-    AuditKind,
     AuditTeamMember,
     Clause,
     CorrectiveAction,
     Finding,
     FindingKind,
     FindingStatus,
-    Project,
-    ProjectStatus,
     User,
 )
 
 F = FindingStatus
-P = ProjectStatus
-
-# While findings may be logged on an audit of each kind: during the audit, until it is completed.
-_LOGGING_STATUSES = {AuditKind.STAGE1: P.STAGE1_PLANNED, AuditKind.STAGE2: P.STAGE2_PLANNED}
-# While the enterprise answers and the team decides: any time up to the conclusion.
-_CORRECTION_STATUSES = frozenset({P.STAGE1_PLANNED, P.STAGE1_DONE, P.STAGE2_PLANNED, P.CORRECTION})
-# Audits of a certificate (surveillance, recertification) live by their schedule item, not
-# by the project's state: open while the item is.
-CERTIFICATE_AUDITS = frozenset({AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION})
-
-
-def _schedule_open(audit: Audit) -> bool:
-    from models import ScheduleItem, ScheduleStatus
-
-    return (
-        db.session.scalar(
-            sa.select(
-                sa.exists().where(
-                    ScheduleItem.audit_id == audit.id, ScheduleItem.status == ScheduleStatus.OPEN
-                )
-            )
-        )
-        or False
-    )
-
-
-def logging_open(audit: Audit) -> bool:
-    if audit.completed_on is not None:
-        return False
-    if audit.kind in CERTIFICATE_AUDITS:
-        return _schedule_open(audit)
-    return _project(audit).status == _LOGGING_STATUSES.get(audit.kind)
-
-
-def correction_open(audit: Audit) -> bool:
-    if audit.kind in CERTIFICATE_AUDITS:
-        return _schedule_open(audit)
-    return _project(audit).status in _CORRECTION_STATUSES
-
-
-def on_team(audit: Audit, user: User) -> bool:
-    return any(member.user_id == user.id for member in audit.team)
-
-
-def _project(audit: Audit) -> Project:
-    return db.session.get(Project, audit.project_id)
 
 
 def add_finding(
@@ -104,16 +57,25 @@ def add_finding(
     return finding
 
 
+def _move(finding: Finding, name: str, actor: User) -> FindingStatus:
+    """Check the move against the table (state, who, whether the audit still takes it)."""
+    _transition, target = workflow.begin(TRANSITIONS, finding, name, finding.status, actor)
+    return target
+
+
+def _flush() -> None:
+    workflow.flush(
+        _(
+            "Someone else changed this finding at the same moment. "
+            "Reload the page to see its current state."
+        )
+    )
+
+
 def answer(
     finding: Finding, actor: User, cause: str, correction: str, action: str
 ) -> CorrectiveAction:
-    project = _project(finding.audit)
-    if actor.organisation_id != project.organisation_id:
-        raise WorkflowError(_("Only the enterprise answers its nonconformities."))
-    if finding.status != F.OPEN:
-        raise WorkflowError(_("This finding is not waiting for an answer."))
-    if not correction_open(finding.audit):
-        raise WorkflowError(_("The project no longer accepts answers to findings."))
+    target = _move(finding, "answer", actor)
     if not (cause.strip() and correction.strip() and action.strip()):
         raise WorkflowError(_("Give the cause analysis, the correction and the corrective action."))
     record = CorrectiveAction(
@@ -124,39 +86,24 @@ def answer(
         submitted_by_id=actor.id,
     )
     db.session.add(record)
-    finding.status = F.ANSWERED
-    db.session.flush()
+    finding.status = target
+    _flush()
     return record
 
 
-# decision -> (statuses it may follow, the status it leads to)
-DECISIONS = {
-    "accept": (frozenset({F.ANSWERED}), F.ACCEPTED),
-    "verify": (frozenset({F.ANSWERED, F.ACCEPTED}), F.CLOSED),
-    "reject": (frozenset({F.ANSWERED}), F.OPEN),
-}
+# What each decision records on the answer it decides.
+_DECISION_RECORD = {"accept": "accepted", "verify": "verified", "reject": "rejected"}
 
 
 def decide(finding: Finding, actor: User, decision: str, comment: str = "") -> None:
     if decision not in DECISIONS:
         raise WorkflowError(_("Unknown action."))
-    if not on_team(finding.audit, actor):
-        raise WorkflowError(_("Only members of the audit team verify corrective actions."))
-    if not correction_open(finding.audit):
-        raise WorkflowError(_("The project no longer accepts decisions on findings."))
-    sources, target = DECISIONS[decision]
-    if finding.status not in sources:
-        raise WorkflowError(
-            _(
-                "This action is not possible in the current state (%(state)s).",
-                state=finding.status.title,
-            )
-        )
+    target = _move(finding, decision, actor)
     if decision == "reject" and not comment.strip():
         raise WorkflowError(_("Say why the corrective action is rejected."))
     # Every decision follows an answer (OPEN and NOTED are no sources), so one exists.
     latest = finding.actions[-1]
-    latest.decision = {"accept": "accepted", "verify": "verified", "reject": "rejected"}[decision]
+    latest.decision = _DECISION_RECORD[decision]
     latest.decided_by_id = actor.id
     latest.decided_at = utcnow()
     latest.decision_comment = comment.strip()
@@ -167,7 +114,7 @@ def decide(finding: Finding, actor: User, decision: str, comment: str = "") -> N
         finding.due_on = local_today() + timedelta(
             days=current_app.config["CORRECTIVE_ACTION_DAYS"]
         )
-    db.session.flush()
+    _flush()
 
 
 def findings_of(audit: Audit, kind: str | None = None, status: str | None = None) -> list[Finding]:
@@ -177,9 +124,9 @@ def findings_of(audit: Audit, kind: str | None = None, status: str | None = None
         .options(sa.orm.joinedload(Finding.clause), sa.orm.selectinload(Finding.actions))
         .order_by(Finding.id)
     )
-    if kind in {k.value for k in FindingKind}:
+    if kind is not None and kind in {k.value for k in FindingKind}:
         query = query.where(Finding.kind == FindingKind(kind))
-    if status in {s.value for s in FindingStatus}:
+    if status is not None and status in {s.value for s in FindingStatus}:
         query = query.where(Finding.status == FindingStatus(status))
     return list(db.session.scalars(query))
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -46,7 +47,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or ""
+                (form.email.data or ""), (form.password.data or ""), request.remote_addr or ""
             )
         except services.SignInRefused as refused:
             form.form_errors.append(refused.message)
@@ -82,19 +83,22 @@ def register():
     form = forms.RegistrationForm()
     form.populate_region_choices()
     if form.validate_on_submit():
+        region, industry = form.region, get_division(form.industry.data)
+        if region is None or industry is None:  # the form's validators made sure of both
+            abort(400)
         try:
             user = services.register_enterprise(
                 services.Registration(
-                    org_name=form.org_name.data,
-                    credit_code=form.credit_code.data,
-                    region=form.region,
-                    industry=get_division(form.industry.data),
+                    org_name=(form.org_name.data or ""),
+                    credit_code=(form.credit_code.data or ""),
+                    region=region,
+                    industry=industry,
                     size=EnterpriseSize(form.size.data),
-                    address=form.address.data,
-                    contact_phone=form.contact_phone.data,
-                    name=form.name.data,
-                    email=form.email.data,
-                    password=form.password.data,
+                    address=(form.address.data or ""),
+                    contact_phone=(form.contact_phone.data or ""),
+                    name=(form.name.data or ""),
+                    email=(form.email.data or ""),
+                    password=(form.password.data or ""),
                     locale=form.locale.data,
                 )
             )
@@ -127,7 +131,7 @@ def verify(token: str):
 def resend_verification():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
-        services.resend_verification(form.email.data)
+        services.resend_verification(form.email.data or "")
     flash(
         _("If that address belongs to an account awaiting confirmation, a new link is on its way."),
         "info",
@@ -140,7 +144,7 @@ def resend_verification():
 def forgot_password():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data or "")
         flash(
             _("If an account uses that address, we have sent it a link to reset the password."),
             "info",
@@ -149,7 +153,7 @@ def forgot_password():
     return render_template("auth/forgot.html", form=form)
 
 
-def _token_password_page(token: str, purpose: str, template: str):
+def _token_password_page(token: str, purpose: Literal["reset", "invite"], template: str):
     try:
         user = read_token(token, purpose)
     except TokenError as error:
@@ -159,7 +163,7 @@ def _token_password_page(token: str, purpose: str, template: str):
     form = forms.SetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data)
+            services.set_password(user, (form.password.data or ""))
         except services.AccountError as error:
             _attach(form, error)
         else:
@@ -185,7 +189,7 @@ def accept_invitation(token: str):
 def profile():
     form = forms.ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.name = form.name.data.strip()
+        current_user.name = (form.name.data or "").strip()
         current_user.phone = (form.phone.data or "").strip()
         current_user.locale = form.locale.data
         session["lang"] = form.locale.data
@@ -200,7 +204,9 @@ def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(
+                current_user, (form.current_password.data or ""), (form.password.data or "")
+            )
         except services.AccountError as error:
             _attach(form, error)
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
@@ -139,7 +140,10 @@ def _facts(data: CertificateData, st: dict[str, ParagraphStyle]) -> Table:
         cells.append([[_p(label_zh, st["label"]), _p(label_en, st["label_en"])], values])
     table = Table(cells, colWidths=[LABEL_W, WIDTH - LABEL_W])
     # FONTNAME: a cell without one would declare an unembedded Helvetica.
-    style = [("FONTNAME", *EVERY, st["value"].fontName), ("VALIGN", *EVERY, "TOP")]
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", *EVERY, st["value"].fontName),
+        ("VALIGN", *EVERY, "TOP"),
+    ]
     style += [("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE), ("LINEABOVE", (0, 0), (-1, 0), 0.8, GOLD)]
     style += [("LINEBELOW", (0, -1), (-1, -1), 0.8, GOLD)]
     style += [("TOPPADDING", *EVERY, 4), ("BOTTOMPADDING", *EVERY, 5)]

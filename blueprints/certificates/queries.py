@@ -1,4 +1,5 @@
-"""The public register: search by number, name, region, body, status and dates; paginated."""
+"""Read-side queries of the certificate pages: the public register (search by number, name,
+region, body, status and dates; paginated), one certificate, a holder's certificates."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.clock import local_today
+from app.extensions import db
 from app.security.access import in_region
-from models import Certificate, CertificateStatus
+from models import Certificate, CertificateStatus, Organisation, OrgKind
 
 # The public never sees a certificate superseded by its reissue: the new one stands for it.
 PUBLIC_STATUSES = [s for s in CertificateStatus if s != CertificateStatus.SUPERSEDED]
@@ -60,4 +62,40 @@ def register_query(
         query = query.where(live[status])
     return query.options(sa.orm.joinedload(Certificate.body)).order_by(
         Certificate.effective_on.desc(), Certificate.id.desc()
+    )
+
+
+def body_choices() -> list[sa.Row[tuple[int, str | None, str]]]:
+    """The evaluation bodies for the register's filter, by code."""
+    return list(
+        db.session.execute(
+            sa.select(Organisation.id, Organisation.body_code, Organisation.name)
+            .where(Organisation.kind == OrgKind.EVALUATION_BODY)
+            .order_by(Organisation.body_code)
+        ).all()
+    )
+
+
+def by_number(number: str) -> Certificate | None:
+    return db.session.scalar(
+        sa.select(Certificate).where(Certificate.number == number.strip().upper())
+    )
+
+
+def successor_of(certificate: Certificate) -> Certificate | None:
+    """The certificate that replaced a superseded one (old QR codes lead to it)."""
+    if certificate.status != CertificateStatus.SUPERSEDED:
+        return None
+    return db.session.scalar(
+        sa.select(Certificate).where(Certificate.supersedes_id == certificate.id)
+    )
+
+
+def held_by(organisation_id: int | None) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.organisation_id == organisation_id)
+            .order_by(Certificate.issued_at.desc())
+        )
     )

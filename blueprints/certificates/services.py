@@ -1,4 +1,5 @@
-"""Certificates: numbering, issuing, the lifecycle (suspend, restore, revoke, cancel, reissue).
+"""Certificates: numbering, issuing, and the lifecycle run through its transition table
+(suspend, restore, revoke, cancel, reissue, recertify, and the scheduler's moves).
 
 Serials come from one counter row per evaluation body, advanced by a single UPDATE … RETURNING:
 PostgreSQL's row lock (and SQLite's write lock) make two simultaneous issues queue, so every
@@ -7,18 +8,23 @@ serial is used exactly once and none is skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
 from app.extensions import db
 from app.security.permissions import Permission, has_permission
+from app.workflow import SYSTEM, Actor
+from blueprints.certificates.schedule import create_schedule, move_schedule
+from blueprints.certificates.transitions import NEEDS_REASON, TRANSITIONS
 from models import (
     BodySerial,
     Certificate,
@@ -35,7 +41,7 @@ C = CertificateStatus
 STANDARD = "GB/T 23001-2017"
 
 
-def may_download(certificate: Certificate, user) -> bool:
+def may_download(certificate: Certificate, user: Any) -> bool:
     """The PDF is for the holder and for alliance staff; the public verifies the live page."""
     return getattr(user, "organisation_id", None) == certificate.organisation_id or (
         has_permission(user, Permission.CERTIFICATES_MANAGE)
@@ -79,15 +85,21 @@ def next_serial(body: Organisation) -> int:
     ).scalar_one()
 
 
-def issue_for(project: Project, actor: User) -> Certificate:
-    body = project.body
+def body_code(body: Organisation | None) -> str:
     if body is None or not body.body_code:
         raise WorkflowError(_("The project has no evaluation body to number the certificate."))
+    return body.body_code
+
+
+def issue_for(project: Project, actor: User) -> Certificate:
+    body = project.body
+    code = body_code(body)
+    assert body is not None  # body_code() refused a project without one
     org = project.organisation
     effective_on = local_today()
     serial = next_serial(body)
     certificate = Certificate(
-        number=format_number(body.body_code, effective_on.year, serial, 1),
+        number=format_number(code, effective_on.year, serial, 1),
         body_id=body.id,
         serial=serial,
         issue_no=1,
@@ -106,65 +118,39 @@ def issue_for(project: Project, actor: User) -> Certificate:
     db.session.add(certificate)
     db.session.flush()
     _record(certificate, "issue", None, C.VALID, actor, "")
-    from blueprints.surveillance.services import create_schedule
-
     create_schedule(certificate)
     return certificate
 
 
-@dataclass(frozen=True)
-class Change:
-    sources: frozenset[CertificateStatus]
-    target: CertificateStatus
-    needs_reason: bool
-
-
-CHANGES: dict[str, Change] = {
-    "suspend": Change(frozenset({C.VALID}), C.SUSPENDED, True),
-    "restore": Change(frozenset({C.SUSPENDED}), C.VALID, False),
-    "revoke": Change(frozenset({C.VALID, C.SUSPENDED}), C.REVOKED, True),
-    "cancel": Change(frozenset({C.VALID, C.SUSPENDED}), C.CANCELLED, True),
-    "reissue": Change(frozenset({C.VALID}), C.SUPERSEDED, True),
-}
-
-
-def change(
+def perform(
     certificate: Certificate,
     action: str,
-    actor: User | None,
+    actor: Actor,
     reason: str = "",
     *,
     new_name: str = "",
     new_address: str = "",
 ) -> Certificate:
-    """Apply a lifecycle action; returns the certificate now in force (new one on reissue)."""
-    rule = CHANGES.get(action)
-    if rule is None:
-        raise WorkflowError(_("Unknown action."))
-    live = certificate.status_on(local_today())
-    if live not in rule.sources:
-        raise WorkflowError(
-            _("This action is not possible in the current state (%(state)s).", state=live.title)
-        )
-    if rule.needs_reason and not reason.strip():
-        raise WorkflowError(_("Give the reason for this change."))
+    """Apply a lifecycle action; returns the certificate now in force (the new one after a
+    reissue). Raises WorkflowError (409) when the table or a guard refuses it."""
     source = certificate.status
-    certificate.status = rule.target
+    _transition, target = workflow.begin(TRANSITIONS, certificate, action, source, actor)
+    if action in NEEDS_REASON and not reason.strip():
+        raise WorkflowError(_("Give the reason for this change."))
+    certificate.status = target
     certificate.status_changed_at = utcnow()
-    _record(certificate, action, source, rule.target, actor, reason)
-    if action != "reissue":
-        return certificate
-    return _reissue(certificate, actor, reason, new_name.strip(), new_address.strip())
+    _record(certificate, action, source, target, actor, reason)
+    if action == "reissue":
+        return _reissue(certificate, actor, reason, new_name.strip(), new_address.strip())
+    return certificate
 
 
-def _reissue(
-    old: Certificate, actor: User | None, reason: str, name: str, address: str
-) -> Certificate:
+def _reissue(old: Certificate, actor: Actor, reason: str, name: str, address: str) -> Certificate:
     """Same serial and dates, issue digits + 1, the holder's new particulars."""
     name, address = name or old.enterprise_name, address or old.address
     issue_no = old.issue_no + 1
     new = Certificate(
-        number=format_number(old.body.body_code, old.effective_on.year, old.serial, issue_no),
+        number=format_number(body_code(old.body), old.effective_on.year, old.serial, issue_no),
         body_id=old.body_id,
         serial=old.serial,
         issue_no=issue_no,
@@ -184,8 +170,6 @@ def _reissue(
     db.session.add(new)
     db.session.flush()
     _record(new, "reissue", None, C.VALID, actor, reason)
-    from blueprints.surveillance.services import move_schedule
-
     move_schedule(old, new)
     return new
 
@@ -195,7 +179,7 @@ def _record(
     action: str,
     source: CertificateStatus | None,
     target: CertificateStatus,
-    actor: User | None,
+    actor: Actor,
     reason: str,
 ) -> None:
     db.session.add(
@@ -204,11 +188,16 @@ def _record(
             action=action,
             from_status=source,
             to_status=target,
-            actor_id=actor.id if actor else None,
+            actor_id=actor.id,
             reason=reason.strip(),
         )
     )
-    db.session.flush()
+    workflow.flush(
+        _(
+            "Someone else changed this certificate at the same moment. "
+            "Reload the page to see its current state."
+        )
+    )
 
 
 def request_change(
@@ -226,12 +215,11 @@ def request_change(
         request_kind = RequestKind(kind)
     except ValueError as exc:
         raise WorkflowError(_("Unknown action.")) from exc
-    live = certificate.status_on(local_today())
-    allowed = CHANGES["cancel" if request_kind == RequestKind.CANCEL else "reissue"].sources
-    if live not in allowed:
-        raise WorkflowError(
-            _("This action is not possible in the current state (%(state)s).", state=live.title)
-        )
+    # What the holder asks for must be possible now: the same table the staff act on.
+    transition = workflow.find(TRANSITIONS, request_kind.value, certificate.status)
+    for guard in transition.guards:
+        if refusal := guard(certificate, actor):
+            raise WorkflowError(refusal)
     if not reason.strip():
         raise WorkflowError(_("Give the reason for this change."))
     if request_kind == RequestKind.REISSUE and not (new_name.strip() or new_address.strip()):
@@ -270,36 +258,48 @@ def close_requests(certificate: Certificate, action: str, actor: User) -> None:
             item.handled_by_id = actor.id
 
 
-def expire_due(today: date | None = None) -> int:
+def expire_due() -> int:
     """Mark certificates past their expiry as expired (the pages already show it live);
     only rows with something due are touched, through the (status, expires_on) index."""
-    today = today or local_today()
+    today = local_today()
     due = db.session.scalars(
         sa.select(Certificate).where(
             Certificate.status.in_([C.VALID, C.SUSPENDED]), Certificate.expires_on < today
         )
-    )
-    count = 0
+    ).all()
     for certificate in due:
-        source = certificate.status
-        certificate.status = C.EXPIRED
-        certificate.status_changed_at = utcnow()
-        _record(certificate, "expire", source, C.EXPIRED, None, "")
-        count += 1
-    return count
+        perform(certificate, "expire", SYSTEM)
+    return len(due)
+
+
+def revoke_long_suspensions() -> int:
+    """A suspension older than SUSPENSION_MAX_MONTHS (6) revokes the certificate; one past
+    its expiry is left to the expiry job."""
+    today = local_today()
+    months = current_app.config["SUSPENSION_MAX_MONTHS"]
+    limit = today - relativedelta(months=months)
+    due = db.session.scalars(
+        sa.select(Certificate).where(
+            Certificate.status == C.SUSPENDED,
+            Certificate.status_changed_at < limit,
+            Certificate.expires_on >= today,
+        )
+    ).all()
+    reason = _("Suspended for more than %(n)d months.", n=months)
+    for certificate in due:
+        perform(certificate, "revoke_long_suspension", SYSTEM, reason)
+    return len(due)
 
 
 def recertify(old: Certificate, actor: User) -> Certificate:
     """A new certificate (new serial) whose validity starts at the old one's expiry when the
     recertification is done in time, so that there is no gap; the old one is superseded."""
-    from blueprints.surveillance.services import create_schedule
-
     today = local_today()
     effective_on = old.expires_on if today <= old.expires_on else today
     org = old.organisation
     serial = next_serial(old.body)
     new = Certificate(
-        number=format_number(old.body.body_code, effective_on.year, serial, 1),
+        number=format_number(body_code(old.body), effective_on.year, serial, 1),
         body_id=old.body_id,
         serial=serial,
         issue_no=1,
@@ -318,10 +318,7 @@ def recertify(old: Certificate, actor: User) -> Certificate:
     )
     db.session.add(new)
     db.session.flush()
-    source = old.status
-    old.status = C.SUPERSEDED
-    old.status_changed_at = utcnow()
-    _record(old, "recertify", source, C.SUPERSEDED, actor, new.number)
+    perform(old, "recertify", actor, new.number)
     _record(new, "recertify", None, C.VALID, actor, old.number)
     create_schedule(new)
     return new

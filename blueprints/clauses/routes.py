@@ -27,9 +27,9 @@ def new():
     if form.validate_on_submit():
         try:
             clause = services.add(
-                form.code.data,
-                title=form.title.data,
-                title_en=form.title_en.data,
+                (form.code.data or ""),
+                title=(form.title.data or ""),
+                title_en=(form.title_en.data or ""),
                 active=form.active.data,
             )
         except services.ClauseError as error:
@@ -48,7 +48,10 @@ def edit(code: str):
     form = forms.ClauseForm(obj=clause)
     if form.validate_on_submit():
         services.update(
-            clause, title=form.title.data, title_en=form.title_en.data, active=form.active.data
+            clause,
+            title=(form.title.data or ""),
+            title_en=(form.title_en.data or ""),
+            active=bool(form.active.data),
         )
         flash(_("Clause %(code)s has been saved.", code=clause.code), "success")
         return redirect(url_for("clauses.index"))

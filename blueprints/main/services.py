@@ -16,10 +16,12 @@ from app.security.permissions import Permission, has_permission
 from blueprints.assessment.services import has_valid_assessment
 from blueprints.projects.services import active_project
 from models import (
+    PENDING_SCHEDULE_STATUSES,
     Assessment,
     AssessmentStatus,
     Certificate,
     CertificateStatus,
+    Industry,
     Organisation,
     OrgKind,
     OutboxMessage,
@@ -28,7 +30,6 @@ from models import (
     ProjectStatus,
     Role,
     ScheduleItem,
-    ScheduleStatus,
     User,
 )
 
@@ -39,7 +40,7 @@ class Dashboard:
     organisation: Organisation
     member_count: int = 0
     org_counts: dict[OrgKind, int] = field(default_factory=dict)
-    enterprises_by_industry: list[tuple[str, str, int]] = field(default_factory=list)
+    enterprises_by_industry: list[tuple[str, str, str, int]] = field(default_factory=list)
     outbox_counts: dict[OutboxStatus, int] = field(default_factory=dict)
     user_count: int = 0
     latest_assessment: Assessment | None = None
@@ -70,7 +71,9 @@ def dashboard_for(user: User) -> Dashboard:
                 sa.select(Organisation.kind, sa.func.count())
                 .where(scope)
                 .group_by(Organisation.kind)
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         data.enterprises_by_industry = _enterprises_by_section(scope)
     if has_permission(user, Permission.ASSESSMENT_FILL):
@@ -89,7 +92,9 @@ def dashboard_for(user: User) -> Dashboard:
                 sa.select(Project.status, sa.func.count())
                 .where(project_scope(user))
                 .group_by(Project.status)
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     data.schedule = upcoming_schedule(user)
     if has_permission(user, Permission.ASSESSMENT_REVIEW):
@@ -110,10 +115,12 @@ def dashboard_for(user: User) -> Dashboard:
         data.outbox_counts = dict(
             db.session.execute(
                 sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         data.user_count = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
-        data.stale_jobs = stale_jobs(current_app._get_current_object())
+        data.stale_jobs = stale_jobs(current_app)
     return data
 
 
@@ -125,7 +132,7 @@ def upcoming_schedule(user: User, days: int = 90, limit: int = 8) -> list[Schedu
         sa.select(ScheduleItem)
         .join(Certificate)
         .where(
-            ScheduleItem.status == ScheduleStatus.OPEN,
+            ScheduleItem.status.in_(PENDING_SCHEDULE_STATUSES),
             ScheduleItem.due_on <= horizon,
             Certificate.status.in_([CertificateStatus.VALID, CertificateStatus.SUSPENDED]),
         )
@@ -142,9 +149,7 @@ def upcoming_schedule(user: User, days: int = 90, limit: int = 8) -> list[Schedu
     return list(db.session.scalars(query))
 
 
-def _enterprises_by_section(scope) -> list[tuple[str, str, int]]:
-    from models import Industry
-
+def _enterprises_by_section(scope: sa.ColumnElement[bool]) -> list[tuple[str, str, str, int]]:
     section = sa.orm.aliased(Industry)
     rows = db.session.execute(
         sa.select(section.code, section.name, section.name_en, sa.func.count(Organisation.id))

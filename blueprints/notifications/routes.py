@@ -12,6 +12,19 @@ from blueprints.notifications import services
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 
 
+def _unread() -> int:
+    """Read lazily by the navigation, so pages without a signed-in user run no query."""
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    return services.unread_count(current_user)
+
+
+@bp.app_context_processor
+def inject_unread() -> dict[str, object]:
+    """The bell in the top bar of every page shows the unread count."""
+    return {"unread_notifications": _unread}
+
+
 @bp.get("/")
 @requires(Permission.DASHBOARD_VIEW)
 def index():

@@ -92,8 +92,8 @@ def invite(org_id: int):
             member = account_services.invite_member(
                 org,
                 current_user,
-                form.name.data,
-                form.email.data,
+                (form.name.data or ""),
+                (form.email.data or ""),
                 form.locale.data,
                 make_admin=form.make_admin.data,
             )

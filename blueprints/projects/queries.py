@@ -8,7 +8,17 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.forms import enum_options
 from app.security.access import project_scope
-from models import Audit, Certificate, Project, ProjectStatus, User
+from models import (
+    SUBMITTED_STATES,
+    Assessment,
+    Audit,
+    AuditTeamMember,
+    Certificate,
+    Finding,
+    Project,
+    ProjectStatus,
+    User,
+)
 
 P = ProjectStatus
 
@@ -89,13 +99,6 @@ def certificates_of(project: Project) -> list[Certificate]:
 
 def dossier(project: Project) -> dict:
     """What the alliance's review needs on one page (a fixed handful of queries)."""
-    from models import (
-        SUBMITTED_STATES,
-        Assessment,
-        AuditTeamMember,
-        Finding,
-    )
-
     assessment = db.session.scalar(
         sa.select(Assessment)
         .where(

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import uploads
+from app import uploads, workflow
 from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
@@ -23,7 +23,8 @@ from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment.services import has_valid_assessment
 from blueprints.certificates.services import may_download
-from blueprints.projects import documents, forms, queries, services, timeline, workflow
+from blueprints.documents import services as documents
+from blueprints.projects import forms, queries, services, timeline, transitions
 from models import DocumentKind
 
 bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
@@ -64,7 +65,7 @@ def start():
     project = services.start(
         current_user.organisation,
         current_user,
-        form.scope.data,
+        (form.scope.data or ""),
         _lines(form.capabilities.data),
         _lines(form.sites.data),
     )
@@ -76,18 +77,14 @@ def start():
 @requires(Permission.PROJECT_VIEW)
 def view(project_id: int, action_errors: dict | None = None, status: int = 200):
     project = get_project_or_404(project_id, Permission.PROJECT_VIEW)
-    if services.enforce_major_deadline(project):
-        flash(
-            _(
-                "A major nonconformity was not verified in time: the stage-2 audit must be "
-                "planned again."
-            ),
-            "warning",
-        )
-    actions = [t.name for t in workflow.available(project) if workflow_allowed(project, t)]
+    actions = [
+        name
+        for name in workflow.offered(transitions.TRANSITIONS, project, project.status, current_user)
+        if name not in transitions.ON_THE_PUBLICITY_DESK
+    ]
     action_forms = {
         name: forms.form_for(name, project, formdata=None, **_defaults(project, name))
-        for name in dict.fromkeys(actions)
+        for name in actions
     }
     if action_errors:
         action_forms.update(action_errors)
@@ -95,8 +92,10 @@ def view(project_id: int, action_errors: dict | None = None, status: int = 200):
         "projects/view.html",
         project=project,
         phases=timeline.build(project),
-        actions=list(dict.fromkeys(actions)),
-        action_titles=workflow.ACTION_TITLES,
+        actions=actions,
+        action_titles=transitions.ACTION_TITLES,
+        # The scheduler applies the 6-month rule; until it runs, the page says what is due.
+        stage2_expired=transitions.major_deadline_passed(project),
         action_forms=action_forms,
         documents=documents.of_project(project),
         audits=queries.audits_of(project),
@@ -107,23 +106,11 @@ def view(project_id: int, action_errors: dict | None = None, status: int = 200):
             for k in documents.PROJECT_UPLOAD_KINDS
             if current_user.organisation.kind in documents.UPLOADERS[k]
         ],
-        earliest_application=workflow.earliest_application_date(project),
+        earliest_application=transitions.earliest_application_date(project),
         dossier=queries.dossier(project)
         if has_permission(current_user, Permission.ALLIANCE_REVIEW)
         else None,
     ), status
-
-
-# Taken on the publicity desk, where the batch and the objection are chosen.
-ELSEWHERE = frozenset({"publish", "uphold_objection"})
-
-
-def workflow_allowed(project, transition) -> bool:
-    """Offer only what this user could do (the server checks again when it is done)."""
-    if not has_permission(current_user, transition.permission):
-        return False
-    who = transition.guards[0] if transition.guards else None
-    return who is None or who(project, current_user) is None
 
 
 def _defaults(project, name: str) -> dict:
@@ -144,10 +131,12 @@ def _defaults(project, name: str) -> dict:
 @requires(Permission.PROJECT_VIEW)
 def act(project_id: int, name: str):
     project = get_project_or_404(project_id, Permission.PROJECT_VIEW)
-    if name not in workflow.ACTION_NAMES:
+    if name not in transitions.ACTION_NAMES:
         abort(404)
     # State, party and guards first: an impossible action is a 409 whatever the form holds.
-    workflow_check(project, name)
+    workflow.begin(transitions.TRANSITIONS, project, name, project.status, current_user)
+    if name in transitions.ON_THE_PUBLICITY_DESK:
+        raise WorkflowError(_("This is done on the publicity desk."))
     form = forms.form_for(name, project)
     if not form.validate():
         flash(_("Please correct the highlighted fields."), "danger")
@@ -155,13 +144,6 @@ def act(project_id: int, name: str):
     services.perform(project, name, current_user, comment=form.comment.data or "", **form.inputs())
     flash(_("Done: %(status)s.", status=project.status.title), "success")
     return redirect(url_for("projects.view", project_id=project.id))
-
-
-def workflow_check(project, name: str) -> None:
-    from app import workflow as engine
-
-    transition = engine.find(workflow.TRANSITIONS, name, project.status)
-    engine.check(transition, project, current_user)
 
 
 @bp.post("/<int:project_id>/documents")

@@ -16,14 +16,16 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
 from app.extensions import db
+from app.workflow import SYSTEM, Actor
+from blueprints.audits.impartiality import evaluator_of, new_audit, refuse_partial
+from blueprints.certificates.services import issue_for
 from blueprints.projects import notifications
-from blueprints.projects.workflow import (
+from blueprints.projects.transitions import (
     CONSULTING_STEP_NUMBER,
     TRANSITIONS,
     major_deadline_passed,
@@ -33,14 +35,12 @@ from models import (
     CLOSED_STATUSES,
     Audit,
     AuditKind,
-    AuditTeamMember,
     ConsultingStep,
     Organisation,
     OrgKind,
     Project,
     ProjectEvent,
     ProjectStatus,
-    Role,
     User,
 )
 
@@ -189,15 +189,9 @@ def _apply(
 
 
 def _evaluator_of_body(project: Project, user_id: int | None) -> User:
-    user = db.session.get(User, user_id) if user_id else None
-    if (
-        user is None
-        or user.organisation_id != project.body_id
-        or user.role != Role.EVALUATOR
-        or not user.active
-    ):
-        raise WorkflowError(_("Choose evaluators of %(body)s.", body=project.body.name))
-    return user
+    if project.body is None:  # the table lets only applied projects get here
+        raise WorkflowError(_("Choose an evaluation body from the list."))
+    return evaluator_of(project.body, user_id)
 
 
 def _accept_application(
@@ -216,40 +210,6 @@ def _reject_application(project: Project, actor: User, comment: str = "", **_unu
     project.applied_at = None
 
 
-def consulted_for(user: User, project: Project) -> bool:
-    """Whether ``user`` belongs to the enterprise or its consultancy, or ever acted in the
-    consulting phase of one of the enterprise's projects (ISO/IEC 17021-1 §5.2)."""
-    if user.organisation_id in {project.organisation_id, project.consultancy_id}:
-        return True
-    consulting_actions = ("accept_engagement", "complete_step")
-    return (
-        db.session.scalar(
-            sa.select(
-                sa.exists().where(
-                    ProjectEvent.actor_id == user.id,
-                    ProjectEvent.action.in_(consulting_actions),
-                    ProjectEvent.project_id.in_(
-                        sa.select(Project.id).where(
-                            Project.organisation_id == project.organisation_id
-                        )
-                    ),
-                )
-            )
-        )
-        or False
-    )
-
-
-def refuse_partial(project: Project, user: User) -> None:
-    if consulted_for(user, project):
-        raise WorkflowError(
-            _(
-                "%(name)s cannot evaluate this enterprise: they belong to it or consulted for it.",
-                name=user.name,
-            )
-        )
-
-
 def _plan(kind: AuditKind) -> Callable[..., None]:
     def effect(
         project: Project,
@@ -265,24 +225,19 @@ def _plan(kind: AuditKind) -> Callable[..., None]:
             raise WorkflowError(
                 _("Give the audit's first and last day (the last not before the first).")
             )
-        members = [
-            _evaluator_of_body(project, uid)
-            for uid in dict.fromkeys(member_ids or [])
-            if uid != project.lead_evaluator_id
-        ]
-        for person in [project.lead_evaluator, *members]:
-            refuse_partial(project, person)
-        audit = Audit(
-            project_id=project.id,
-            kind=kind,
+        if project.body is None or project.lead_evaluator is None:
+            raise WorkflowError(_("Only the lead evaluator of this project can do this."))
+        new_audit(
+            project,
+            project.body,
+            kind,
+            project.lead_evaluator,
+            member_ids or [],
             starts_on=starts_on,
             ends_on=ends_on,
             scope=scope.strip() or project.scope,
             sites=sites.strip(),
         )
-        audit.team = [AuditTeamMember(user=project.lead_evaluator, is_lead=True)]
-        audit.team += [AuditTeamMember(user=m, is_lead=False) for m in members]
-        db.session.add(audit)
 
     return effect
 
@@ -301,6 +256,8 @@ def _complete(kind: AuditKind) -> Callable[..., None]:
         project: Project, actor: User, completed_on: date | None = None, **_unused: Any
     ) -> None:
         audit = current_audit(project, kind)
+        if audit is None:  # planned by the previous step; absent only in hand-made data
+            raise WorkflowError(_("There is no audit to complete."))
         completed_on = completed_on or local_today()
         if completed_on > local_today() or completed_on < audit.starts_on:
             raise WorkflowError(
@@ -341,8 +298,6 @@ def _publish(project: Project, actor: User, batch_id: int | None = None, **_unus
 
 
 def _issue(project: Project, actor: User, **_unused: Any) -> None:
-    from blueprints.certificates.services import issue_for
-
     issue_for(project, actor)
 
 
@@ -363,6 +318,7 @@ EFFECTS: dict[str, Callable[..., None]] = {
     "not_recommend": _conclude(False),
     "confirm": _confirm,
     "withdraw": _nothing,
+    "stage2_expired": _nothing,
     "pass_compliance": _nothing,
     "return_compliance": _send_back,
     "pass_re_review": _nothing,
@@ -374,33 +330,13 @@ EFFECTS: dict[str, Callable[..., None]] = {
 }
 
 
-# What the scheduler may do by itself; everything else needs a person.
-SYSTEM_ACTIONS = frozenset({"close_publicity"})
-
-
-def perform(
-    project: Project, name: str, actor: User | None, comment: str = "", **inputs: Any
-) -> None:
+def perform(project: Project, name: str, actor: Actor, comment: str = "", **inputs: Any) -> None:
     """Check, apply, record and notify one transition; raise WorkflowError (409) if refused.
 
-    ``actor=None`` is the scheduler, allowed only the SYSTEM_ACTIONS (guards still apply)."""
+    ``actor`` is a user, or ``SYSTEM`` for the scheduler (only transitions marked ``system``)."""
     source = project.status
-    transition = workflow.find(TRANSITIONS, name, source)
-    if actor is None and name not in SYSTEM_ACTIONS:
-        raise WorkflowError(_("Your role may not perform this action."))
-    target = workflow.check(transition, project, workflow.SYSTEM if actor is None else actor)
+    _transition, target = workflow.begin(TRANSITIONS, project, name, source, actor)
     EFFECTS[name](project, actor, comment=comment, **inputs)
-    _move(project, name, source, target, actor, comment)
-
-
-def _move(
-    project: Project,
-    name: str,
-    source: ProjectStatus,
-    target: ProjectStatus,
-    actor: User | None,
-    comment: str,
-) -> None:
     project.status = target
     project.status_changed_at = utcnow()
     db.session.add(
@@ -409,53 +345,36 @@ def _move(
             action=name,
             from_status=source,
             to_status=target,
-            actor_id=actor.id if actor else None,
+            actor_id=actor.id,
             comment=comment.strip(),
         )
     )
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise WorkflowError(
-            _(
-                "Someone else changed this project at the same moment. "
-                "Reload the page to see its current state."
-            )
-        ) from exc
+    workflow.flush(
+        _(
+            "Someone else changed this project at the same moment. "
+            "Reload the page to see its current state."
+        )
+    )
     notifications.project_moved(project, name, actor)
 
 
-def enforce_major_deadline(project: Project) -> bool:
-    """The 6-month rule (configurable): a major nonconformity not verified within that time
-    after the stage-2 audit sends the project back to stage-2 planning. True if it did.
-
-    Applied when the project page is shown and by the scheduler; until then the conclusion
-    is refused by the ``within_major_deadline`` guard."""
-    if not major_deadline_passed(project):
-        return False
-    months = current_app.config["MAJOR_NC_MAX_MONTHS"]
-    _move(
-        project,
-        "stage2_expired",
-        P.CORRECTION,
-        P.STAGE1_DONE,
-        None,
-        _(
-            "A major nonconformity was not verified within %(n)d months of the stage-2 audit.",
-            n=months,
-        ),
-    )
-    return True
-
-
 def expire_overdue_corrections() -> int:
-    """For the scheduler: apply the 6-month rule to every project it concerns."""
+    """The 6-month rule (configurable), for the scheduler: a major nonconformity not verified
+    within that time after the stage-2 audit sends the project back to stage-2 planning. Until
+    the job runs, the ``within_major_deadline`` guard refuses the conclusion and the project
+    page says why."""
     months = current_app.config["MAJOR_NC_MAX_MONTHS"]
     limit = local_today() - relativedelta(months=months)
     projects = db.session.scalars(
         sa.select(Project).where(
             Project.status == P.CORRECTION, Project.stage2_completed_on < limit
         )
-    )
-    return sum(1 for project in projects if enforce_major_deadline(project))
+    ).all()
+    overdue = [project for project in projects if major_deadline_passed(project)]
+    for project in overdue:
+        reason = _(
+            "A major nonconformity was not verified within %(n)d months of the stage-2 audit.",
+            n=months,
+        )
+        perform(project, "stage2_expired", SYSTEM, reason)
+    return len(overdue)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -43,7 +44,10 @@ ORDER = [
     P.CERTIFIED,
 ]
 
-PHASES = (
+# (title, ((status, label), ...)); titles and labels are lazy strings
+PhaseSteps = tuple[Any, tuple[tuple[ProjectStatus, Any], ...]]
+
+PHASES: tuple[PhaseSteps, ...] = (
     (
         _l("Phase 1 · Consulting"),
         (
@@ -69,7 +73,7 @@ PHASES = (
         ),
     ),
 )
-NATIONAL_REVIEW = (
+NATIONAL_REVIEW: PhaseSteps = (
     _l("Phase 3 · National review"),
     (
         (P.CONFIRMED, _l("Compliance review (合规性审查)")),

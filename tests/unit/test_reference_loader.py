@@ -164,8 +164,8 @@ def test_regions_second_load_changes_nothing(ref_app):
     assert second.unchanged == first.inserted
 
 
-def test_regions_missing_source_tells_to_run_npm(ref_app, tmp_path):
-    with pytest.raises(ReferenceDataError, match="npm"):
+def test_regions_missing_source_tells_to_run_make_regions(ref_app, tmp_path):
+    with pytest.raises(ReferenceDataError, match="make regions"):
         load_regions(tmp_path / "nowhere")
 
 

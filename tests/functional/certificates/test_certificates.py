@@ -9,7 +9,8 @@ import time_machine
 
 from app.errors import WorkflowError
 from app.extensions import db
-from blueprints.certificates.services import change, issue_for
+from blueprints.certificates.services import issue_for
+from blueprints.certificates.services import perform as change
 from models import Certificate, CertificateStatus, OrgKind, ProjectStatus, Role
 from tests import factories
 from tests.conftest import Browser

@@ -84,17 +84,31 @@ def _stage2_with_major(parties, completed_on: date):
     return project, audit, finding
 
 
-def test_six_month_rule_sends_the_project_back_to_stage_two_planning(app, app_ctx):
+NOTICE = "须重新安排第二阶段审核"  # "the stage-2 audit must be planned again"
+
+
+def test_six_month_rule_is_shown_then_applied_by_the_scheduler(app, app_ctx):
+    from blueprints.projects.services import expire_overdue_corrections
+
     parties = factories.Parties()
     start = date.today()
     project, _audit, _finding = _stage2_with_major(parties, start)
     db.session.commit()
     with time_machine.travel(start + timedelta(days=150), tick=False):
-        browser_for(app, parties.enterprise).get(f"/projects/{project.id}")
-        assert reload(project.id).status == P.CORRECTION  # within six months: nothing yet
-    with time_machine.travel(start + timedelta(days=200), tick=False):
         page = browser_for(app, parties.enterprise).get(f"/projects/{project.id}")
-        assert page.status_code == 200
+        assert NOTICE not in page.get_data(as_text=True)  # within six months: nothing yet
+        assert expire_overdue_corrections() == 0
+    with time_machine.travel(start + timedelta(days=200), tick=False):
+        page = browser_for(app, parties.lead).get(f"/projects/{project.id}")
+        assert NOTICE in page.get_data(as_text=True)
+        # The page only says so (a GET writes nothing); the conclusion is refused meanwhile.
+        assert reload(project.id).status == P.CORRECTION
+        refused = browser_for(app, parties.lead).submit(
+            f"/projects/{project.id}", {}, action=f"/projects/{project.id}/actions/recommend"
+        )
+        assert refused.status_code == 409
+        assert expire_overdue_corrections() == 1
+        db.session.commit()
     project = reload(project.id)
     assert project.status == P.STAGE1_DONE
     last = project.events[-1]
@@ -102,13 +116,17 @@ def test_six_month_rule_sends_the_project_back_to_stage_two_planning(app, app_ct
 
 
 def test_six_month_rule_spares_verified_majors(app, app_ctx):
+    from blueprints.projects.services import expire_overdue_corrections
+
     parties = factories.Parties()
     start = date.today()
     project, _audit, finding = _stage2_with_major(parties, start)
     finding.status = FindingStatus.CLOSED
     db.session.commit()
     with time_machine.travel(start + timedelta(days=200), tick=False):
-        browser_for(app, parties.enterprise).get(f"/projects/{project.id}")
+        page = browser_for(app, parties.enterprise).get(f"/projects/{project.id}")
+        assert NOTICE not in page.get_data(as_text=True)
+        assert expire_overdue_corrections() == 0
     assert reload(project.id).status == P.CORRECTION
 
 

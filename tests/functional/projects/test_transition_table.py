@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from blueprints.projects.workflow import ACTION_NAMES, TRANSITIONS
+from blueprints.projects.transitions import ACTION_NAMES, TRANSITIONS
 from models import Project, ProjectEvent, ProjectStatus
 from tests import factories
 from tests.conftest import Browser

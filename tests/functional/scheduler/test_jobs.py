@@ -89,15 +89,13 @@ def test_admin_is_warned_when_the_heartbeat_is_stale(app, app_ctx):
 
 
 def test_a_failing_job_is_recorded_and_the_others_still_run(app, app_ctx, monkeypatch):
-    from app.scheduler import jobs
+    from app.scheduler.registry import EXTENSION_KEY, PeriodicTask, tasks_of
 
     def broken() -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jobs, "JOBS", (jobs.Job("broken", broken, 60), *jobs.JOBS))
-    from app.scheduler import runner
-
-    monkeypatch.setattr(runner, "JOBS", jobs.JOBS)
+    failing = PeriodicTask("broken", broken, timedelta(minutes=1))
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, (failing, *tasks_of(app)))
     results = run_once(app)
     assert results["broken"] is False
     assert all(ok for name, ok in results.items() if name != "broken")

@@ -10,12 +10,8 @@ from icalendar import Calendar
 
 from app.extensions import db
 from app.mail.dispatcher import dispatch_due
-from blueprints.certificates.services import expire_due, issue_for
-from blueprints.surveillance.services import (
-    plan_reminders,
-    revoke_long_suspensions,
-    suspend_overdue,
-)
+from blueprints.certificates.services import expire_due, issue_for, revoke_long_suspensions
+from blueprints.surveillance.reminders import plan_reminders, suspend_overdue
 from models import (
     CertificateStatus,
     OrgKind,
@@ -96,20 +92,30 @@ def test_a_missed_reminder_is_caught_up_once(certificate):
     assert len(keys()) == 2  # not again
 
 
+def on(day: date):
+    """Travel to ``day`` (02:00 UTC, inside the day in every zone the tests use)."""
+    return time_machine.travel(datetime(day.year, day.month, day.day, 2), tick=False)
+
+
 def test_overdue_surveillance_suspends_then_revokes_after_six_months(certificate):
     due = date(2027, 3, 2)
-    assert suspend_overdue(due) == 0  # due today is not overdue
-    with time_machine.travel(datetime(2027, 3, 3, 2), tick=False):
-        assert suspend_overdue(due + timedelta(days=1)) == 1
+    with on(due):
+        assert suspend_overdue() == 0  # due today is not overdue
+    with on(due + timedelta(days=1)):
+        assert suspend_overdue() == 1
     assert certificate.status == CertificateStatus.SUSPENDED
     assert schedule(certificate)[ScheduleKind.SURVEILLANCE_1].status == ScheduleStatus.MISSED
     overdue = [k for k in keys() if k.startswith("overdue:")]
     assert len(overdue) == 3  # the enterprise, the lead evaluator and the alliance
-    assert suspend_overdue(due + timedelta(days=2)) == 0  # idempotent
-    assert revoke_long_suspensions(date(2027, 9, 2)) == 0
-    assert revoke_long_suspensions(date(2027, 9, 4)) == 1
+    with on(due + timedelta(days=2)):
+        assert suspend_overdue() == 0  # idempotent
+    with on(date(2027, 9, 2)):
+        assert revoke_long_suspensions() == 0
+    with on(date(2027, 9, 4)):
+        assert revoke_long_suspensions() == 1
     assert certificate.status == CertificateStatus.REVOKED
-    assert [e.action for e in certificate.events][-2:] == ["suspend", "revoke"]
+    actions = [e.action for e in certificate.events][-2:]
+    assert actions == ["suspend_overdue", "revoke_long_suspension"]
     assert all(e.actor_id is None for e in certificate.events[-2:])
 
 
@@ -123,8 +129,10 @@ def test_expiry_reminders_and_expiry(certificate):
         "T-90",
         "T-30",
     }
-    assert expire_due(expiry) == 0
-    assert expire_due(expiry + timedelta(days=1)) == 1
+    with on(expiry):
+        assert expire_due() == 0
+    with on(expiry + timedelta(days=1)):
+        assert expire_due() == 1
     assert certificate.status == CertificateStatus.EXPIRED
 
 
@@ -209,5 +217,5 @@ def test_the_scheduler_process_suspends_without_any_request(app, certificate):
     assert outcome and all(outcome.values()), outcome
     db.session.expire_all()
     assert certificate.status == CertificateStatus.SUSPENDED
-    [event] = [e for e in certificate.events if e.action == "suspend"]
+    [event] = [e for e in certificate.events if e.action == "suspend_overdue"]
     assert "2027-03-02" in event.reason and "未" in event.reason  # in Chinese, the default

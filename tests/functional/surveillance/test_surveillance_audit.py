@@ -107,9 +107,10 @@ def test_surveillance_audit_maintains_the_certificate(app, app_ctx):
     assert done.status == ScheduleStatus.DONE and done.completed_on == date(2027, 2, 10)
     assert db.session.get(Audit, done.audit_id).completed_on == date(2027, 2, 10)
     # A done surveillance is not overdue later.
-    from blueprints.surveillance.services import suspend_overdue
+    from blueprints.surveillance.reminders import suspend_overdue
 
-    assert suspend_overdue(date(2027, 3, 5)) == 0
+    with time_machine.travel(datetime(2027, 3, 5, 2), tick=False):
+        assert suspend_overdue() == 0
 
 
 def test_surveillance_audit_can_suspend(app, app_ctx):

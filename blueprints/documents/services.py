@@ -1,4 +1,4 @@
-"""Project documents: upload (validated and stored by app.uploads), list and download."""
+"""Project documents: upload (validated and stored by app.uploads), list and look up."""
 
 from __future__ import annotations
 

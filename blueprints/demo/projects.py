@@ -15,7 +15,8 @@ from werkzeug.datastructures import FileStorage
 from app.clock import local_today, utcnow
 from app.extensions import db
 from blueprints.audits import services as audits
-from blueprints.projects import documents, services
+from blueprints.documents import services as documents
+from blueprints.projects import services
 from blueprints.projects.services import current_audit
 from blueprints.publicity import services as publicity
 from models import (
@@ -105,9 +106,9 @@ def _audits(project: Project, lead: User, member: User, day: date, on_stage2=Non
 
 def load(enterprises: list[Organisation], consultancy: Organisation, body: Organisation) -> None:
     def first_user(org: Organisation) -> User:
-        return db.session.scalar(
+        return db.session.scalars(
             sa.select(User).where(User.organisation_id == org.id).order_by(User.id).limit(1)
-        )
+        ).one()
 
     if db.session.scalar(
         sa.select(sa.exists().where(Project.organisation_id.in_([e.id for e in enterprises])))

@@ -17,16 +17,22 @@ from flask_babel import lazy_gettext as _l
 from app.clock import local_today
 from app.extensions import db
 from app.security.permissions import Permission
-from app.workflow import Transition
+from app.workflow import Transition, names
+from blueprints.assessment.services import has_valid_assessment
+from blueprints.audits import nonconformities
+from blueprints.audits.impartiality import four_eyes
 from models import (
+    Audit,
     AuditKind,
     Document,
     DocumentKind,
-    Finding,
-    FindingKind,
-    FindingStatus,
+    Objection,
+    ObjectionStatus,
     Project,
+    ProjectEvent,
     ProjectStatus,
+    PublicityBatch,
+    PublicityEntry,
     User,
 )
 
@@ -126,8 +132,6 @@ def internal_audit_and_review_done(project: Project, actor: User) -> str | None:
 
 
 def self_assessment_valid(project: Project, _actor: User) -> str | None:
-    from blueprints.assessment.services import has_valid_assessment
-
     if not has_valid_assessment(project.organisation_id):
         return _("A submitted self-assessment of this or last year is required.")
     return None
@@ -139,43 +143,13 @@ def audit_report_uploaded(project: Project, _actor: User) -> str | None:
     return None
 
 
-def unresolved_nonconformities(project: Project) -> tuple[int, int]:
-    """(majors not verified closed, minors without an accepted action plan)."""
-    from models import Audit
-
-    rows = dict(
-        db.session.execute(
-            sa.select(Finding.kind, sa.func.count())
-            .join(Audit, Audit.id == Finding.audit_id)
-            .where(
-                Audit.project_id == project.id,
-                Audit.kind.in_([AuditKind.STAGE1, AuditKind.STAGE2]),
-                sa.or_(
-                    sa.and_(
-                        Finding.kind == FindingKind.MAJOR, Finding.status != FindingStatus.CLOSED
-                    ),
-                    sa.and_(
-                        Finding.kind == FindingKind.MINOR,
-                        Finding.status.notin_([FindingStatus.ACCEPTED, FindingStatus.CLOSED]),
-                    ),
-                ),
-            )
-            .group_by(Finding.kind)
-        ).all()
+def stage_audits(project: Project) -> sa.Select[tuple[int]]:
+    return sa.select(Audit.id).where(
+        Audit.project_id == project.id, Audit.kind.in_([AuditKind.STAGE1, AuditKind.STAGE2])
     )
-    return rows.get(FindingKind.MAJOR, 0), rows.get(FindingKind.MINOR, 0)
 
 
-def nonconformities_resolved(project: Project, _actor: User) -> str | None:
-    majors, minors = unresolved_nonconformities(project)
-    if majors or minors:
-        return _(
-            "The conclusion cannot be submitted yet: %(majors)d major nonconformities are not "
-            "verified closed and %(minors)d minor ones have no accepted action plan.",
-            majors=majors,
-            minors=minors,
-        )
-    return None
+nonconformities_resolved = nonconformities.resolved(stage_audits)
 
 
 def major_deadline_passed(project: Project) -> bool:
@@ -184,7 +158,7 @@ def major_deadline_passed(project: Project) -> bool:
     months = current_app.config["MAJOR_NC_MAX_MONTHS"]
     if local_today() <= project.stage2_completed_on + relativedelta(months=months):
         return False
-    return unresolved_nonconformities(project)[0] > 0
+    return nonconformities.unresolved(stage_audits(project))[0] > 0
 
 
 def within_major_deadline(project: Project, _actor: User) -> str | None:
@@ -197,19 +171,20 @@ def within_major_deadline(project: Project, _actor: User) -> str | None:
     return None
 
 
-def other_than_compliance_reviewer(project: Project, actor: User) -> str | None:
-    """Four eyes: the re-review is someone else's than the compliance review."""
-    reviewer = next(
-        (e.actor_id for e in reversed(project.events) if e.action == "pass_compliance"), None
+def compliance_reviewer(project: Project) -> int | None:
+    return db.session.scalar(
+        sa.select(ProjectEvent.actor_id)
+        .where(ProjectEvent.project_id == project.id, ProjectEvent.action == "pass_compliance")
+        .order_by(ProjectEvent.id.desc())
+        .limit(1)
     )
-    if reviewer == actor.id:
-        return _("The re-review must be done by another staff member than the compliance review.")
-    return None
+
+
+# Four eyes: the re-review is someone else's than the compliance review.
+other_than_compliance_reviewer = four_eyes(compliance_reviewer)
 
 
 def publicity_over_without_objection(project: Project, _actor: User) -> str | None:
-    from models import Objection, ObjectionStatus, PublicityBatch, PublicityEntry
-
     batch = db.session.get(PublicityBatch, project.publicity_batch_id)
     if batch is None or local_today() <= batch.ends_on:
         return _("The publicity period has not ended yet.")
@@ -255,158 +230,68 @@ _OPEN = frozenset(
     }
 )
 
+
+def stage2_deadline_passed(project: Project, _actor: object) -> str | None:
+    if not major_deadline_passed(project):
+        return _("The deadline for verifying the major nonconformities has not passed.")
+    return None
+
+
+_t = Transition.of
+
+
 TRANSITIONS: tuple[Transition[ProjectStatus], ...] = (
-    Transition(
-        "invite_consultancy",
-        frozenset({P.STARTED}),
-        P.CONSULTANCY_INVITED,
-        Permission.PROJECT_START,
-        (enterprise_member,),
-    ),
-    Transition(
-        "consult_ourselves",
-        frozenset({P.STARTED}),
-        P.KICKOFF,
-        Permission.PROJECT_START,
-        (enterprise_member,),
-    ),
-    Transition(
-        "accept_engagement",
-        frozenset({P.CONSULTANCY_INVITED}),
-        P.KICKOFF,
-        Permission.PROJECT_CONSULT,
-        (invited_consultant,),
-    ),
-    Transition(
-        "decline_engagement",
-        frozenset({P.CONSULTANCY_INVITED}),
-        P.STARTED,
-        Permission.PROJECT_CONSULT,
-        (invited_consultant,),
-    ),
+    _t("invite_consultancy", {P.STARTED}, P.CONSULTANCY_INVITED, Permission.PROJECT_START,
+       enterprise_member),
+    _t("consult_ourselves", {P.STARTED}, P.KICKOFF, Permission.PROJECT_START, enterprise_member),
+    _t("accept_engagement", {P.CONSULTANCY_INVITED}, P.KICKOFF, Permission.PROJECT_CONSULT,
+       invited_consultant),
+    _t("decline_engagement", {P.CONSULTANCY_INVITED}, P.STARTED, Permission.PROJECT_CONSULT,
+       invited_consultant),
     *(
-        Transition(
-            "complete_step",
-            frozenset({step}),
-            after,
-            Permission.PROJECT_CONSULT,
-            (consulting_actor, *_STEP_GUARDS.get(step, ())),
-        )
+        _t("complete_step", {step}, after, Permission.PROJECT_CONSULT, consulting_actor,
+           *_STEP_GUARDS.get(step, ()))
         for step, after in _NEXT_STEP.items()
     ),
-    Transition(
-        "apply",
-        frozenset({P.READY_TO_APPLY}),
-        P.APPLIED,
-        Permission.PROJECT_APPLY,
-        (
-            enterprise_member,
-            self_assessment_valid,
-            internal_audit_and_review_done,
-            operated_long_enough,
-        ),
-    ),
-    Transition(
-        "accept_application",
-        frozenset({P.APPLIED}),
-        P.ACCEPTED,
-        Permission.PROJECT_EVALUATE,
-        (body_member,),
-    ),
-    Transition(
-        "reject_application",
-        frozenset({P.APPLIED}),
-        P.READY_TO_APPLY,
-        Permission.PROJECT_EVALUATE,
-        (body_member,),
-    ),
-    Transition(
-        "plan_stage1",
-        frozenset({P.ACCEPTED}),
-        P.STAGE1_PLANNED,
-        Permission.PROJECT_EVALUATE,
-        (lead_evaluator,),
-    ),
-    Transition(
-        "complete_stage1",
-        frozenset({P.STAGE1_PLANNED}),
-        P.STAGE1_DONE,
-        Permission.PROJECT_EVALUATE,
-        (lead_evaluator,),
-    ),
-    Transition(
-        "plan_stage2",
-        frozenset({P.STAGE1_DONE}),
-        P.STAGE2_PLANNED,
-        Permission.PROJECT_EVALUATE,
-        (lead_evaluator,),
-    ),
-    Transition(
-        "complete_stage2",
-        frozenset({P.STAGE2_PLANNED}),
-        P.CORRECTION,
-        Permission.PROJECT_EVALUATE,
-        (lead_evaluator,),
-    ),
-    Transition(
-        "recommend",
-        frozenset({P.CORRECTION}),
-        P.CONCLUDED,
-        Permission.PROJECT_EVALUATE,
-        (lead_evaluator, within_major_deadline, audit_report_uploaded, nonconformities_resolved),
-    ),
-    Transition(
-        "not_recommend",
-        frozenset({P.CORRECTION}),
-        P.NOT_RECOMMENDED,
-        Permission.PROJECT_EVALUATE,
-        (lead_evaluator, within_major_deadline, audit_report_uploaded),
-    ),
-    Transition(
-        "confirm",
-        frozenset({P.CONCLUDED}),
-        P.CONFIRMED,
-        Permission.PROJECT_APPLY,
-        (enterprise_member,),
-    ),
-    Transition("withdraw", _OPEN, P.WITHDRAWN, Permission.PROJECT_START, (enterprise_member,)),
-    Transition(
-        "pass_compliance", frozenset({P.CONFIRMED}), P.RE_REVIEW, Permission.ALLIANCE_REVIEW
-    ),
-    Transition(
-        "return_compliance", frozenset({P.CONFIRMED}), P.CORRECTION, Permission.ALLIANCE_REVIEW
-    ),
-    Transition(
-        "pass_re_review",
-        frozenset({P.RE_REVIEW}),
-        P.READY_FOR_PUBLICITY,
-        Permission.ALLIANCE_REVIEW,
-        (other_than_compliance_reviewer,),
-    ),
-    Transition(
-        "return_re_review",
-        frozenset({P.RE_REVIEW}),
-        P.CORRECTION,
-        Permission.ALLIANCE_REVIEW,
-        (other_than_compliance_reviewer,),
-    ),
-    Transition(
-        "publish", frozenset({P.READY_FOR_PUBLICITY}), P.IN_PUBLICITY, Permission.ALLIANCE_REVIEW
-    ),
-    Transition(
-        "uphold_objection", frozenset({P.IN_PUBLICITY}), P.CORRECTION, Permission.ALLIANCE_REVIEW
-    ),
-    Transition(
-        "close_publicity",
-        frozenset({P.IN_PUBLICITY}),
-        P.READY_TO_ISSUE,
-        Permission.ALLIANCE_REVIEW,
-        (publicity_over_without_objection,),
-    ),
-    Transition("issue", frozenset({P.READY_TO_ISSUE}), P.CERTIFIED, Permission.CERTIFICATES_MANAGE),
-)
+    _t("apply", {P.READY_TO_APPLY}, P.APPLIED, Permission.PROJECT_APPLY, enterprise_member,
+       self_assessment_valid, internal_audit_and_review_done, operated_long_enough),
+    _t("accept_application", {P.APPLIED}, P.ACCEPTED, Permission.PROJECT_EVALUATE, body_member),
+    _t("reject_application", {P.APPLIED}, P.READY_TO_APPLY, Permission.PROJECT_EVALUATE,
+       body_member),
+    _t("plan_stage1", {P.ACCEPTED}, P.STAGE1_PLANNED, Permission.PROJECT_EVALUATE,
+       lead_evaluator),
+    _t("complete_stage1", {P.STAGE1_PLANNED}, P.STAGE1_DONE, Permission.PROJECT_EVALUATE,
+       lead_evaluator),
+    _t("plan_stage2", {P.STAGE1_DONE}, P.STAGE2_PLANNED, Permission.PROJECT_EVALUATE,
+       lead_evaluator),
+    _t("complete_stage2", {P.STAGE2_PLANNED}, P.CORRECTION, Permission.PROJECT_EVALUATE,
+       lead_evaluator),
+    _t("recommend", {P.CORRECTION}, P.CONCLUDED, Permission.PROJECT_EVALUATE, lead_evaluator,
+       within_major_deadline, audit_report_uploaded, nonconformities_resolved),
+    _t("not_recommend", {P.CORRECTION}, P.NOT_RECOMMENDED, Permission.PROJECT_EVALUATE,
+       lead_evaluator, within_major_deadline, audit_report_uploaded),
+    # The 6-month rule, applied by the scheduler: back to stage-2 planning.
+    _t("stage2_expired", {P.CORRECTION}, P.STAGE1_DONE, None, None, stage2_deadline_passed,
+       system=True),
+    _t("confirm", {P.CONCLUDED}, P.CONFIRMED, Permission.PROJECT_APPLY, enterprise_member),
+    _t("withdraw", _OPEN, P.WITHDRAWN, Permission.PROJECT_START, enterprise_member),
+    _t("pass_compliance", {P.CONFIRMED}, P.RE_REVIEW, Permission.ALLIANCE_REVIEW),
+    _t("return_compliance", {P.CONFIRMED}, P.CORRECTION, Permission.ALLIANCE_REVIEW),
+    _t("pass_re_review", {P.RE_REVIEW}, P.READY_FOR_PUBLICITY, Permission.ALLIANCE_REVIEW,
+       other_than_compliance_reviewer),
+    _t("return_re_review", {P.RE_REVIEW}, P.CORRECTION, Permission.ALLIANCE_REVIEW,
+       other_than_compliance_reviewer),
+    _t("publish", {P.READY_FOR_PUBLICITY}, P.IN_PUBLICITY, Permission.ALLIANCE_REVIEW),
+    _t("uphold_objection", {P.IN_PUBLICITY}, P.CORRECTION, Permission.ALLIANCE_REVIEW),
+    _t("close_publicity", {P.IN_PUBLICITY}, P.READY_TO_ISSUE, Permission.ALLIANCE_REVIEW, None,
+       publicity_over_without_objection, system=True),
+    _t("issue", {P.READY_TO_ISSUE}, P.CERTIFIED, Permission.CERTIFICATES_MANAGE),
+)  # fmt: skip
 
-ACTION_NAMES = tuple(dict.fromkeys(t.name for t in TRANSITIONS))
+ACTION_NAMES = names(TRANSITIONS)
+# Taken on the publicity desk, where the batch and the objection are chosen, not on the project
+# page: announcing there without a batch would leave the project in publicity for ever.
+ON_THE_PUBLICITY_DESK = frozenset({"publish", "uphold_objection"})
 ACTION_TITLES = {
     "invite_consultancy": _l("Invite a consultancy"),
     "consult_ourselves": _l("Run the consulting phase ourselves"),
@@ -424,6 +309,7 @@ ACTION_TITLES = {
     "not_recommend": _l("Submit the conclusion: do not recommend"),
     "confirm": _l("Confirm the conclusion"),
     "withdraw": _l("Withdraw the project"),
+    "stage2_expired": _l("Stage-2 audit to be repeated (6-month rule)"),
     "pass_compliance": _l("Compliance review: pass"),
     "return_compliance": _l("Compliance review: return to the evaluation body"),
     "pass_re_review": _l("Re-review: pass"),
@@ -435,7 +321,3 @@ ACTION_TITLES = {
 }
 assert set(ACTION_TITLES) == set(ACTION_NAMES)
 CONSULTING_STEP_NUMBER = {status: n for n, status in enumerate(_NEXT_STEP, start=1)}
-
-
-def available(project: Project) -> list[Transition[ProjectStatus]]:
-    return [t for t in TRANSITIONS if project.status in t.sources]

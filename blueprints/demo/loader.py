@@ -1,4 +1,5 @@
-"""Demonstration data for ``flask demo load``: idempotent, keyed by natural keys.
+"""The demo's organisations and accounts, then its assessments and projects: idempotent, keyed
+by natural keys. ``load_demo`` is what ``flask demo load`` runs.
 
 Organisation names and credit codes are fictional (the check digit is computed, so they pass
 GB 32100-2015 validation); the ten evaluation bodies and their codes are the national register
@@ -10,10 +11,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from app import demo_assessments, demo_projects
 from app.clock import utcnow
 from app.extensions import db
 from app.security.passwords import hash_password
+from blueprints.demo import assessments as demo_assessments
+from blueprints.demo import projects as demo_projects
 from models import EnterpriseSize, Organisation, OrgKind, Region, Role, User
 
 DEMO_PASSWORD = "Certpath-Demo-2026"  # noqa: S105 - published demo credential, not a secret
@@ -213,6 +215,6 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 
 def _first_user(org: Organisation) -> User:
-    return db.session.scalar(
+    return db.session.scalars(
         sa.select(User).where(User.organisation_id == org.id).order_by(User.id).limit(1)
-    )
+    ).one()

@@ -1,0 +1,114 @@
+"""Impartiality (ISO/IEC 17021-1 §4.2, §5.2): who may sit on an audit team, and who may take
+the decision after it. One module, used by stage audits, surveillance audits and the
+alliance's reviews alike, so that each rule and its message exist once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.errors import WorkflowError
+from app.extensions import db
+from app.workflow import Guard
+from models import (
+    Audit,
+    AuditKind,
+    AuditTeamMember,
+    Organisation,
+    Project,
+    ProjectEvent,
+    Role,
+    User,
+)
+
+# The actions by which a person takes part in an enterprise's consulting phase.
+CONSULTING_ACTIONS = ("accept_engagement", "complete_step")
+
+
+def consulted_for(user: User, project: Project) -> bool:
+    """Whether ``user`` belongs to the enterprise or its consultancy, or ever acted in the
+    consulting phase of one of the enterprise's projects (ISO/IEC 17021-1 §5.2)."""
+    if user.organisation_id in {project.organisation_id, project.consultancy_id}:
+        return True
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    ProjectEvent.actor_id == user.id,
+                    ProjectEvent.action.in_(CONSULTING_ACTIONS),
+                    ProjectEvent.project_id.in_(
+                        sa.select(Project.id).where(
+                            Project.organisation_id == project.organisation_id
+                        )
+                    ),
+                )
+            )
+        )
+    )
+
+
+def refuse_partial(project: Project, user: User) -> None:
+    if consulted_for(user, project):
+        raise WorkflowError(
+            _(
+                "%(name)s cannot evaluate this enterprise: they belong to it or consulted for it.",
+                name=user.name,
+            )
+        )
+
+
+def evaluator_of(body: Organisation, user_id: int | None) -> User:
+    """An active evaluator of ``body`` chosen in a form, or a 409 naming the body."""
+    user = db.session.get(User, user_id) if user_id else None
+    if (
+        user is None
+        or user.organisation_id != body.id
+        or user.role != Role.EVALUATOR
+        or not user.active
+    ):
+        raise WorkflowError(_("Choose evaluators of %(body)s.", body=body.name))
+    return user
+
+
+def build_team(
+    project: Project, body: Organisation, lead: User, member_ids: Iterable[int]
+) -> list[AuditTeamMember]:
+    """The lead plus the chosen evaluators of the body, every one of them impartial."""
+    members = [evaluator_of(body, uid) for uid in dict.fromkeys(member_ids) if uid != lead.id]
+    for person in (lead, *members):
+        refuse_partial(project, person)
+    return [
+        AuditTeamMember(user=lead, is_lead=True),
+        *(AuditTeamMember(user=m, is_lead=False) for m in members),
+    ]
+
+
+def new_audit(
+    project: Project,
+    body: Organisation,
+    kind: AuditKind,
+    lead: User,
+    member_ids: Iterable[int],
+    **plan: Any,
+) -> Audit:
+    """An audit of ``kind`` with its impartial team, added to the session."""
+    audit = Audit(project_id=project.id, kind=kind, **plan)
+    audit.team = build_team(project, body, lead, member_ids)
+    db.session.add(audit)
+    return audit
+
+
+def four_eyes(first_reviewer: Callable[[Any], int | None]) -> Guard:
+    """The guard "the re-review is someone else's than the compliance review"."""
+
+    def other_than_first_reviewer(obj: Any, actor: Any) -> str | None:
+        if first_reviewer(obj) == getattr(actor, "id", None):
+            return _(
+                "The re-review must be done by another staff member than the compliance review."
+            )
+        return None
+
+    return other_than_first_reviewer
