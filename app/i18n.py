@@ -1,8 +1,9 @@
 """Language selection and locale-aware formatting.
 
 Order: the signed-in user's preference, then a ``?lang=`` switch remembered in the session,
-then the browser's Accept-Language, then Chinese. A ``?lang=`` switch by a signed-in user also
-becomes their preference, so the two never disagree.
+then the browser's Accept-Language, then Chinese. A signed-in user switches with the top bar's
+form (``auth.language``, a POST), which changes their preference, so the two never disagree;
+a GET never writes it.
 """
 
 from __future__ import annotations
@@ -38,13 +39,10 @@ def select_locale() -> str:
 
 
 def remember_language_switch() -> None:
-    """before_request: honour ``?lang=zh|en`` on any page."""
+    """before_request: honour ``?lang=zh|en`` on any page, for this session."""
     lang = request.args.get("lang")
-    if lang not in SUPPORTED_LOCALES:
-        return
-    session["lang"] = lang
-    if getattr(current_user, "is_authenticated", False) and current_user.locale != lang:
-        current_user.locale = lang
+    if lang in SUPPORTED_LOCALES:
+        session["lang"] = lang
 
 
 def _format_date(value: date | datetime | None, fmt: str = "medium") -> str:

@@ -182,3 +182,62 @@ def project(parties: Parties, status=None, **fields):
             db.session.add(audit)
     db.session.flush()
     return item
+
+
+def alliance_staff(**fields) -> User:
+    """A member of the alliance's staff: reviews, publicity, certificates."""
+    alliance = organisation(OrgKind.ALLIANCE, region="110000")
+    return user(alliance, role=Role.ALLIANCE_STAFF, **fields)
+
+
+def certificate(parties: Parties, status=None, *, staff: User | None = None):
+    """A certificate issued (with its surveillance schedule) at the end of a project of
+    ``parties``, then placed directly in ``status``."""
+    from blueprints.certificates.services import issue_for
+    from models import ProjectStatus
+
+    issued = issue_for(project(parties, ProjectStatus.CERTIFIED), staff or alliance_staff())
+    if status is not None:
+        issued.status = status
+        db.session.flush()
+    return issued
+
+
+def objection(publicised, staff: User, *, status=None, reason: str = "理由"):
+    """An objection to ``publicised`` (a project in publicity), in a batch that is open today:
+    its batch and entry made as the publicity desk makes them."""
+    from datetime import timedelta
+
+    from app.clock import local_today
+    from models import Objection, ObjectionStatus, PublicityBatch, PublicityEntry
+
+    today = local_today()
+    batch = PublicityBatch(
+        title="第一批公示",
+        starts_on=today,
+        ends_on=today + timedelta(days=7),
+        working_days=5,
+        created_by_id=staff.id,
+    )
+    entry = PublicityEntry(
+        project_id=publicised.id,
+        enterprise_name=publicised.organisation.name,
+        region_name="上海市 浦东新区",
+        body_name=publicised.body.name if publicised.body else "",
+        scope=publicised.scope,
+    )
+    batch.entries.append(entry)
+    db.session.add(batch)
+    db.session.flush()
+    publicised.publicity_batch_id = batch.id
+    made = Objection(
+        entry=entry,
+        name="张三",
+        contact="13800000000",
+        reason=reason,
+        address_hash="0" * 64,
+        status=status or ObjectionStatus.OPEN,
+    )
+    db.session.add(made)
+    db.session.flush()
+    return made

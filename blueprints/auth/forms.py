@@ -61,6 +61,10 @@ class RegistrationForm(PasswordFields, RegionFields, FlaskForm):
     )
 
 
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token: confirms what the page shows."""
+
+
 class EmailOnlyForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 

@@ -13,7 +13,7 @@ from app.security.permissions import Permission, public, requires
 from app.security.tokens import TokenError, read_token
 from blueprints.auth import forms, services
 from blueprints.reference.services import get_division
-from models import EnterpriseSize
+from models import SUPPORTED_LOCALES, EnterpriseSize
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -113,17 +113,36 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
-@bp.get("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
 @public
 def verify(token: str):
+    """The link of the verification email shows a button; the button confirms. Mail scanners
+    that open every link (as corporate gateways do) then confirm nothing."""
     try:
-        services.verify_email(token)
+        user = read_token(token, "verify")
     except TokenError as error:
         return render_template(
             "auth/token_problem.html", reason=error.reason, resend_form=forms.EmailOnlyForm()
         ), 400
+    form = forms.ConfirmForm()
+    if user.is_verified or not form.validate_on_submit():
+        return render_template("auth/verify.html", form=form, user=user)
+    services.verify_email(user)
     flash(_("Your email address is confirmed. You can sign in now."), "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+@public
+def language():
+    """The language switch of the top bar: for this session, and for a signed-in user also
+    the language of their emails (their profile's preference)."""
+    lang = request.form.get("lang", "")
+    if lang in SUPPORTED_LOCALES:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
 @bp.post("/verify/resend")

@@ -162,7 +162,6 @@ def act(number: str, action: str):
         new_name=form.new_name.data or "",
         new_address=form.new_address.data or "",
     )
-    services.close_requests(certificate, action, current_user)
     flash(_("The certificate is now: %(status)s.", status=current.status.title), "success")
     return redirect(url_for("certificates.verify", number=current.number))
 

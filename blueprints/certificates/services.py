@@ -38,6 +38,7 @@ from models import (
 )
 
 C = CertificateStatus
+IN_FORCE = frozenset({C.VALID, C.SUSPENDED})
 STANDARD = "GB/T 23001-2017"
 
 
@@ -140,6 +141,8 @@ def perform(
     certificate.status = target
     certificate.status_changed_at = utcnow()
     _record(certificate, action, source, target, actor, reason)
+    if target not in IN_FORCE:
+        _settle_requests(certificate, actor)
     if action == "reissue":
         return _reissue(certificate, actor, reason, new_name.strip(), new_address.strip())
     return certificate
@@ -239,6 +242,14 @@ def request_change(
     return item
 
 
+def _settle_requests(certificate: Certificate, actor: Actor) -> None:
+    """A certificate no longer in force (revoked, cancelled, reissued, expired) leaves no
+    request of its holder waiting; a suspension or a restoration leaves them as they are."""
+    for item in open_requests(certificate):
+        item.handled_at = utcnow()
+        item.handled_by_id = actor.id
+
+
 def open_requests(certificate: Certificate) -> list[CertificateRequest]:
     return list(
         db.session.scalars(
@@ -248,14 +259,6 @@ def open_requests(certificate: Certificate) -> list[CertificateRequest]:
             )
         )
     )
-
-
-def close_requests(certificate: Certificate, action: str, actor: User) -> None:
-    kind = {"cancel": RequestKind.CANCEL, "reissue": RequestKind.REISSUE}.get(action)
-    for item in open_requests(certificate):
-        if kind is None or item.kind == kind or action == "revoke":
-            item.handled_at = utcnow()
-            item.handled_by_id = actor.id
 
 
 def expire_due() -> int:

@@ -34,9 +34,16 @@ def test_user_preference_wins_and_switch_updates_it(browser):
     browser.login(user.email, factories.PASSWORD)
     page = browser.get("/dashboard", headers={"Accept-Language": "zh-CN"})
     assert 'lang="en"' in page.get_data(as_text=True)
-    browser.get("/dashboard?lang=zh")
+    browser.get("/dashboard?lang=zh")  # a link's switch: this session only, never the profile
+    db.session.refresh(user)
+    assert user.locale == "en"
+    switched = browser.submit(
+        "/dashboard", {"lang": "zh", "next": "/dashboard"}, action="/language"
+    )
+    assert switched.headers["Location"].endswith("/dashboard")
     db.session.refresh(user)
     assert user.locale == "zh"
+    assert 'lang="zh-CN"' in browser.get("/dashboard").get_data(as_text=True)
 
 
 def test_successful_login_and_logout_by_post_only(browser):

@@ -283,6 +283,18 @@ def test_holder_requests_a_reissue_and_staff_handle_it(app, app_ctx):
     staff_browser = browser_for(app, staff)
     page = staff_browser.get(f"/certificates/{number}").get_data(as_text=True)
     assert "上海更名后有限公司" in page
+    from blueprints.certificates.services import open_requests
+
+    # A suspension and a restoration leave the request waiting: nobody decided it.
+    for action in ("suspend", "restore"):
+        moved = staff_browser.submit(
+            f"/certificates/{number}",
+            {"reason": "核查"},
+            action=f"/certificates/{number}/actions/{action}",
+        )
+        assert moved.status_code == 302, action
+    db.session.expire_all()
+    assert len(open_requests(db.session.get(Certificate, certificate.id))) == 1
     done = staff_browser.submit(
         f"/certificates/{number}",
         {"reason": "企业更名", "new_name": "上海更名后有限公司"},
@@ -292,8 +304,6 @@ def test_holder_requests_a_reissue_and_staff_handle_it(app, app_ctx):
     db.session.expire_all()
     renewed = db.session.scalar(sa.select(Certificate).where(Certificate.issue_no == 2))
     assert renewed.enterprise_name == "上海更名后有限公司"
-    from blueprints.certificates.services import open_requests
-
     assert open_requests(db.session.get(Certificate, certificate.id)) == []
     outsider = browser_for(app, factories.user())
     assert (
