@@ -1,9 +1,10 @@
 """Language selection and locale-aware formatting.
 
-Order: the signed-in user's preference, then a ``?lang=`` switch remembered in the session,
-then the browser's Accept-Language, then Chinese. A signed-in user switches with the top bar's
-form (``auth.language``, a POST), which changes their preference, so the two never disagree;
-a GET never writes it.
+Order: the language chosen in this session (a ``?lang=`` link, the top bar's switch, or the
+profile's preference copied at sign-in), then the signed-in user's preference, then the
+browser's Accept-Language, then Chinese. The top bar's switch of a signed-in user is a POST
+(``auth.language``) that also changes their preference — the language of their emails; a GET
+never writes it.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ def select_locale() -> str:
         # The scheduler and CLI: texts kept for everyone (event comments) are in Chinese;
         # mail and notifications choose their reader's locale with force_locale.
         return DEFAULT_LOCALE
+    remembered = session.get("lang")
+    if remembered in SUPPORTED_LOCALES:
+        return remembered
     if (
         getattr(current_user, "is_authenticated", False)
         and current_user.locale in SUPPORTED_LOCALES
     ):
         return current_user.locale
-    remembered = session.get("lang")
-    if remembered in SUPPORTED_LOCALES:
-        return remembered
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
 
 
