@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, config)
     _init_extensions(app)
     _register_security(app)
+    _guard_inputs(app)
     _register_blueprints(app)
     _register_tasks(app)
     _register_errors_and_templates(app)
@@ -30,11 +31,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.update(config_module.build(app.instance_path, config))
-    from app.database import engine_options
-
-    app.config.setdefault(
-        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
-    )
     from datetime import timedelta
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
@@ -66,6 +62,12 @@ def _register_security(app: Flask) -> None:
     from app import auth_session
 
     auth_session.init_app(app)
+
+
+def _guard_inputs(app: Flask) -> None:
+    from app import input_boundary
+
+    input_boundary.init_app(app)  # before the blueprints: their <int:...> rules use it
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from app.database import engine_options
+
 ENV_PREFIX = "CERTPATH_"
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production
 
@@ -27,6 +29,14 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "",  # empty: SQLite file in the instance folder
     "BASE_URL": "http://127.0.0.1:5000",  # absolute links in emails
     "ITEMS_PER_PAGE": 25,
+    # --- waiting on PostgreSQL (SQLite is a local file: it keeps its busy timeout). 0 turns
+    # a bound off, e.g. the statement timeout for a migration that rewrites a large table.
+    "DATABASE_CONNECT_TIMEOUT_SECONDS": 3,  # whole seconds, at least 2 (libpq's rule)
+    "DATABASE_STATEMENT_TIMEOUT_SECONDS": 30,  # the server cancels longer statements
+    # Silence tolerated from the server: TCP user timeout and keepalives, and how long past the
+    # statement timeout the app waits for an answer before it cuts the connection itself.
+    "DATABASE_NETWORK_TIMEOUT_SECONDS": 10,
+    "HEALTH_TIMEOUT_SECONDS": 1.5,  # /healthz answers 503 when the database is slower than this
     # --- accounts and security
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_MIN_STRENGTH": 2,  # zxcvbn score 0-4
@@ -37,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "SESSION_LIFETIME_HOURS": 12,
+    # Strict-Transport-Security on HTTPS responses in production; 0 leaves the header out.
+    "HSTS_MAX_AGE_SECONDS": 365 * 24 * 3600,
     "TRUSTED_PROXIES": 0,  # number of reverse proxies in front (X-Forwarded-For hops)
     # --- mail outbox
     "MAIL_SERVER": "",  # empty: nothing is sent, messages stay in the outbox for admins to read
@@ -45,7 +57,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": "",
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
-    "MAIL_TIMEOUT_SECONDS": 10,
+    "MAIL_TIMEOUT_SECONDS": 10,  # per SMTP socket operation: connecting, and every reply
+    "MAIL_DISPATCH_BUDGET_SECONDS": 30,  # a run claims no further message once this is spent
     "MAIL_SENDER": "Certpath <no-reply@certpath.localhost>",
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_RETRY_BASE_SECONDS": 60,
@@ -66,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     # Public pages against scraping; "redis://127.0.0.1:6379" shares counts between workers.
     "PUBLIC_RATE_LIMIT": "60 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "certpath",  # several apps (or test runs) may share one Redis
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
     # about 2 months); the timeline flags a step that runs longer.
     "STEP_EXPECTED_DAYS": {
@@ -118,6 +132,11 @@ def _parse(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError as exc:
             raise ConfigError(f"{name}: expected an integer, got {raw!r}") from exc
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: expected a number, got {raw!r}") from exc
     if isinstance(default, dict):
         # "kickoff=10,trial=60": overrides only the named entries
         merged = dict(default)
@@ -173,6 +192,10 @@ def build(
 
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         config["DATABASE_URL"] or sqlite_url(instance_path)
+    )
+    # Here rather than in the factory: the engine's timeouts are settings too.
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"], config)
     )
     config.setdefault("SESSION_COOKIE_SECURE", False)
     config.setdefault("REMEMBER_COOKIE_SECURE", False)

@@ -1,23 +1,42 @@
-"""Engine settings per backend and the one place where a request's work is committed."""
+"""Engine settings per backend and the one place where a request's work is committed.
+
+PostgreSQL is waited on within bounds (settings ``DATABASE_*_TIMEOUT_SECONDS``, applied by
+``app.db_timeouts``): connecting, each statement on the server, and the network — so that a
+database that stops answering costs a request seconds, not the time until the network heals.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, make_response, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.db_timeouts import postgres_connect_args
+from app.errors import changed_meanwhile, is_conflict
 from app.extensions import db
 
 
-def engine_options(database_uri: str) -> dict:
+def engine_options(database_uri: str, settings: Mapping[str, Any] | None = None) -> dict:
+    """The engine's options; ``settings`` (the app's configuration) bring the timeouts.
+
+    config.build() passes them; a call without settings gets no PostgreSQL timeouts.
+    """
     if database_uri.startswith("sqlite"):
         # Several threads of the dev server and the embedded scheduler share the file.
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if settings is not None:
+        options["connect_args"] = postgres_connect_args(
+            connect=settings["DATABASE_CONNECT_TIMEOUT_SECONDS"],
+            statement=settings["DATABASE_STATEMENT_TIMEOUT_SECONDS"],
+            network=settings["DATABASE_NETWORK_TIMEOUT_SECONDS"],
+        )
+    return options
 
 
 @event.listens_for(Engine, "connect")
@@ -72,9 +91,11 @@ def commit_response(response: Response) -> Response:
     if response.status_code < 400:
         try:
             db.session.commit()
-        except Exception:
+        except Exception as error:
             db.session.rollback()
             _run_rollback_callbacks()
+            if is_conflict(error):  # another request committed first: this one lost the race
+                return make_response(changed_meanwhile())
             raise
         g.pop("rollback_callbacks", None)
     else:

@@ -1,14 +1,24 @@
-"""Error pages (400/403/404/405/409/413/429/500) in both languages, and the workflow error."""
+"""Error pages (400/403/404/405/409/413/429/500/503) in both languages, and the workflow error."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from contextlib import suppress
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import BadRequest, HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
+
+
+class InputRefused(BadRequest):
+    """A value refused at the input boundary (HTTP 400), with a translated reason."""
 
 
 class WorkflowError(Exception):
@@ -28,6 +38,10 @@ _TITLES = {
     413: (_l("File too large"), _l("The upload exceeds the size limit.")),
     429: (_l("Too many requests"), _l("Please wait a little and try again.")),
     500: (_l("Server error"), _l("Something went wrong on our side. It has been logged.")),
+    503: (
+        _l("Service unavailable"),
+        _l("The service is temporarily unavailable. Please try again in a few minutes."),
+    ),
 }
 
 
@@ -47,7 +61,66 @@ def render_error(status: int, detail: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _signed_in_locale() -> str | None:
+    """The signed-in user's language as already loaded, or None — without a query."""
+    # Flask-Login keeps the request's user in g._login_user; absent, it was never loaded.
+    state = sa.inspect(g.get("_login_user"), raiseerr=False)
+    return state.dict.get("locale") if state is not None else None
+
+
+def database_unavailable(error: sa_exc.SQLAlchemyError):
+    """503 when the database does not answer (a timeout, a lost connection, a full pool).
+
+    The page is drawn without the database: the signed-in user is set aside (the top bar would
+    load their organisation and notifications), keeping only their language.
+    """
+    current_app.logger.error("database unavailable: %s", error)
+    locale = _signed_in_locale()
+    g._login_user = login_manager.anonymous_user()
+    # Undo the request's work. A lost connection took its transaction with it, and rolling
+    # back may then fail: nothing is left to undo, and the pool discards the connection.
+    with suppress(sa_exc.SQLAlchemyError):
+        db.session.rollback()
+    if locale is None:
+        return render_error(503)
+    with force_locale(locale):
+        return render_error(503)
+
+
+def is_conflict(error: BaseException) -> bool:
+    """A concurrent change won the race: a row's version moved on, or the row another request
+    was about to insert exists now (a unique constraint). Other integrity errors are bugs."""
+    if isinstance(error, StaleDataError):
+        return True
+    if isinstance(error, sa_exc.IntegrityError):
+        original = error.orig
+        return getattr(original, "sqlstate", None) == "23505" or (
+            "UNIQUE constraint failed" in str(original)
+        )
+    return False
+
+
+def changed_meanwhile():
+    """409 for the request that lost a race, wherever it lost it (a flush, the commit)."""
+    with suppress(sa_exc.SQLAlchemyError):
+        db.session.rollback()
+    return render_error(
+        409, _("This was changed meanwhile. Reload the page to see its current state.")
+    )
+
+
+def _conflict_or_error(error: sa_exc.SQLAlchemyError):
+    if is_conflict(error):
+        return changed_meanwhile()
+    raise error
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(StaleDataError, _conflict_or_error)
+    app.register_error_handler(sa_exc.IntegrityError, _conflict_or_error)
+    app.register_error_handler(sa_exc.OperationalError, database_unavailable)
+    app.register_error_handler(sa_exc.TimeoutError, database_unavailable)
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
         return render_error(
@@ -68,4 +141,4 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         if status not in _TITLES:
             return error
-        return render_error(status)
+        return render_error(status, error.description if isinstance(error, InputRefused) else None)

@@ -1,12 +1,16 @@
-"""Helpers for select fields in the WTForms 3.3 style (SelectChoice objects, not tuples)."""
+"""What every form shares: select options in the WTForms 3.3 style (SelectChoice objects, not
+tuples), bounded date and integer fields, the first error of a refused form, GET filters."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from wtforms import fields
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: 3.2
+from wtforms.validators import ValidationError
 
 from models.types import TitledEnum
 
@@ -35,3 +39,42 @@ def first_error(form: Any) -> str:
         if field.errors:
             return f"{field.label.text}: {field.errors[0]}"
     return str(_l("The request could not be understood."))
+
+
+def filters_of(form: Any) -> dict[str, Any]:
+    """A GET filter form's values by field name, None where a value did not validate (an
+    unknown status, a date that is no date): a search ignores what it cannot read."""
+    form.validate()
+    return {field.name: None if field.errors else field.data for field in form}
+
+
+# Dates a person enters here (operation start, audits, publicity) lie within this span; outside
+# it a date is a typo, and the working-day calendar and date arithmetic would overflow.
+EARLIEST_DATE, LATEST_DATE = date(1990, 1, 1), date(2099, 12, 31)
+# The largest value of an INTEGER column.
+LARGEST_INTEGER = 2**31 - 1
+
+
+class DateField(fields.DateField):  # noqa: TID251 — the one place it is used
+    """A date within EARLIEST_DATE..LATEST_DATE (every form's dates go through it)."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and not EARLIEST_DATE <= self.data <= LATEST_DATE:
+            raise ValidationError(
+                _l(
+                    "Give a date between %(first)s and %(last)s.",
+                    first=EARLIEST_DATE.isoformat(),
+                    last=LATEST_DATE.isoformat(),
+                )
+            )
+
+
+class IntegerField(fields.IntegerField):  # noqa: TID251 — the one place it is used
+    """A whole number that fits the database's INTEGER column, whatever else is checked (a
+    larger one never reaches the validators: NumberRange cannot even compare it)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > LARGEST_INTEGER:
+            self.data = None
+            raise ValueError(_l("This number is too large."))

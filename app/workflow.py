@@ -140,6 +140,15 @@ def offered(table: Iterable[Transition[S]], obj: Any, state: S, actor: Actor) ->
     )
 
 
+def expect_version(obj: Any, version: int | None) -> None:
+    """Refuse a form rendered before someone else's change (a second click, another tab, a
+    colleague): it would act on a state it did not show. ``None``: the form carried none."""
+    if version is not None and version != obj.lock_version:
+        raise WorkflowError(
+            _("This was changed meanwhile. Reload the page to see its current state.")
+        )
+
+
 def flush(conflict: str) -> None:
     """Write the move now, so that a concurrent change of the same row (its version column
     moved on) is refused here with ``conflict`` rather than as a server error later."""

@@ -39,6 +39,7 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.project import (
     CLOSED_STATUSES,
     CONSULTING_STEPS,
+    FINISHED_STATUSES,
     ConsultingStep,
     Project,
     ProjectEvent,
@@ -46,7 +47,7 @@ from models.project import (
 )
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.scheduler import JobRun
-from models.security import LoginFailure
+from models.security import LoginFailure, UserSession
 from models.surveillance import (
     PENDING_SCHEDULE_STATUSES,
     ScheduleItem,
@@ -59,6 +60,7 @@ __all__ = [
     "CLOSED_STATUSES",
     "CONSULTING_STEPS",
     "EDITABLE_STATES",
+    "FINISHED_STATUSES",
     "PENDING_SCHEDULE_STATUSES",
     "ROLE_ORG_KINDS",
     "SUBMITTED_STATES",
@@ -110,4 +112,5 @@ __all__ = [
     "ScheduleKind",
     "ScheduleStatus",
     "User",
+    "UserSession",
 ]

@@ -77,6 +77,9 @@ class Objection(Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column()
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     entry: Mapped[PublicityEntry] = relationship()
     decided_by: Mapped[User | None] = relationship()

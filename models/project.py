@@ -48,6 +48,12 @@ class ProjectStatus(TitledEnum):
 
 
 CLOSED_STATUSES = frozenset({ProjectStatus.NOT_RECOMMENDED, ProjectStatus.WITHDRAWN})
+# A project in any other state is under way: an enterprise has at most one (a constraint, so
+# that two simultaneous starts cannot both succeed).
+FINISHED_STATUSES = CLOSED_STATUSES | {ProjectStatus.CERTIFIED}
+_UNDER_WAY = sa.text(
+    "status NOT IN ({})".format(", ".join(sorted(f"'{s.value}'" for s in FINISHED_STATUSES)))
+)
 
 # The six consulting steps, in order, and the status a project has while each is current.
 CONSULTING_STEPS = (
@@ -66,6 +72,13 @@ class Project(Model):
         sa.Index("ix_projects_status", "status"),
         sa.Index("ix_projects_body_status", "body_id", "status"),
         sa.Index("ix_projects_consultancy_status", "consultancy_id", "status"),
+        sa.Index(
+            "uq_projects_one_under_way",
+            "organisation_id",
+            unique=True,
+            postgresql_where=_UNDER_WAY,
+            sqlite_where=_UNDER_WAY,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

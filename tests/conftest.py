@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -271,3 +273,46 @@ def count_queries(app: Flask):
             sa.event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@contextmanager
+def _database_of_its_own(folder, database_url: str) -> Iterator[Flask]:
+    """A migrated database no other test sees: for tests that commit for real (each request in
+    its own transaction, as in production), which must not share the suite's."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{folder}/committed.sqlite3"
+        admin = None
+    else:
+        name = f"certpath_race_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(
+            os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
+            isolation_level="AUTOCOMMIT",
+        )
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = database_url.rsplit("/", 1)[0] + "/" + name
+    app = make_test_app(url)
+    migrate_and_seed(app)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+@pytest.fixture
+def committed_app(tmp_path, database_url) -> Iterator[Flask]:
+    """A database of its own for one test."""
+    with _database_of_its_own(tmp_path, database_url) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def module_committed_app(tmp_path_factory, database_url) -> Iterator[Flask]:
+    """A database of its own for a module whose tests each make their own objects."""
+    with _database_of_its_own(tmp_path_factory.mktemp("committed"), database_url) as app:
+        yield app

@@ -3,12 +3,18 @@
 A row is claimed by a conditional UPDATE (pending → sending) that only one process can win,
 on SQLite and PostgreSQL alike, so two dispatchers never send the same row. The claim is
 committed before the SMTP conversation, and the outcome committed right after it.
+
+Waiting is bounded: every socket operation by MAIL_TIMEOUT_SECONDS (smtplib applies it to
+connecting and to every reply), a run by MAIL_DISPATCH_BUDGET_SECONDS (no message is claimed
+once it is spent), and a server that fails — unreachable, silent, hanging up — ends the run at
+once: the rest stay pending, unclaimed and untouched, for the next run.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -28,7 +34,14 @@ class DispatchResult:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    deferred: int = 0  # due but left for the next run: budget spent, or the server failed
     skipped: bool = False
+
+
+# The server refused this one message (a recipient, the sender, the content): the next may
+# go through. Any other failure — every SMTP error is an OSError, timeouts included — is the
+# server's, and would only repeat for each remaining message.
+MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 def mail_configured() -> bool:
@@ -122,9 +135,13 @@ def dispatch_due(limit: int | None = None) -> DispatchResult:
         .limit(limit)
     ).all()
     db.session.commit()
+    budget_ends = time.monotonic() + current_app.config["MAIL_DISPATCH_BUDGET_SECONDS"]
     smtp: smtplib.SMTP | None = None
     try:
-        for message_id in due_ids:
+        for position, message_id in enumerate(due_ids):
+            if time.monotonic() >= budget_ends:
+                result.deferred = len(due_ids) - position
+                break
             if not _claim(message_id):
                 continue  # another dispatcher took it
             row = db.session.get(OutboxMessage, message_id)
@@ -134,11 +151,19 @@ def dispatch_due(limit: int | None = None) -> DispatchResult:
                 if smtp is None:
                     smtp = _connect()
                 smtp.send_message(build_message(row))
-            except (OSError, smtplib.SMTPException) as exc:
+            except MESSAGE_REFUSED as exc:
                 _record_failure(row, exc, result)
                 if smtp is not None:
                     _quit(smtp)
                 smtp = None
+            except OSError as exc:
+                _record_failure(row, exc, result)
+                db.session.commit()
+                if smtp is not None:
+                    smtp.close()  # no QUIT: a silent server would cost one more timeout
+                smtp = None
+                result.deferred = len(due_ids) - position - 1
+                break
             else:
                 row.status = OutboxStatus.SENT
                 row.sent_at = utcnow()
@@ -149,6 +174,8 @@ def dispatch_due(limit: int | None = None) -> DispatchResult:
     finally:
         if smtp is not None:
             _quit(smtp)
+    if result.deferred:
+        current_app.logger.info("mail: %d due messages left for the next run", result.deferred)
     return result
 
 

@@ -19,6 +19,7 @@ def _subjects() -> dict[str, str]:
     return {
         "verify": _("Certpath: confirm your email address"),
         "reset": _("Certpath: reset your password"),
+        "registration_attempt": _("Certpath: someone tried to register with your email address"),
         "invite": _("Certpath: you have been invited to join %(org)s"),
         "project_update": _("Certpath: the certification project of %(org)s has moved on"),
         "reminder": _("Certpath: %(what)s of certificate %(number)s due on %(date)s"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.forms import filters_of
 from app.mail import dispatcher
+from app.pagination import paginate
 from app.security.permissions import Permission, requires
 from blueprints.admin import forms, services
 from blueprints.auth.routes import safe_next
@@ -28,17 +30,17 @@ def _attach(form, error: AccountError) -> None:
 @requires(Permission.ADMIN_USERS_MANAGE)
 def users():
     form = forms.UserFilterForm(request.args)
-    form.validate()
+    wanted = filters_of(form)
     query = (
         sa.select(User).join(User.organisation).options(sa.orm.contains_eager(User.organisation))
     )
-    if form.role.data:
-        query = query.where(User.role == Role(form.role.data))
-    if form.q.data:
-        pattern = f"%{form.q.data.strip()}%"
+    if wanted["role"]:
+        query = query.where(User.role == Role(wanted["role"]))
+    if wanted["q"]:
+        pattern = f"%{wanted['q'].strip()}%"
         query = query.where(sa.or_(User.name.ilike(pattern), User.email.ilike(pattern)))
     query = query.order_by(User.created_at.desc(), User.id.desc())
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(query)
     filters = {k: v for k, v in request.args.items() if k in ("q", "role") and v}
     return render_template("admin/users.html", page=page, form=form, filters=filters)
 
@@ -120,14 +122,14 @@ def new_organisation():
 @requires(Permission.ADMIN_OUTBOX_MANAGE)
 def outbox():
     form = forms.OutboxFilterForm(request.args)
-    form.validate()
+    wanted = filters_of(form)
     query = sa.select(OutboxMessage)
-    if form.status.data:
-        query = query.where(OutboxMessage.status == OutboxStatus(form.status.data))
-    if form.q.data:
-        query = query.where(OutboxMessage.recipient == form.q.data.strip().lower())
+    if wanted["status"]:
+        query = query.where(OutboxMessage.status == OutboxStatus(wanted["status"]))
+    if wanted["q"]:
+        query = query.where(OutboxMessage.recipient == wanted["q"].strip().lower())
     query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(query)
     filters = {k: v for k, v in request.args.items() if k in ("q", "status") and v}
     return render_template(
         "admin/outbox.html",

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,8 +18,10 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import workflow
 from app.errors import WorkflowError
-from app.extensions import db
+from app.input_boundary import version_field
+from app.pagination import paginate
 from app.security.access import get_assessment_or_404
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment import exports, services
@@ -160,6 +161,7 @@ def confirm(assessment_id: int):
 @requires(Permission.ASSESSMENT_FILL)
 def submit(assessment_id: int):
     assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_FILL)
+    workflow.expect_version(assessment, version_field())
     if request.form.get("confirm") != "y":
         raise WorkflowError(_("Tick the confirmation box to submit."))
     services.perform(assessment, "submit", current_user)
@@ -234,6 +236,7 @@ def decide(assessment_id: int):
     if decision not in {"approve", "return"}:
         abort(400)
     comment = (request.form.get("comment") or "")[:2000]
+    workflow.expect_version(assessment, version_field())
     services.perform(assessment, decision, current_user, comment)
     flash(
         _("The self-assessment has been approved.")
@@ -247,9 +250,5 @@ def decide(assessment_id: int):
 @bp.get("/queue")
 @requires(Permission.ASSESSMENT_REVIEW)
 def queue():
-    page = db.paginate(
-        services.review_queue(current_user.organisation),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(services.review_queue(current_user.organisation))
     return render_template("assessment/queue.html", page=page)

@@ -11,6 +11,7 @@ from app import uploads, workflow
 from app.errors import WorkflowError
 from app.extensions import db
 from app.forms import first_error
+from app.input_boundary import version_field
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, requires
 from blueprints.audits import forms, services, transitions
@@ -114,6 +115,7 @@ def add_finding(audit_id: int):
 @requires(Permission.FINDING_ANSWER)
 def answer(finding_id: int):
     finding, audit, project = _finding_or_404(finding_id, Permission.FINDING_ANSWER)
+    workflow.expect_version(finding, version_field())
     form = forms.AnswerForm()
     if not form.validate():
         raise WorkflowError(_("Give the cause analysis, the correction and the corrective action."))
@@ -136,6 +138,7 @@ def answer(finding_id: int):
 @requires(Permission.PROJECT_EVALUATE)
 def decide(finding_id: int):
     finding, audit, _project = _finding_or_404(finding_id, Permission.PROJECT_EVALUATE)
+    workflow.expect_version(finding, version_field())
     form = forms.DecisionForm()
     if not form.validate():
         raise WorkflowError(first_error(form))

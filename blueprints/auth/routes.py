@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
+from app import auth_session
 from app.security.permissions import Permission, public, requires
 from app.security.tokens import TokenError, read_token
 from blueprints.auth import forms, services
@@ -53,10 +54,7 @@ def login():
             form.form_errors.append(refused.message)
             unverified = refused.reason == "unverified"
         else:
-            session.clear()  # a fresh session on privilege change (no fixation)
-            login_user(user, remember=form.remember.data)
-            session.permanent = True
-            session["lang"] = user.locale
+            auth_session.sign_in(user, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
     return render_template(
         "auth/login.html",
@@ -69,8 +67,7 @@ def login():
 @bp.post("/logout")
 @public
 def logout():
-    logout_user()
-    session.clear()
+    auth_session.sign_out()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("main.index"))
 
@@ -87,7 +84,7 @@ def register():
         if region is None or industry is None:  # the form's validators made sure of both
             abort(400)
         try:
-            user = services.register_enterprise(
+            email = services.register_enterprise(
                 services.Registration(
                     org_name=(form.org_name.data or ""),
                     credit_code=(form.credit_code.data or ""),
@@ -105,7 +102,7 @@ def register():
         except services.AccountError as error:
             _attach(form, error)
         else:
-            return render_template("auth/registered.html", email=user.email)
+            return render_template("auth/registered.html", email=email)
     elif request.method == "POST" and form.credit_code.data and not form.credit_code.errors:
         problem = services.credit_code_problem(form.credit_code.data.strip())
         if problem:
@@ -229,8 +226,8 @@ def change_password():
         except services.AccountError as error:
             _attach(form, error)
         else:
-            # Keep this session alive under the new auth_version; every other one is now void.
-            login_user(current_user._get_current_object(), fresh=True)
+            # Every session ended with the old password; this browser gets a new one.
+            auth_session.renew(current_user._get_current_object())
             flash(
                 _("Your password has been changed. Other sessions have been signed out."), "success"
             )

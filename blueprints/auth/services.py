@@ -13,7 +13,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from app.clock import utcnow
 from app.extensions import db
 from app.mail.outbox import queue_email
-from app.security import passwords, throttle, tokens
+from app.security import passwords, sessions, throttle, tokens
 from app.urls import external_url
 from models import (
     EnterpriseSize,
@@ -95,8 +95,13 @@ class Registration:
     locale: str
 
 
-def register_enterprise(reg: Registration) -> User:
-    """Create the enterprise and its first (administrator) user, unverified, and mail the link."""
+def register_enterprise(reg: Registration) -> str:
+    """Create the enterprise and its first (administrator) user, unverified, and mail the link.
+
+    Returns the address the registrant is told to check. For an address that already has an
+    account the answer is the same, so that the form does not tell who has an account: the
+    owner is told by email instead, and nothing is created.
+    """
     code = reg.credit_code.strip()
     problem = credit_code_problem(code)
     if problem:
@@ -110,11 +115,16 @@ def register_enterprise(reg: Registration) -> User:
             "credit_code",
         )
     email = normalise_email(reg.email)
-    if email_taken(email):
-        raise AccountError(_("An account with this email already exists."), "email")
     problem = passwords.password_problem(reg.password, user_inputs=[email, reg.name, reg.org_name])
     if problem:
         raise AccountError(problem, "password")
+    # Hashed on both paths: the Argon2 work is most of the time a registration takes, so the
+    # answer for a taken address arrives as late as the one for a new account.
+    password_hash = passwords.hash_password(reg.password)
+    owner = db.session.scalar(sa.select(User).where(User.email == email))
+    if owner is not None:
+        notify_registration_attempt(owner)
+        return email
 
     org = Organisation(
         kind=OrgKind.ENTERPRISE,
@@ -131,7 +141,7 @@ def register_enterprise(reg: Registration) -> User:
     user = User(
         email=email,
         name=reg.name.strip(),
-        password_hash=passwords.hash_password(reg.password),
+        password_hash=password_hash,
         organisation=org,
         role=Role.ENTERPRISE,
         is_org_admin=True,
@@ -140,11 +150,33 @@ def register_enterprise(reg: Registration) -> User:
     db.session.add_all([org, user])
     db.session.flush()
     send_verification(user)
-    return user
+    return email
 
 
 # One link of a kind per account per few minutes: the forms cannot be used to flood a mailbox.
 LINK_RESEND_MINUTES = 5
+
+
+def notify_registration_attempt(owner: User) -> None:
+    """Tell the owner of an address that someone tried to register with it.
+
+    At most one message per account per LINK_RESEND_MINUTES: the key names the time slot, so
+    a second attempt within it finds its message already queued (the outbox's dedup).
+    Deactivated accounts and invitations not yet accepted are left alone: neither signing in
+    nor a password reset would help them.
+    """
+    if not owner.is_active or not owner.password_hash:
+        return
+    slot = int(utcnow().timestamp()) // (LINK_RESEND_MINUTES * 60)
+    queue_email(
+        dedup_key=f"registration-attempt:{owner.id}:{slot}",
+        recipient=owner.email,
+        template="registration_attempt",
+        locale=owner.locale,
+        user=owner,
+        sign_in_link=external_url("auth.login"),
+        reset_link=external_url("auth.forgot_password"),
+    )
 
 
 def _link_sent_recently(user: User, kind: str) -> bool:
@@ -208,7 +240,11 @@ def authenticate(email: str, password: str, address: str) -> User:
             )
         )
     user = db.session.scalar(sa.select(User).where(User.email == email))
-    if user is None or not passwords.verify_password(user.password_hash, password):
+    # Verified whatever the account: without an account (or a password yet) the check runs
+    # against a dummy hash, so an unknown address costs the same Argon2 work as a known one and
+    # the time of the answer does not tell which addresses have an account.
+    password_ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok:
         throttle.record_failure(email, address)
         raise SignInRefused(_("The email or password is not correct."))
     if not user.is_verified:
@@ -257,8 +293,10 @@ def set_password(user: User, password: str) -> None:
     if problem:
         raise AccountError(problem, "password")
     user.password_hash = passwords.hash_password(password)
-    # Any other session still holding the old version is signed out on its next request.
+    # Every session of the old password ends: the rows go, and a cookie still holding the old
+    # version would be refused anyway. A user changing it while signed in gets a new session.
     user.auth_version += 1
+    sessions.end_all(user)
     if user.email_verified_at is None:
         # The link that led here went to this mailbox: that proves the address.
         user.email_verified_at = utcnow()

@@ -3,14 +3,12 @@ actions, the holder's request. The forms check types and lengths; the services t
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from app.forms import enum_options
+from app.forms import DateField, IntegerField, enum_options
 from models import RequestKind
 
 
@@ -34,11 +32,6 @@ class RegisterSearchForm(FlaskForm):
     until = DateField(_l("Effective until"), validators=[Optional()])
 
     FILTERS = ("number", "name", "region", "body", "status", "since", "until")
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters as the query takes them; an invalid one is left out."""
-        self.validate()
-        return {name: None if self[name].errors else self[name].data for name in self.FILTERS}
 
     def given(self) -> dict[str, str]:
         """The filters as typed, to carry over to the next page's links."""

@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,8 +24,9 @@ from flask_login import current_user
 from app import workflow
 from app.clock import local_today
 from app.errors import WorkflowError
-from app.extensions import db
-from app.forms import first_error
+from app.forms import filters_of, first_error
+from app.input_boundary import version_field
+from app.pagination import paginate
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
 from app.urls import external_url
@@ -42,7 +42,7 @@ bp = Blueprint("certificates", __name__, url_prefix="/certificates", template_fo
 @public_rate_limited
 def register():
     form = forms.RegisterSearchForm(request.args)
-    filters = form.filters()
+    filters = filters_of(form)
     query = queries.register_query(
         number=filters["number"] or "",
         name=filters["name"] or "",
@@ -52,7 +52,7 @@ def register():
         since=filters["since"],
         until=filters["until"],
     )
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(query)
     return render_template(
         "certificates/register.html",
         page=page,
@@ -149,7 +149,8 @@ def act(number: str, action: str):
     certificate = _by_number_or_404(number)
     if action not in transitions.STAFF_ACTIONS:
         abort(404)
-    # State and guards first: an impossible action is a 409 whatever the form holds.
+    # Version, state and guards first: an impossible action is a 409 whatever the form holds.
+    workflow.expect_version(certificate, version_field())
     workflow.begin(transitions.TRANSITIONS, certificate, action, certificate.status, current_user)
     form = forms.ChangeForm()
     if not form.validate():

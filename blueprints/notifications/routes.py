@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.extensions import db
+from app.pagination import paginate
 from app.security.permissions import Permission, requires
 from blueprints.notifications import services
 
@@ -28,11 +28,7 @@ def inject_unread() -> dict[str, object]:
 @bp.get("/")
 @requires(Permission.DASHBOARD_VIEW)
 def index():
-    page = db.paginate(
-        services.of_user(current_user),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(services.of_user(current_user))
     return render_template("notifications/index.html", page=page)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
+from app.forms import filters_of
+from app.pagination import paginate
 from app.security.access import get_member_or_404, get_organisation_or_404
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.auth import services as account_services
@@ -24,9 +25,9 @@ def index():
     ):
         return redirect(url_for("orgs.mine"))
     form = forms.OrganisationFilterForm(request.args)
-    form.validate()
-    query = services.visible_organisations(current_user, form.q.data, form.kind.data or None)
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    wanted = filters_of(form)
+    query = services.visible_organisations(current_user, wanted["q"], wanted["kind"] or None)
+    page = paginate(query)
     return render_template(
         "orgs/index.html",
         page=page,

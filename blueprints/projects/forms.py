@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.extensions import db
-from app.forms import BLANK, options
+from app.forms import BLANK, DateField, IntegerField, options
 from models import Organisation, OrgKind, Project, Role, User
 
 

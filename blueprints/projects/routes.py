@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,7 +17,8 @@ from flask_login import current_user
 from app import uploads, workflow
 from app.clock import local_today
 from app.errors import WorkflowError
-from app.extensions import db
+from app.input_boundary import version_field
+from app.pagination import paginate
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment.services import has_valid_assessment
@@ -39,7 +39,7 @@ def _lines(text: str | None) -> list[str]:
 def index():
     status = request.args.get("status") or None
     query = queries.visible_projects(current_user, status)
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(query)
     can_start = (
         has_permission(current_user, Permission.PROJECT_START)
         and services.active_project(current_user.organisation_id) is None
@@ -133,7 +133,9 @@ def act(project_id: int, name: str):
     project = get_project_or_404(project_id, Permission.PROJECT_VIEW)
     if name not in transitions.ACTION_NAMES:
         abort(404)
-    # State, party and guards first: an impossible action is a 409 whatever the form holds.
+    # The version, state, party and guards first: an impossible action is a 409 whatever the
+    # form holds.
+    workflow.expect_version(project, version_field())
     workflow.begin(transitions.TRANSITIONS, project, name, project.status, current_user)
     if name in transitions.ON_THE_PUBLICITY_DESK:
         raise WorkflowError(_("This is done on the publicity desk."))

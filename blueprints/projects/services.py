@@ -32,7 +32,7 @@ from blueprints.projects.transitions import (
     self_assessment_valid,
 )
 from models import (
-    CLOSED_STATUSES,
+    FINISHED_STATUSES,
     Audit,
     AuditKind,
     ConsultingStep,
@@ -45,13 +45,12 @@ from models import (
 )
 
 P = ProjectStatus
-FINISHED = CLOSED_STATUSES | {P.CERTIFIED}
 
 
 def active_project(organisation_id: int) -> Project | None:
     return db.session.scalar(
         sa.select(Project).where(
-            Project.organisation_id == organisation_id, Project.status.notin_(FINISHED)
+            Project.organisation_id == organisation_id, Project.status.notin_(FINISHED_STATUSES)
         )
     )
 

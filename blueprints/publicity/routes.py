@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import workflow
 from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
 from app.forms import first_error
+from app.input_boundary import version_field
+from app.pagination import paginate
 from app.security.permissions import Permission, public_rate_limited, requires
 from blueprints.publicity import forms, queries, services
 from models import Objection, PublicityBatch
@@ -20,11 +23,7 @@ bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="
 @bp.get("/")
 @public_rate_limited
 def index():
-    page = db.paginate(
-        queries.announced_batches(),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(queries.announced_batches())
     return render_template("publicity/index.html", page=page, today=local_today())
 
 
@@ -86,6 +85,7 @@ def create_batch():
 @requires(Permission.ALLIANCE_REVIEW)
 def decide(objection_id: int):
     objection = db.get_or_404(Objection, objection_id)
+    workflow.expect_version(objection, version_field())
     form = forms.DecisionForm()
     if not form.validate():
         abort(400)

@@ -15,6 +15,7 @@ from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
 from app.forms import first_error
+from app.input_boundary import version_field
 from app.security.permissions import Permission, has_permission, requires
 from app.templating import register_template_hook, render_panel
 from blueprints.certificates.queries import by_number
@@ -61,10 +62,12 @@ def _plug_into_the_certificate_page(state: BlueprintSetupState) -> None:
 
 
 def _item_or_404(number: str, item_id: int) -> tuple[Certificate, ScheduleItem]:
+    """The item of the certificate, as the submitted form saw it (its version)."""
     certificate = by_number(number)
     item = db.session.get(ScheduleItem, item_id) if certificate else None
     if certificate is None or item is None or item.certificate_id != certificate.id:
         abort(404)
+    workflow.expect_version(item, version_field())
     return certificate, item
 
 

@@ -15,7 +15,6 @@ from models import Certificate, CertificateStatus, OrgKind, ProjectStatus, Role
 from tests import factories
 from tests.conftest import Browser
 from tests.functional.projects.helpers import browser_for
-from tests.functional.projects.test_concurrency import committed_app  # noqa: F401 - fixture
 
 C = CertificateStatus
 P = ProjectStatus
@@ -38,7 +37,11 @@ def test_serials_continue_per_body_across_years(app_ctx):
     with time_machine.travel(datetime(2026, 12, 30, 3), tick=False):
         first = issue_for(factories.project(parties, P.READY_TO_ISSUE), staff)
     with time_machine.travel(datetime(2027, 1, 4, 3), tick=False):
-        second = issue_for(factories.project(parties, P.READY_TO_ISSUE), staff)
+        # Another enterprise of the same body: one enterprise has one project under way.
+        another = factories.organisation(region="310115")
+        second = issue_for(
+            factories.project(parties, P.READY_TO_ISSUE, organisation=another), staff
+        )
     other = factories.Parties()
     other.body_org.body_code = "918"
     third = issue_for(factories.project(other, P.READY_TO_ISSUE), staff)
@@ -47,13 +50,19 @@ def test_serials_continue_per_body_across_years(app_ctx):
     assert third.serial == 1  # each body counts on its own
 
 
-def test_concurrent_issues_get_distinct_consecutive_serials(committed_app):  # noqa: F811
+def test_concurrent_issues_get_distinct_consecutive_serials(committed_app):
     app = committed_app
     threads_n = 5
     with app.app_context():
         parties = factories.Parties()
         parties.body_org.body_code = "919"
-        projects = [factories.project(parties, P.READY_TO_ISSUE).id for _ in range(threads_n)]
+        # Enterprises of one body (an enterprise has one project under way at a time).
+        projects = [
+            factories.project(
+                parties, P.READY_TO_ISSUE, organisation=factories.organisation(region="310115")
+            ).id
+            for _ in range(threads_n)
+        ]
         staff = [alliance_user() for _ in range(threads_n)]
         emails = [s.email for s in staff]
         db.session.commit()

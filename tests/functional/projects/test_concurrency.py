@@ -1,45 +1,16 @@
 """Simultaneous identical transitions: exactly one wins, on a database with real commits."""
 
-import os
 import threading
-import uuid
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from models import ProjectEvent, ProjectStatus
 from tests import factories
-from tests.conftest import Browser, make_test_app, migrate_and_seed
+from tests.conftest import Browser
 
 THREADS = 6
-
-
-@pytest.fixture
-def committed_app(tmp_path, database_url):
-    """A database of its own: the test commits for real, so it must not share the suite's."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path}/race.sqlite3"
-        admin = None
-    else:
-        name = f"certpath_race_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(
-            os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
-            isolation_level="AUTOCOMMIT",
-        )
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = database_url.rsplit("/", 1)[0] + "/" + name
-    app = make_test_app(url)
-    migrate_and_seed(app)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_exactly_one_of_simultaneous_transitions_succeeds(committed_app):

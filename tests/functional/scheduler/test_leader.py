@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from tests.conftest import TEST_SECRET
-from tests.functional.projects.test_concurrency import committed_app  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -45,7 +44,7 @@ def wait_for(process: subprocess.Popen, word: str, seconds: float = 30) -> None:
     raise AssertionError(f"no {word!r} within {seconds} s")
 
 
-def test_standby_takes_over_when_the_leader_dies(committed_app, tmp_path):  # noqa: F811
+def test_standby_takes_over_when_the_leader_dies(committed_app, tmp_path):
     url = committed_app.config["SQLALCHEMY_DATABASE_URI"]
     lock = tmp_path / "scheduler.lock"
     first = start(url, lock)

@@ -14,12 +14,11 @@ from blueprints.certificates.services import issue_for
 from models import ProjectStatus, ScheduleItem, ScheduleKind
 from tests import factories
 from tests.conftest import TEST_SECRET, Mailbox, free_port
-from tests.functional.projects.test_concurrency import committed_app  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_two_run_once_processes_send_each_reminder_once(committed_app, tmp_path):  # noqa: F811
+def test_two_run_once_processes_send_each_reminder_once(committed_app, tmp_path):
     app = committed_app
     with app.app_context():
         emails = []

@@ -1,0 +1,290 @@
+"""A scene with something in every state a page can show, and the arguments to reach each GET
+route in it, as every party: shared by the tests that walk every route (no writes on GET, the
+fuzz test)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from io import BytesIO
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from werkzeug.datastructures import FileStorage
+
+from app.extensions import db
+from app.security.tokens import make_token
+from blueprints.assessment.services import questionnaire_of
+from blueprints.certificates import services as certificate_services
+from blueprints.documents import services as documents
+from blueprints.surveillance import services as schedule_services
+from models import (
+    Assessment,
+    AssessmentStatus,
+    Audit,
+    AuditKind,
+    Certificate,
+    DocumentKind,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    Notification,
+    OrgKind,
+    OutboxMessage,
+    Project,
+    ProjectStatus,
+    Role,
+    ScheduleItem,
+    ScheduleKind,
+    User,
+)
+from tests import factories
+from tests.functional.projects.helpers import PDF
+
+P = ProjectStatus
+
+# What changes the database: DML (also inside a WITH) and DDL. Reads, SAVEPOINT/RELEASE and
+# other transaction control are not writes.
+_WRITE = re.compile(
+    r"\b(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|REPLACE\s+INTO|MERGE\s+INTO|UPSERT"
+    r"|CREATE|ALTER|DROP|TRUNCATE)\b",
+    re.IGNORECASE,
+)
+
+
+def is_write(statement: str) -> bool:
+    return bool(_WRITE.search(statement))
+
+
+@dataclass
+class Scene:
+    parties: factories.Parties
+    staff: User
+    authority: User
+    admin: User
+    project: Project  # past its 6-month deadline
+    stage1: Audit
+    stage2: Audit
+    finding: Finding
+    evidence_id: int
+    manual_id: int
+    certificate: Certificate
+    surveillance: Audit
+    in_publicity: Project
+    approved: Assessment
+    draft: Assessment
+    waiting: Assessment
+    first_section: str
+    outbox_id: int
+    newcomer: User  # not verified yet
+    invited: User  # no password yet
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def pdf(name: str) -> FileStorage:
+    return FileStorage(BytesIO(PDF), filename=name, content_type="application/pdf")
+
+
+def build(app) -> Scene:
+    today = date.today()
+    parties = factories.Parties()
+    staff = factories.alliance_staff()
+    admin = factories.user(staff.organisation, role=Role.ADMIN)
+    city = factories.organisation(OrgKind.AUTHORITY, region="310000")
+    authority = factories.user(city)
+
+    # The project past its deadline: only the scheduler may move it back.
+    months = app.config["MAJOR_NC_MAX_MONTHS"]
+    project = factories.project(
+        parties, P.CORRECTION, stage2_completed_on=today - relativedelta(months=months, days=10)
+    )
+    audits = {
+        a.kind: a
+        for a in db.session.scalars(sa.select(Audit).where(Audit.project_id == project.id))
+    }
+    finding = Finding(
+        audit_id=audits[AuditKind.STAGE2].id,
+        kind=FindingKind.MAJOR,
+        clause_code="9.3",
+        description="管理评审未覆盖新型能力",
+        status=FindingStatus.OPEN,
+        due_on=today - timedelta(days=150),
+        created_by_id=parties.lead.id,
+    )
+    db.session.add(finding)
+    db.session.flush()
+    evidence = documents.add(
+        project, parties.lead, DocumentKind.EVIDENCE, pdf("证据.pdf"), finding_id=finding.id
+    )
+    evidence.audit_id = audits[AuditKind.STAGE2].id
+    manual = documents.add(project, parties.consultant, DocumentKind.MANUAL, pdf("管理手册.pdf"))
+
+    # A certificate with its schedule: the first surveillance planned, a request waiting.
+    certificate = factories.certificate(parties, staff=staff)
+    first = db.session.scalar(
+        sa.select(ScheduleItem).where(
+            ScheduleItem.certificate_id == certificate.id,
+            ScheduleItem.kind == ScheduleKind.SURVEILLANCE_1,
+        )
+    )
+    schedule_services.perform(
+        first,
+        "plan",
+        parties.lead,
+        starts_on=today,
+        ends_on=today,
+        member_ids=[parties.evaluator.id],
+    )
+    certificate_services.request_change(certificate, parties.enterprise, "cancel", "业务调整")
+
+    # Another enterprise's project in publicity, with an objection.
+    other = factories.organisation(region="310115")
+    in_publicity = factories.project(parties, P.IN_PUBLICITY, organisation=other)
+    factories.objection(in_publicity, staff)
+
+    # Self-assessments: this year's approved one (Parties), a draft, one waiting for the city.
+    approved = db.session.scalar(
+        sa.select(Assessment).where(Assessment.organisation_id == parties.enterprise_org.id)
+    )
+    draft = factories.assessment(
+        parties.enterprise_org, year=today.year - 1, status=AssessmentStatus.DRAFT
+    )
+    waiting = factories.assessment(other, status=AssessmentStatus.AWAITING_CITY)
+    waiting.reviewer_id = city.id
+
+    people = (parties.enterprise, parties.consultant, parties.lead, staff, authority, admin)
+    for person in people:
+        db.session.add(
+            Notification(
+                user_id=person.id,
+                key=f"get-test:{person.id}",
+                title="测试通知",
+                link=f"/projects/{project.id}",
+            )
+        )
+    message = OutboxMessage(
+        dedup_key="get-test",
+        recipient=parties.enterprise.email,
+        subject="测试邮件",
+        body_text="正文",
+        locale="zh",
+    )
+    db.session.add(message)
+
+    # For the links of the emails: confirm an address, accept an invitation.
+    newcomer = factories.user(other, verified=False)
+    invited = factories.user(other, password_hash=None)
+    db.session.flush()
+    return Scene(
+        parties=parties,
+        staff=staff,
+        authority=authority,
+        admin=admin,
+        project=project,
+        stage1=audits[AuditKind.STAGE1],
+        stage2=audits[AuditKind.STAGE2],
+        finding=finding,
+        evidence_id=evidence.id,
+        manual_id=manual.id,
+        certificate=certificate,
+        surveillance=db.session.get(Audit, first.audit_id),
+        in_publicity=in_publicity,
+        approved=approved,
+        draft=draft,
+        waiting=waiting,
+        first_section=questionnaire_of(draft).sections[0].key,
+        outbox_id=message.id,
+        newcomer=newcomer,
+        invited=invited,
+    )
+
+
+def email_links(scene: Scene) -> dict[str, str]:
+    """The tokens of the emails, made from the users as they are now (a token carries a
+    fingerprint of the password hash, which signing in may renew)."""
+    db.session.expire_all()
+    return {
+        "verify": make_token(scene.newcomer, "verify"),
+        "reset": make_token(scene.parties.enterprise, "reset"),
+        "invite": make_token(scene.invited, "invite"),
+    }
+
+
+def _one(**kwargs) -> Callable[[Scene], list[dict]]:
+    return lambda _scene: [kwargs]
+
+
+# Endpoint → the arguments to request it with (each dict is one URL; extra keys are the query).
+GETS: dict[str, Callable[[Scene], list[dict]]] = {
+    "main.index": _one(),
+    # With the language switch of a link: remembered in the session, never on the profile.
+    "main.dashboard": lambda _s: [{}, {"lang": "en"}],
+    "main.healthz": _one(),
+    "auth.login": _one(),
+    "auth.register": _one(),
+    "auth.forgot_password": _one(),
+    "auth.profile": _one(),
+    "auth.change_password": _one(),
+    "auth.verify": lambda s: [{"token": s.tokens["verify"]}],
+    "auth.reset_password": lambda s: [{"token": s.tokens["reset"]}],
+    "auth.accept_invitation": lambda s: [{"token": s.tokens["invite"]}],
+    "admin.new_organisation": _one(),
+    "admin.new_user": _one(),
+    "admin.users": _one(),
+    "admin.outbox": _one(),
+    "admin.outbox_message": lambda s: [{"message_id": s.outbox_id}],
+    "orgs.index": _one(),
+    "orgs.mine": _one(),
+    **{
+        endpoint: lambda s: [
+            {"org_id": s.parties.enterprise_org.id},
+            {"org_id": s.parties.body_org.id},
+        ]
+        for endpoint in ("orgs.view", "orgs.edit", "orgs.members")
+    },
+    "assessment.index": _one(),
+    "assessment.queue": _one(),
+    "assessment.report": lambda s: [
+        {"assessment_id": a.id} for a in (s.approved, s.draft, s.waiting)
+    ],
+    "assessment.report_pdf": lambda s: [{"assessment_id": s.approved.id}],
+    "assessment.report_xlsx": lambda s: [{"assessment_id": s.approved.id}],
+    "assessment.confirm": lambda s: [{"assessment_id": s.draft.id}],
+    "assessment.fill": lambda s: [{"assessment_id": s.draft.id, "section_key": s.first_section}],
+    "projects.index": lambda s: [{}, {"status": "correction"}],
+    "projects.view": lambda s: [
+        {"project_id": p} for p in (s.project.id, s.certificate.project_id, s.in_publicity.id)
+    ],
+    "projects.download": lambda s: [{"project_id": s.project.id, "document_id": s.manual_id}],
+    "audits.view": lambda s: [
+        {"audit_id": s.stage1.id},
+        {"audit_id": s.stage2.id},
+        {"audit_id": s.stage2.id, "kind": "major", "status": "open"},
+        {"audit_id": s.surveillance.id},
+    ],
+    "audits.evidence": lambda s: [{"audit_id": s.stage2.id, "document_id": s.evidence_id}],
+    "publicity.index": _one(),
+    "publicity.desk": _one(),
+    "certificates.register": lambda s: [{}, {"name": s.certificate.enterprise_name[:4]}],
+    "certificates.verify": lambda s: [{"number": s.certificate.number}],
+    "certificates.pdf": lambda s: [{"number": s.certificate.number}],
+    "certificates.mine": _one(),
+    "certificates.draft": lambda s: [{"project_id": s.in_publicity.id}],
+    "notifications.index": _one(),
+    "clauses.index": _one(),
+    "clauses.new": _one(),
+    "clauses.edit": _one(code="9.3"),
+    "reference.region_children": _one(code="310000"),
+}
+
+PARTIES: dict[str, Callable[[Scene], User | None]] = {
+    "anonymous": lambda s: None,
+    "enterprise": lambda s: s.parties.enterprise,
+    "consultant": lambda s: s.parties.consultant,
+    "lead evaluator": lambda s: s.parties.lead,
+    "alliance staff": lambda s: s.staff,
+    "authority": lambda s: s.authority,
+    "admin": lambda s: s.admin,
+}
