@@ -8,6 +8,8 @@ export FLASK_APP := wsgi
 
 .PHONY: run test test-tools install fonts assets regions translations lint extract-messages update-messages clean
 
+# Links in emails and the certificates' QR codes point at the server make run starts.
+run: export CERTPATH_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install assets regions translations ## install, migrate, load demo data, serve on :$(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask reference load

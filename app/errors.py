@@ -1,4 +1,6 @@
-"""Error pages (400/403/404/405/409/413/429/500/503) in both languages, and the workflow error."""
+"""Error pages (400/403/404/405/409/413/422/429/500/503) in both languages, and the workflow
+error. A refused form or action is answered on its own page where it has one (app.pages);
+these pages are for the rest."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ _TITLES = {
     405: (_l("Method not allowed"), _l("This page does not accept that kind of request.")),
     409: (_l("Action not possible"), _l("The action conflicts with the current state.")),
     413: (_l("File too large"), _l("The upload exceeds the size limit.")),
+    422: (_l("Check the form"), _l("Some fields are missing or not valid.")),
     429: (_l("Too many requests"), _l("Please wait a little and try again.")),
     500: (_l("Server error"), _l("Something went wrong on our side. It has been logged.")),
     503: (
@@ -45,7 +48,7 @@ _TITLES = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (
         best == "application/json"
@@ -56,7 +59,7 @@ def _wants_json() -> bool:
 def render_error(status: int, detail: str | None = None):
     title, default_detail = _TITLES.get(status, _TITLES[500])
     message = detail or str(default_detail)
-    if _wants_json():
+    if wants_json():
         return {"error": str(title), "message": message, "status": status}, status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 

@@ -1,5 +1,6 @@
 """What every form shares: select options in the WTForms 3.3 style (SelectChoice objects, not
-tuples), bounded date and integer fields, the first error of a refused form, GET filters."""
+tuples), bounded date and integer fields, the confirmation box of destructive actions, GET
+filters. A refused form is shown again on its page (app.pages)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import fields
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: 3.2
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from models.types import TitledEnum
 
@@ -33,12 +34,14 @@ def enum_options(members: Iterable[TitledEnum], *, blank: Any = None) -> list[Se
     return options(((m.value, m.title) for m in members), blank=blank)
 
 
-def first_error(form: Any) -> str:
-    """The first problem of a form that did not validate, named by its field's label."""
-    for field in form:
-        if field.errors:
-            return f"{field.label.text}: {field.errors[0]}"
-    return str(_l("The request could not be understood."))
+def confirmation(label: Any = None, message: Any = None) -> fields.BooleanField:
+    """The box a destructive action (revoke, withdraw, reject, …) needs ticked. It is checked
+    on the server, so it works without JavaScript (the CSP allows no inline script) and a
+    form posted without it is refused beside the box (422)."""
+    return fields.BooleanField(
+        label or _l("Yes, I confirm this action."),
+        validators=[DataRequired(message=message or _l("Tick the box to confirm this action."))],
+    )
 
 
 def filters_of(form: Any) -> dict[str, Any]:

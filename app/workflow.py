@@ -9,11 +9,15 @@ history table of its shape), and ``flush`` turns a concurrent change into the sa
 
 The scheduler acts through ``SYSTEM``: it may take only transitions marked ``system=True``,
 and their guards still apply.
+
+Pages offer what the table allows: ``options`` gives the actions a user may ask for in a state,
+each enabled or carrying the reason its first guard refuses, so that a page shows a disabled
+button with "upload the audit report first" instead of failing after the click.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -138,6 +142,47 @@ def offered(table: Iterable[Transition[S]], obj: Any, state: S, actor: Actor) ->
     return list(
         dict.fromkeys(t.name for t in table if state in t.sources and may_ask(t, obj, actor))
     )
+
+
+@dataclass(frozen=True)
+class Option:
+    """An action a page offers: enabled, or shown disabled with the reason a guard gave."""
+
+    name: str
+    refusal: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.refusal is None
+
+
+def options(
+    table: Iterable[Transition[S]],
+    obj: Any,
+    state: S,
+    actor: Actor,
+    known: Mapping[Guard, str | None] | None = None,
+) -> list[Option]:
+    """The actions ``offered`` to ``actor`` in ``state``, each with its first refusing guard.
+
+    A page shows the refused ones disabled with the reason instead of failing after the
+    click. Each guard may run a query: ``known`` holds the answers of guards that are the
+    same for every item of a list (computed once by the page), so a long list costs no query
+    per item for them."""
+    known = known or {}
+    result: dict[str, Option] = {}
+    for transition in table:
+        if transition.name in result or state not in transition.sources:
+            continue
+        if not may_ask(transition, obj, actor):
+            continue
+        refusal = None
+        for guard in transition.guards:
+            refusal = known[guard] if guard in known else guard(obj, actor)
+            if refusal:
+                break
+        result[transition.name] = Option(transition.name, refusal or None)
+    return list(result.values())
 
 
 def expect_version(obj: Any, version: int | None) -> None:

@@ -30,6 +30,7 @@ from models.certificate import (
     PublicityBatch,
     PublicityEntry,
     RequestKind,
+    RequestOutcome,
 )
 from models.clause import Clause
 from models.document import Document, DocumentKind
@@ -107,6 +108,7 @@ __all__ = [
     "Region",
     "RegionLevel",
     "RequestKind",
+    "RequestOutcome",
     "Role",
     "ScheduleItem",
     "ScheduleKind",

@@ -178,10 +178,21 @@ class RequestKind(TitledEnum):
     REISSUE = "reissue", _l("Reissue")
 
 
+class RequestOutcome(TitledEnum):
+    """The alliance's decision on a holder's request. A request still open has none; so has
+    one closed because its certificate left force first (revoked, expired): ``handled_at``
+    then says when, and no decision of its own was taken."""
+
+    DONE = "done", _l("Carried out")
+    DECLINED = "declined", _l("Declined")
+
+
 class CertificateRequest(Model):
     """The holder asks the alliance to cancel or reissue a certificate."""
 
     __tablename__ = "certificate_requests"
+    # The staff's queue lists the open ones (handled_at IS NULL), oldest first.
+    __table_args__ = (sa.Index("ix_certificate_requests_handled_at", "handled_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id"), index=True)
@@ -193,6 +204,19 @@ class CertificateRequest(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column()
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    outcome: Mapped[RequestOutcome | None] = mapped_column(
+        enum_column_type(RequestOutcome, "request_outcome")
+    )
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Of two staff deciding the same request at once, the second finds a new version (409).
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     certificate: Mapped[Certificate] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None

@@ -57,6 +57,8 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change: every session cookie carrying the old value stops working.
     auth_version: Mapped[int] = mapped_column(default=1)
+    # Notification categories this user reads in the app only, without an email.
+    email_muted: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
 

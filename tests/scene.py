@@ -222,6 +222,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     # With the language switch of a link: remembered in the session, never on the profile.
     "main.dashboard": lambda _s: [{}, {"lang": "en"}],
     "main.healthz": _one(),
+    "main.review_history_page": lambda _s: [
+        {},
+        {"year": "2026", "decision": "return", "name": "测试"},
+    ],
     "auth.login": _one(),
     "auth.register": _one(),
     "auth.forgot_password": _one(),
@@ -272,7 +276,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "certificates.pdf": lambda s: [{"number": s.certificate.number}],
     "certificates.mine": _one(),
     "certificates.draft": lambda s: [{"project_id": s.in_publicity.id}],
+    "certificates.queues.requests": lambda s: [{}, {"view": "decided", "q": s.certificate.number}],
+    "certificates.queues.issued": lambda _s: [{}, {"status": "valid", "surveillance": "due"}],
     "notifications.index": _one(),
+    "notifications.preferences": _one(),
     "clauses.index": _one(),
     "clauses.new": _one(),
     "clauses.edit": _one(code="9.3"),

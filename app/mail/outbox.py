@@ -22,6 +22,7 @@ def _subjects() -> dict[str, str]:
         "registration_attempt": _("Certpath: someone tried to register with your email address"),
         "invite": _("Certpath: you have been invited to join %(org)s"),
         "project_update": _("Certpath: the certification project of %(org)s has moved on"),
+        "notice": "Certpath: %(title)s",  # the title is translated by the notice itself
         "reminder": _("Certpath: %(what)s of certificate %(number)s due on %(date)s"),
         "overdue": _(
             "Certpath: %(what)s of certificate %(number)s is overdue — certificate suspended"

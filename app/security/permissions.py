@@ -87,7 +87,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     Role.AUTHORITY: _EVERY_USER
     | {Permission.REGION_ORGS_VIEW, Permission.ASSESSMENT_VIEW, Permission.ASSESSMENT_REVIEW},
-    Role.ADMIN: frozenset(Permission),
+    # Everything, but filling a self-assessment: only enterprises assess themselves (an
+    # administrator's answers would join the pool every enterprise is compared with).
+    Role.ADMIN: frozenset(Permission) - {Permission.ASSESSMENT_FILL},
 }
 
 # What an organisation's own administrator adds to their role.

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.forms import filters_of
 from app.mail import dispatcher
+from app.pages import status_of
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
 from blueprints.admin import forms, services
@@ -71,7 +72,7 @@ def new_user():
                 "success",
             )
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_new.html", form=form)
+    return render_template("admin/user_new.html", form=form), status_of(form)
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -115,7 +116,7 @@ def new_organisation():
         else:
             flash(_("The organisation %(name)s has been created.", name=org.name), "success")
             return redirect(url_for("orgs.view", org_id=org.id))
-    return render_template("admin/organisation_new.html", form=form)
+    return render_template("admin/organisation_new.html", form=form), status_of(form)
 
 
 @bp.get("/outbox")

@@ -26,7 +26,15 @@ from blueprints.assessment.report_data import (
 )
 from blueprints.assessment.services import questionnaire_of
 from blueprints.reference.services import region_chain
-from models import SUBMITTED_STATES, TOTAL_KEY, Assessment, AssessmentScore, RegionLevel
+from models import (
+    SUBMITTED_STATES,
+    TOTAL_KEY,
+    Assessment,
+    AssessmentScore,
+    Organisation,
+    OrgKind,
+    RegionLevel,
+)
 
 GROUPS = ("all", "industry", "region")
 
@@ -65,7 +73,14 @@ def comparisons(assessment: Assessment) -> dict[str, dict[str, Comparison]]:
         sa.select(peer.dimension, *columns)
         .join(Assessment, Assessment.id == peer.assessment_id)
         .join(mine, sa.and_(mine.assessment_id == assessment.id, mine.dimension == peer.dimension))
-        .where(Assessment.year == assessment.year, Assessment.status.in_(SUBMITTED_STATES))
+        # Enterprises only: whatever another kind of organisation may have filled in is no
+        # benchmark for an enterprise.
+        .join(Organisation, Organisation.id == Assessment.organisation_id)
+        .where(
+            Assessment.year == assessment.year,
+            Assessment.status.in_(SUBMITTED_STATES),
+            Organisation.kind == OrgKind.ENTERPRISE,
+        )
         .group_by(peer.dimension)
     ).mappings()
     result: dict[str, dict[str, Comparison]] = {}

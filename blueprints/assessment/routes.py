@@ -18,13 +18,12 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import workflow
-from app.errors import WorkflowError
+from app import pages, workflow
 from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.access import get_assessment_or_404
-from app.security.permissions import Permission, has_permission, requires
-from blueprints.assessment import exports, services
+from app.security.permissions import Permission, requires
+from blueprints.assessment import exports, forms, services
 from blueprints.assessment.report import build_report
 from blueprints.assessment.scoring import FIELD_PREFIX, validate_all
 from models import AssessmentStatus
@@ -32,9 +31,7 @@ from models import AssessmentStatus
 bp = Blueprint("assessment", __name__, url_prefix="/assessments", template_folder="templates")
 
 
-@bp.get("/")
-@requires(Permission.ASSESSMENT_FILL)
-def index():
+def index_page(conflict: str | None = None, **_view_args: object) -> str:
     org = current_user.organisation
     assessments = services.assessments_of(org)
     year = services.current_year()
@@ -44,11 +41,19 @@ def index():
         year=year,
         can_start=all(a.year != year for a in assessments),
         gate=services.has_valid_assessment(org.id),
+        conflict=conflict,
     )
+
+
+@bp.get("/")
+@requires(Permission.ASSESSMENT_FILL)
+def index():
+    return index_page()
 
 
 @bp.post("/start")
 @requires(Permission.ASSESSMENT_FILL)
+@pages.on_page(index_page)
 def start():
     assessment = services.start(current_user.organisation, current_user)
     first = services.questionnaire_of(assessment).sections[0].key
@@ -137,15 +142,10 @@ def fill(assessment_id: int, section_key: str):
             for s in questionnaire.sections
         },
         locale=str(get_locale() or "zh"),
-    )
+    ), (422 if errors else 200)
 
 
-@bp.get("/<int:assessment_id>/confirm")
-@requires(Permission.ASSESSMENT_FILL)
-def confirm(assessment_id: int):
-    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_FILL)
-    if not assessment.is_editable:
-        return redirect(url_for("assessment.report", assessment_id=assessment.id))
+def _confirm_html(assessment, conflict: str | None = None) -> str:
     questionnaire = services.questionnaire_of(assessment)
     return render_template(
         "assessment/confirm.html",
@@ -154,32 +154,49 @@ def confirm(assessment_id: int):
         errors=validate_all(questionnaire, assessment.answers),
         values=_raw_values(questionnaire, assessment.answers),
         locale=str(get_locale() or "zh"),
+        form=pages.kept("submit") or forms.SubmitForm(formdata=None),
+        conflict=conflict,
     )
+
+
+def confirm_page(assessment_id: int, conflict: str | None = None, **_view_args: object):
+    """The answers to check, with the submission's confirmation; none once submitted."""
+    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_FILL)
+    return _confirm_html(assessment, conflict) if assessment.is_editable else None
+
+
+@bp.get("/<int:assessment_id>/confirm")
+@requires(Permission.ASSESSMENT_FILL)
+def confirm(assessment_id: int):
+    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_FILL)
+    if not assessment.is_editable:
+        return redirect(url_for("assessment.report", assessment_id=assessment.id))
+    return _confirm_html(assessment)
 
 
 @bp.post("/<int:assessment_id>/submit")
 @requires(Permission.ASSESSMENT_FILL)
+@pages.on_page(confirm_page)
 def submit(assessment_id: int):
     assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_FILL)
+    form = pages.submitted("submit", forms.SubmitForm())
     workflow.expect_version(assessment, version_field())
-    if request.form.get("confirm") != "y":
-        raise WorkflowError(_("Tick the confirmation box to submit."))
+    # The state, party and guards (a complete questionnaire) first: 409 whatever the form holds.
+    workflow.begin(services.TRANSITIONS, assessment, "submit", assessment.status, current_user)
+    pages.validate(form)
     services.perform(assessment, "submit", current_user)
     flash(_("Your self-assessment has been submitted."), "success")
     return redirect(url_for("assessment.report", assessment_id=assessment.id))
 
 
-@bp.get("/<int:assessment_id>")
-@requires(Permission.ASSESSMENT_VIEW)
-def report(assessment_id: int):
-    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_VIEW)
-    if assessment.status == AssessmentStatus.DRAFT:
-        first = services.questionnaire_of(assessment).sections[0].key
-        return redirect(url_for("assessment.fill", assessment_id=assessment.id, section_key=first))
-    can_decide = (
-        has_permission(current_user, Permission.ASSESSMENT_REVIEW)
-        and assessment.reviewer_id == current_user.organisation_id
-    )
+def _report_html(assessment, conflict: str | None = None) -> str:
+    decisions = [
+        option
+        for option in workflow.options(
+            services.TRANSITIONS, assessment, assessment.status, current_user
+        )
+        if option.name in forms.DECISIONS
+    ]
     data = build_report(assessment)
     # In the file's order (digitalisation, networking, …), which Jinja's groupby would re-sort.
     groups = [
@@ -191,9 +208,32 @@ def report(assessment_id: int):
         assessment=assessment,
         data=data,
         indicator_groups=groups,
-        can_decide=can_decide,
+        decisions=decisions,
+        review_form=(pages.kept("decision") or forms.ReviewForm(formdata=None))
+        if decisions
+        else None,
         events=assessment.events,
+        conflict=conflict,
     )
+
+
+def report_page(assessment_id: int, conflict: str | None = None, **_view_args: object):
+    """The report, with the authority's decision form when the table offers it; none for a
+    draft (it has no report yet)."""
+    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_VIEW)
+    if assessment.status == AssessmentStatus.DRAFT:
+        return None
+    return _report_html(assessment, conflict)
+
+
+@bp.get("/<int:assessment_id>")
+@requires(Permission.ASSESSMENT_VIEW)
+def report(assessment_id: int):
+    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_VIEW)
+    if assessment.status == AssessmentStatus.DRAFT:
+        first = services.questionnaire_of(assessment).sections[0].key
+        return redirect(url_for("assessment.fill", assessment_id=assessment.id, section_key=first))
+    return _report_html(assessment)
 
 
 def _export(assessment_id: int, kind: str) -> Response:
@@ -230,14 +270,18 @@ def report_xlsx(assessment_id: int):
 
 @bp.post("/<int:assessment_id>/decision")
 @requires(Permission.ASSESSMENT_REVIEW)
+@pages.on_page(report_page)
 def decide(assessment_id: int):
     assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_REVIEW)
-    decision = request.form.get("decision")
-    if decision not in {"approve", "return"}:
-        abort(400)
-    comment = (request.form.get("comment") or "")[:2000]
+    form = pages.submitted("decision", forms.ReviewForm())
+    decision = form.decision.data or ""
+    if decision not in forms.DECISIONS:
+        abort(400)  # a button's value, not something a person types
     workflow.expect_version(assessment, version_field())
-    services.perform(assessment, decision, current_user, comment)
+    # The state and who first: an impossible decision is a 409 whatever the form holds.
+    workflow.begin(services.TRANSITIONS, assessment, decision, assessment.status, current_user)
+    pages.validate(form)
+    services.perform(assessment, decision, current_user, form.comment.data or "")
     flash(
         _("The self-assessment has been approved.")
         if decision == "approve"

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
+from app.events import announce
 from app.extensions import db
 from app.security.permissions import Permission
 from app.workflow import Transition
@@ -48,6 +49,8 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
 
 def start(org: Organisation, actor: User) -> Assessment:
     """This year's draft for ``org``; one assessment per enterprise and year."""
+    if org.kind != OrgKind.ENTERPRISE or actor.organisation_id != org.id:
+        raise WorkflowError(_("Only an enterprise assesses itself."))
     year = current_year()
     existing = db.session.scalar(
         sa.select(Assessment).where(Assessment.organisation_id == org.id, Assessment.year == year)
@@ -248,6 +251,7 @@ def perform(assessment: Assessment, name: str, actor: User, comment: str = "") -
             "Reload the page to see its current state."
         )
     )
+    announce(f"assessment.{name}", assessment, actor, comment=comment.strip())
 
 
 def _record_scores(assessment: Assessment) -> None:

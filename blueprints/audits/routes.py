@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import uploads, workflow
+from app import pages, uploads, workflow
 from app.errors import WorkflowError
 from app.extensions import db
-from app.forms import first_error
 from app.input_boundary import version_field
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, requires
@@ -19,6 +19,12 @@ from blueprints.documents import services as documents
 from models import Audit, Document, DocumentKind, Finding, FindingKind, FindingStatus
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
+
+DECISION_TITLES = {
+    "accept": _l("Accept the action plan"),
+    "verify": _l("Verify closed"),
+    "reject": _l("Reject"),
+}
 
 
 def _audit_or_404(audit_id: int, permission: Permission):
@@ -37,9 +43,16 @@ def _finding_or_404(finding_id: int, permission: Permission):
     return finding, audit, project
 
 
-@bp.get("/<int:audit_id>")
-@requires(Permission.PROJECT_VIEW)
-def view(audit_id: int):
+# The guards of the findings' table that depend on the audit alone (is it still open to
+# answers and decisions?): one answer serves every finding of the page, so a long list of
+# findings costs no query per finding for them.
+AUDIT_WIDE_GUARDS = (transitions.answers_accepted, transitions.decisions_accepted)
+
+
+def audit_page(audit_id: int, conflict: str | None = None, **_view_args: object) -> str:
+    """The audit with its findings; per finding the moves the table offers this user now
+    (those refused shown disabled with the reason). A form this request submitted is shown
+    with its input and errors, the others blank."""
     audit, project = _audit_or_404(audit_id, Permission.PROJECT_VIEW)
     kind, status = request.args.get("kind"), request.args.get("status")
     findings = services.findings_of(audit, kind, status)
@@ -51,6 +64,18 @@ def view(audit_id: int):
             by_action.setdefault(document.corrective_action_id, []).append(document)
         elif document.finding_id:
             by_finding.setdefault(document.finding_id, []).append(document)
+    known: dict[workflow.Guard, str | None] = (
+        {guard: guard(findings[0], current_user) for guard in AUDIT_WIDE_GUARDS} if findings else {}
+    )
+    moves_of = {
+        f.id: {
+            option.name: option
+            for option in workflow.options(
+                transitions.TRANSITIONS, f, f.status, current_user, known
+            )
+        }
+        for f in findings
+    }
     return render_template(
         "audits/view.html",
         audit=audit,
@@ -58,26 +83,53 @@ def view(audit_id: int):
         findings=findings,
         team=services.team_of(audit),
         on_team=transitions.on_team(audit, current_user),
-        moves_of={
-            f.id: workflow.offered(transitions.TRANSITIONS, f, f.status, current_user)
+        moves_of=moves_of,
+        decisions_of={
+            f.id: [moves_of[f.id][n] for n in transitions.DECISIONS if n in moves_of[f.id]]
             for f in findings
         },
-        decisions=transitions.DECISIONS,
-        finding_form=forms.FindingForm(),
-        answer_form=forms.AnswerForm(formdata=None),
-        decision_form=forms.DecisionForm(formdata=None),
+        decision_titles=DECISION_TITLES,
+        finding_form=pages.kept("finding") or forms.FindingForm(formdata=None),
+        answer_forms={
+            f.id: pages.kept(f"answer-{f.id}") or forms.AnswerForm(formdata=None)
+            for f in findings
+            if "answer" in moves_of[f.id]
+        },
+        decision_forms={
+            f.id: pages.kept(f"decision-{f.id}") or forms.DecisionForm(formdata=None)
+            for f in findings
+            if any(name in moves_of[f.id] for name in transitions.DECISIONS)
+        },
         kind=kind,
         status=status,
         kinds=list(FindingKind),
         statuses=list(FindingStatus),
         evidence_by_finding=by_finding,
         evidence_by_action=by_action,
+        conflict=conflict,
     )
 
 
-def _store_evidence(project, audit, finding_id=None, corrective_action_id=None) -> None:
-    for file in request.files.getlist("evidence"):
-        if file and file.filename:
+def finding_page(finding_id: int, conflict: str | None = None, **_view_args: object) -> str:
+    """The audit page of the finding, where its answer and decision forms live."""
+    finding = db.session.get(Finding, finding_id)
+    if finding is None:
+        abort(404)
+    return audit_page(finding.audit_id, conflict)
+
+
+@bp.get("/<int:audit_id>")
+@requires(Permission.PROJECT_VIEW)
+def view(audit_id: int):
+    return audit_page(audit_id)
+
+
+def _store_evidence(form, project, audit, finding_id=None, corrective_action_id=None) -> None:
+    """The evidence files of ``form``; a refused one is an error beside the field (422)."""
+    for file in form.evidence.data or []:
+        if not (file and file.filename):
+            continue
+        try:
             document = documents.add(
                 project,
                 current_user,
@@ -86,63 +138,65 @@ def _store_evidence(project, audit, finding_id=None, corrective_action_id=None) 
                 finding_id=finding_id,
                 corrective_action_id=corrective_action_id,
             )
-            document.audit_id = audit.id
+        except uploads.UploadError as error:
+            pages.refuse(form.evidence, error.message)
+        document.audit_id = audit.id
 
 
 @bp.post("/<int:audit_id>/findings")
 @requires(Permission.PROJECT_EVALUATE)
+@pages.on_page(audit_page)
 def add_finding(audit_id: int):
     audit, project = _audit_or_404(audit_id, Permission.PROJECT_EVALUATE)
-    form = forms.FindingForm()
-    if not form.validate():
-        raise WorkflowError(_("Choose the kind and the clause and describe the finding."))
-    try:
-        finding = services.add_finding(
-            audit,
-            current_user,
-            FindingKind(form.kind.data),
-            form.clause_code.data,
-            (form.description.data or ""),
-        )
-        _store_evidence(project, audit, finding_id=finding.id)
-    except uploads.UploadError as error:
-        raise WorkflowError(str(error.message)) from error
+    form = pages.submitted("finding", forms.FindingForm())
+    pages.validate(form)
+    finding = services.add_finding(
+        audit,
+        current_user,
+        FindingKind(form.kind.data),
+        form.clause_code.data,
+        (form.description.data or ""),
+    )
+    _store_evidence(form, project, audit, finding_id=finding.id)
     flash(_("The finding has been recorded."), "success")
     return redirect(url_for("audits.view", audit_id=audit.id))
 
 
 @bp.post("/findings/<int:finding_id>/answer")
 @requires(Permission.FINDING_ANSWER)
+@pages.on_page(finding_page)
 def answer(finding_id: int):
     finding, audit, project = _finding_or_404(finding_id, Permission.FINDING_ANSWER)
+    form = pages.submitted(f"answer-{finding.id}", forms.AnswerForm())
     workflow.expect_version(finding, version_field())
-    form = forms.AnswerForm()
-    if not form.validate():
-        raise WorkflowError(_("Give the cause analysis, the correction and the corrective action."))
-    try:
-        record = services.answer(
-            finding,
-            current_user,
-            (form.cause.data or ""),
-            (form.correction.data or ""),
-            (form.action.data or ""),
-        )
-        _store_evidence(project, audit, finding_id=finding.id, corrective_action_id=record.id)
-    except uploads.UploadError as error:
-        raise WorkflowError(str(error.message)) from error
+    # The state, party and guards first: an impossible answer is a 409 whatever the form holds.
+    workflow.begin(transitions.TRANSITIONS, finding, "answer", finding.status, current_user)
+    pages.validate(form)
+    record = services.answer(
+        finding,
+        current_user,
+        (form.cause.data or ""),
+        (form.correction.data or ""),
+        (form.action.data or ""),
+    )
+    _store_evidence(form, project, audit, finding_id=finding.id, corrective_action_id=record.id)
     flash(_("Your answer has been sent to the audit team."), "success")
     return redirect(url_for("audits.view", audit_id=audit.id) + f"#finding-{finding.id}")
 
 
 @bp.post("/findings/<int:finding_id>/decision")
 @requires(Permission.PROJECT_EVALUATE)
+@pages.on_page(finding_page)
 def decide(finding_id: int):
     finding, audit, _project = _finding_or_404(finding_id, Permission.PROJECT_EVALUATE)
+    form = pages.submitted(f"decision-{finding.id}", forms.DecisionForm())
     workflow.expect_version(finding, version_field())
-    form = forms.DecisionForm()
-    if not form.validate():
-        raise WorkflowError(first_error(form))
-    services.decide(finding, current_user, form.decision.data or "", form.comment.data or "")
+    decision = form.decision.data or ""
+    if decision not in transitions.DECISIONS:
+        raise WorkflowError(_("Unknown action."))
+    workflow.begin(transitions.TRANSITIONS, finding, decision, finding.status, current_user)
+    pages.validate(form)
+    services.decide(finding, current_user, decision, form.comment.data or "")
     flash(_("The finding is now: %(status)s.", status=finding.status.title), "success")
     return redirect(url_for("audits.view", audit_id=audit.id) + f"#finding-{finding.id}")
 

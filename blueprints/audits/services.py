@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
+from app.events import announce
 from app.extensions import db
 from blueprints.audits.transitions import DECISIONS, TRANSITIONS, logging_open, on_team
 from models import (
@@ -54,6 +55,8 @@ def add_finding(
     )
     db.session.add(finding)
     db.session.flush()
+    if is_nc:  # an observation asks nothing of anyone
+        announce("finding.logged", finding, actor, occurrence=f"finding:{finding.id}")
     return finding
 
 
@@ -88,6 +91,7 @@ def answer(
     db.session.add(record)
     finding.status = target
     _flush()
+    announce("finding.answer", finding, actor)
     return record
 
 
@@ -115,6 +119,7 @@ def decide(finding: Finding, actor: User, decision: str, comment: str = "") -> N
             days=current_app.config["CORRECTIVE_ACTION_DAYS"]
         )
     _flush()
+    announce(f"finding.{decision}", finding, actor, comment=comment.strip())
 
 
 def findings_of(audit: Audit, kind: str | None = None, status: str | None = None) -> list[Finding]:

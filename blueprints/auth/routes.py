@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import auth_session
+from app.pages import status_of
 from app.security.permissions import Permission, public, requires
 from app.security.tokens import TokenError, read_token
 from blueprints.auth import forms, services
@@ -56,12 +57,15 @@ def login():
         else:
             auth_session.sign_in(user, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+    # 422 for a field left empty or malformed; a refused sign-in is a 200, because its
+    # failure must be committed (the throttle counts it) and error responses roll back.
+    invalid = any(field.errors for field in form)
     return render_template(
         "auth/login.html",
         form=form,
         unverified=unverified,
         resend_form=forms.EmailOnlyForm(formdata=None, email=form.email.data),
-    )
+    ), (422 if invalid else 200)
 
 
 @bp.post("/logout")
@@ -107,7 +111,7 @@ def register():
         problem = services.credit_code_problem(form.credit_code.data.strip())
         if problem:
             form.credit_code.errors = [problem]
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form), status_of(form)
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
@@ -166,7 +170,7 @@ def forgot_password():
             "info",
         )
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form)
+    return render_template("auth/forgot.html", form=form), status_of(form)
 
 
 def _token_password_page(token: str, purpose: Literal["reset", "invite"], template: str):
@@ -185,7 +189,7 @@ def _token_password_page(token: str, purpose: Literal["reset", "invite"], templa
         else:
             flash(_("Your password has been set. You can sign in now."), "success")
             return redirect(url_for("auth.login"))
-    return render_template(template, form=form, user=user)
+    return render_template(template, form=form, user=user), status_of(form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -232,4 +236,4 @@ def change_password():
                 _("Your password has been changed. Other sessions have been signed out."), "success"
             )
             return redirect(url_for("auth.profile"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), status_of(form)

@@ -1,15 +1,24 @@
 """Forms of the certificate pages: the public register's search, the staff's lifecycle
-actions, the holder's request. The forms check types and lengths; the services the rules."""
+actions, the holder's request. The forms check types, lengths and the fields a rule requires
+(so that the page says it beside the field); the transition table and the services the
+rules, again for callers without a form."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import DateField, IntegerField, enum_options
+from app.forms import DateField, IntegerField, confirmation, enum_options
+from blueprints.certificates.transitions import NEEDS_REASON
 from models import RequestKind
+
+GIVE_THE_REASON = _l("Give the reason for this change.")
+# Destructive: the certificate ends for good.
+CONFIRMED_ACTIONS = frozenset({"revoke", "cancel"})
 
 
 class RegisterSearchForm(FlaskForm):
@@ -39,13 +48,34 @@ class RegisterSearchForm(FlaskForm):
 
 
 class ChangeForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    """A lifecycle action of the staff; ``action`` says whether a reason is required."""
+
+    reason = StringField(_l("Reason"), validators=[Length(max=500)])
+    # The ids the page has always used (one reissue form per page).
     new_name = StringField(
-        _l("New enterprise name (if changed)"), validators=[Optional(), Length(max=200)]
+        _l("New enterprise name (if changed)"),
+        id="new-name",
+        validators=[Optional(), Length(max=200)],
     )
     new_address = StringField(
-        _l("New address (if changed)"), validators=[Optional(), Length(max=300)]
+        _l("New address (if changed)"), id="new-address", validators=[Optional(), Length(max=300)]
     )
+
+    def __init__(self, action: str, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def validate_reason(self, field: StringField) -> None:
+        if self.action in NEEDS_REASON and not (field.data or "").strip():
+            raise ValidationError(GIVE_THE_REASON)
+
+
+class ConfirmedChangeForm(ChangeForm):
+    confirm = confirmation()
+
+
+def change_form(action: str, **kwargs: Any) -> ChangeForm:
+    return (ConfirmedChangeForm if action in CONFIRMED_ACTIONS else ChangeForm)(action, **kwargs)
 
 
 class RequestForm(FlaskForm):
@@ -53,10 +83,26 @@ class RequestForm(FlaskForm):
     kind = SelectField(
         _l("Request"), choices=lambda: enum_options(RequestKind), validate_choice=False
     )
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(message=GIVE_THE_REASON), Length(max=2000)]
+    )
+    # The ids the page has always used.
     new_name = StringField(
-        _l("New enterprise name (if changed)"), validators=[Optional(), Length(max=200)]
+        _l("New enterprise name (if changed)"),
+        id="name",
+        validators=[Optional(), Length(max=200)],
     )
     new_address = StringField(
-        _l("New address (if changed)"), validators=[Optional(), Length(max=300)]
+        _l("New address (if changed)"), id="address", validators=[Optional(), Length(max=300)]
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        printed = (self.new_name.data or "").strip() or (self.new_address.data or "").strip()
+        if self.kind.data == RequestKind.REISSUE.value and not printed:
+            self.new_name.errors = [
+                *self.new_name.errors,
+                str(_l("Give the new name or the new address to be printed.")),
+            ]
+            return False
+        return valid

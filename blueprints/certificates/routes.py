@@ -21,16 +21,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import workflow
+from app import pages, workflow
 from app.clock import local_today
-from app.errors import WorkflowError
-from app.forms import filters_of, first_error
+from app.forms import filters_of
 from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
 from app.urls import external_url
-from blueprints.certificates import forms, queries, services, transitions
+from blueprints.certificates import forms, queries, queues, services, transitions
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
 from blueprints.reference.services import region_chain
 from models import Certificate, CertificateStatus, ProjectStatus
@@ -69,28 +68,54 @@ def _by_number_or_404(number: str) -> Certificate:
     return certificate
 
 
-@bp.get("/<number>")
-@public_rate_limited
-def verify(number: str):
+def certificate_page(number: str, conflict: str | None = None, **_view_args: object) -> str:
+    """The certificate's live page: what the public verifies, the holder's request form, and
+    for alliance staff the lifecycle actions the table offers now (one a guard refuses shown
+    disabled with its reason). A form this request submitted is shown with its input and
+    errors, the others blank."""
     certificate = _by_number_or_404(number)
     manage = has_permission(current_user, Permission.CERTIFICATES_MANAGE)
     holder = getattr(current_user, "organisation_id", None) == certificate.organisation_id
     live = certificate.status_on(local_today())
+    actions = (
+        [
+            option
+            for option in workflow.options(
+                transitions.TRANSITIONS, certificate, certificate.status, current_user
+            )
+            if option.name in transitions.STAFF_ACTION_TITLES
+        ]
+        if manage
+        else []
+    )
     return render_template(
         "certificates/verify.html",
         certificate=certificate,
         successor=queries.successor_of(certificate),
         requests=services.open_requests(certificate) if holder or manage else [],
-        actions=workflow.offered(
-            transitions.TRANSITIONS, certificate, certificate.status, current_user
-        ),
+        actions=actions,
+        action_forms={
+            option.name: pages.kept(option.name) or forms.change_form(option.name, formdata=None)
+            for option in actions
+            if option.enabled
+        },
         action_titles=transitions.STAFF_ACTION_TITLES,
+        request_form=(pages.kept("request") or forms.RequestForm(formdata=None))
+        if holder
+        else None,
         live=live,
         manage=manage,
         holder=holder,
         downloadable=services.may_download(certificate, current_user),
         region=" ".join(r.display_name for r in region_chain(certificate.region_code)),
+        conflict=conflict,
     )
+
+
+@bp.get("/<number>")
+@public_rate_limited
+def verify(number: str):
+    return certificate_page(number)
 
 
 def pdf_data(certificate: Certificate) -> CertificateData:
@@ -145,16 +170,16 @@ def mine():
 
 @bp.post("/<number>/actions/<action>")
 @requires(Permission.CERTIFICATES_MANAGE)
+@pages.on_page(certificate_page)
 def act(number: str, action: str):
     certificate = _by_number_or_404(number)
     if action not in transitions.STAFF_ACTIONS:
         abort(404)
+    form = pages.submitted(action, forms.change_form(action))
     # Version, state and guards first: an impossible action is a 409 whatever the form holds.
     workflow.expect_version(certificate, version_field())
     workflow.begin(transitions.TRANSITIONS, certificate, action, certificate.status, current_user)
-    form = forms.ChangeForm()
-    if not form.validate():
-        raise WorkflowError(first_error(form))
+    pages.validate(form)
     current = services.perform(
         certificate,
         action,
@@ -169,13 +194,13 @@ def act(number: str, action: str):
 
 @bp.post("/<number>/requests")
 @requires(Permission.CERTIFICATES_OWN)
+@pages.on_page(certificate_page)
 def ask(number: str):
     certificate = _by_number_or_404(number)
     if certificate.organisation_id != current_user.organisation_id:
         abort(404)
-    form = forms.RequestForm()
-    if not form.validate():
-        raise WorkflowError(first_error(form))
+    form = pages.submitted("request", forms.RequestForm())
+    pages.validate(form)
     services.request_change(
         certificate,
         current_user,
@@ -220,3 +245,8 @@ def draft(project_id: int):
     response.headers["Content-Disposition"] = f'inline; filename="draft-{project.id}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# The staff queues (holder requests, the evaluation body's certificates): a blueprint of their
+# own under this one's URL prefix, so that this module keeps to the register and the lifecycle.
+bp.register_blueprint(queues.bp)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
+from app.events import announce
 from app.extensions import db
 from app.security.permissions import Permission, has_permission
 from app.workflow import SYSTEM, Actor
@@ -143,9 +144,11 @@ def perform(
     _record(certificate, action, source, target, actor, reason)
     if target not in IN_FORCE:
         _settle_requests(certificate, actor)
+    current = certificate
     if action == "reissue":
-        return _reissue(certificate, actor, reason, new_name.strip(), new_address.strip())
-    return certificate
+        current = _reissue(certificate, actor, reason, new_name.strip(), new_address.strip())
+    announce(f"certificate.{action}", certificate, actor, comment=reason.strip(), now=current)
+    return current
 
 
 def _reissue(old: Certificate, actor: Actor, reason: str, name: str, address: str) -> Certificate:
@@ -239,6 +242,8 @@ def request_change(
     )
     db.session.add(item)
     db.session.flush()
+    announce("certificate.requested", item, actor, occurrence=f"request:{item.id}",
+             comment=item.reason)  # fmt: skip
     return item
 
 

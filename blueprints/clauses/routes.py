@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.pages import status_of
 from app.security.permissions import Permission, requires
 from blueprints.clauses import forms, services
 
@@ -38,7 +39,7 @@ def new():
         else:
             flash(_("Clause %(code)s has been added.", code=clause.code), "success")
             return redirect(url_for("clauses.index"))
-    return render_template("clauses/new.html", form=form)
+    return render_template("clauses/new.html", form=form), status_of(form)
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
@@ -55,4 +56,4 @@ def edit(code: str):
         )
         flash(_("Clause %(code)s has been saved.", code=clause.code), "success")
         return redirect(url_for("clauses.index"))
-    return render_template("clauses/edit.html", clause=clause, form=form)
+    return render_template("clauses/edit.html", clause=clause, form=form), status_of(form)

@@ -8,17 +8,15 @@ of January 2019 (DOMAIN.md §5).
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from stdnum.cn import uscc
-
-from app.clock import utcnow
 from app.extensions import db
-from app.security.passwords import hash_password
 from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import projects as demo_projects
-from models import EnterpriseSize, Organisation, OrgKind, Region, Role, User
+from blueprints.demo import review_items as demo_review_items
+from blueprints.demo import work_items as demo_work_items
+from blueprints.demo.people import DEMO_PASSWORD, account, credit_code, first_user, organisation
+from models import EnterpriseSize, OrgKind, Region, Role
 
-DEMO_PASSWORD = "Certpath-Demo-2026"  # noqa: S105 - published demo credential, not a secret
+__all__ = ["DEMO_PASSWORD", "EVALUATION_BODIES", "load_demo"]
 
 EVALUATION_BODIES = [
     ("001", "国家工业信息安全发展研究中心", "110000"),
@@ -94,67 +92,24 @@ ENTERPRISES = [
 ALLIANCE_NAME = "两化融合服务联盟"
 
 
-def credit_code(base: str) -> str:
-    return base + uscc.calc_check_digit(base)
-
-
-def _org(kind: OrgKind, name: str, **fields) -> Organisation:
-    key = (
-        Organisation.credit_code == fields["credit_code"]
-        if kind == OrgKind.ENTERPRISE
-        else Organisation.body_code == fields["body_code"]
-        if kind == OrgKind.EVALUATION_BODY
-        else sa.and_(Organisation.kind == kind, Organisation.name == name)
-    )
-    org = db.session.scalar(sa.select(Organisation).where(key))
-    if org is None:
-        org = Organisation(kind=kind, name=name, **fields)
-        db.session.add(org)
-        db.session.flush()
-    return org
-
-
-def _user(
-    org: Organisation,
-    role: Role,
-    email: str,
-    name: str,
-    *,
-    org_admin: bool = False,
-    locale: str = "zh",
-) -> None:
-    if db.session.scalar(sa.select(sa.exists().where(User.email == email))):
-        return
-    db.session.add(
-        User(
-            organisation=org,
-            role=role,
-            email=email,
-            name=name,
-            is_org_admin=org_admin,
-            locale=locale,
-            password_hash=hash_password(DEMO_PASSWORD),
-            email_verified_at=utcnow(),
-        )
-    )
-
-
 def load_demo() -> list[tuple[str, str, str]]:
     if db.session.get(Region, "310000") is None:
         raise RuntimeError("regions are not loaded: run 'flask reference load' first")
     bodies = {
-        code: _org(OrgKind.EVALUATION_BODY, name, body_code=code, region_code=region)
+        code: organisation(OrgKind.EVALUATION_BODY, name, body_code=code, region_code=region)
         for code, name, region in EVALUATION_BODIES
     }
     consultancies = [
-        _org(OrgKind.CONSULTANCY, name, region_code=region) for name, region in CONSULTANCIES
+        organisation(OrgKind.CONSULTANCY, name, region_code=region)
+        for name, region in CONSULTANCIES
     ]
     authorities = {
-        region: _org(OrgKind.AUTHORITY, name, region_code=region) for name, region in AUTHORITIES
+        region: organisation(OrgKind.AUTHORITY, name, region_code=region)
+        for name, region in AUTHORITIES
     }
-    alliance = _org(OrgKind.ALLIANCE, ALLIANCE_NAME, region_code="110000")
+    alliance = organisation(OrgKind.ALLIANCE, ALLIANCE_NAME, region_code="110000")
     enterprises = [
-        _org(
+        organisation(
             OrgKind.ENTERPRISE,
             name,
             credit_code=credit_code(base),
@@ -195,11 +150,11 @@ def load_demo() -> list[tuple[str, str, str]]:
         (Role.ADMIN, "admin@demo.certpath.cn", "系统管理员", alliance, False, "zh"),
     ]
     for role, email, name, org, org_admin, locale in accounts:
-        _user(org, role, email, name, org_admin=org_admin, locale=locale)
+        account(org, role, email, name, org_admin=org_admin, locale=locale)
     # Officials for the other authorities and a contact for every enterprise, so that the
     # demo's reviews and assessments have someone to act (not listed: not needed to sign in).
     for n, (name, region) in enumerate(AUTHORITIES):
-        _user(
+        account(
             authorities[region],
             Role.AUTHORITY,
             f"authority{n}@demo.certpath.cn",
@@ -207,14 +162,12 @@ def load_demo() -> list[tuple[str, str, str]]:
             org_admin=True,
         )
     for n, org in enumerate(enterprises):
-        _user(org, Role.ENTERPRISE, f"contact{n}@demo.certpath.cn", "企业联系人", org_admin=True)
+        account(org, Role.ENTERPRISE, f"contact{n}@demo.certpath.cn", "企业联系人", org_admin=True)
     db.session.flush()
-    demo_assessments.load([(org, _first_user(org)) for org in enterprises])
+    demo_assessments.load([(org, first_user(org)) for org in enterprises])
     demo_projects.load(enterprises, consultancies[0], bodies["005"])
+    # Something on every demo account's work list (blueprints/demo/work_items.py).
+    demo_work_items.load(enterprises, consultancies[0], bodies["005"])
+    # The evaluation's and the alliance's screens (blueprints/demo/review_items.py).
+    demo_review_items.load(bodies["005"])
     return [(role.value, email, DEMO_PASSWORD) for role, email, *_ in accounts]
-
-
-def _first_user(org: Organisation) -> User:
-    return db.session.scalars(
-        sa.select(User).where(User.organisation_id == org.id).order_by(User.id).limit(1)
-    ).one()

@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 from app.clock import local_today, utcnow
 from app.extensions import db
 from blueprints.audits import services as audits
+from blueprints.demo.people import first_user, team_of
 from blueprints.documents import services as documents
 from blueprints.projects import services
 from blueprints.projects.services import current_audit
@@ -24,9 +25,7 @@ from models import (
     DocumentKind,
     FindingKind,
     Organisation,
-    OrgKind,
     Project,
-    Role,
     User,
 )
 
@@ -105,20 +104,13 @@ def _audits(project: Project, lead: User, member: User, day: date, on_stage2=Non
 
 
 def load(enterprises: list[Organisation], consultancy: Organisation, body: Organisation) -> None:
-    def first_user(org: Organisation) -> User:
-        return db.session.scalars(
-            sa.select(User).where(User.organisation_id == org.id).order_by(User.id).limit(1)
-        ).one()
-
     if db.session.scalar(
         sa.select(sa.exists().where(Project.organisation_id.in_([e.id for e in enterprises])))
     ):
         return  # already loaded
     consultant = first_user(consultancy)
-    evaluators = list(
-        db.session.scalars(sa.select(User).where(User.organisation_id == body.id).order_by(User.id))
-    )
-    lead, member = evaluators[0], evaluators[1]
+    team = team_of(body)
+    lead, member, reviewers = team.lead, team.member, team.reviewers
     today = local_today()
 
     # 1. In correction: a major answered and awaiting verification, a minor still open.
@@ -168,15 +160,6 @@ def load(enterprises: list[Organisation], consultancy: Organisation, body: Organ
     # 2. Certified: every phase walked, publicity dated back so that it has ended.
     org = enterprises[4]
     owner = first_user(org)
-    reviewers = list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Organisation)
-            .where(Organisation.kind == OrgKind.ALLIANCE, User.role == Role.ALLIANCE_STAFF)
-            .order_by(User.id)
-            .limit(2)
-        )
-    )
     project = services.start(
         org,
         owner,
@@ -193,7 +176,7 @@ def load(enterprises: list[Organisation], consultancy: Organisation, body: Organ
     services.perform(project, "confirm", owner)
     services.perform(project, "pass_compliance", reviewers[0])
     services.perform(project, "pass_re_review", reviewers[1])
-    batch = publicity.create_batch(reviewers[1], "2026 年第 1 批", today, [project.id])
+    batch = publicity.create_batch(reviewers[1], f"{today.year} 年第 1 批", today, [project.id])
     batch.starts_on, batch.ends_on = today - timedelta(days=12), today - timedelta(days=5)
     publicity.close_batch(batch, reviewers[1])
     services.perform(project, "issue", reviewers[1])

@@ -1,11 +1,13 @@
-"""Start page, role dashboards and the health check."""
+"""Start page, role dashboards (figures and the work list), an authority's decided reviews,
+and the health check."""
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.clock import local_today
+from app.pagination import paginate
 from app.security.permissions import Permission, public, requires
-from blueprints.main import services
+from blueprints.main import review_history, services
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -23,6 +25,18 @@ def index():
 def dashboard():
     return render_template(
         "main/dashboard.html", data=services.dashboard_for(current_user), today=local_today()
+    )
+
+
+@bp.get("/dashboard/reviews")
+@requires(Permission.ASSESSMENT_REVIEW)
+def review_history_page():
+    filters = review_history.Filters.from_request()
+    page = paginate(review_history.decided_by(current_user.organisation_id, filters))
+    return render_template(
+        "main/review_history.html",
+        page=page,
+        filters=filters,
     )
 
 

@@ -1,27 +1,25 @@
-"""Dashboard figures per role (a fixed handful of aggregate queries each) and health."""
+"""Dashboard figures per role (a fixed handful of aggregate queries each), the work list
+(``worklist``: what waits on the user) and health."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from app.clock import local_today, utcnow
+from app.clock import utcnow
 from app.db_timeouts import database_answers, health_probe_engine
 from app.extensions import db
 from app.scheduler.runner import stale_jobs
 from app.security.access import organisation_scope, project_scope
 from app.security.permissions import Permission, has_permission
 from blueprints.assessment.services import has_valid_assessment
+from blueprints.main.worklist import WorkList, work_for
 from blueprints.projects.services import active_project
 from models import (
-    PENDING_SCHEDULE_STATUSES,
     Assessment,
     AssessmentStatus,
-    Certificate,
-    CertificateStatus,
     Industry,
     Organisation,
     OrgKind,
@@ -30,7 +28,6 @@ from models import (
     Project,
     ProjectStatus,
     Role,
-    ScheduleItem,
     User,
 )
 
@@ -50,7 +47,7 @@ class Dashboard:
     can_start_project: bool = False
     reviews_waiting: int = 0
     stale_jobs: list[str] = field(default_factory=list)
-    schedule: list[ScheduleItem] = field(default_factory=list)  # upcoming and overdue
+    work: list[WorkList] = field(default_factory=list)  # what waits on the user, by kind
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -97,7 +94,7 @@ def dashboard_for(user: User) -> Dashboard:
             .tuples()
             .all()
         )
-    data.schedule = upcoming_schedule(user)
+    data.work = work_for(user)
     if has_permission(user, Permission.ASSESSMENT_REVIEW):
         data.reviews_waiting = (
             db.session.scalar(
@@ -123,31 +120,6 @@ def dashboard_for(user: User) -> Dashboard:
         data.user_count = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
         data.stale_jobs = stale_jobs(current_app)
     return data
-
-
-def upcoming_schedule(user: User, days: int = 90, limit: int = 8) -> list[ScheduleItem]:
-    """Surveillance and recertification due within ``days`` (or overdue) for the user's side:
-    the holder, the certificate's evaluation body, or the alliance (all)."""
-    horizon = local_today() + timedelta(days=days)
-    query = (
-        sa.select(ScheduleItem)
-        .join(Certificate)
-        .where(
-            ScheduleItem.status.in_(PENDING_SCHEDULE_STATUSES),
-            ScheduleItem.due_on <= horizon,
-            Certificate.status.in_([CertificateStatus.VALID, CertificateStatus.SUSPENDED]),
-        )
-        .options(sa.orm.contains_eager(ScheduleItem.certificate))
-        .order_by(ScheduleItem.due_on)
-        .limit(limit)
-    )
-    if user.organisation.kind == OrgKind.ENTERPRISE:
-        query = query.where(Certificate.organisation_id == user.organisation_id)
-    elif user.organisation.kind == OrgKind.EVALUATION_BODY:
-        query = query.where(Certificate.body_id == user.organisation_id)
-    elif not has_permission(user, Permission.CERTIFICATES_MANAGE):
-        return []
-    return list(db.session.scalars(query))
 
 
 def _enterprises_by_section(scope: sa.ColumnElement[bool]) -> list[tuple[str, str, str, int]]:

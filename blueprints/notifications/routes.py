@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import events
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.notifications import services
+from blueprints.notifications import forms, services
+from blueprints.notifications.delivery import deliver
+from blueprints.notifications.table import Category
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 
@@ -17,6 +22,12 @@ def _unread() -> int:
     if not getattr(current_user, "is_authenticated", False):
         return 0
     return services.unread_count(current_user)
+
+
+@bp.record_once
+def _hear_the_features(state: BlueprintSetupState) -> None:
+    """Every event the features announce goes through the notice table."""
+    events.register(state.app, deliver)
 
 
 @bp.app_context_processor
@@ -37,3 +48,30 @@ def index():
 def read():
     services.mark_all_read(current_user)
     return redirect(url_for("notifications.index"))
+
+
+@bp.post("/<int:notification_id>/open")
+@requires(Permission.DASHBOARD_VIEW)
+def open_one(notification_id: int):
+    """Mark one notice read and go where it points (a POST: reading it is a change)."""
+    link = services.mark_read(current_user, notification_id)
+    if link is None:
+        abort(404)
+    # Links are made by the app itself (external_url); anything else stays here.
+    base = current_app.config["BASE_URL"].rstrip("/") + "/"
+    return redirect(link if link.startswith(base) else url_for("notifications.index"))
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@requires(Permission.DASHBOARD_VIEW)
+def preferences():
+    form = forms.PreferencesForm()
+    if form.validate_on_submit():
+        current_user.email_muted = form.muted()
+        flash(_("Your notification settings have been saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    if not form.is_submitted():
+        muted = set(current_user.email_muted or [])
+        form.emailed.data = [c.value for c in Category if c.value not in muted]
+    status = 422 if form.errors else 200
+    return render_template("notifications/preferences.html", form=form), status

@@ -50,3 +50,13 @@ def mark_all_read(user: User) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+
+
+def mark_read(user: User, notification_id: int) -> str | None:
+    """Mark one of ``user``'s notices read; its link, or None when it is not theirs."""
+    notice = db.session.get(Notification, notification_id)
+    if notice is None or notice.user_id != user.id:
+        return None
+    if notice.read_at is None:
+        notice.read_at = utcnow()
+    return notice.link

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.forms import filters_of
+from app.pages import status_of
 from app.pagination import paginate
 from app.security.access import get_member_or_404, get_organisation_or_404
 from app.security.permissions import Permission, has_permission, requires
@@ -58,7 +59,7 @@ def edit(org_id: int):
         form.populate_obj(org)
         flash(_("The organisation's details have been saved."), "success")
         return redirect(url_for("orgs.view", org_id=org.id))
-    return render_template("orgs/edit.html", org=org, form=form)
+    return render_template("orgs/edit.html", org=org, form=form), status_of(form)
 
 
 @bp.get("/<int:org_id>/members")
@@ -109,7 +110,7 @@ def invite(org_id: int):
         members=services.members(org),
         can_manage=True,
         invite_form=form,
-    ), 422
+    ), status_of(form)
 
 
 @bp.post("/<int:org_id>/members/<int:user_id>/active")

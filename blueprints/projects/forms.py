@@ -1,5 +1,7 @@
 """Forms of the project actions. Each form's ``inputs()`` gives the keyword arguments of the
-action's effect in services.EFFECTS; the form checks types, the service checks the rules."""
+action's effect in services.EFFECTS; the form checks types and the fields a rule requires (so
+that the page shows the message beside the field), the service checks the rules again for
+callers without a form."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     SelectField,
     SelectMultipleField,
@@ -17,8 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.extensions import db
-from app.forms import BLANK, DateField, IntegerField, options
-from models import Organisation, OrgKind, Project, Role, User
+from app.forms import BLANK, DateField, IntegerField, confirmation, options
+from models import DocumentKind, Organisation, OrgKind, Project, ProjectStatus, Role, User
 
 
 def _lines(text: str | None) -> list[str]:
@@ -73,6 +76,16 @@ class CompleteStepForm(ActionForm):
     operation_started_on = DateField(
         _l("Date the management system went into operation"), validators=[Optional()]
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Asked at the documentation step only (the page shows the field there alone).
+        started = self.operation_started_on
+        if self.project.status == ProjectStatus.DOCUMENTATION and started.data is None:
+            if not started.errors:
+                started.errors = [_l("Record the date the management system went into operation.")]
+            return False
+        return valid
 
     def inputs(self):
         return {
@@ -138,7 +151,35 @@ class AcceptApplicationForm(ActionForm):
 
 
 class ReasonForm(ActionForm):
-    comment = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    comment = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Give the reason for rejecting the application.")),
+            Length(max=2000),
+        ],
+    )
+
+
+class RejectApplicationForm(ReasonForm):
+    confirm = confirmation()
+
+
+class ConfirmForm(ActionForm):
+    """A destructive action: the box must be ticked (checked on the server, no script)."""
+
+    confirm = confirmation()
+
+
+class SendBackForm(ActionForm):
+    """Back to the evaluation body, with what it must resolve."""
+
+    comment = TextAreaField(
+        _l("Problems the evaluation body must resolve"),
+        validators=[
+            DataRequired(message=_l("List the problems the evaluation body must resolve.")),
+            Length(max=2000),
+        ],
+    )
 
 
 class AuditPlanForm(ActionForm):
@@ -178,7 +219,11 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "complete_step": CompleteStepForm,
     "apply": ApplicationForm,
     "accept_application": AcceptApplicationForm,
-    "reject_application": ReasonForm,
+    "reject_application": RejectApplicationForm,
+    "not_recommend": ConfirmForm,
+    "withdraw": ConfirmForm,
+    "return_compliance": SendBackForm,
+    "return_re_review": SendBackForm,
     "plan_stage1": AuditPlanForm,
     "plan_stage2": AuditPlanForm,
     "complete_stage1": CompleteAuditForm,
@@ -188,3 +233,24 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 
 def form_for(name: str, project: Project, **kwargs: Any) -> ActionForm:
     return ACTION_FORMS.get(name, ActionForm)(project, **kwargs)
+
+
+class UploadForm(FlaskForm):
+    """A project document; ``kinds`` are those the uploader's organisation provides."""
+
+    kind = SelectField(_l("Document kind"), validators=[DataRequired()])
+    # The ids the page has always used (its labels and the browser tests point at them).
+    consulting_step = SelectField(
+        _l("Consulting step"),
+        id="step",
+        choices=options([("", "—"), *((str(n), str(n)) for n in range(1, 7))]),
+        validators=[Optional()],
+    )
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to upload."))])
+
+    def __init__(self, kinds: list[DocumentKind], *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = options((k.value, k.title) for k in kinds)
+
+    def step(self) -> int | None:
+        return int(self.consulting_step.data) if self.consulting_step.data else None

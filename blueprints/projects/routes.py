@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import uploads, workflow
+from app import pages, uploads, workflow
 from app.clock import local_today
 from app.errors import WorkflowError
 from app.input_boundary import version_field
@@ -34,9 +34,8 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-@bp.get("/")
-@requires(Permission.PROJECT_VIEW)
-def index():
+def index_page(conflict: str | None = None, **_view_args: object) -> str:
+    """The list of projects, with the form to start one (for an enterprise without one)."""
     status = request.args.get("status") or None
     query = queries.visible_projects(current_user, status)
     page = paginate(query)
@@ -50,18 +49,25 @@ def index():
         status=status,
         can_start=can_start,
         gate=has_valid_assessment(current_user.organisation_id) if can_start else True,
-        start_form=forms.StartForm(),
+        start_form=pages.kept("start") or forms.StartForm(formdata=None),
         waiting_on=queries.waiting_on,
         statuses=queries.status_choices(),
+        conflict=conflict,
     )
+
+
+@bp.get("/")
+@requires(Permission.PROJECT_VIEW)
+def index():
+    return index_page()
 
 
 @bp.post("/start")
 @requires(Permission.PROJECT_START)
+@pages.on_page(index_page)
 def start():
-    form = forms.StartForm()
-    if not form.validate():
-        raise WorkflowError(_("Give the scope and at least one new capability."))
+    form = pages.submitted("start", forms.StartForm())
+    pages.validate(form)
     project = services.start(
         current_user.organisation,
         current_user,
@@ -73,21 +79,30 @@ def start():
     return redirect(url_for("projects.view", project_id=project.id))
 
 
-@bp.get("/<int:project_id>")
-@requires(Permission.PROJECT_VIEW)
-def view(project_id: int, action_errors: dict | None = None, status: int = 200):
+def _upload_kinds() -> list[DocumentKind]:
+    kind = current_user.organisation.kind
+    return [k for k in documents.PROJECT_UPLOAD_KINDS if kind in documents.UPLOADERS[k]]
+
+
+def project_page(project_id: int, conflict: str | None = None, **_view_args: object) -> str:
+    """The project page: the actions the table offers this user now (those a guard refuses
+    shown disabled with its reason), the timeline, documents, audits and history. A form
+    this request submitted is shown with its input and errors, the others blank."""
     project = get_project_or_404(project_id, Permission.PROJECT_VIEW)
     actions = [
-        name
-        for name in workflow.offered(transitions.TRANSITIONS, project, project.status, current_user)
-        if name not in transitions.ON_THE_PUBLICITY_DESK
+        option
+        for option in workflow.options(
+            transitions.TRANSITIONS, project, project.status, current_user
+        )
+        if option.name not in transitions.ON_THE_PUBLICITY_DESK
     ]
     action_forms = {
-        name: forms.form_for(name, project, formdata=None, **_defaults(project, name))
-        for name in actions
+        option.name: pages.kept(option.name)
+        or forms.form_for(option.name, project, formdata=None, **_defaults(project, option.name))
+        for option in actions
+        if option.enabled
     }
-    if action_errors:
-        action_forms.update(action_errors)
+    upload_kinds = _upload_kinds()
     return render_template(
         "projects/view.html",
         project=project,
@@ -101,16 +116,21 @@ def view(project_id: int, action_errors: dict | None = None, status: int = 200):
         audits=queries.audits_of(project),
         certificates=[(c, may_download(c, current_user)) for c in queries.certificates_of(project)],
         today=local_today(),
-        upload_kinds=[
-            k
-            for k in documents.PROJECT_UPLOAD_KINDS
-            if current_user.organisation.kind in documents.UPLOADERS[k]
-        ],
+        upload_form=(pages.kept("upload") or forms.UploadForm(upload_kinds, formdata=None))
+        if upload_kinds
+        else None,
         earliest_application=transitions.earliest_application_date(project),
         dossier=queries.dossier(project)
         if has_permission(current_user, Permission.ALLIANCE_REVIEW)
         else None,
-    ), status
+        conflict=conflict,
+    )
+
+
+@bp.get("/<int:project_id>")
+@requires(Permission.PROJECT_VIEW)
+def view(project_id: int):
+    return project_page(project_id)
 
 
 def _defaults(project, name: str) -> dict:
@@ -129,20 +149,19 @@ def _defaults(project, name: str) -> dict:
 
 @bp.post("/<int:project_id>/actions/<name>")
 @requires(Permission.PROJECT_VIEW)
+@pages.on_page(project_page)
 def act(project_id: int, name: str):
     project = get_project_or_404(project_id, Permission.PROJECT_VIEW)
     if name not in transitions.ACTION_NAMES:
         abort(404)
+    form = pages.submitted(name, forms.form_for(name, project))
     # The version, state, party and guards first: an impossible action is a 409 whatever the
     # form holds.
     workflow.expect_version(project, version_field())
     workflow.begin(transitions.TRANSITIONS, project, name, project.status, current_user)
     if name in transitions.ON_THE_PUBLICITY_DESK:
         raise WorkflowError(_("This is done on the publicity desk."))
-    form = forms.form_for(name, project)
-    if not form.validate():
-        flash(_("Please correct the highlighted fields."), "danger")
-        return view(project_id, action_errors={name: form}, status=422)
+    pages.validate(form)
     services.perform(project, name, current_user, comment=form.comment.data or "", **form.inputs())
     flash(_("Done: %(status)s.", status=project.status.title), "success")
     return redirect(url_for("projects.view", project_id=project.id))
@@ -150,24 +169,21 @@ def act(project_id: int, name: str):
 
 @bp.post("/<int:project_id>/documents")
 @requires(Permission.DOCUMENT_UPLOAD)
+@pages.on_page(project_page)
 def upload(project_id: int):
     project = get_project_or_404(project_id, Permission.DOCUMENT_UPLOAD)
-    try:
-        kind = DocumentKind(request.form.get("kind", ""))
-    except ValueError:
-        abort(400)
-    if kind == DocumentKind.EVIDENCE:
-        abort(400)  # evidence belongs to a finding: uploaded from the finding's page
-    step = request.form.get("consulting_step", type=int)
-    if step is not None and not 1 <= step <= 6:
-        abort(400)
+    form = pages.submitted("upload", forms.UploadForm(_upload_kinds()))
+    pages.validate(form)
     try:
         document = documents.add(
-            project, current_user, kind, request.files.get("file"), consulting_step=step
+            project,
+            current_user,
+            DocumentKind(form.kind.data),
+            form.file.data,
+            consulting_step=form.step(),
         )
     except uploads.UploadError as error:
-        flash(str(error.message), "danger")
-        return redirect(url_for("projects.view", project_id=project.id) + "#documents")
+        pages.refuse(form.file, error.message)
     flash(_("%(name)s has been uploaded.", name=document.original_name), "success")
     return redirect(url_for("projects.view", project_id=project.id) + "#documents")
 

@@ -20,11 +20,11 @@ from flask_babel import gettext as _
 from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
+from app.events import announce
 from app.extensions import db
 from app.workflow import SYSTEM, Actor
 from blueprints.audits.impartiality import evaluator_of, new_audit, refuse_partial
 from blueprints.certificates.services import issue_for
-from blueprints.projects import notifications
 from blueprints.projects.transitions import (
     CONSULTING_STEP_NUMBER,
     TRANSITIONS,
@@ -338,23 +338,23 @@ def perform(project: Project, name: str, actor: Actor, comment: str = "", **inpu
     EFFECTS[name](project, actor, comment=comment, **inputs)
     project.status = target
     project.status_changed_at = utcnow()
-    db.session.add(
-        ProjectEvent(
-            project=project,
-            action=name,
-            from_status=source,
-            to_status=target,
-            actor_id=actor.id,
-            comment=comment.strip(),
-        )
+    event = ProjectEvent(
+        project=project,
+        action=name,
+        from_status=source,
+        to_status=target,
+        actor_id=actor.id,
+        comment=comment.strip(),
     )
+    db.session.add(event)
     workflow.flush(
         _(
             "Someone else changed this project at the same moment. "
             "Reload the page to see its current state."
         )
     )
-    notifications.project_moved(project, name, actor)
+    announce(f"project.{name}", project, actor, project=project, event=event,
+             org=project.organisation)  # fmt: skip
 
 
 def expire_overdue_corrections() -> int:

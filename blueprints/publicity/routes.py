@@ -6,59 +6,86 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import workflow
+from app import pages, workflow
 from app.clock import local_today
-from app.errors import WorkflowError
 from app.extensions import db
-from app.forms import first_error
 from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, public_rate_limited, requires
-from blueprints.publicity import forms, queries, services
+from blueprints.publicity import forms, queries, services, transitions
 from models import Objection, PublicityBatch
 
 bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="templates")
 
 
+def index_page(conflict: str | None = None, **_view_args: object) -> str:
+    """The public announcement, with a form to object to each entry during its period."""
+    page = paginate(queries.announced_batches())
+    return render_template(
+        "publicity/index.html",
+        page=page,
+        today=local_today(),
+        objection_form=lambda entry_id: (
+            pages.kept(f"objection-{entry_id}") or forms.ObjectionForm(formdata=None)
+        ),
+        conflict=conflict,
+    )
+
+
 @bp.get("/")
 @public_rate_limited
 def index():
-    page = paginate(queries.announced_batches())
-    return render_template("publicity/index.html", page=page, today=local_today())
+    return index_page()
 
 
 @bp.post("/entries/<int:entry_id>/objection")
 @public_rate_limited
+@pages.on_page(index_page)
 def object_to(entry_id: int):
     entry = queries.entry_open_to_objections(entry_id)
     if entry is None:
         abort(404)
-    form = forms.ObjectionForm()
-    if not form.validate():
-        raise WorkflowError(first_error(form))
+    form = pages.submitted(f"objection-{entry.id}", forms.ObjectionForm())
+    pages.validate(form)
     services.lodge_objection(entry, **form.inputs(), address=request.remote_addr or "")
     flash(_("Your objection has been received. The alliance will examine it."), "success")
     return redirect(url_for("publicity.index"))
 
 
-@bp.get("/desk")
-@requires(Permission.ALLIANCE_REVIEW)
-def desk():
+def desk_page(conflict: str | None = None, **_view_args: object) -> str:
+    """The staff's desk: projects waiting for a batch, open objections, batches to close."""
+    objections = queries.open_objections()
     return render_template(
         "publicity/desk.html",
         waiting=queries.waiting_projects(),
         batches=queries.open_batches(),
-        objections=queries.open_objections(),
+        objections=objections,
+        decisions_of={
+            o.id: workflow.options(transitions.TRANSITIONS, o, o.status, current_user)
+            for o in objections
+        },
+        batch_form=pages.kept("batch") or forms.BatchForm(formdata=None, starts_on=local_today()),
+        decision_form=lambda objection_id: (
+            pages.kept(f"objection-{objection_id}") or forms.DecisionForm(formdata=None)
+        ),
         today=local_today(),
+        conflict=conflict,
     )
+
+
+@bp.get("/desk")
+@requires(Permission.ALLIANCE_REVIEW)
+def desk():
+    return desk_page()
 
 
 @bp.post("/desk/batches")
 @requires(Permission.ALLIANCE_REVIEW)
+@pages.on_page(desk_page)
 def create_batch():
-    form = forms.BatchForm()
-    if not form.validate() or form.starts_on.data is None:
-        raise WorkflowError(first_error(form))
+    form = pages.submitted("batch", forms.BatchForm())
+    pages.validate(form)
+    assert form.starts_on.data is not None  # required by the form
     batch = services.create_batch(
         current_user, form.title.data or "", form.starts_on.data, form.project_ids.data or []
     )
@@ -83,21 +110,23 @@ def create_batch():
 
 @bp.post("/desk/objections/<int:objection_id>")
 @requires(Permission.ALLIANCE_REVIEW)
+@pages.on_page(desk_page)
 def decide(objection_id: int):
     objection = db.get_or_404(Objection, objection_id)
+    form = pages.submitted(f"objection-{objection.id}", forms.DecisionForm())
     workflow.expect_version(objection, version_field())
-    form = forms.DecisionForm()
-    if not form.validate():
-        abort(400)
-    services.decide_objection(
-        objection, current_user, (form.decision.data or ""), form.reason.data or ""
-    )
+    decision = form.decision.data or ""
+    # The state and who first: an impossible decision is a 409 whatever the form holds.
+    workflow.begin(transitions.TRANSITIONS, objection, decision, objection.status, current_user)
+    pages.validate(form)
+    services.decide_objection(objection, current_user, decision, form.reason.data or "")
     flash(_("The objection has been decided."), "success")
     return redirect(url_for("publicity.desk"))
 
 
 @bp.post("/desk/batches/<int:batch_id>/close")
 @requires(Permission.ALLIANCE_REVIEW)
+@pages.on_page(desk_page)
 def close(batch_id: int):
     batch = db.get_or_404(PublicityBatch, batch_id)
     moved = services.close_batch(batch, current_user)

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
+from app.events import announce
 from app.extensions import db
 from app.workdays import add_working_days
 from app.workflow import SYSTEM, Actor
@@ -118,6 +119,8 @@ def lodge_objection(
     )
     db.session.add(objection)
     db.session.flush()
+    # Lodged by a member of the public, who has no account: the notice names no one.
+    announce("objection.lodged", objection, SYSTEM, occurrence=f"objection:{objection.id}")
     return objection
 
 
@@ -130,18 +133,18 @@ def decide_objection(objection: Objection, actor: User, decision: str, reason: s
     objection.decided_by_id = actor.id
     objection.decided_at = utcnow()
     objection.decision_reason = reason.strip()
-    if decision == "uphold":
-        entry = objection.entry
+    entry = objection.entry
+    project = db.session.get(Project, entry.project_id)
+    if decision == "uphold" and project is not None:  # an entry always names its project
         entry.removed_at = utcnow()
-        project = db.session.get(Project, entry.project_id)
-        if project is not None:  # an entry always names its project (foreign key)
-            projects.perform(project, "uphold_objection", actor, comment=reason)
+        projects.perform(project, "uphold_objection", actor, comment=reason)
     workflow.flush(
         _(
             "Someone else decided on this objection at the same moment. "
             "Reload the page to see the decision."
         )
     )
+    announce(f"objection.{decision}", objection, actor, project=project, comment=reason.strip())
 
 
 def close_batch(batch: PublicityBatch, actor: Actor) -> int:

@@ -10,15 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from app import workflow
+from app import pages, workflow
 from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
-from app.forms import first_error
 from app.input_boundary import version_field
 from app.security.permissions import Permission, has_permission, requires
 from app.templating import register_template_hook, render_panel
 from blueprints.certificates.queries import by_number
+from blueprints.certificates.routes import certificate_page
 from blueprints.certificates.schedule import schedule_of
 from blueprints.surveillance import forms, services
 from blueprints.surveillance.transitions import CONCLUSION_TITLES, CONCLUSIONS, TRANSITIONS
@@ -28,8 +28,10 @@ bp = Blueprint("surveillance", __name__, url_prefix="/certificates", template_fo
 
 
 def schedule_panel(certificate: Certificate, live: CertificateStatus) -> Markup:
-    """The schedule with the actions the viewer may take: for the holder, the evaluation body
-    and alliance staff; nothing (and no query) for the public."""
+    """The schedule with the actions the viewer may take (those a guard refuses shown
+    disabled with the reason): for the holder, the evaluation body and alliance staff;
+    nothing (and no query) for the public. A form this request submitted is shown with its
+    input and errors (the certificate page is where this panel's forms answer)."""
     user_org = getattr(current_user, "organisation_id", None)
     body_member = user_org == certificate.body_id and has_permission(
         current_user, Permission.PROJECT_EVALUATE
@@ -40,9 +42,27 @@ def schedule_panel(certificate: Certificate, live: CertificateStatus) -> Markup:
     schedule = schedule_of(certificate)
     if not schedule:
         return Markup("")
+    # A certificate has a fixed handful of schedule items: the guards run per item.
     offered = {
-        item.id: workflow.offered(TRANSITIONS, item, item.status, current_user) for item in schedule
+        item.id: {
+            option.name: option
+            for option in workflow.options(TRANSITIONS, item, item.status, current_user)
+        }
+        for item in schedule
     }
+    evaluators = services.evaluators_of(certificate) if body_member else []
+    plan_forms, conclusion_forms = {}, {}
+    for item in schedule:
+        if "plan" in offered[item.id]:
+            form = pages.kept(f"plan-{item.id}") or forms.PlanForm(formdata=None)
+            form.member_ids.choices = [
+                (uid, name) for uid, name in evaluators if uid != current_user.id
+            ]
+            plan_forms[item.id] = form
+        if any(name in offered[item.id] for name in CONCLUSIONS):
+            conclusion_forms[item.id] = pages.kept(f"conclude-{item.id}") or forms.ConclusionForm(
+                formdata=None
+            )
     return render_panel(
         "surveillance/_panel.html",
         certificate=certificate,
@@ -51,7 +71,8 @@ def schedule_panel(certificate: Certificate, live: CertificateStatus) -> Markup:
         pending=PENDING_SCHEDULE_STATUSES,
         conclusions=CONCLUSIONS,
         conclusion_titles=CONCLUSION_TITLES,
-        evaluators=services.evaluators_of(certificate) if body_member else [],
+        plan_forms=plan_forms,
+        conclusion_forms=conclusion_forms,
         today=local_today(),
     )
 
@@ -78,12 +99,14 @@ def _body_member_or_404(certificate: Certificate) -> None:
 
 @bp.post("/<number>/schedule/<int:item_id>/plan")
 @requires(Permission.PROJECT_EVALUATE)
+@pages.on_page(certificate_page)
 def plan(number: str, item_id: int):
+    form = pages.submitted(f"plan-{item_id}", forms.PlanForm())
     certificate, item = _item_or_404(number, item_id)
     _body_member_or_404(certificate)
-    form = forms.PlanForm()
-    if not form.validate():
-        raise WorkflowError(first_error(form))
+    # The state, party and guards first: an impossible move is a 409 whatever the form holds.
+    workflow.begin(TRANSITIONS, item, "plan", item.status, current_user)
+    pages.validate(form)
     services.perform(
         item,
         "plan",
@@ -99,15 +122,19 @@ def plan(number: str, item_id: int):
 
 @bp.post("/<number>/schedule/<int:item_id>/conclude")
 @requires(Permission.PROJECT_EVALUATE)
+@pages.on_page(certificate_page)
 def conclude(number: str, item_id: int):
+    form = pages.submitted(f"conclude-{item_id}", forms.ConclusionForm())
     certificate, item = _item_or_404(number, item_id)
     _body_member_or_404(certificate)
-    form = forms.ConclusionForm()
-    if not form.validate() or form.decision.data not in CONCLUSIONS:
-        raise WorkflowError(first_error(form) if form.errors else _("Unknown action."))
+    decision = form.decision.data or ""
+    if decision not in CONCLUSIONS:
+        raise WorkflowError(_("Unknown action."))
+    workflow.begin(TRANSITIONS, item, decision, item.status, current_user)
+    pages.validate(form)
     services.perform(
         item,
-        form.decision.data,
+        decision,
         current_user,
         completed_on=form.completed_on.data,
         reason=form.reason.data or "",
@@ -118,6 +145,7 @@ def conclude(number: str, item_id: int):
 
 @bp.post("/<number>/schedule/<int:item_id>/recertification/<step>")
 @requires(Permission.CERTIFICATES_MANAGE)
+@pages.on_page(certificate_page)
 def recertification(number: str, item_id: int, step: str):
     certificate, item = _item_or_404(number, item_id)
     if step == "review":

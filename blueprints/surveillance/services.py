@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from app import workflow
 from app.clock import local_today, utcnow
 from app.errors import WorkflowError
+from app.events import announce
 from app.extensions import db
 from app.workflow import Actor
 from blueprints.audits.impartiality import new_audit
@@ -35,6 +36,7 @@ def perform(item: ScheduleItem, name: str, actor: Actor, **inputs: Any) -> Certi
             "Reload the page to see its current state."
         )
     )
+    announce(f"schedule.{name}", item, actor, comment=str(inputs.get("reason", "")).strip())
     return issued
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from PIL import Image
 from stdnum.cn import uscc
 
 from blueprints.assessment.questionnaire import load_all
@@ -127,6 +129,15 @@ def act(page, name: str, fields: dict | None = None, expect_error: str | None = 
     check_accessibility(page)
 
 
+def refused(page, name: str, reason: str) -> None:
+    """An action the table offers but a guard refuses now: its button is disabled and the
+    reason stands beside it, before anyone clicks."""
+    button = page.locator(f"#actions button[data-action='{name}']")
+    assert button.is_disabled(), (name, page.inner_text("#actions"))
+    assert reason in page.inner_text(f"#why-{name}"), page.inner_text("#actions")
+    check_accessibility(page)
+
+
 def upload(page, kind: str, filename: str, step: int | None = None) -> None:
     page.select_option("#doc-kind", kind)
     page.select_option("#doc-step", str(step) if step else "")
@@ -136,3 +147,10 @@ def upload(page, kind: str, filename: str, step: int | None = None) -> None:
     with page.expect_navigation():
         page.click("form[action$='/documents'] button[type=submit]")
     assert filename in page.locator("#documents + table").inner_text()
+
+
+def png() -> bytes:
+    """A real photo-sized PNG of the corrected workplace, as a phone would send it."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(out, format="PNG")
+    return out.getvalue()

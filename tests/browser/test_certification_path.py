@@ -12,7 +12,6 @@ are skipped, naming the step that broke.
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 
 from tests.browser.conftest import (
     check_accessibility,
+    dispatch,
     flask_command,
     server_today,
     shot,
@@ -34,6 +34,8 @@ from tests.browser.pages import (
     activate_and_sign_in,
     answer_self_assessment,
     open_project,
+    png,
+    refused,
     register,
     upload,
 )
@@ -126,10 +128,11 @@ def test_3_project_with_a_consultancy_and_its_six_steps(person, live_server, sto
         act(consultant, "complete_step", fields)
     shot(consultant, "project-consulting-zh")
 
-    # Ready to apply, but the system must first operate for three months: refused, and why.
+    # Ready to apply, but the system must first operate for three months: the button is
+    # disabled and says why.
     enterprise.reload()
     assert "内审报告.pdf" in enterprise.inner_text("#documents + table")
-    act(enterprise, "apply", {"body_id": BODY, "headcount": "120"}, expect_error="3 个月")
+    refused(enterprise, "apply", "3 个月")
 
 
 def test_4_evaluation_with_a_major_and_a_minor_nonconformity(person, live_server, story):
@@ -165,8 +168,8 @@ def test_4_evaluation_with_a_major_and_a_minor_nonconformity(person, live_server
     lead.goto(story["project"])
     act(lead, "complete_stage2", {"completed_on": today})
     upload(lead, "audit_report", "评定报告.pdf")
-    # Nonconformities open: the conclusion is refused and says why.
-    act(lead, "recommend", expect_error="严重不符合")
+    # Nonconformities open: the conclusion is disabled and says why.
+    refused(lead, "recommend", "严重不符合")
 
     enterprise.goto(story["stage2"])
     check_accessibility(enterprise)
@@ -304,6 +307,7 @@ def test_7_the_scheduler_emails_the_surveillance_reminder(live_server, mailbox, 
     travel_to(live_server, due - timedelta(days=90))  # the first reminder's day
     output = flask_command(live_server, "scheduler", "run-once")
     assert "plan_reminders: ok" in output and "dispatch_outbox: ok" in output
+    dispatch(live_server)  # the hand-over notices of the story queued more than one run sends
     reminders = [m for m in mailbox.to(story["email"]) if "CSAIII" in m["Subject"]]
     assert reminders, [m["Subject"] for m in mailbox.to(story["email"])]
     [reminder] = reminders
@@ -311,12 +315,3 @@ def test_7_the_scheduler_emails_the_surveillance_reminder(live_server, mailbox, 
     body = Mailbox.text(reminder)
     assert "90" in body
     assert any(part.get_content_type() == "text/calendar" for part in reminder.walk())
-
-
-def png() -> bytes:
-    """A real photo-sized PNG of the corrected workplace, as a phone would send it."""
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (30, 120, 200)).save(out, format="PNG")
-    return out.getvalue()

@@ -1,11 +1,15 @@
 """`flask demo load`: idempotent, and every demo account reaches its role's dashboard."""
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
+import time_machine
 
+from app.clock import local_today
 from app.extensions import db
 from blueprints.demo.loader import DEMO_PASSWORD, EVALUATION_BODIES, load_demo
-from models import Organisation, OrgKind, User
+from models import Objection, Organisation, OrgKind, User
 from tests.conftest import Browser
 
 
@@ -67,3 +71,18 @@ def test_every_demo_account_signs_in_and_sees_its_dashboard(app, demo_accounts):
         "authority",
         "admin",
     }
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [datetime(2026, 11, 29, 10, tzinfo=UTC), datetime(2026, 10, 3, 10, tzinfo=UTC)],
+    ids=["a-sunday", "national-day"],
+)
+def test_on_a_day_off_the_demo_batch_is_still_open_to_objections(app_ctx, moment):
+    """A batch created on a day off opens on the next working day: the demo moves it back, so
+    that `make run` on a weekend or a holiday still shows a publicity under way."""
+    with time_machine.travel(moment, tick=False):
+        load_demo()
+        [objection] = db.session.scalars(sa.select(Objection)).all()
+        batch = objection.entry.batch
+        assert batch.starts_on <= local_today() <= batch.ends_on

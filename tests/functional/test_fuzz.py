@@ -23,7 +23,7 @@ import blueprints
 from app.extensions import db, limiter
 from app.input_boundary import IdConverter
 from app.security.tokens import make_token
-from models import Objection, PublicityEntry, ScheduleItem
+from models import Notification, Objection, PublicityEntry, ScheduleItem
 from tests import factories
 from tests.conftest import Browser
 from tests.scene import GETS, PARTIES, Scene, build, email_links, is_write
@@ -106,6 +106,9 @@ def path_values(scene: Scene) -> dict[str, object]:
         "objection_id": objection.id,
         "batch_id": entry.batch_id,
         "message_id": scene.outbox_id,
+        "notification_id": db.session.scalar(
+            sa.select(Notification.id).where(Notification.user_id == scene.parties.enterprise.id)
+        ),
         "document_id": scene.manual_id,
         "name": "recommend",
         "action": "suspend",

@@ -81,29 +81,55 @@ def test_a_limit_holds_across_two_workers(tmp_path):
         codes, lines = serve_and_count(env, log, port)
     assert codes.count(200) == LIMIT, codes
     assert codes.count(429) == 2 * LIMIT, codes
-    served = {pid for pid, status in (line.split() for line in lines if line) if status != "000"}
+    assert len(lines) == 3 * LIMIT, lines
+    served = {pid for pid, status in (line.split() for line in lines) if status != "000"}
     assert len(served) == 2, "one worker answered everything: the test proves nothing"
 
 
 def serve_and_count(env: dict[str, str], log: IO[str], port: int) -> tuple[list[int], list[str]]:
+    """The statuses of 3 × LIMIT requests to the register, and their access-log lines."""
     server = gunicorn(env, log)
+    access_log = Path(env["CERTPATH_ACCESS_LOG"])
     try:
-        get(port, "/healthz", deadline=time.monotonic() + 30)  # both workers booting
+        get(port, "/healthz", deadline=time.monotonic() + 30)  # the first worker is up
+        # On a busy machine the second worker may still be booting: wait until both have
+        # answered a health check (another route: the register's count stays untouched).
+        both_workers_answer(port, access_log, time.monotonic() + 60)
+        before = len(logged(access_log))
         # Several at a time, so that both workers answer (a lone client may meet one only).
         with ThreadPoolExecutor(max_workers=6) as pool:
             codes = list(pool.map(lambda _n: register_page(port), range(3 * LIMIT)))
         time.sleep(0.5)  # the access log is written after each response
-        lines = Path(env["CERTPATH_ACCESS_LOG"]).read_text().split("\n")
+        lines = logged(access_log)[before:]
     finally:
         server.terminate()
         server.wait(timeout=30)
     return codes, lines
 
 
+def logged(access_log: Path) -> list[str]:
+    return [line for line in access_log.read_text().split("\n") if line]
+
+
+def both_workers_answer(port: int, access_log: Path, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(lambda _n: status_of(port, "/healthz"), range(6)))
+        time.sleep(0.2)  # the access log is written after each response
+        pids = {line.split()[0] for line in logged(access_log)}
+        if len(pids) == 2:
+            return
+    pytest.fail("the second gunicorn worker never answered")
+
+
 def register_page(port: int) -> int:
+    return status_of(port, "/certificates/")
+
+
+def status_of(port: int, path: str) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("GET", "/certificates/")
+        connection.request("GET", path)
         response = connection.getresponse()
         response.read()
         return response.status

@@ -69,7 +69,7 @@ def test_role_must_fit_the_organisation_kind(browser):
             "locale": "zh",
         },
     )
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert db.session.scalar(sa.select(User).where(User.email == "wrong-kind@example.com")) is None
 
 
@@ -89,7 +89,7 @@ def test_body_code_is_three_digits_and_unique(browser):
                 "region_3": "",
             },
         )
-        assert page.status_code == 200, code
+        assert page.status_code == 422, code
     assert (
         db.session.scalar(
             sa.select(sa.func.count())
@@ -113,7 +113,7 @@ def test_authority_needs_a_region(browser):
             "region_3": "",
         },
     )
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "选择地区" in page.get_data(as_text=True)
 
 

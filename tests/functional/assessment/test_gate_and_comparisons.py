@@ -5,10 +5,13 @@ import random
 import pytest
 
 from app.clock import local_today
+from app.errors import WorkflowError
+from app.extensions import db
 from blueprints.assessment.report import comparison_region_prefix, comparisons
-from blueprints.assessment.services import has_valid_assessment
-from models import TOTAL_KEY, AssessmentStatus
+from blueprints.assessment.services import has_valid_assessment, start
+from models import TOTAL_KEY, AssessmentStatus, OrgKind, Role
 from tests import factories
+from tests.conftest import Browser
 
 S = AssessmentStatus
 
@@ -84,3 +87,28 @@ def test_comparison_region_is_the_city(app_ctx):
     assert comparison_region_prefix("310115") == "31"  # a municipality's district
     assert comparison_region_prefix("440106") == "4401"  # Guangzhou's district
     assert comparison_region_prefix(None) is None
+
+
+def test_only_enterprises_are_in_the_comparison_pool(app_ctx):
+    mine = factories.assessment(scores={TOTAL_KEY: 50.0}, status=AssessmentStatus.APPROVED)
+    factories.assessment(scores={TOTAL_KEY: 40.0}, status=AssessmentStatus.APPROVED)
+    # Whatever another kind of organisation may have filled in (before only enterprises could).
+    for kind in (OrgKind.ALLIANCE, OrgKind.AUTHORITY, OrgKind.EVALUATION_BODY):
+        other = factories.organisation(kind, region="310000")
+        factories.assessment(other, scores={TOTAL_KEY: 99.0}, status=AssessmentStatus.APPROVED)
+    total = comparisons(mine)[TOTAL_KEY]["all"]
+    assert total.count == 2
+    assert total.average == 45.0
+
+
+def test_staff_and_administrators_cannot_assess_themselves(app, app_ctx):
+    alliance = factories.organisation(OrgKind.ALLIANCE, region="110000")
+    admin = factories.user(alliance, role=Role.ADMIN)
+    staff = factories.user(alliance, role=Role.ALLIANCE_STAFF)
+    with pytest.raises(WorkflowError):
+        start(alliance, staff)
+    db.session.commit()
+    browser = Browser(app.test_client())
+    browser.login(admin.email, factories.PASSWORD)
+    refused = browser.submit("/dashboard", {}, action="/assessments/start")
+    assert refused.status_code == 403

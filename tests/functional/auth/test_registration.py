@@ -114,7 +114,7 @@ def test_the_preferred_language_defaults_to_the_one_being_read(client):
 def test_invalid_credit_codes_are_refused_and_nothing_is_stored(browser, code, message):
     before = counts()
     response = browser.submit("/register", registration(credit_code=code))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert counts() == before
 

@@ -276,7 +276,7 @@ def test_holder_requests_a_reissue_and_staff_handle_it(app, app_ctx):
         {"kind": "reissue", "reason": "更名"},
         action=f"/certificates/{number}/requests",
     )
-    assert missing.status_code == 409  # a reissue needs the new particulars
+    assert missing.status_code == 422  # a reissue needs the new particulars
     asked = enterprise.submit(
         f"/certificates/{number}",
         {"kind": "reissue", "reason": "企业更名", "new_name": "上海更名后有限公司"},

@@ -19,6 +19,7 @@ from models import (
     Role,
 )
 from tests import factories
+from tests.conftest import csrf_from
 from tests.functional.projects.helpers import act, browser_for, reload
 
 P = ProjectStatus
@@ -82,7 +83,7 @@ def test_from_confirmed_conclusion_to_certificate(app, app_ctx):
         public = app.test_client()
         page = public.get("/publicity/").get_data(as_text=True)
         assert parties.enterprise_org.name in page
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        token = csrf_from(page)
         entries = {e.project_id: e.id for e in batch.entries}
         for project in (first, second):
             response = public.post(
@@ -108,7 +109,7 @@ def test_from_confirmed_conclusion_to_certificate(app, app_ctx):
         assert (
             b.submit(
                 "/publicity/desk",
-                {"decision": "uphold", "reason": "经核实属实"},
+                {"decision": "uphold", "reason": "经核实属实", "confirm": "y"},
                 action=f"/publicity/desk/objections/{objections[second.id].id}",
             ).status_code
             == 302
@@ -148,7 +149,7 @@ def test_compliance_return_needs_the_problems_listed(app, app_ctx):
     reviewer, _ = staff()
     db.session.commit()
     a = browser_for(app, reviewer)
-    assert act(a, project.id, "return_compliance", {"comment": ""}).status_code == 409
+    assert act(a, project.id, "return_compliance", {"comment": ""}).status_code == 422
     assert (
         act(
             a, project.id, "return_compliance", {"comment": "缺少第二阶段审核计划的签字页"}
@@ -200,7 +201,7 @@ def batch_in_publicity(app_ctx):
 def _object(app, entry_id, **data):
     client = app.test_client()
     page = client.get("/publicity/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = csrf_from(page)
     form = {"csrf_token": token, "name": "李四", "contact": "lisi@example.com", "reason": "理由"}
     form.update(data)
     return client.post(f"/publicity/entries/{entry_id}/objection", data=form)
@@ -214,7 +215,7 @@ def test_objection_outside_the_period_is_refused(app, batch_in_publicity):
     client = app.test_client()
     with time_machine.travel(datetime(2026, 10, 12, 23, 30), tick=False):
         page = client.get("/publicity/").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        token = csrf_from(page)
     # An hour later the period is over: the form is gone, and a post from the open page fails.
     with time_machine.travel(datetime(2026, 10, 13, 0, 30), tick=False):
         assert 'name="reason"' not in client.get("/publicity/").get_data(as_text=True)
@@ -229,8 +230,8 @@ def test_objection_outside_the_period_is_refused(app, batch_in_publicity):
 
 def test_empty_and_oversized_objections_are_refused(app, batch_in_publicity):
     with time_machine.travel(datetime(2026, 10, 8, 9), tick=False):
-        assert _object(app, batch_in_publicity.id, reason="  ").status_code == 409
-        assert _object(app, batch_in_publicity.id, reason="长" * 2001).status_code == 409
+        assert _object(app, batch_in_publicity.id, reason="  ").status_code == 422
+        assert _object(app, batch_in_publicity.id, reason="长" * 2001).status_code == 422
         assert count_objections() == 0
         # Rate limit per address.
         for _ in range(3):

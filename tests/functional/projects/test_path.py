@@ -176,9 +176,12 @@ def test_self_consulting_rejection_and_application_elsewhere(app, app_ctx):
             act(enterprise, project_id, "apply", application_to(parties.body_org)).status_code
             == 302
         )
-        no_reason = act(lead, project_id, "reject_application", {"comment": ""})
-        assert no_reason.status_code in (409, 422)
-        reason = {"comment": "本机构近期无法安排"}
+        no_reason = act(lead, project_id, "reject_application", {"comment": "", "confirm": "y"})
+        assert no_reason.status_code == 422
+        # A destructive action: refused without the confirmation box ticked.
+        unconfirmed = act(lead, project_id, "reject_application", {"comment": "本机构近期无法安排"})
+        assert unconfirmed.status_code == 422
+        reason = {"comment": "本机构近期无法安排", "confirm": "y"}
         assert act(lead, project_id, "reject_application", reason).status_code == 302
         project = reload(project_id)
         assert project.status == P.READY_TO_APPLY and project.body_id is None
@@ -199,7 +202,7 @@ def test_not_recommended_ends_the_project_and_allows_a_new_start(app, app_ctx):
     db.session.commit()
     lead = browser_for(app, parties.lead)
     upload(lead, project.id, "audit_report", "评定报告.pdf")
-    refusal = act(lead, project.id, "not_recommend", {"comment": "体系运行不充分"})
+    refusal = act(lead, project.id, "not_recommend", {"comment": "体系运行不充分", "confirm": "y"})
     assert refusal.status_code == 302
     assert reload(project.id).status == P.NOT_RECOMMENDED
     enterprise = browser_for(app, parties.enterprise)

@@ -119,7 +119,7 @@ def test_surveillance_audit_can_suspend(app, app_ctx):
     with time_machine.travel(DAY, tick=False):
         lead = browser_for(app, parties.lead)
         plan(lead, certificate, first, parties.evaluator.id)
-        assert conclude(lead, certificate, first, "suspend", "").status_code == 409
+        assert conclude(lead, certificate, first, "suspend", "").status_code == 422
         assert conclude(lead, certificate, first, "suspend", "体系未有效运行").status_code == 302
     db.session.expire_all()
     assert certificate.status == CertificateStatus.SUSPENDED

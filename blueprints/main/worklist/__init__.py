@@ -1,0 +1,31 @@
+"""The work list of the dashboard: what waits on the signed-in user, by role.
+
+Each role's module returns its kinds of items, each one capped query (see ``items``); the
+dashboard renders them all the same way. The administrator keeps the platform and takes no
+part in the path, so has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from blueprints.main.worklist import alliance, authority, consultancy, enterprise, evaluation
+from blueprints.main.worklist.items import LIMIT, WorkItem, WorkList
+from models import Role, User
+
+_BY_ROLE: dict[Role, Callable[[User], list[WorkList]]] = {
+    Role.ENTERPRISE: enterprise.lists,
+    Role.CONSULTANT: consultancy.lists,
+    Role.EVALUATOR: evaluation.lists,
+    Role.ALLIANCE_STAFF: alliance.lists,
+    Role.AUTHORITY: authority.lists,
+}
+
+
+def work_for(user: User) -> list[WorkList]:
+    """Every kind of item of the user's role, empty ones included (the page skips them)."""
+    build = _BY_ROLE.get(user.role)
+    return build(user) if build else []
+
+
+__all__ = ["LIMIT", "WorkItem", "WorkList", "work_for"]

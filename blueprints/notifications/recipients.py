@@ -1,0 +1,99 @@
+"""Who is concerned by an object: the people a notice goes to, by the organisation they act for.
+
+An organisation hears through its contacts (its administrators, else its members:
+``orgs.services.contacts``); an evaluation body through the lead evaluator of the project when
+there is one; the alliance through all of its active staff, since any of them may take the
+next review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from blueprints.orgs.services import contacts
+from models import (
+    Assessment,
+    Audit,
+    AuditTeamMember,
+    Certificate,
+    Project,
+    Role,
+    User,
+)
+
+
+def unique(*groups: Iterable[User]) -> list[User]:
+    people: dict[int, User] = {}
+    for group in groups:
+        for user in group:
+            people.setdefault(user.id, user)
+    return list(people.values())
+
+
+def enterprise_of(project: Project) -> list[User]:
+    return contacts(project.organisation_id)
+
+
+def evaluation_body_of(project: Project) -> list[User]:
+    """The lead evaluator once named, else the body's contacts."""
+    if project.lead_evaluator is not None:
+        return [project.lead_evaluator]
+    return contacts(project.body_id)
+
+
+def parties_of(project: Project) -> list[User]:
+    """The enterprise, its consultancy and the evaluation body of a project."""
+    return unique(
+        enterprise_of(project), contacts(project.consultancy_id), evaluation_body_of(project)
+    )
+
+
+def alliance_staff() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.role == Role.ALLIANCE_STAFF,
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+        )
+    )
+
+
+def team_of(audit: Audit) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(AuditTeamMember, AuditTeamMember.user_id == User.id)
+            .where(AuditTeamMember.audit_id == audit.id, User.active.is_(True))
+        )
+    )
+
+
+def project_of(audit: Audit) -> Project:
+    project = db.session.get(Project, audit.project_id)
+    if project is None:  # every audit belongs to a project (a certificate's, for surveillance)
+        raise LookupError(f"audit {audit.id} has no project")
+    return project
+
+
+def holder_and_body_of(certificate: Certificate) -> list[User]:
+    project = db.session.get(Project, certificate.project_id)
+    body = evaluation_body_of(project) if project is not None else contacts(certificate.body_id)
+    return unique(contacts(certificate.organisation_id), body)
+
+
+def enterprise_of_certificate(certificate: Certificate) -> list[User]:
+    return contacts(certificate.organisation_id)
+
+
+def reviewer_of(assessment: Assessment) -> list[User]:
+    """The authority the self-assessment now waits on."""
+    return contacts(assessment.reviewer_id)
+
+
+def enterprise_of_assessment(assessment: Assessment) -> list[User]:
+    return contacts(assessment.organisation_id)

@@ -1,0 +1,383 @@
+"""Who hears of what: one table of event → category → recipients → message.
+
+Every event the features announce (``app.events.announce``) and somebody must hear of is a row
+here; an event with no row is heard by nobody. Each recipient gets a notice in the app and —
+unless they muted the category in their profile — an email in their language through the
+outbox. The one who acted hears nothing of their own act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.events import Event
+from app.security.permissions import Permission, has_permission
+from app.urls import external_url
+from blueprints.notifications import recipients as who
+from models import AssessmentStatus, ProjectStatus, User
+from models.types import TitledEnum
+
+
+class Category(TitledEnum):
+    """What a user may choose to read in the app only (the email is then not sent)."""
+
+    PROJECTS = "projects", _l("Certification projects")
+    ASSESSMENTS = "assessments", _l("Self-assessments")
+    AUDITS = "audits", _l("Audits and findings")
+    CERTIFICATES = "certificates", _l("Certificates")
+    SURVEILLANCE = "surveillance", _l("Surveillance and recertification")
+    PUBLICITY = "publicity", _l("Publicity and objections")
+
+
+@dataclass(frozen=True)
+class Notice:
+    category: Category
+    recipients: Callable[[Event], list[User]]
+    title: Callable[[Event], str]  # called in the recipient's language
+    link: Callable[[Event], str]
+    template: str = "notice"  # app/templates/email/<template>.txt and .html
+
+
+# --- links -----------------------------------------------------------------------------------
+
+
+def _project_page(event: Event) -> str:
+    return external_url("projects.view", project_id=event.subject.id)
+
+
+def _assessment_page(event: Event) -> str:
+    return external_url("assessment.report", assessment_id=event.subject.id)
+
+
+def _finding_page(event: Event) -> str:
+    finding = event.subject
+    return external_url("audits.view", audit_id=finding.audit_id) + f"#finding-{finding.id}"
+
+
+def _certificate_page(event: Event) -> str:
+    """The certificate's page: the subject's own, or that of its schedule item or request."""
+    certificate = getattr(event.subject, "certificate", event.subject)
+    return external_url("certificates.verify", number=certificate.number)
+
+
+def _publicity_desk(_event: Event) -> str:
+    return external_url("publicity.desk")
+
+
+# --- projects --------------------------------------------------------------------------------
+
+# A project in these states waits on the alliance: its staff hear of the move too.
+_ALLIANCE_WAITS = frozenset(
+    {
+        ProjectStatus.CONFIRMED,
+        ProjectStatus.RE_REVIEW,
+        ProjectStatus.READY_FOR_PUBLICITY,
+        ProjectStatus.READY_TO_ISSUE,
+    }
+)
+
+
+def _project_recipients(event: Event) -> list[User]:
+    """The other parties of the project (all of them when the system moved it), and the
+    alliance's staff when the project now waits on them."""
+    project = event.subject
+    actor_org = event.actor.organisation_id
+    parties = [u for u in who.parties_of(project) if u.organisation_id != actor_org]
+    alliance = who.alliance_staff() if project.status in _ALLIANCE_WAITS else []
+    return who.unique(parties, alliance)
+
+
+PROJECT_MOVED = Notice(
+    Category.PROJECTS,
+    _project_recipients,
+    lambda e: _(
+        "The certification project of %(org)s has moved to: %(status)s",
+        org=e.subject.organisation.name,
+        status=e.subject.status.title,
+    ),
+    _project_page,
+    template="project_update",
+)
+
+# --- self-assessments --------------------------------------------------------------------
+
+
+def _after_approval(event: Event) -> list[User]:
+    """The district's approval hands it to the city; the city's ends the review."""
+    assessment = event.subject
+    if assessment.status == AssessmentStatus.AWAITING_CITY:
+        return who.unique(who.reviewer_of(assessment), who.enterprise_of_assessment(assessment))
+    return who.enterprise_of_assessment(assessment)
+
+
+ASSESSMENT_NOTICES = {
+    "assessment.submit": Notice(
+        Category.ASSESSMENTS,
+        lambda e: who.reviewer_of(e.subject),
+        lambda e: _(
+            "The self-assessment of %(org)s (%(year)d) waits for your review",
+            org=e.subject.organisation.name,
+            year=e.subject.year,
+        ),
+        _assessment_page,
+    ),
+    "assessment.approve": Notice(
+        Category.ASSESSMENTS,
+        _after_approval,
+        lambda e: _(
+            "The self-assessment of %(org)s (%(year)d): %(status)s",
+            org=e.subject.organisation.name,
+            year=e.subject.year,
+            status=e.subject.status.title,
+        ),
+        _assessment_page,
+    ),
+    "assessment.return": Notice(
+        Category.ASSESSMENTS,
+        lambda e: who.enterprise_of_assessment(e.subject),
+        lambda e: _(
+            "The self-assessment of %(org)s (%(year)d) was returned for correction",
+            org=e.subject.organisation.name,
+            year=e.subject.year,
+        ),
+        _assessment_page,
+    ),
+}
+
+# --- findings --------------------------------------------------------------------------------
+
+
+def _finding_title(text: Any) -> Callable[[Event], str]:
+    """``text``: a lazy message with %(kind)s, %(clause)s and %(org)s."""
+
+    def title(event: Event) -> str:
+        finding = event.subject
+        return str(text) % {
+            "kind": finding.kind.title,
+            "clause": finding.clause_code,
+            "org": who.project_of(finding.audit).organisation.name,
+        }
+
+    return title
+
+
+def _enterprise_of_finding(event: Event) -> list[User]:
+    return who.enterprise_of(who.project_of(event.subject.audit))
+
+
+FINDING_NOTICES = {
+    "finding.logged": Notice(
+        Category.AUDITS,
+        _enterprise_of_finding,
+        _finding_title(_l("%(kind)s (clause %(clause)s) at %(org)s: please answer")),
+        _finding_page,
+    ),
+    "finding.answer": Notice(
+        Category.AUDITS,
+        lambda e: who.team_of(e.subject.audit),
+        _finding_title(
+            _l("%(kind)s (clause %(clause)s) at %(org)s: answer waiting for verification")
+        ),
+        _finding_page,
+    ),
+    "finding.accept": Notice(
+        Category.AUDITS,
+        _enterprise_of_finding,
+        _finding_title(_l("%(kind)s (clause %(clause)s) at %(org)s: action plan accepted")),
+        _finding_page,
+    ),
+    "finding.verify": Notice(
+        Category.AUDITS,
+        _enterprise_of_finding,
+        _finding_title(_l("%(kind)s (clause %(clause)s) at %(org)s: verified closed")),
+        _finding_page,
+    ),
+    "finding.reject": Notice(
+        Category.AUDITS,
+        _enterprise_of_finding,
+        _finding_title(_l("%(kind)s (clause %(clause)s) at %(org)s: the answer was rejected")),
+        _finding_page,
+    ),
+}
+
+# --- certificates ----------------------------------------------------------------------------
+
+
+def _certificate_recipients(event: Event) -> list[User]:
+    """The holder and the evaluation body; the alliance too when it did not act itself (the
+    scheduler's moves, the evaluation body's suspension)."""
+    holder_and_body = who.holder_and_body_of(event.subject)
+    alliance_acted = has_permission(event.actor, Permission.CERTIFICATES_MANAGE)
+    return who.unique(holder_and_body, [] if alliance_acted else who.alliance_staff())
+
+
+CERTIFICATE_CHANGED = Notice(
+    Category.CERTIFICATES,
+    _certificate_recipients,
+    lambda e: _(
+        "Certificate %(number)s of %(org)s is now: %(status)s",
+        number=e.subject.number,
+        org=e.subject.enterprise_name,
+        status=e.subject.status.title,
+    ),
+    _certificate_page,
+)
+# Not here: the scheduler's suspension for a missed surveillance (it sends its own overdue
+# notice, with the due date, to the same people) and the recertification (the schedule's
+# "new certificate issued" notice says it).
+CERTIFICATE_MOVES = (
+    "suspend",
+    "restore",
+    "revoke",
+    "cancel",
+    "suspend_at_surveillance",
+    "revoke_long_suspension",
+    "expire",
+)
+
+CERTIFICATE_NOTICES = {
+    **{f"certificate.{move}": CERTIFICATE_CHANGED for move in CERTIFICATE_MOVES},
+    "certificate.reissue": Notice(
+        Category.CERTIFICATES,
+        _certificate_recipients,
+        lambda e: _(
+            "Certificate %(number)s of %(org)s is reissued as %(new)s",
+            number=e.subject.number,
+            org=e.context["now"].enterprise_name,
+            new=e.context["now"].number,
+        ),
+        lambda e: external_url("certificates.verify", number=e.context["now"].number),
+    ),
+    "certificate_request.decline": Notice(
+        Category.CERTIFICATES,
+        lambda e: who.enterprise_of_certificate(e.subject.certificate),
+        lambda e: _(
+            "Your request for the %(kind)s of certificate %(number)s was declined",
+            kind=e.subject.kind.title,
+            number=e.subject.certificate.number,
+        ),
+        _certificate_page,
+    ),
+    "certificate.requested": Notice(
+        Category.CERTIFICATES,
+        lambda e: who.alliance_staff(),
+        lambda e: _(
+            "%(org)s asks for the %(kind)s of certificate %(number)s",
+            org=e.subject.certificate.enterprise_name,
+            kind=e.subject.kind.title,
+            number=e.subject.certificate.number,
+        ),
+        _certificate_page,
+    ),
+}
+
+# --- surveillance ----------------------------------------------------------------------------
+
+
+def _holder(event: Event) -> list[User]:
+    return who.holder_and_body_of(event.subject.certificate)
+
+
+def _holder_and_alliance(event: Event) -> list[User]:
+    return who.unique(_holder(event), who.alliance_staff())
+
+
+def _schedule_title(text: Any) -> Callable[[Event], str]:
+    """``text``: a lazy message with %(what)s and %(number)s."""
+
+    def title(event: Event) -> str:
+        item = event.subject
+        return str(text) % {"what": item.kind.title, "number": item.certificate.number}
+
+    return title
+
+
+SCHEDULE_NOTICES = {
+    "schedule.plan": Notice(
+        Category.SURVEILLANCE,
+        _holder,
+        _schedule_title(_l("%(what)s of certificate %(number)s: the audit is planned")),
+        _certificate_page,
+    ),
+    "schedule.maintain": Notice(
+        Category.SURVEILLANCE,
+        _holder_and_alliance,
+        _schedule_title(_l("%(what)s of certificate %(number)s: the certificate is maintained")),
+        _certificate_page,
+    ),
+    "schedule.recommend": Notice(
+        Category.SURVEILLANCE,
+        lambda e: who.unique(_holder(e), who.alliance_staff()),
+        _schedule_title(
+            _l("%(what)s of certificate %(number)s: recommended, waiting for the compliance review")
+        ),
+        _certificate_page,
+    ),
+    "schedule.not_recommend": Notice(
+        Category.SURVEILLANCE,
+        _holder_and_alliance,
+        _schedule_title(_l("%(what)s of certificate %(number)s: not recommended")),
+        _certificate_page,
+    ),
+    "schedule.pass_review": Notice(
+        Category.SURVEILLANCE,
+        lambda e: who.alliance_staff(),
+        _schedule_title(
+            _l(
+                "%(what)s of certificate %(number)s: compliance review passed, waiting for "
+                "the re-review"
+            )
+        ),
+        _certificate_page,
+    ),
+    "schedule.issue": Notice(
+        Category.SURVEILLANCE,
+        _holder,
+        _schedule_title(_l("%(what)s of certificate %(number)s: the new certificate is issued")),
+        _certificate_page,
+    ),
+}
+
+# --- publicity -------------------------------------------------------------------------------
+
+PUBLICITY_NOTICES = {
+    "objection.lodged": Notice(
+        Category.PUBLICITY,
+        lambda e: who.alliance_staff(),
+        lambda e: _(
+            "An objection to the announcement of %(org)s waits for a decision",
+            org=e.subject.entry.enterprise_name,
+        ),
+        _publicity_desk,
+    ),
+    "objection.dismiss": Notice(
+        Category.PUBLICITY,
+        lambda e: who.enterprise_of(e.context["project"]),
+        lambda e: _(
+            "An objection to the announcement of %(org)s was dismissed",
+            org=e.subject.entry.enterprise_name,
+        ),
+        lambda e: external_url("projects.view", project_id=e.context["project"].id),
+    ),
+}
+
+
+def notice_for(name: str) -> Notice | None:
+    """The row of an event; every move of a project is the one project notice."""
+    if name.startswith("project."):
+        return PROJECT_MOVED
+    return NOTICES.get(name)
+
+
+NOTICES: dict[str, Notice] = {
+    **ASSESSMENT_NOTICES,
+    **FINDING_NOTICES,
+    **CERTIFICATE_NOTICES,
+    **SCHEDULE_NOTICES,
+    **PUBLICITY_NOTICES,
+}

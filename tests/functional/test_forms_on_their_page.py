@@ -1,0 +1,600 @@
+"""Every form answers a missing or malformed field on its own page: 422, the message beside the
+field, the rest of the input kept — never the 409 page.
+
+``CASES`` lists each form of the app as (the page it lives on, the URL it posts to, what is
+sent, the fields that must be refused, the input that must come back, who submits it). Every
+POST endpoint of ``app.url_map`` is covered here or skipped with the reason (``SKIPPED``): a new
+POST route fails ``test_every_post_route_is_covered_or_skipped`` until it is added to one of
+them, as test_get_writes_nothing does for GET routes. The project page's and the certificate
+page's action forms are listed per action (each action has its own form).
+
+The world is built once, in a database of its own, and signed in once per party: every case
+is refused, so nothing it sends changes what the next case sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from io import BytesIO
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from werkzeug.datastructures import FileStorage, MultiDict
+
+from app.extensions import db
+from app.security.tokens import make_token
+from blueprints.assessment import scoring
+from blueprints.assessment.services import questionnaire_of
+from blueprints.certificates.forms import CONFIRMED_ACTIONS
+from blueprints.certificates.transitions import NEEDS_REASON, STAFF_ACTIONS
+from blueprints.documents import services as documents
+from blueprints.projects.forms import ACTION_FORMS
+from blueprints.surveillance import services as schedule_services
+from models import (
+    Assessment,
+    AssessmentStatus,
+    CorrectiveAction,
+    DocumentKind,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    OrgKind,
+    ProjectStatus,
+    Role,
+    ScheduleItem,
+    ScheduleKind,
+)
+from tests import factories
+from tests.conftest import Browser, csrf_from
+from tests.functional.assessment.helpers import answers_for, section_form
+from tests.functional.projects.helpers import PDF
+
+P = ProjectStatus
+TODAY = date.today
+
+
+def pdf(name: str) -> FileStorage:
+    return FileStorage(BytesIO(PDF), filename=name, content_type="application/pdf")
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+
+def _enterprise(parties: factories.Parties):
+    """A new enterprise with a valid self-assessment and its administrator: one project may be
+    under way per enterprise, so each project below has its own."""
+    org = factories.organisation(region="310115")
+    factories.assessment(org, status=AssessmentStatus.APPROVED)
+    return org, factories.user(org, is_org_admin=True)
+
+
+def _project(parties: factories.Parties, status: P, **fields):
+    org, member = _enterprise(parties)
+    return factories.project(parties, status, organisation=org, **fields), member
+
+
+def _stage_audit(project, kind_value: str):
+    from models import Audit, AuditKind
+
+    return db.session.scalar(
+        sa.select(Audit).where(Audit.project_id == project.id, Audit.kind == AuditKind(kind_value))
+    )
+
+
+def _finding(audit, lead, status: FindingStatus, kind=FindingKind.MAJOR) -> Finding:
+    finding = Finding(
+        audit_id=audit.id,
+        kind=kind,
+        clause_code="9.3",
+        description="管理评审未覆盖新型能力",
+        status=status,
+        due_on=TODAY() + timedelta(days=30),
+        created_by_id=lead.id,
+    )
+    db.session.add(finding)
+    db.session.flush()
+    return finding
+
+
+def _draft_with_every_answer(org) -> Assessment:
+    """This year's draft, complete: its submission is refused only for the box."""
+    draft = factories.assessment(org, status=AssessmentStatus.DRAFT)
+    questionnaire = questionnaire_of(draft)
+    every = answers_for(questionnaire)
+    answers: dict[str, Any] = {}
+    for section in questionnaire.sections:
+        page = section_form(questionnaire, section.key, every)
+        form = MultiDict([(name, v) for name, values in page.items() for v in values])
+        parsed, errors = scoring.parse_section(questionnaire, section.key, form)
+        assert not errors, errors
+        answers.update(parsed)
+    draft.answers = answers
+    return draft
+
+
+def _fill_case_data(draft: Assessment) -> dict[str, Any]:
+    """A page of the questionnaire with a percentage above 100 and another answer to keep."""
+    questionnaire = questionnaire_of(draft)
+    answers = answers_for(questionnaire)
+    for section in questionnaire.sections:
+        percentage = next((q for q in section.questions if q.type == "percentage"), None)
+        other = next(
+            (q for q in section.questions if q.type in ("number", "text") and q is not percentage),
+            None,
+        )
+        if percentage and other:
+            data = section_form(questionnaire, section.key, answers)
+            data["q_" + percentage.key] = ["101"]
+            return {
+                "section": section.key,
+                "data": data,
+                "invalid": "q_" + percentage.key,
+                "kept": ("q_" + other.key, data["q_" + other.key][0]),
+            }
+    raise AssertionError("no questionnaire page with a percentage and another answer")
+
+
+def build(app) -> dict[str, Any]:
+    """The objects each form acts on, by name: ids and URLs only (the session ends here)."""
+    with app.app_context():
+        parties = factories.Parties()
+        lead = parties.lead
+        staff = factories.alliance_staff()
+        admin = factories.user(staff.organisation, role=Role.ADMIN)
+        city = factories.organisation(OrgKind.AUTHORITY, region="310000")
+        authority = factories.user(city)
+        w: dict[str, Any] = {}
+
+        # Projects of the enterprises (each its own), at the steps their forms belong to.
+        started, starter = _project(parties, P.STARTED)
+        documentation, documenter = _project(parties, P.DOCUMENTATION, self_consulting=True)
+        for kind in (DocumentKind.MANUAL, DocumentKind.PROCEDURE):
+            documents.add(documentation, documenter, kind, pdf(f"{kind.value}.pdf"))
+        ready, applicant = _project(
+            parties, P.READY_TO_APPLY, operation_started_on=TODAY() - timedelta(days=200)
+        )
+        for kind in (DocumentKind.INTERNAL_AUDIT_REPORT, DocumentKind.MANAGEMENT_REVIEW):
+            documents.add(ready, applicant, kind, pdf(f"{kind.value}.pdf"))
+        correction, answerer = _project(parties, P.CORRECTION, stage2_completed_on=TODAY())
+        documents.add(correction, lead, DocumentKind.AUDIT_REPORT, pdf("评定报告.pdf"))
+        stage2 = _stage_audit(correction, "stage2")
+        open_finding = _finding(stage2, lead, FindingStatus.OPEN)
+        answered = _finding(stage2, lead, FindingStatus.ANSWERED, FindingKind.MINOR)
+        db.session.add(
+            CorrectiveAction(
+                finding_id=answered.id,
+                cause="原因",
+                correction="纠正",
+                action="措施",
+                submitted_by_id=answerer.id,
+            )
+        )
+        by_status = {status: _project(parties, status)[0] for status in (
+            P.APPLIED, P.ACCEPTED, P.STAGE1_PLANNED, P.STAGE1_DONE, P.STAGE2_PLANNED,
+            P.CONFIRMED, P.RE_REVIEW, P.READY_FOR_PUBLICITY,
+        )}  # fmt: skip
+        in_publicity, _member = _project(parties, P.IN_PUBLICITY)
+        objection = factories.objection(in_publicity, staff)
+        w["objection"] = objection.id
+        w["entry"] = objection.entry_id
+
+        # Certificates of Parties' enterprise: one whose first surveillance is open, one whose
+        # first surveillance is planned.
+        to_plan = factories.certificate(parties, staff=staff)
+        to_conclude = factories.certificate(parties, staff=staff)
+        items = {}
+        for certificate in (to_plan, to_conclude):
+            items[certificate.id] = db.session.scalar(
+                sa.select(ScheduleItem).where(
+                    ScheduleItem.certificate_id == certificate.id,
+                    ScheduleItem.kind == ScheduleKind.SURVEILLANCE_1,
+                )
+            )
+        schedule_services.perform(
+            items[to_conclude.id], "plan", lead, starts_on=TODAY(), ends_on=TODAY()
+        )
+
+        # Self-assessments: one waiting for the city, a complete draft of a new enterprise.
+        waiting = factories.assessment(
+            _enterprise_without_assessment()[0], status=AssessmentStatus.AWAITING_CITY
+        )
+        waiting.reviewer_id = city.id
+        filler_org, filler = _enterprise_without_assessment()
+        draft = _draft_with_every_answer(filler_org)
+        db.session.flush()
+        fill = _fill_case_data(draft)
+
+        invited = factories.user(parties.enterprise_org, password_hash=None)
+        w.update(
+            parties={
+                "enterprise": parties.enterprise.email,
+                "starter": starter.email,
+                "documenter": documenter.email,
+                "applicant": applicant.email,
+                "answerer": answerer.email,
+                "filler": filler.email,
+                "consultant": parties.consultant.email,
+                "lead": lead.email,
+                "staff": staff.email,
+                "authority": authority.email,
+                "admin": admin.email,
+            },
+            fresh_enterprise=parties.enterprise_org.id,
+            started=started.id,
+            documentation=documentation.id,
+            ready=ready.id,
+            correction=correction.id,
+            projects={status.value: p.id for status, p in by_status.items()},
+            stage1=_stage_audit(by_status[P.STAGE1_PLANNED], "stage1").id,
+            stage2=stage2.id,
+            open_finding=open_finding.id,
+            answered=answered.id,
+            to_plan=to_plan.number,
+            to_conclude=to_conclude.number,
+            plan_item=items[to_plan.id].id,
+            conclude_item=items[to_conclude.id].id,
+            waiting=waiting.id,
+            draft=draft.id,
+            fill=fill,
+            enterprise_org=parties.enterprise_org.id,
+            reset=make_token(parties.consultant, "reset"),
+            invite=make_token(invited, "invite"),
+        )
+        db.session.commit()
+        return w
+
+
+def _enterprise_without_assessment():
+    org = factories.organisation(region="310115")
+    return org, factories.user(org, is_org_admin=True)
+
+
+# --- the cases ---------------------------------------------------------------------------------
+
+World = dict[str, Any]
+Url = Callable[[World], str]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    endpoint: str
+    who: str  # a key of the world's parties, or "anonymous"
+    page: Url  # where the form lives (GET)
+    action: Url  # where it posts
+    send: Callable[[World], dict] | dict  # the fields as a browser sends them
+    invalid: Callable[[World], list[str]] | list[str]  # ids of the fields refused
+    kept: Callable[[World], dict[str, str]] | dict[str, str] = field(default_factory=dict)
+    files: bool = False  # a multipart form (uploads)
+
+
+def _at(value, world: World):
+    return value(world) if callable(value) else value
+
+
+def project_url(key: str) -> Url:
+    return lambda w: f"/projects/{w[key] if key in w else w['projects'][key]}"
+
+
+def project_action(key: str, name: str) -> Url:
+    return lambda w: f"{project_url(key)(w)}/actions/{name}"
+
+
+def certificate_url(key: str) -> Url:
+    return lambda w: f"/certificates/{w[key]}"
+
+
+def today() -> str:
+    return TODAY().isoformat()
+
+
+PROJECT_CASES = [
+    Case("invite_consultancy", "projects.act", "starter", project_url("started"),
+         project_action("started", "invite_consultancy"),
+         {"consultancy_id": "", "comment": "请贵公司协助"},
+         ["invite_consultancy-consultancy_id"], {"invite_consultancy-comment": "请贵公司协助"}),
+    Case("complete_step", "projects.act", "documenter", project_url("documentation"),
+         project_action("documentation", "complete_step"),
+         lambda w: {"completed_on": today(), "notes": "手册已发布", "operation_started_on": ""},
+         ["complete_step-operation_started_on"], {"complete_step-notes": "手册已发布"}),
+    Case("apply", "projects.act", "applicant", project_url("ready"),
+         project_action("ready", "apply"),
+         {"body_id": "", "scope": "研发与生产", "capabilities": "数据驱动的生产管控能力",
+          "headcount": "", "contact_name": "张三", "contact_phone": "021-55550000"},
+         ["apply-body_id", "apply-headcount"],
+         {"apply-scope": "研发与生产", "apply-contact_name": "张三"}),
+    Case("accept_application", "projects.act", "lead", project_url("applied"),
+         project_action("applied", "accept_application"),
+         {"lead_evaluator_id": "", "comment": "受理"},
+         ["accept_application-lead_evaluator_id"], {"accept_application-comment": "受理"}),
+    Case("reject_application", "projects.act", "lead", project_url("applied"),
+         project_action("applied", "reject_application"), {"comment": ""},
+         ["reject_application-comment", "reject_application-confirm"]),
+    Case("plan_stage1", "projects.act", "lead", project_url("accepted"),
+         project_action("accepted", "plan_stage1"),
+         {"starts_on": "", "ends_on": "", "scope": "研发设计与生产"},
+         ["plan_stage1-starts_on", "plan_stage1-ends_on"], {"plan_stage1-scope": "研发设计与生产"}),
+    Case("complete_stage1", "projects.act", "lead", project_url("stage1_planned"),
+         project_action("stage1_planned", "complete_stage1"),
+         {"completed_on": "2026-02-30", "comment": "已完成"},
+         ["complete_stage1-completed_on"], {"complete_stage1-comment": "已完成"}),
+    Case("plan_stage2", "projects.act", "lead", project_url("stage1_done"),
+         project_action("stage1_done", "plan_stage2"),
+         lambda w: {"starts_on": today(), "ends_on": "", "sites": "上海市浦东新区"},
+         ["plan_stage2-ends_on"], {"plan_stage2-sites": "上海市浦东新区"}),
+    Case("complete_stage2", "projects.act", "lead", project_url("stage2_planned"),
+         project_action("stage2_planned", "complete_stage2"),
+         {"completed_on": "", "comment": "现场审核结束"},
+         ["complete_stage2-completed_on"], {"complete_stage2-comment": "现场审核结束"}),
+    Case("not_recommend", "projects.act", "lead", project_url("correction"),
+         project_action("correction", "not_recommend"), {"comment": "体系运行不充分"},
+         ["not_recommend-confirm"], {"not_recommend-comment": "体系运行不充分"}),
+    Case("withdraw", "projects.act", "starter", project_url("started"),
+         project_action("started", "withdraw"), {"comment": "暂缓贯标"},
+         ["withdraw-confirm"], {"withdraw-comment": "暂缓贯标"}),
+    Case("return_compliance", "projects.act", "staff", project_url("confirmed"),
+         project_action("confirmed", "return_compliance"), {"comment": " "},
+         ["return_compliance-comment"]),
+    Case("return_re_review", "projects.act", "staff", project_url("re_review"),
+         project_action("re_review", "return_re_review"), {"comment": ""},
+         ["return_re_review-comment"]),
+]  # fmt: skip
+
+CERTIFICATE_CASES = [
+    Case("suspend", "certificates.act", "staff", certificate_url("to_plan"),
+         lambda w: f"/certificates/{w['to_plan']}/actions/suspend", {"reason": ""},
+         ["reason-suspend"]),
+    Case("revoke", "certificates.act", "staff", certificate_url("to_plan"),
+         lambda w: f"/certificates/{w['to_plan']}/actions/revoke", {"reason": "严重违规"},
+         ["confirm-revoke"], {"reason-revoke": "严重违规"}),
+    Case("cancel", "certificates.act", "staff", certificate_url("to_plan"),
+         lambda w: f"/certificates/{w['to_plan']}/actions/cancel", {"reason": ""},
+         ["reason-cancel", "confirm-cancel"]),
+    Case("reissue", "certificates.act", "staff", certificate_url("to_plan"),
+         lambda w: f"/certificates/{w['to_plan']}/actions/reissue",
+         {"reason": "", "new_name": "上海新名称有限公司"},
+         ["reason-reissue"], {"new-name": "上海新名称有限公司"}),
+    Case("request", "certificates.ask", "enterprise", certificate_url("to_plan"),
+         lambda w: f"/certificates/{w['to_plan']}/requests",
+         {"kind": "reissue", "reason": "", "new_address": "上海市浦东新区新路 1 号"},
+         ["req-reason"], {"req-address": "上海市浦东新区新路 1 号", "req-kind": "reissue"}),
+    Case("plan_surveillance", "surveillance.plan", "lead", certificate_url("to_plan"),
+         lambda w: f"/certificates/{w['to_plan']}/schedule/{w['plan_item']}/plan",
+         {"starts_on": "", "ends_on": "", "scope": "年度监督"},
+         ["s-start", "s-end"], {"s-scope": "年度监督"}),
+    Case("conclude_surveillance", "surveillance.conclude", "lead", certificate_url("to_conclude"),
+         lambda w: f"/certificates/{w['to_conclude']}/schedule/{w['conclude_item']}/conclude",
+         lambda w: {"decision": "suspend", "completed_on": today(), "reason": ""},
+         ["c-reason"], lambda w: {"c-date": today()}),
+]  # fmt: skip
+
+OTHER_CASES = [
+    Case("start_project", "projects.start", "enterprise", lambda w: "/projects/",
+         lambda w: "/projects/start",
+         {"scope": "", "capabilities": "数据驱动的生产管控能力", "sites": "上海"},
+         ["scope"], {"capabilities": "数据驱动的生产管控能力", "sites": "上海"}),
+    Case("upload", "projects.upload", "documenter", project_url("documentation"),
+         lambda w: f"/projects/{w['documentation']}/documents",
+         {"kind": "record", "consulting_step": "4"}, ["doc-file"],
+         {"doc-kind": "record", "doc-step": "4"}, files=True),
+    Case("log_finding", "audits.add_finding", "lead", lambda w: f"/audits/{w['stage1']}",
+         lambda w: f"/audits/{w['stage1']}/findings",
+         {"kind": "major", "clause_code": "", "description": "未对新型能力进行评价"},
+         ["clause_code"], {"description": "未对新型能力进行评价", "kind": "major"}, files=True),
+    Case("answer_finding", "audits.answer", "answerer", lambda w: f"/audits/{w['stage2']}",
+         lambda w: f"/audits/findings/{w['open_finding']}/answer",
+         {"cause": "", "correction": "已补充评审记录", "action": ""},
+         lambda w: [f"cause-{w['open_finding']}", f"action-{w['open_finding']}"],
+         lambda w: {f"correction-{w['open_finding']}": "已补充评审记录"}, files=True),
+    Case("decide_answer", "audits.decide", "lead", lambda w: f"/audits/{w['stage2']}",
+         lambda w: f"/audits/findings/{w['answered']}/decision",
+         {"decision": "reject", "comment": ""}, lambda w: [f"comment-{w['answered']}"]),
+    Case("publicity_batch", "publicity.create_batch", "staff", lambda w: "/publicity/desk",
+         lambda w: "/publicity/desk/batches",
+         lambda w: {"project_ids": str(w["projects"]["ready_for_publicity"]), "title": "第一批",
+                    "starts_on": ""},
+         ["starts_on"], {"title": "第一批"}),
+    Case("decide_objection", "publicity.decide", "staff", lambda w: "/publicity/desk",
+         lambda w: f"/publicity/desk/objections/{w['objection']}",
+         {"decision": "uphold", "reason": "经核实属实"},
+         lambda w: [f"confirm-{w['objection']}"],
+         lambda w: {f"reason-{w['objection']}": "经核实属实"}),
+    Case("dismiss_objection", "publicity.decide", "staff", lambda w: "/publicity/desk",
+         lambda w: f"/publicity/desk/objections/{w['objection']}",
+         {"decision": "dismiss", "reason": ""}, lambda w: [f"reason-{w['objection']}"]),
+    Case("public_objection", "publicity.object_to", "anonymous", lambda w: "/publicity/",
+         lambda w: f"/publicity/entries/{w['entry']}/objection",
+         {"name": "", "contact": "13800000000", "reason": "与申报材料不符"},
+         lambda w: [f"name-{w['entry']}"],
+         lambda w: {f"contact-{w['entry']}": "13800000000",
+                    f"reason-{w['entry']}": "与申报材料不符"}),
+    Case("review_assessment", "assessment.decide", "authority",
+         lambda w: f"/assessments/{w['waiting']}",
+         lambda w: f"/assessments/{w['waiting']}/decision",
+         {"decision": "return", "comment": ""}, ["comment"]),
+    Case("submit_assessment", "assessment.submit", "filler",
+         lambda w: f"/assessments/{w['draft']}/confirm",
+         lambda w: f"/assessments/{w['draft']}/submit", {}, ["confirm"]),
+    Case("fill_assessment", "assessment.fill", "filler",
+         lambda w: f"/assessments/{w['draft']}/fill/{w['fill']['section']}",
+         lambda w: f"/assessments/{w['draft']}/fill/{w['fill']['section']}",
+         lambda w: {**w["fill"]["data"], "move": "next"}, lambda w: [w["fill"]["invalid"]],
+         lambda w: dict([w["fill"]["kept"]])),
+    Case("sign_in", "auth.login", "anonymous", lambda w: "/login", lambda w: "/login",
+         {"email": "", "password": "whatever", "remember": "y"}, ["email"], {"remember": "y"}),
+    Case("register", "auth.register", "anonymous", lambda w: "/register", lambda w: "/register",
+         {"org_name": "", "credit_code": "", "address": "上海市浦东新区张江路 1 号",
+          "contact_phone": "021-55550000", "name": "张三", "email": "zhang@example.com",
+          "password": "", "confirm": "", "locale": "zh"},
+         ["org_name", "password"],
+         {"address": "上海市浦东新区张江路 1 号", "name": "张三", "email": "zhang@example.com"}),
+    Case("forgot_password", "auth.forgot_password", "anonymous", lambda w: "/password/forgot",
+         lambda w: "/password/forgot", {"email": "not an address"}, ["email"],
+         {"email": "not an address"}),
+    Case("reset_password", "auth.reset_password", "anonymous",
+         lambda w: f"/password/reset/{w['reset']}", lambda w: f"/password/reset/{w['reset']}",
+         {"password": "", "confirm": ""}, ["password", "confirm"]),
+    Case("accept_invitation", "auth.accept_invitation", "anonymous",
+         lambda w: f"/invitation/{w['invite']}", lambda w: f"/invitation/{w['invite']}",
+         {"password": "Correct-Horse-Battery-9", "confirm": "different"}, ["confirm"]),
+    Case("change_password", "auth.change_password", "consultant", lambda w: "/account/password",
+         lambda w: "/account/password",
+         {"current_password": "", "password": "Correct-Horse-Battery-10",
+          "confirm": "Correct-Horse-Battery-10"}, ["current_password"]),
+    Case("organisation", "orgs.edit", "enterprise",
+         lambda w: f"/orgs/{w['enterprise_org']}/edit",
+         lambda w: f"/orgs/{w['enterprise_org']}/edit",
+         {"contact_email": "not-an-address", "contact_name": "李四"}, ["contact_email"],
+         {"contact_name": "李四"}),
+    Case("invite_member", "orgs.invite", "enterprise",
+         lambda w: f"/orgs/{w['enterprise_org']}/members",
+         lambda w: f"/orgs/{w['enterprise_org']}/members/invite",
+         {"name": "", "email": "colleague@example.com", "locale": "zh"}, ["name"],
+         {"email": "colleague@example.com"}),
+    Case("staff_account", "admin.new_user", "admin", lambda w: "/admin/users/new",
+         lambda w: "/admin/users/new",
+         {"organisation": "", "role": "evaluator", "name": "王五", "email": "wang@example.com",
+          "locale": "zh"}, ["organisation"], {"name": "王五", "email": "wang@example.com"}),
+    Case("organisation_new", "admin.new_organisation", "admin",
+         lambda w: "/admin/organisations/new", lambda w: "/admin/organisations/new",
+         {"kind": "", "name": "新的咨询机构", "region_1": "", "region_2": "", "region_3": ""},
+         ["kind"], {"name": "新的咨询机构"}),
+    Case("clause_new", "clauses.new", "staff", lambda w: "/clauses/new",
+         lambda w: "/clauses/new", {"code": "", "title": "新条款", "title_en": "A new clause"},
+         ["code"], {"title": "新条款", "title_en": "A new clause"}),
+    Case("clause_edit", "clauses.edit", "staff", lambda w: "/clauses/9.3/edit",
+         lambda w: "/clauses/9.3/edit", {"title": "", "title_en": "Management review"},
+         ["title"], {"title_en": "Management review"}),
+]  # fmt: skip
+
+CASES = PROJECT_CASES + CERTIFICATE_CASES + OTHER_CASES
+
+# POST endpoints with no form to get wrong, each with the reason.
+SKIPPED: dict[str, str] = {
+    "auth.logout": "a button: nothing is typed",
+    "auth.language": "the language switch: a button; an unknown language is ignored",
+    "auth.verify": "a button confirming the address of the emailed link: nothing is typed",
+    "auth.resend_verification": (
+        "a button carrying the address the sign-in page already holds; it answers the same "
+        "whatever is sent, so as not to reveal which addresses have accounts"
+    ),
+    "auth.profile": "the profile page belongs to the notifications part of issue 13",
+    "assessment.start": "a button; refused only by the one-per-year rule: 409 on the page",
+    "orgs.set_active": "a button (activate or deactivate a member)",
+    "orgs.resend_invitation": "a button",
+    "admin.user_active": "a button (activate or deactivate an account)",
+    "admin.outbox_resend": "a button",
+    "publicity.close": "a button; refused only when the period has not ended: 409 on the desk",
+    "surveillance.recertification": "a button (review, then issue): nothing is typed",
+    "certificates.queues.decide_request": (
+        "the staff's request queue, built and tested with the queues part of issue 13"
+    ),
+    "notifications.read": "a button (mark all read), of the notifications part of issue 13",
+    "notifications.open_one": "a link-like button, of the notifications part of issue 13",
+    "notifications.preferences": "the notifications part of issue 13 tests its own form",
+}
+
+
+def post_endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
+
+
+def test_every_post_route_is_covered_or_skipped(app):
+    covered = {case.endpoint for case in CASES}
+    assert not covered & set(SKIPPED), "an endpoint is both covered and skipped"
+    endpoints = post_endpoints(app)
+    assert endpoints - covered - set(SKIPPED) == set(), "new POST routes: add a case or a skip"
+    assert (covered | set(SKIPPED)) - endpoints == set(), "these endpoints are gone"
+
+
+def test_every_action_form_has_a_case():
+    """Each action of the project page with a form of its own, and each lifecycle action of
+    the certificate page that needs a reason or a confirmation, is submitted wrong here."""
+    assert {c.id for c in PROJECT_CASES} >= set(ACTION_FORMS)
+    needs = (NEEDS_REASON | CONFIRMED_ACTIONS) & set(STAFF_ACTIONS)
+    assert {c.id for c in CERTIFICATE_CASES} >= needs
+
+
+def test_case_names_are_unique():
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(module_committed_app):
+    return build(module_committed_app)
+
+
+@pytest.fixture(scope="module")
+def browsers(module_committed_app, world):
+    signed_in: dict[str, Browser] = {"anonymous": Browser(module_committed_app.test_client())}
+    return signed_in
+
+
+def browser_of(app, world, browsers, who: str) -> Browser:
+    if who not in browsers:
+        browser = Browser(app.test_client())
+        assert browser.login(world["parties"][who], factories.PASSWORD).status_code == 302, who
+        browsers[who] = browser
+    return browsers[who]
+
+
+def title_of(soup: BeautifulSoup) -> str:
+    return soup.title.get_text(strip=True) if soup.title else ""
+
+
+def error_beside(soup: BeautifulSoup, field_id: str) -> str:
+    """The message shown with the field (in its own group: the field macro's wrapper, the
+    question's fieldset), or "" when the field is not marked invalid."""
+    element = soup.find(id=field_id)
+    assert element is not None, f"no field #{field_id} on the page"
+    if "is-invalid" not in (element.get("class") or []):
+        return ""
+    container = element.parent
+    for _level in range(3):
+        feedback = container.find(class_="invalid-feedback") if container else None
+        if feedback is not None:
+            return feedback.get_text(strip=True)
+        container = container.parent if container else None
+    return ""
+
+
+def shown_value(soup: BeautifulSoup, field_id: str) -> str:
+    element = soup.find(id=field_id)
+    assert element is not None, f"no field #{field_id} on the page"
+    if element.name == "textarea":
+        return element.get_text().strip()
+    if element.name == "select":
+        chosen = element.find("option", selected=True)
+        return str(chosen.get("value")) if chosen else ""
+    if element.get("type") == "checkbox":
+        return "y" if element.has_attr("checked") else ""
+    return str(element.get("value", ""))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_a_wrong_form_comes_back_on_its_page(module_committed_app, world, browsers, case):
+    browser = browser_of(module_committed_app, world, browsers, case.who)
+    page = browser.get(_at(case.page, world))
+    assert page.status_code == 200, page.status_code
+    html = page.get_data(as_text=True)
+    data: dict[str, Any] = {"csrf_token": csrf_from(html), **_at(case.send, world)}
+    kwargs: dict[str, Any] = {}
+    if case.files:
+        kwargs["content_type"] = "multipart/form-data"
+    response = browser.client.post(_at(case.action, world), data=data, **kwargs)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422, (response.status_code, text[-2000:])
+    soup = BeautifulSoup(text, "html.parser")
+    assert title_of(soup) == title_of(BeautifulSoup(html, "html.parser")), "not the same page"
+    assert soup.find(id="conflict") is None
+    for field_id in _at(case.invalid, world):
+        assert error_beside(soup, field_id), f"no message beside #{field_id}"
+    for field_id, value in _at(case.kept, world).items():
+        assert shown_value(soup, field_id) == value, f"#{field_id} lost its input"
