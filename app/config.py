@@ -58,11 +58,14 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
     "MAIL_TIMEOUT_SECONDS": 10,  # per SMTP socket operation: connecting, and every reply
-    "MAIL_DISPATCH_BUDGET_SECONDS": 30,  # a run claims no further message once this is spent
+    # A run drains the queue until this is spent (checked before each message); under the
+    # scheduler's one-minute tick, so that a run ends before the next one is due.
+    "MAIL_DISPATCH_BUDGET_SECONDS": 50,
     "MAIL_SENDER": "Certpath <no-reply@certpath.localhost>",
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_RETRY_BASE_SECONDS": 60,
-    "MAIL_BATCH_SIZE": 50,
+    # Rows claimed (one UPDATE) and sent over one connection, outcomes committed, per batch.
+    "MAIL_DISPATCH_BATCH": 200,
     "MAIL_STALE_CLAIM_MINUTES": 15,
     # --- documents
     "CJK_FONT_PATH": "",  # empty: Debian's fonts-wqy-zenhei, installed by the Makefile
@@ -80,6 +83,10 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_RATE_LIMIT": "60 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "certpath",  # several apps (or test runs) may share one Redis
+    # How long a process keeps its copy of the region names before reading them again, and
+    # how long browsers and proxies may keep the public certificate and publicity pages.
+    "REFERENCE_CACHE_SECONDS": 3600,
+    "PUBLIC_PAGE_MAX_AGE": 60,
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
     # about 2 months); the timeline flags a step that runs longer.
     "STEP_EXPECTED_DAYS": {

@@ -1,4 +1,5 @@
-"""The outbox's periodic task: send what is due."""
+"""The outbox's periodic task: send what is due, batch after batch, until the queue is empty
+or the run's budget (MAIL_DISPATCH_BUDGET_SECONDS, under the one-minute interval) is spent."""
 
 from __future__ import annotations
 

@@ -129,7 +129,7 @@ def test_a_silent_server_costs_one_timeout_per_run(app, app_ctx, monkeypatch, si
     assert elapsed < 1 + SLACK_SECONDS, f"the run took {elapsed:.1f} s"
     assert len(silent_server.accepted) == 1, "one connection, not one per message"
     assert (result.sent, result.retried, result.dead, result.deferred) == (0, 1, 0, 19)
-    # The message it tried waits for its back-off; the other 19 were never touched.
+    # The message it tried waits for its back-off; the other 19 are pending again, untouched.
     assert statuses() == {(OutboxStatus.PENDING, 1): 1, (OutboxStatus.PENDING, 0): 19}
     [tried] = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.attempts == 1))
     assert "timed out" in tried.last_error
@@ -161,7 +161,7 @@ def test_a_run_stops_claiming_when_its_budget_is_spent(app, app_ctx, monkeypatch
     monkeypatch.setitem(app.config, "MAIL_DISPATCH_BUDGET_SECONDS", budget)
     try:
         result, elapsed = timed_dispatch()
-        # The budget is checked before each claim: a run overruns it by one message at most.
+        # The budget is checked before each message: a run overruns it by one message at most.
         assert elapsed < budget + delay + SLACK_SECONDS, f"the run took {elapsed:.1f} s"
         assert 0 < result.sent < 10
         assert result.deferred == 10 - result.sent
