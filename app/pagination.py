@@ -1,7 +1,15 @@
-"""Every list pages the same way: ITEMS_PER_PAGE rows, the page number read within bounds."""
+"""Every list pages the same way: ITEMS_PER_PAGE rows, the page number read within bounds.
+
+A list over a table that grows without end (the public register) asks for a bounded count
+with ``count_at_most(query, n)``: the page then counts at most n matching rows (a LIMITed
+subquery, never the whole table) and says "more than n" beyond; whether a next page exists
+is read from one row fetched past the page.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,10 +19,87 @@ from flask_sqlalchemy.pagination import Pagination
 from app.extensions import db
 from app.input_boundary import page_arg
 
+_COUNT_AT_MOST = "certpath_count_at_most"
 
-def paginate(query: sa.Select[Any]) -> Pagination:
+
+def count_at_most(query: sa.Select[Any], limit: int) -> sa.Select[Any]:
+    """``query``, paginated with a count bounded by ``limit`` (see BoundedPage)."""
+    return query.execution_options(**{_COUNT_AT_MOST: limit})
+
+
+@dataclass(frozen=True)
+class BoundedPage:
+    """One page of a list whose count stops at ``limit``: ``total`` is exact unless
+    ``capped`` (more than ``limit`` rows; ``total`` is then ``limit``). Reads like
+    Flask-SQLAlchemy's Pagination for the pager (``pages`` is then the pages known so far)."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+    capped: bool
+    has_next: bool
+    limit: int
+
+    @property
+    def pages(self) -> int:
+        known = math.ceil(self.total / self.per_page)
+        return max(known, self.page + 1) if self.has_next else max(known, self.page)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def _written(number: int) -> sa.ColumnElement[int]:
+    """A LIMIT or OFFSET written into the statement: the plan for 26 rows differs from the
+    plan for all of them, and a prepared statement's generic plan would not know which."""
+    return sa.literal(number, sa.Integer, literal_execute=True)
+
+
+def bounded_count(query: sa.Select[Any], limit: int) -> int:
+    """How many rows ``query`` gives, counting no further than ``limit + 1``:
+    ``SELECT count(*) FROM (… LIMIT limit + 1)``."""
+    rows = query.options(sa.orm.lazyload("*")).order_by(None).limit(_written(limit + 1))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(rows.subquery())) or 0
+
+
+def _bounded_page(query: sa.Select[Any], limit: int) -> BoundedPage:
+    page = page_arg()
+    per_page = current_app.config["ITEMS_PER_PAGE"]
+    rows = list(
+        db.session.scalars(
+            query.limit(_written(per_page + 1)).offset(_written((page - 1) * per_page))
+        ).unique()
+    )
+    items, has_next = rows[:per_page], len(rows) > per_page
+    # Everything on the first page: nothing more to count.
+    counted = len(items) if page == 1 and not has_next else bounded_count(query, limit)
+    return BoundedPage(
+        items=items,
+        page=page,
+        per_page=per_page,
+        total=min(counted, limit),
+        capped=counted > limit,
+        has_next=has_next,
+        limit=limit,
+    )
+
+
+def paginate(query: sa.Select[Any]) -> Pagination | BoundedPage:
     """One page of ``query``; a page number that does not parse or is absurd shows page 1
     (Flask-SQLAlchemy would turn it into an offset the database cannot hold)."""
+    limit = query.get_execution_options().get(_COUNT_AT_MOST)
+    if limit is not None:
+        return _bounded_page(query, limit)
     return db.paginate(
         query, page=page_arg(), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
     )

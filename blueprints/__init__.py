@@ -7,6 +7,7 @@ periodic tasks (each package's ``tasks.py``), in the order a scheduler run takes
 
 from blueprints.admin.cli import users_cli
 from blueprints.admin.routes import bp as admin_bp
+from blueprints.assessment.cli import assessment_cli
 from blueprints.assessment.routes import bp as assessment_bp
 from blueprints.audits.routes import bp as audits_bp
 from blueprints.auth.routes import bp as auth_bp
@@ -50,5 +51,5 @@ TASKS = (
     *publicity_tasks.TASKS,
 )
 
-# Feature `flask` groups (users, reference, demo); app.cli.register adds the core ones.
-COMMANDS = (users_cli, reference_cli, demo_cli)
+# Feature `flask` groups (users, reference, demo, assessment); app.cli.register adds the core ones.
+COMMANDS = (users_cli, reference_cli, demo_cli, assessment_cli)

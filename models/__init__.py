@@ -8,6 +8,7 @@ from models.assessment import (
     AssessmentAction,
     AssessmentEvent,
     AssessmentScore,
+    AssessmentScoreCount,
     AssessmentStatus,
 )
 from models.audit import (
@@ -71,6 +72,7 @@ __all__ = [
     "AssessmentAction",
     "AssessmentEvent",
     "AssessmentScore",
+    "AssessmentScoreCount",
     "AssessmentStatus",
     "Audit",
     "AuditKind",

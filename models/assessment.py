@@ -102,6 +102,26 @@ class AssessmentScore(Model):
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
 
 
+class AssessmentScoreCount(Model):
+    """How many enterprises' submitted self-assessments of a year scored ``score`` in a
+    dimension, nationwide (scope "all", code ""), in an industry (scope "industry", its GB/T
+    4754 code) or in a region (scope "region", a 2- or 4-digit GB/T 2260 prefix).
+
+    A report's averages and percentiles read a few thousand of these rows instead of
+    aggregating every score row of the year; kept in step by every flush that changes a
+    submitted assessment (blueprints/assessment/score_counts.py).
+    """
+
+    __tablename__ = "assessment_score_counts"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(6), primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    score: Mapped[float] = mapped_column(sa.Float, primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
 class AssessmentAction(TitledEnum):
     SUBMIT = "submit", _l("Submitted by the enterprise")
     APPROVE_DISTRICT = "approve_district", _l("Approved by the district authority")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import Model
 from models.organisation import Organisation
+from models.search_tokens import TOKENS_TYPE, keep_tokens, tokens_default
 from models.types import TitledEnum, enum_column_type
 from models.user import User
 
@@ -109,6 +110,17 @@ class Certificate(Model):
         sa.UniqueConstraint("body_id", "serial", "issue_no", name="uq_certificates_serial_issue"),
         sa.Index("ix_certificates_status_expires", "status", "expires_on"),
         sa.Index("ix_certificates_effective_on", "effective_on"),
+        # The register's name search (models/search_tokens.py): PostgreSQL only, SQLite
+        # searches by LIKE.
+        sa.Index("ix_certificates_name_tokens", "name_tokens", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+        # Numbers by prefix (LIKE 'CSAIII-931%') whatever the database's collation.
+        sa.Index(
+            "ix_certificates_number_prefix",
+            "number",
+            postgresql_ops={"number": "varchar_pattern_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +131,11 @@ class Certificate(Model):
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     enterprise_name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    # Kept by keep_tokens below: set with the name, computed for rows inserted without one.
+    # Deferred: only the search's WHERE reads them, no page shows them.
+    name_tokens: Mapped[list[str]] = mapped_column(
+        TOKENS_TYPE, default=tokens_default("enterprise_name"), deferred=True
+    )
     address: Mapped[str] = mapped_column(sa.String(300))
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     capabilities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -131,7 +148,8 @@ class Certificate(Model):
         enum_column_type(CertificateStatus, "certificate_status"), default=CertificateStatus.VALID
     )
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
+    # Indexed: a superseded certificate's page (its old QR code) looks up its successor.
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"), index=True)
     lock_version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -149,6 +167,9 @@ class Certificate(Model):
         ):
             return CertificateStatus.EXPIRED
         return self.status
+
+
+keep_tokens(Certificate.enterprise_name, "name_tokens")
 
 
 class CertificateEvent(Model):

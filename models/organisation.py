@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import Model
 from models.reference import Industry, Region
+from models.search_tokens import TOKENS_TYPE, keep_tokens, tokens_default
 from models.types import TitledEnum, enum_column_type
 
 if TYPE_CHECKING:  # models.user imports this module
@@ -49,11 +50,26 @@ class Organisation(Model):
             name="region_required",
         ),
         sa.Index("ix_organisations_kind_name", "kind", "name"),
+        # The organisation list's name search (models/search_tokens.py), PostgreSQL only.
+        sa.Index("ix_organisations_name_tokens", "name_tokens", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+        # Credit codes by prefix (LIKE '91310115%') whatever the database's collation.
+        sa.Index(
+            "ix_organisations_credit_code_prefix",
+            "credit_code",
+            postgresql_ops={"credit_code": "varchar_pattern_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[OrgKind] = mapped_column(enum_column_type(OrgKind, "org_kind"))
     name: Mapped[str] = mapped_column(sa.String(200))
+    # Kept by keep_tokens below: set with the name, computed for rows inserted without one.
+    # Deferred: only the search's WHERE reads them, no page shows them.
+    name_tokens: Mapped[list[str]] = mapped_column(
+        TOKENS_TYPE, default=tokens_default("name"), deferred=True
+    )
     credit_code: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     body_code: Mapped[str | None] = mapped_column(sa.String(3), unique=True)
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
@@ -74,3 +90,6 @@ class Organisation(Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.kind.value} {self.name}>"
+
+
+keep_tokens(Organisation.name, "name_tokens")

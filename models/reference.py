@@ -19,7 +19,7 @@ class RegionLevel(TitledEnum):
     COUNTY = "county", _l("County / district")
 
 
-def _localised(name: str, name_en: str | None) -> str:
+def localised(name: str, name_en: str | None) -> str:
     locale = get_locale()
     if locale is not None and locale.language == "en" and name_en:
         return name_en
@@ -41,7 +41,7 @@ class Region(Model):
 
     @property
     def display_name(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
     @property
     def prefix(self) -> str:
@@ -73,7 +73,7 @@ class Industry(Model):
 
     @property
     def display_name(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
     def __repr__(self) -> str:
         return f"<Industry {self.code} {self.name}>"

@@ -1,24 +1,30 @@
-"""PDF and Excel exports of the self-assessment report.
+"""PDF and Excel exports of the self-assessment report, and the streaming Excel writer.
 
 The strings in ``ReportData`` are already translated; only the labels added here go through
 ``gettext``, and the caller runs us inside ``force_locale(data.locale)`` so both agree.
+``write_xlsx`` takes any sheets whose rows come one at a time (a query read in chunks), and
+keeps one row in memory whatever their number.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import numbers
+import re
+import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
+import xlsxwriter
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
@@ -281,56 +287,182 @@ def report_pdf(data: ReportData) -> bytes:
 
 
 # --------------------------------------------------------------------------- Excel
+#
+# XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as the next one
+# starts, so a sheet of 20,000 rows read from a query in chunks costs what one row costs. The
+# whole workbook is zipped at the end into ``out``, which the views make a spooled temporary
+# file (memory up to SPOOL_MAX, disk beyond) and send from there.
+
+SPOOL_MAX = 1 << 20  # bytes of a workbook kept in memory before it moves to disk
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Control characters cannot be stored in a sheet; they carry nothing in a report.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A value with a style of its own, where the column's does not fit (a write-only cell)."""
+
+    value: Any
+    number_format: str | None = None
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet with a bold, frozen header; ``formats`` and ``wrap`` by 0-based column.
+
+    ``rows`` is read once, row by row: a generator over a query read in chunks keeps no more
+    than a chunk in memory. Column widths follow the widest value seen, as they stream past.
+    """
+
+    title: str
+    header: Sequence[str] | None
+    rows: Iterable[Sequence[Any]]
+    formats: Mapping[int, str] = field(default_factory=dict)
+    wrap: int | None = None
 
 
 def _display_width(value: object) -> int:
     text = f"{value:.1f}" if isinstance(value, float) else str(value)
+    if text.isascii():  # codes, numbers, dates: most cells of a long list
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _sheet(wb: Workbook, title: str, header: list | None, rows: Iterable, formats=None, wrap=None):
-    """A sheet with a bold, frozen header; ``formats`` and ``wrap`` by 0-based column."""
-    ws, formats = wb.create_sheet(title), formats or {}
-    if header:
-        ws.append(list(header))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-    for row in rows:
-        # Control characters make openpyxl raise; they carry nothing in a report.
-        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-        for cell in ws[ws.max_row]:
-            if cell.data_type == "f":
-                cell.data_type = "s"  # user text starting with "=" is text, never a formula
-            if cell.column - 1 in formats:
-                cell.number_format = formats[cell.column - 1]
-            if cell.column - 1 == wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, column in enumerate(ws.iter_cols()):
-        widest = max((_display_width(c.value) for c in column if c.value is not None), default=8)
-        limit = 80 if index == wrap else 50
-        ws.column_dimensions[get_column_letter(index + 1)].width = min(max(widest + 2, 8), limit)
-    return ws
+class _Formats:
+    """XlsxWriter formats, one per distinct style (a workbook may hold only so many)."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self._book = book
+        self._made: dict[tuple[str | None, bool, bool], Any] = {}
+
+    def __call__(self, number_format: str | None, bold: bool = False, wrap: bool = False) -> Any:
+        key = (number_format, bold, wrap)
+        if key == (None, False, False):
+            return None
+        if key not in self._made:
+            properties: dict[str, Any] = {"bold": bold}
+            if number_format:
+                properties["num_format"] = number_format
+            if wrap:
+                properties |= {"text_wrap": True, "valign": "top"}
+            self._made[key] = self._book.add_format(properties)
+        return self._made[key]
 
 
-def report_xlsx(data: ReportData) -> bytes:
-    """The report as an Excel workbook: numbers stay numbers so users can sort and chart them."""
-    wb = Workbook()
-    if wb.active is not None:  # the default sheet: ours are added below
-        wb.remove(wb.active)
-    wb.properties.creator = "Certpath"
-    wb.properties.title = f"{_('Self-assessment report')} — {data.enterprise_name}"
+def _write_cell(ws: Any, row: int, col: int, value: Any, style: Any) -> None:
+    """By type, never by content: text starting with "=" or "http" stays text."""
+    if value is None:
+        if style is not None:  # an empty cell keeps its column's style, as Excel's own do
+            ws.write_blank(row, col, None, style)
+    elif isinstance(value, str):
+        ws.write_string(row, col, _ILLEGAL.sub("", value), style)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, style)
+    elif isinstance(value, numbers.Real | Decimal):
+        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, style)
+    elif isinstance(value, date | time):
+        ws.write_datetime(row, col, value, style)
+    else:
+        ws.write_string(row, col, _ILLEGAL.sub("", str(value)), style)
+
+
+def _date_format(value: date | time) -> str:
+    """Without one, Excel would show a date as the number of days since 1900."""
+    if isinstance(value, datetime):
+        return "yyyy-mm-dd hh:mm"
+    return "yyyy-mm-dd" if isinstance(value, date) else "hh:mm:ss"
+
+
+def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet) -> None:
+    ws = book.add_worksheet(sheet.title)
+    widest: dict[int, int] = {}
+    columns, row_number = 1, 0
+    if sheet.header:
+        for col, label in enumerate(sheet.header):
+            _write_cell(ws, 0, col, label, formats(None, bold=True))
+            widest[col] = _display_width(label)
+        ws.freeze_panes(1, 0)
+        columns, row_number = max(columns, len(sheet.header)), 1
+    for row in sheet.rows:
+        columns = max(columns, len(row))
+        for col, item in enumerate(row):
+            cell = item if isinstance(item, Styled) else Styled(item)
+            value, number_format = cell.value, cell.number_format or sheet.formats.get(col)
+            if number_format is None and isinstance(value, date | time):
+                number_format = _date_format(value)
+            style = formats(number_format, cell.bold, wrap=col == sheet.wrap)
+            _write_cell(ws, row_number, col, value, style)
+            if value is not None:
+                widest[col] = max(widest.get(col, 0), _display_width(value))
+        row_number += 1
+    # Set last: XlsxWriter writes the column widths when the sheet is closed.
+    for col in range(columns):
+        limit = 80 if col == sheet.wrap else 50
+        ws.set_column(col, col, min(max(widest.get(col, 8) + 2, 8), limit))
+
+
+def write_xlsx(sheets: Iterable[Sheet], out: IO[bytes], *, title: str) -> None:
+    """The sheets as one workbook written to ``out`` (a binary file, left open)."""
+    options = {
+        "constant_memory": True,
+        # Text is text: never a formula, a link or a number because of what it looks like.
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "nan_inf_to_errors": True,  # #NUM! in the cell rather than no file at all
+    }
+    book = xlsxwriter.Workbook(out, options)
+    try:
+        book.set_properties({"title": title, "author": "Certpath"})
+        formats = _Formats(book)
+        for sheet in sheets:
+            _write_sheet(book, formats, sheet)
+    except BaseException:
+        # Closing frees the sheets' temporary files (and keeps the workbook's destructor from
+        # trying again); what it writes to ``out`` is thrown away with it.
+        with contextlib.suppress(Exception):
+            book.close()
+        raise
+    book.close()
+
+
+def spool(write: Callable[[IO[bytes]], object]) -> tuple[IO[bytes], int]:
+    """What ``write`` writes to a binary file, rewound, and its size: in memory up to SPOOL_MAX
+    bytes, in a temporary file beyond. The caller closes it (a response does once sent)."""
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115 (the caller closes)
+    try:
+        write(out)
+        size = out.tell()
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return out, size
+
+
+def chunks(file: IO[bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    """A response body: the file's bytes in chunks, the file closed after the last one (or
+    when the server stops reading: closing the generator closes the file too)."""
+    with file:
+        while chunk := file.read(size):
+            yield chunk
+
+
+def report_sheets(data: ReportData) -> list[Sheet]:
+    """The report's sheets: numbers stay numbers so users can sort and chart them."""
     summary = [
         (_("Enterprise"), data.enterprise_name),
         *_facts(data),
         (_("Total score"), data.total),
         (_("Stage"), data.stage),
     ]
-    ws = _sheet(wb, _("Summary"), None, summary)
-    for key, value in ws.iter_rows():
-        key.font = Font(bold=True)
-        if isinstance(value.value, float):
-            value.number_format = "0.0"
+    summary_rows = [
+        (Styled(key, bold=True), Styled(value, "0.0") if isinstance(value, float) else value)
+        for key, value in summary
+    ]
+    sheets = [Sheet(_("Summary"), None, summary_rows)]
 
     header = [_("Dimension"), _("Score"), _("Weight")]
     header += [f"{g} · {m}" for g in _group_labels() for m in (_("Average"), _("Percentile"))]
@@ -339,17 +471,22 @@ def report_xlsx(data: ReportData) -> bytes:
         pairs = [v for c in _comparisons(d) for v in (c.average, c.percentile)]
         rows.append([d.title, d.score, d.weight, *pairs])
     formats = {1: "0.0", 2: "0%"} | {c: "0.0" if c % 2 else "0" for c in range(3, 9)}
-    _sheet(wb, _("Dimensions"), header, rows, formats)
+    sheets.append(Sheet(_("Dimensions"), header, rows, formats))
 
     rows = [(i.direction, i.title, i.value) for i in data.indicators]
-    _sheet(wb, _("Indicators"), [_("Direction"), _("Indicator"), _("Value")], rows, {2: '0.0"%"'})
+    header = [_("Direction"), _("Indicator"), _("Value")]
+    sheets.append(Sheet(_("Indicators"), header, rows, {2: '0.0"%"'}))
     rows = [(w.title, w.score, w.suggestion) for w in data.weakest]
     header = [_("Area"), _("Score"), _("Suggestion")]
-    _sheet(wb, _("Suggestions"), header, rows, {1: "0.0"}, wrap=2)
+    sheets.append(Sheet(_("Suggestions"), header, rows, {1: "0.0"}, wrap=2))
     if data.history:
         rows = [(h.year, h.total, h.stage) for h in data.history]
-        _sheet(wb, _("History"), [_("Year"), _("Total score"), _("Stage")], rows, {1: "0.0"})
+        header = [_("Year"), _("Total score"), _("Stage")]
+        sheets.append(Sheet(_("History"), header, rows, {1: "0.0"}))
+    return sheets
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+
+def report_xlsx(data: ReportData, out: IO[bytes]) -> None:
+    """The report as an Excel workbook, written to ``out``."""
+    title = f"{_('Self-assessment report')} — {data.enterprise_name}"
+    write_xlsx(report_sheets(data), out, title=title)

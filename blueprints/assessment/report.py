@@ -13,7 +13,6 @@ from sqlalchemy.orm import aliased
 
 from app.clock import utcnow
 from app.extensions import db
-from app.security.access import in_region
 from blueprints.assessment import scoring
 from blueprints.assessment.questionnaire import DIRECTIONS, Questionnaire
 from blueprints.assessment.report_data import (
@@ -25,14 +24,14 @@ from blueprints.assessment.report_data import (
     WeakArea,
 )
 from blueprints.assessment.services import questionnaire_of
-from blueprints.reference.services import region_chain
+from blueprints.reference.names import chain as region_chain
+from blueprints.reference.names import region_label
 from models import (
     SUBMITTED_STATES,
     TOTAL_KEY,
     Assessment,
     AssessmentScore,
-    Organisation,
-    OrgKind,
+    AssessmentScoreCount,
     RegionLevel,
 )
 
@@ -49,54 +48,50 @@ def comparison_region_prefix(region_code: str | None) -> str | None:
 
 
 def comparisons(assessment: Assessment) -> dict[str, dict[str, Comparison]]:
-    """{dimension: {group: Comparison}} for every scored dimension and the total."""
-    peer, mine = aliased(AssessmentScore), aliased(AssessmentScore)
+    """{dimension: {group: Comparison}} for every scored dimension and the total.
+
+    One query over the score counts of the year (score_counts.py): a few thousand rows per
+    group however many enterprises assessed themselves, joined to the enterprise's own scores.
+    """
+    mine = aliased(AssessmentScore)
+    count = AssessmentScoreCount
     prefix = comparison_region_prefix(assessment.region_code)
-    conditions = {
-        "all": sa.true(),
-        "industry": Assessment.industry_code == assessment.industry_code,
-        "region": in_region(prefix, Assessment.region_code) if prefix else sa.false(),
+    groups = {
+        "all": sa.and_(count.scope == "all", count.code == ""),
+        "industry": sa.and_(count.scope == "industry", count.code == assessment.industry_code)
+        if assessment.industry_code
+        else sa.false(),
+        "region": sa.and_(count.scope == "region", count.code == prefix) if prefix else sa.false(),
     }
-    columns = []
-    for name, condition in conditions.items():
-        columns += [
-            sa.func.avg(sa.case((condition, peer.score))).label(f"{name}_avg"),
-            sa.func.count(sa.case((condition, 1))).label(f"{name}_n"),
-            sa.func.sum(sa.case((sa.and_(condition, peer.score < mine.score), 1), else_=0)).label(
-                f"{name}_below"
-            ),
-            sa.func.sum(sa.case((sa.and_(condition, peer.score == mine.score), 1), else_=0)).label(
-                f"{name}_equal"
-            ),
-        ]
+    group = sa.case(*((condition, name) for name, condition in groups.items())).label("grp")
     rows = db.session.execute(
-        sa.select(peer.dimension, *columns)
-        .join(Assessment, Assessment.id == peer.assessment_id)
-        .join(mine, sa.and_(mine.assessment_id == assessment.id, mine.dimension == peer.dimension))
-        # Enterprises only: whatever another kind of organisation may have filled in is no
-        # benchmark for an enterprise.
-        .join(Organisation, Organisation.id == Assessment.organisation_id)
-        .where(
-            Assessment.year == assessment.year,
-            Assessment.status.in_(SUBMITTED_STATES),
-            Organisation.kind == OrgKind.ENTERPRISE,
+        sa.select(
+            count.dimension,
+            group,
+            (sa.func.sum(count.n * count.score) / sa.func.sum(count.n)).label("avg"),
+            sa.func.sum(count.n).label("n"),
+            sa.func.sum(sa.case((count.score < mine.score, count.n), else_=0)).label("below"),
+            sa.func.sum(sa.case((count.score == mine.score, count.n), else_=0)).label("equal"),
         )
-        .group_by(peer.dimension)
+        .join(mine, sa.and_(mine.assessment_id == assessment.id, mine.dimension == count.dimension))
+        .where(count.year == assessment.year, count.n > 0, sa.or_(*groups.values()))
+        .group_by(count.dimension, group)
     ).mappings()
     result: dict[str, dict[str, Comparison]] = {}
     for row in rows:
-        result[row["dimension"]] = {name: _comparison(row, name) for name in GROUPS}
+        result.setdefault(row["dimension"], {name: _empty() for name in GROUPS})
+        result[row["dimension"]][row["grp"]] = _comparison(row)
     return result
 
 
-def _comparison(row, name: str) -> Comparison:
-    count = int(row[f"{name}_n"] or 0)
+def _comparison(row) -> Comparison:
+    count = int(row["n"] or 0)
     if count == 0:
         return Comparison(average=None, percentile=None, count=0)
     # Mid-rank percentile: those below plus half of the ties (the enterprise itself included).
-    below, equal = int(row[f"{name}_below"] or 0), int(row[f"{name}_equal"] or 0)
+    below, equal = int(row["below"] or 0), int(row["equal"] or 0)
     return Comparison(
-        average=round(float(row[f"{name}_avg"]), 1),
+        average=round(float(row["avg"]), 1),
         percentile=round(100.0 * (below + 0.5 * equal) / count, 1),
         count=count,
     )
@@ -164,7 +159,7 @@ def build_report(assessment: Assessment) -> ReportData:
         locale=locale,
         enterprise_name=org.name,
         credit_code=org.credit_code or "",
-        region_name=" ".join(r.display_name for r in region_chain(org.region_code)),
+        region_name=region_label(org.region_code),
         industry_name=f"{org.industry.code} {org.industry.display_name}" if org.industry else "",
         year=assessment.year,
         questionnaire_title=questionnaire.title.get(locale),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import groupby
 
 from flask import (
@@ -23,12 +24,14 @@ from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.access import get_assessment_or_404
 from app.security.permissions import Permission, requires
-from blueprints.assessment import exports, forms, services
+from blueprints.assessment import exports, forms, score_counts, services
 from blueprints.assessment.report import build_report
 from blueprints.assessment.scoring import FIELD_PREFIX, validate_all
 from models import AssessmentStatus
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessments", template_folder="templates")
+# The reports compare against counts that every flush keeps in step with the assessments.
+bp.record_once(lambda _state: score_counts.listen())
 
 
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
@@ -243,13 +246,15 @@ def _export(assessment_id: int, kind: str) -> Response:
     locale = str(get_locale() or "zh")
     with force_locale(locale):
         data = build_report(assessment)
-        body = exports.report_pdf(data) if kind == "pdf" else exports.report_xlsx(data)
-    mimetype = (
-        "application/pdf"
-        if kind == "pdf"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = Response(body, mimetype=mimetype)
+        if kind == "pdf":
+            response = Response(exports.report_pdf(data), mimetype="application/pdf")
+        else:
+            # Written to a spooled file, sent from it in chunks, closed once sent (or never
+            # read: a HEAD request).
+            body, size = exports.spool(functools.partial(exports.report_xlsx, data))
+            response = Response(exports.chunks(body), mimetype=exports.XLSX_MIMETYPE)
+            response.call_on_close(body.close)
+            response.content_length = size
     filename = f"self-assessment-{assessment.year}-{assessment.organisation.credit_code}.{kind}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -16,7 +16,15 @@ from app.security.access import get_project_or_404
 from app.security.permissions import Permission, requires
 from blueprints.audits import forms, services, transitions
 from blueprints.documents import services as documents
-from models import Audit, Document, DocumentKind, Finding, FindingKind, FindingStatus
+from models import (
+    Audit,
+    AuditTeamMember,
+    Document,
+    DocumentKind,
+    Finding,
+    FindingKind,
+    FindingStatus,
+)
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
 
@@ -28,7 +36,9 @@ DECISION_TITLES = {
 
 
 def _audit_or_404(audit_id: int, permission: Permission):
-    audit = db.session.get(Audit, audit_id)
+    # The team comes along: the page lists it and the table's guards ask who is on it.
+    team = sa.orm.selectinload(Audit.team).joinedload(AuditTeamMember.user)
+    audit = db.session.get(Audit, audit_id, options=[team])
     if audit is None or audit.project_id is None:
         abort(404)
     project = get_project_or_404(audit.project_id, permission)  # parties only, else 404

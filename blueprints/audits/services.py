@@ -126,7 +126,10 @@ def findings_of(audit: Audit, kind: str | None = None, status: str | None = None
     query = (
         sa.select(Finding)
         .where(Finding.audit_id == audit.id)
-        .options(sa.orm.joinedload(Finding.clause), sa.orm.selectinload(Finding.actions))
+        .options(
+            sa.orm.joinedload(Finding.clause),
+            sa.orm.selectinload(Finding.actions).joinedload(CorrectiveAction.submitted_by),
+        )
         .order_by(Finding.id)
     )
     if kind is not None and kind in {k.value for k in FindingKind}:
@@ -137,14 +140,8 @@ def findings_of(audit: Audit, kind: str | None = None, status: str | None = None
 
 
 def team_of(audit: Audit) -> list[AuditTeamMember]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditTeamMember)
-            .where(AuditTeamMember.audit_id == audit.id)
-            .options(sa.orm.joinedload(AuditTeamMember.user))
-            .order_by(AuditTeamMember.is_lead.desc())
-        )
-    )
+    """The team, lead evaluator first."""
+    return sorted(audit.team, key=lambda member: not member.is_lead)
 
 
 def active_clauses() -> list[Clause]:

@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.clock import local_today
 from app.extensions import db
+from app.search import name_matches
 from blueprints.certificates.queries import register_query
 from models import PENDING_SCHEDULE_STATUSES, Certificate, ScheduleItem
 
@@ -38,8 +39,11 @@ def issued_by(
     """The body's certificates as the public register filters them by live status (superseded
     ones stand behind their reissue), plus the surveillance filter and one search box for the
     number or the enterprise's name."""
-    query = register_query(body_id=body_id, status=status, since=None, until=None).where(
-        Certificate.body_id == body_id  # also when the register would read 0 as "any body"
+    query = (
+        register_query(body_id=body_id, status=status, since=None, until=None)
+        .where(Certificate.body_id == body_id)  # also when the register would read 0 as "any"
+        # One body's certificates: counted exactly, unlike the whole register.
+        .execution_options(certpath_count_at_most=None)
     )
     if surveillance == "due":
         query = query.where(_pending_due(ScheduleItem.due_on <= surveillance_horizon()))
@@ -49,8 +53,9 @@ def issued_by(
     if search:
         query = query.where(
             sa.or_(
+                # Any part of the number: a body's staff type the serial they know.
                 Certificate.number.contains(search.upper(), autoescape=True),
-                Certificate.enterprise_name.contains(search, autoescape=True),
+                name_matches(Certificate.enterprise_name, Certificate.name_tokens, search),
             )
         )
     return query

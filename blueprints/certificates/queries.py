@@ -1,5 +1,6 @@
-"""Read-side queries of the certificate pages: the public register (search by number, name,
-region, body, status and dates; paginated), one certificate, a holder's certificates."""
+"""Read-side queries of the certificate pages: the public register (search by number or its
+prefix, name, region, body, status and dates; paginated with a bounded count), one
+certificate, a holder's certificates."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ import sqlalchemy as sa
 
 from app.clock import local_today
 from app.extensions import db
+from app.pagination import count_at_most
+from app.search import name_matches, prefix_of
 from app.security.access import in_region
 from models import Certificate, CertificateStatus, Organisation, OrgKind
 
 # The public never sees a certificate superseded by its reissue: the new one stands for it.
 PUBLIC_STATUSES = [s for s in CertificateStatus if s != CertificateStatus.SUPERSEDED]
+# The register counts its matches up to this many and says "more than" beyond: a count of a
+# national register's 公司 would read every row.
+REGISTER_COUNT_AT_MOST = 1000
 
 
 def register_query(
@@ -28,10 +34,12 @@ def register_query(
 ) -> sa.Select:
     today = local_today()
     query = sa.select(Certificate).where(Certificate.status != CertificateStatus.SUPERSEDED)
-    if number:
-        query = query.where(Certificate.number == number.strip().upper())
-    if name:
-        query = query.where(Certificate.enterprise_name.contains(name.strip(), autoescape=True))
+    if number.strip():  # a whole number or its beginning (CSAIII-931…)
+        query = query.where(prefix_of(Certificate.number, number))
+    if name.strip():
+        query = query.where(
+            name_matches(Certificate.enterprise_name, Certificate.name_tokens, name)
+        )
     if region and region.isdigit() and len(region) in (2, 4, 6):
         query = query.where(in_region(region, Certificate.region_code))
     if body_id:
@@ -60,9 +68,10 @@ def register_query(
     }
     if status in live:
         query = query.where(live[status])
-    return query.options(sa.orm.joinedload(Certificate.body)).order_by(
+    query = query.options(sa.orm.joinedload(Certificate.body)).order_by(
         Certificate.effective_on.desc(), Certificate.id.desc()
     )
+    return count_at_most(query, REGISTER_COUNT_AT_MOST)
 
 
 def body_choices() -> list[sa.Row[tuple[int, str | None, str]]]:
@@ -77,8 +86,11 @@ def body_choices() -> list[sa.Row[tuple[int, str | None, str]]]:
 
 
 def by_number(number: str) -> Certificate | None:
+    """The certificate with its evaluation body (every page of a certificate names it)."""
     return db.session.scalar(
-        sa.select(Certificate).where(Certificate.number == number.strip().upper())
+        sa.select(Certificate)
+        .options(sa.orm.joinedload(Certificate.body))
+        .where(Certificate.number == number.strip().upper())
     )
 
 

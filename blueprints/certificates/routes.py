@@ -26,12 +26,13 @@ from app.clock import local_today
 from app.forms import filters_of
 from app.input_boundary import version_field
 from app.pagination import paginate
+from app.public_cache import public_cacheable
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
 from app.urls import external_url
 from blueprints.certificates import forms, queries, queues, services, transitions
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
-from blueprints.reference.services import region_chain
+from blueprints.reference.names import region_label
 from models import Certificate, CertificateStatus, ProjectStatus
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates", template_folder="templates")
@@ -107,7 +108,7 @@ def certificate_page(number: str, conflict: str | None = None, **_view_args: obj
         manage=manage,
         holder=holder,
         downloadable=services.may_download(certificate, current_user),
-        region=" ".join(r.display_name for r in region_chain(certificate.region_code)),
+        region=region_label(certificate.region_code),
         conflict=conflict,
     )
 
@@ -115,7 +116,8 @@ def certificate_page(number: str, conflict: str | None = None, **_view_args: obj
 @bp.get("/<number>")
 @public_rate_limited
 def verify(number: str):
-    return certificate_page(number)
+    page = certificate_page(number)
+    return public_cacheable(page) if not current_user.is_authenticated else page
 
 
 def pdf_data(certificate: Certificate) -> CertificateData:
@@ -129,7 +131,7 @@ def pdf_data(certificate: Certificate) -> CertificateData:
         enterprise_name=certificate.enterprise_name,
         enterprise_name_en=None,
         address=certificate.address,
-        region=" ".join(r.name for r in region_chain(certificate.region_code)),
+        region=region_label(certificate.region_code, localised_names=False),
         scope_zh=certificate.scope,
         scope_en=services.scope_sentence_en(
             certificate.address, certificate.enterprise_name, certificate.capabilities

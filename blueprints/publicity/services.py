@@ -25,7 +25,7 @@ from app.workflow import SYSTEM, Actor
 from blueprints.projects import services as projects
 from blueprints.publicity import queries
 from blueprints.publicity.transitions import TRANSITIONS
-from blueprints.reference.services import region_chain
+from blueprints.reference.names import region_label
 from models import (
     Objection,
     Project,
@@ -63,7 +63,7 @@ def create_batch(
             PublicityEntry(
                 project_id=project.id,
                 enterprise_name=org.name,
-                region_name=" ".join(r.name for r in region_chain(org.region_code)),
+                region_name=region_label(org.region_code, localised_names=False),
                 body_name=project.body.name if project.body else "",
                 scope=project.scope,
             )

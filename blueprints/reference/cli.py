@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
+from blueprints.reference import names
 from blueprints.reference.loader import load_clauses, load_industries, load_regions
 
 reference_cli = AppGroup("reference", help="Reference data: regions, industries and clauses.")
@@ -19,6 +20,7 @@ def load():
     industries = load_industries()
     clauses = load_clauses()
     db.session.commit()
+    names.forget()
     click.echo(
         f"regions: {regions.summary()}; industries: {industries.summary()}; "
         f"clauses: {clauses.summary()}"

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import yaml
-from pypinyin import lazy_pinyin
 
 from app.extensions import db
 from models.clause import Clause
@@ -394,6 +393,10 @@ def _strip_peoples(stem: str) -> tuple[str, list[str]]:
 def _pinyin(name: str, length: int) -> str:
     # Romanise the whole name so pypinyin's phrase dictionary sees the context (朝阳区 reads
     # Chao-), then keep the stem's syllables; non-Han characters break the 1:1 mapping.
+    # Imported here: its dictionaries take ~55 MB, which every web worker would carry for a
+    # loader that only `flask reference load` runs.
+    from pypinyin import lazy_pinyin
+
     syllables = lazy_pinyin(name, v_to_u=True)
     if len(syllables) == len(name):
         syllables = [_PLACE_READINGS.get(char, s) for char, s in zip(name, syllables, strict=True)]

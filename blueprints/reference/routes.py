@@ -3,9 +3,10 @@
 from flask import Blueprint, jsonify
 
 from app.security.permissions import public
-from blueprints.reference import services
+from blueprints.reference import names, services
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
+bp.add_app_template_global(names.region_name, "region_name")
 
 
 @bp.get("/regions/<code>/children")

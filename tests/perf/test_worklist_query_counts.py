@@ -1,5 +1,6 @@
-"""Dashboards with their work lists, and the staff queues, run the same number of queries with 3
-and with 300 items of every kind (rows made in bulk: the point is the count, not the story)."""
+"""Dashboards with their work lists, the staff queues and every list of the menu run the same
+number of queries with 3 and with 300 items of every kind (rows made in bulk: the point is the
+count, not the story)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from models import (
     Finding,
     FindingKind,
     FindingStatus,
+    Notification,
     Objection,
     Organisation,
     OrgKind,
@@ -266,22 +268,53 @@ def grow(c: Cast, n: int) -> None:
             for a in assessments
         ],
     )
+    people = [p.enterprise, p.consultant, p.lead, p.evaluator, c.staff, c.authority]
+    insert(
+        Notification,
+        [
+            {"user_id": person.id, "key": f"perf:{person.id}:{next(_serials)}", "title": "通知"}
+            for person in people
+            for _ in range(n)
+        ],
+    )
     db.session.commit()
 
 
+# Every list a party opens from the menu, beside the dashboard and the staff queues.
+LISTS = ["/projects/", "/notifications/", "/certificates/", "/publicity/"]
 PAGES = {
-    "enterprise": (lambda c: c.parties.enterprise, ["/dashboard"]),
-    "consultant": (lambda c: c.parties.consultant, ["/dashboard"]),
+    "enterprise": (
+        lambda c: c.parties.enterprise,
+        ["/dashboard", "/assessments/", "/certificates/mine", *LISTS],
+    ),
+    "consultant": (lambda c: c.parties.consultant, ["/dashboard", *LISTS]),
     "lead evaluator": (
         lambda c: c.parties.lead,
-        ["/dashboard", "/certificates/issued", "/certificates/issued?surveillance=due"],
+        ["/dashboard", "/certificates/issued", "/certificates/issued?surveillance=due", *LISTS],
     ),
-    "evaluator": (lambda c: c.parties.evaluator, ["/dashboard"]),
+    "evaluator": (lambda c: c.parties.evaluator, ["/dashboard", *LISTS]),
     "alliance staff": (
         lambda c: c.staff,
-        ["/dashboard", "/certificates/requests", "/certificates/requests?view=decided"],
+        [
+            "/dashboard",
+            "/certificates/requests",
+            "/certificates/requests?view=decided",
+            "/publicity/desk",
+            "/orgs/",
+            *LISTS,
+        ],
     ),
-    "authority": (lambda c: c.authority, ["/dashboard", "/dashboard/reviews?decision=return"]),
+    "authority": (
+        lambda c: c.authority,
+        [
+            "/dashboard",
+            "/dashboard/reviews?decision=return",
+            "/assessments/queue",
+            "/orgs/",
+            # Authorities watch regions, not projects.
+            *(url for url in LISTS if url != "/projects/"),
+        ],
+    ),
 }
 
 
@@ -310,6 +343,8 @@ def test_pages_run_as_many_queries_with_300_items_as_with_3(app, app_ctx, count_
     if "/dashboard" in pages:  # the lists did grow past their cap: "and N more"
         assert 'class="card-footer small"' in pages["/dashboard"]
     for url in urls:
-        assert large[url].count == small[url].count, (url, large[url].statements)
+        # A first page that is not full knows its total without counting; a full one counts
+        # (a bounded count on the register): one query more, however many rows there are.
+        assert large[url].count <= small[url].count + 1, (url, large[url].statements)
         assert large[url].count <= 25, (url, large[url].statements)
     print(party, {url: small[url].count for url in urls})  # the figures, with -s

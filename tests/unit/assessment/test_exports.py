@@ -105,6 +105,14 @@ def make_data(locale: str = "zh") -> ReportData:
     )
 
 
+def xlsx(data: ReportData) -> io.BytesIO:
+    """The report's workbook, written where the views write it (any binary file)."""
+    out = io.BytesIO()
+    report_xlsx(data, out)
+    out.seek(0)
+    return out
+
+
 def pdf_text(pdf: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     return "\n".join(page.extract_text() for page in reader.pages)
@@ -153,7 +161,7 @@ def test_english_pdf(en):
 
 
 def test_xlsx_sheets_and_values(zh):
-    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(make_data())))
+    book = openpyxl.load_workbook(xlsx(make_data()))
     names = [_("Summary"), _("Dimensions"), _("Indicators"), _("Suggestions"), _("History")]
     assert book.sheetnames == names
     summary = {row[0]: row[1] for row in book[names[0]].iter_rows(values_only=True)}
@@ -181,14 +189,14 @@ def test_xlsx_sheets_and_values(zh):
 
 
 def test_english_xlsx_sheet_names(en):
-    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(make_data("en"))))
+    book = openpyxl.load_workbook(xlsx(make_data("en")))
     assert book.sheetnames == ["Summary", "Dimensions", "Indicators", "Suggestions", "History"]
 
 
 def test_xlsx_without_history_has_four_sheets(zh):
     data = make_data()
     data = ReportData(**{**data.__dict__, "history": []})
-    assert len(openpyxl.load_workbook(io.BytesIO(report_xlsx(data))).sheetnames) == 4
+    assert len(openpyxl.load_workbook(xlsx(data)).sheetnames) == 4
 
 
 def test_missing_font_is_reported_helpfully(xapp, tmp_path):
@@ -224,6 +232,6 @@ def test_sparse_report_still_builds(zh):
         }
     )
     assert ENTERPRISE in pdf_text(report_pdf(data))
-    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(data)))
+    book = openpyxl.load_workbook(xlsx(data))
     assert book.sheetnames[1] == _("Dimensions")
     assert book[_("Dimensions")].max_row == 1  # the header alone

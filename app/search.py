@@ -1,0 +1,54 @@
+"""Search conditions the lists share: a name by its character tokens, a code by its prefix.
+
+The register and the organisation list search names by substring, and people mostly type
+two Chinese characters (机械, 化工): too short for pg_trgm's trigrams, and a LIKE '%机械%'
+reads the whole table. Every name keeps its characters and character pairs in a token column
+(models/search_tokens.py) with a GIN index on PostgreSQL: the term's words must all be among
+a name's tokens (the index finds those rows), and a case-insensitive LIKE on them checks that
+the words appear in this order. SQLite, the small installation, runs the same LIKE alone:
+both give the same rows.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
+
+from app.extensions import db
+from models.search_tokens import TOKENS_TYPE, term_tokens, term_words
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def name_matches(
+    name: QueryableAttribute[str], tokens: QueryableAttribute[list[str]], term: str
+) -> sa.ColumnElement[bool]:
+    """Rows whose ``name`` contains the term's words (split at spaces and punctuation) in
+    this order, ignoring case: ``上海 机械`` finds 上海精工机械有限公司. ``tokens`` is the
+    name's token column."""
+    words = term_words(term)
+    if not words:  # only punctuation: the plain substring, as typed
+        return name.contains(term.strip(), autoescape=True)
+    pattern = "%" + "%".join(words) + "%"  # words hold no LIKE wildcards
+    if not _on_postgresql():
+        return name.ilike(pattern)
+    # Written into the statement, not bound: a prepared statement's generic plan cannot tell
+    # 公司 (every row: read in date order) from 华瑞 (a few rows: the index), PostgreSQL's plan
+    # with the values can. (Words are letters and digits; the literals are quoted anyway.)
+    has_tokens = tokens.contains(sa.literal(term_tokens(words), TOKENS_TYPE, literal_execute=True))
+    if len(words) == 1 and len(words[0]) == 1:
+        return has_tokens  # one character: its token says it all
+    return sa.and_(has_tokens, name.ilike(sa.literal(pattern, literal_execute=True)))
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def prefix_of(column: QueryableAttribute[str | None], term: str) -> sa.ColumnElement[bool]:
+    """Codes (certificate numbers, credit codes; stored upper-case) starting with the term:
+    ``number LIKE 'CSAIII-931%'``, which an index with the pattern operator class serves; a
+    whole code is its own prefix."""
+    return column.like(_escaped(term.strip().upper()) + "%", escape="\\")
