@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-tools install fonts assets regions translations lint extract-messages update-messages clean
+.PHONY: run test test-tools install fonts assets regions translations lint extract-messages update-messages clean bench
 
 # Links in emails and the certificates' QR codes point at the server make run starts.
 run: export CERTPATH_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -76,6 +76,21 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Benchmarks (issue 14; README: Benchmarks): a scratch database — PostgreSQL on 127.0.0.1:5432
+# as postgres when it answers (PGHOST/PGPORT/PGUSER), else SQLite — a generated dataset of
+# BENCH_SCALE, every workload for BENCH_DURATION seconds against gunicorn and a bare endpoint
+# (wrk), then the database is dropped. A few minutes. Rate limits count in Redis: the one on
+# 127.0.0.1:6379, else a private redis-server for the run.
+BENCH_SCALE ?= 0.02
+BENCH_DURATION ?= 5
+bench: install regions translations
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "the benchmarks need wrk: sudo apt-get install wrk" >&2; exit 1; fi; }
+	@command -v redis-server >/dev/null || [ "$$(id -u)" != 0 ] || { \
+	  apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+	$(BIN)/python -m benchmarks.run --scratch --scale $(BENCH_SCALE) --duration $(BENCH_DURATION) $(BENCH_ARGS)
 
 # Maintainers: after changing user-visible strings.
 extract-messages: $(VENV)/.installed
