@@ -94,12 +94,12 @@ def _bounded_page(query: sa.Select[Any], limit: int) -> BoundedPage:
     )
 
 
-def paginate(query: sa.Select[Any]) -> Pagination | BoundedPage:
-    """One page of ``query``; a page number that does not parse or is absurd shows page 1
-    (Flask-SQLAlchemy would turn it into an offset the database cannot hold)."""
+def paginate(query: sa.Select[Any], per_page: int | None = None) -> Pagination | BoundedPage:
+    """One page of ``query`` (ITEMS_PER_PAGE rows unless ``per_page`` says otherwise); a page
+    number that does not parse or is absurd shows page 1 (Flask-SQLAlchemy would turn it into
+    an offset the database cannot hold)."""
     limit = query.get_execution_options().get(_COUNT_AT_MOST)
     if limit is not None:
         return _bounded_page(query, limit)
-    return db.paginate(
-        query, page=page_arg(), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
-    )
+    per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
+    return db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)

@@ -167,4 +167,5 @@ class ProjectEvent(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
+    # Joined: the timeline names the actor of every event, and a project has a handful.
+    actor: Mapped[User | None] = relationship(lazy="joined")

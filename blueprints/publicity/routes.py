@@ -16,11 +16,13 @@ from blueprints.publicity import forms, queries, services, transitions
 from models import Objection, PublicityBatch
 
 bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="templates")
+BATCHES_PER_PAGE = 3
 
 
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
     """The public announcement, with a form to object to each entry during its period."""
-    page = paginate(queries.announced_batches())
+    # A batch lists dozens of enterprises, each with its objection form: a few batches a page.
+    page = paginate(queries.announced_batches(), per_page=BATCHES_PER_PAGE)
     return render_template(
         "publicity/index.html",
         page=page,
