@@ -10,12 +10,16 @@ their actions and forms and are never cached.
 
 from __future__ import annotations
 
-from flask import current_app, make_response, request
+from flask import current_app, make_response, request, session
 from werkzeug.wrappers import Response
 
 
 def public_cacheable(body: str) -> Response:
     response = make_response(body)
+    if session or session.modified:
+        # A visitor with state of their own (a flashed message, a chosen language): their
+        # page is theirs, and the session cookie it sets must not reach anyone else.
+        return response
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["PUBLIC_PAGE_MAX_AGE"]
     # The language comes from ?lang=, the session cookie or Accept-Language.

@@ -73,6 +73,7 @@ class Scene:
     certificate: Certificate
     surveillance: Audit
     in_publicity: Project
+    publicity_entry_id: int
     approved: Assessment
     draft: Assessment
     waiting: Assessment
@@ -142,7 +143,7 @@ def build(app) -> Scene:
     # Another enterprise's project in publicity, with an objection.
     other = factories.organisation(region="310115")
     in_publicity = factories.project(parties, P.IN_PUBLICITY, organisation=other)
-    factories.objection(in_publicity, staff)
+    objection = factories.objection(in_publicity, staff)
 
     # Self-assessments: this year's approved one (Parties), a draft, one waiting for the city.
     approved = db.session.scalar(
@@ -191,6 +192,7 @@ def build(app) -> Scene:
         certificate=certificate,
         surveillance=db.session.get(Audit, first.audit_id),
         in_publicity=in_publicity,
+        publicity_entry_id=objection.entry_id,
         approved=approved,
         draft=draft,
         waiting=waiting,
@@ -270,6 +272,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "audits.evidence": lambda s: [{"audit_id": s.stage2.id, "document_id": s.evidence_id}],
     "publicity.index": _one(),
+    "publicity.objection": lambda s: [{"entry_id": s.publicity_entry_id}],
     "publicity.desk": _one(),
     "certificates.register": lambda s: [{}, {"name": s.certificate.enterprise_name[:4]}],
     "certificates.verify": lambda s: [{"number": s.certificate.number}],

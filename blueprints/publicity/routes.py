@@ -11,6 +11,7 @@ from app.clock import local_today
 from app.extensions import db
 from app.input_boundary import version_field
 from app.pagination import paginate
+from app.public_cache import public_cacheable
 from app.security.permissions import Permission, public_rate_limited, requires
 from blueprints.publicity import forms, queries, services, transitions
 from models import Objection, PublicityBatch
@@ -20,29 +21,44 @@ BATCHES_PER_PAGE = 3
 
 
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
-    """The public announcement, with a form to object to each entry during its period."""
-    # A batch lists dozens of enterprises, each with its objection form: a few batches a page.
+    """The public announcement; during its period each entry links to its objection form."""
+    # A batch lists dozens of enterprises: a few batches a page.
     page = paginate(queries.announced_batches(), per_page=BATCHES_PER_PAGE)
     return render_template(
-        "publicity/index.html",
-        page=page,
-        today=local_today(),
-        objection_form=lambda entry_id: (
-            pages.kept(f"objection-{entry_id}") or forms.ObjectionForm(formdata=None)
-        ),
-        conflict=conflict,
+        "publicity/index.html", page=page, today=local_today(), conflict=conflict
     )
 
 
 @bp.get("/")
 @public_rate_limited
 def index():
-    return index_page()
+    page = index_page()
+    return public_cacheable(page) if not current_user.is_authenticated else page
+
+
+def objection_page(entry_id: int, conflict: str | None = None, **_view_args: object) -> str:
+    """One announced enterprise and the form to object to it, while its period runs."""
+    entry = queries.entry_open_to_objections(entry_id)
+    if entry is None:
+        abort(404)
+    return render_template(
+        "publicity/objection.html",
+        entry=entry,
+        form=pages.kept(f"objection-{entry.id}") or forms.ObjectionForm(formdata=None),
+        closed=services.closed_to_objections(entry),
+        conflict=conflict,
+    )
+
+
+@bp.get("/entries/<int:entry_id>/objection")
+@public_rate_limited
+def objection(entry_id: int):
+    return objection_page(entry_id)
 
 
 @bp.post("/entries/<int:entry_id>/objection")
 @public_rate_limited
-@pages.on_page(index_page)
+@pages.on_page(objection_page)
 def object_to(entry_id: int):
     entry = queries.entry_open_to_objections(entry_id)
     if entry is None:

@@ -78,19 +78,24 @@ def address_hash(address: str) -> str:
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
+def closed_to_objections(entry: PublicityEntry) -> str | None:
+    """Why no objection to ``entry`` can be lodged today, or None while its period runs."""
+    batch = entry.batch
+    if entry.removed_at is None and batch.starts_on <= local_today() <= batch.ends_on:
+        return None
+    return _(
+        "Objections can be lodged only during the publicity period (%(start)s – %(end)s).",
+        start=batch.starts_on.isoformat(),
+        end=batch.ends_on.isoformat(),
+    )
+
+
 def lodge_objection(
     entry: PublicityEntry, name: str, contact: str, reason: str, address: str
 ) -> Objection:
-    today = local_today()
-    batch = entry.batch
-    if entry.removed_at is not None or not batch.starts_on <= today <= batch.ends_on:
-        raise WorkflowError(
-            _(
-                "Objections can be lodged only during the publicity period (%(start)s – %(end)s).",
-                start=batch.starts_on.isoformat(),
-                end=batch.ends_on.isoformat(),
-            )
-        )
+    closed = closed_to_objections(entry)
+    if closed:
+        raise WorkflowError(closed)
     name, contact, reason = name.strip(), contact.strip(), reason.strip()
     if not (name and contact and reason):
         raise WorkflowError(_("Give your name, a way to contact you and the reason."))

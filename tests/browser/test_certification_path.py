@@ -229,13 +229,14 @@ def test_5_review_publicity_with_an_objection_and_issue(person, page, live_serve
     travel(live_server, 96)
     page.goto(base + "/publicity/")
     check_accessibility(page)
-    row = page.locator("tr", has_text=ENTERPRISE)
-    row.locator("summary").click()
-    row.locator("input[name=name]").fill("张三")
-    row.locator("input[name=contact]").fill("138-0000-0000")
-    row.locator("textarea[name=reason]").fill("该企业实际运行情况与申报材料不符。")
     with page.expect_navigation():
-        row.locator("button[type=submit]").click()
+        page.locator("tr", has_text=ENTERPRISE).get_by_role("link").click()
+    check_accessibility(page)
+    page.locator("input[name=name]").fill("张三")
+    page.locator("input[name=contact]").fill("138-0000-0000")
+    page.locator("textarea[name=reason]").fill("该企业实际运行情况与申报材料不符。")
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
     assert page.locator(".alert-success").count()
     shot(page, "publicity-zh")
 

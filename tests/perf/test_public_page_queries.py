@@ -41,8 +41,11 @@ def test_the_public_page_is_cacheable_and_revalidates_by_etag(client, app_ctx, a
     again = client.get(f"/certificates/{certificate.number}", headers={"If-None-Match": tag})
     assert again.status_code == 304 and not again.data
     # The language is part of the page: the other language is another tag.
-    english = client.get(f"/certificates/{certificate.number}?lang=en")
+    english = client.get(f"/certificates/{certificate.number}", headers={"Accept-Language": "en"})
     assert english.headers["ETag"] != tag
+    # A visitor who chose a language keeps it in a session cookie: their page is their own.
+    chosen = client.get(f"/certificates/{certificate.number}?lang=en")
+    assert not chosen.cache_control.public and "ETag" not in chosen.headers
 
 
 def test_a_status_change_gives_a_new_tag(client, app_ctx):
@@ -62,3 +65,10 @@ def test_a_signed_in_page_is_never_kept(browser, app_ctx):
     response = browser.get(f"/certificates/{certificate.number}")
     assert response.status_code == 200
     assert not response.cache_control.public and "ETag" not in response.headers
+
+
+def test_the_publicity_list_is_cacheable_and_holds_no_form(client, app_ctx):
+    response = client.get("/publicity/")
+    assert response.status_code == 200
+    assert response.cache_control.public and "ETag" in response.headers
+    assert 'name="csrf_token"' not in response.text and "Set-Cookie" not in response.headers

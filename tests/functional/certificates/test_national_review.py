@@ -83,9 +83,10 @@ def test_from_confirmed_conclusion_to_certificate(app, app_ctx):
         public = app.test_client()
         page = public.get("/publicity/").get_data(as_text=True)
         assert parties.enterprise_org.name in page
-        token = csrf_from(page)
         entries = {e.project_id: e.id for e in batch.entries}
         for project in (first, second):
+            form_page = public.get(f"/publicity/entries/{entries[project.id]}/objection")
+            token = csrf_from(form_page.get_data(as_text=True))
             response = public.post(
                 f"/publicity/entries/{entries[project.id]}/objection",
                 data={
@@ -200,7 +201,7 @@ def batch_in_publicity(app_ctx):
 
 def _object(app, entry_id, **data):
     client = app.test_client()
-    page = client.get("/publicity/").get_data(as_text=True)
+    page = client.get(f"/publicity/entries/{entry_id}/objection").get_data(as_text=True)
     token = csrf_from(page)
     form = {"csrf_token": token, "name": "李四", "contact": "lisi@example.com", "reason": "理由"}
     form.update(data)
@@ -213,12 +214,16 @@ def count_objections():
 
 def test_objection_outside_the_period_is_refused(app, batch_in_publicity):
     client = app.test_client()
+    url = f"/publicity/entries/{batch_in_publicity.id}/objection"
     with time_machine.travel(datetime(2026, 10, 12, 23, 30), tick=False):
-        page = client.get("/publicity/").get_data(as_text=True)
-        token = csrf_from(page)
-    # An hour later the period is over: the form is gone, and a post from the open page fails.
+        assert url in client.get("/publicity/").get_data(as_text=True)
+        token = csrf_from(client.get(url).get_data(as_text=True))
+    # An hour later the period is over: the link and the form are gone (the page says why),
+    # and a post from the page opened before fails.
     with time_machine.travel(datetime(2026, 10, 13, 0, 30), tick=False):
-        assert 'name="reason"' not in client.get("/publicity/").get_data(as_text=True)
+        assert url not in client.get("/publicity/").get_data(as_text=True)
+        closed = client.get(url).get_data(as_text=True)
+        assert 'name="reason"' not in closed and "公示期" in closed
         response = client.post(
             f"/publicity/entries/{batch_in_publicity.id}/objection",
             data={"csrf_token": token, "name": "李四", "contact": "x", "reason": "理由"},
