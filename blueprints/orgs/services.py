@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -58,18 +60,28 @@ def set_member_active(actor: User, member: User, active: bool) -> None:
         member.auth_version += 1  # sign the member out everywhere
 
 
+def contact_of(org_id: Any) -> sa.ColumnElement[bool]:
+    """``User`` hears for the organisation ``org_id`` (a value or a column, so that a batch
+    query can join on it): its administrators, else every active member who has finished
+    signing up (invitees without a password are left out)."""
+    admin = sa.orm.aliased(User)
+
+    def signed_up(user: Any) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            user.organisation_id == org_id, user.active.is_(True), user.password_hash.is_not(None)
+        )
+
+    return sa.and_(
+        signed_up(User),
+        sa.or_(
+            User.is_org_admin.is_(True),
+            ~sa.exists().where(signed_up(admin), admin.is_org_admin.is_(True)),
+        ),
+    )
+
+
 def contacts(org_id: int | None) -> list[User]:
-    """Who hears for an organisation: its administrators, else every active member who has
-    finished signing up (invitees without a password are left out)."""
+    """Who hears for an organisation (see contact_of)."""
     if org_id is None:
         return []
-    users = list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.organisation_id == org_id,
-                User.active.is_(True),
-                User.password_hash.is_not(None),
-            )
-        )
-    )
-    return [u for u in users if u.is_org_admin] or users
+    return list(db.session.scalars(sa.select(User).where(contact_of(org_id)).order_by(User.id)))

@@ -37,6 +37,7 @@ from app.mail.outbox import BATCH_SIZE, Email, insert_skipping_duplicates, queue
 from app.urls import external_url
 from app.workflow import SYSTEM
 from blueprints.certificates import services as certificates
+from blueprints.orgs.services import contact_of
 from blueprints.surveillance import services
 from blueprints.surveillance.transitions import SURVEILLANCE_KINDS
 from models import (
@@ -94,25 +95,6 @@ class Notice:
     days: int | None = None  # reminders: days left until the due date
 
 
-def _contact_of(org_id: Any) -> sa.ColumnElement[bool]:
-    """``User`` is one of ``orgs.services.contacts(org_id)`` — its administrators, else every
-    active member who has finished signing up — as a join condition, for a whole batch."""
-    admin = sa.orm.aliased(User)
-
-    def signed_up(user: Any) -> sa.ColumnElement[bool]:
-        return sa.and_(
-            user.organisation_id == org_id, user.active.is_(True), user.password_hash.is_not(None)
-        )
-
-    return sa.and_(
-        signed_up(User),
-        sa.or_(
-            User.is_org_admin.is_(True),
-            ~sa.exists().where(signed_up(admin), admin.is_org_admin.is_(True)),
-        ),
-    )
-
-
 def _recipients(subjects: sa.CTE, *, with_alliance: bool = False) -> sa.Subquery:
     """Each row of ``subjects`` (with columns ``subject_id``, ``organisation_id``, ``body_id``,
     ``lead_evaluator_id``) once per recipient, with its ``user_id``: the enterprise's contacts
@@ -122,11 +104,11 @@ def _recipients(subjects: sa.CTE, *, with_alliance: bool = False) -> sa.Subquery
     lead = subjects.c.lead_evaluator_id
     branches = [
         sa.select(subjects, User.id.label("user_id")).join(
-            User, _contact_of(subjects.c.organisation_id)
+            User, contact_of(subjects.c.organisation_id)
         ),
         sa.select(subjects, lead.label("user_id")).where(lead.is_not(None)),
         sa.select(subjects, User.id)
-        .join(User, _contact_of(subjects.c.body_id))
+        .join(User, contact_of(subjects.c.body_id))
         .where(lead.is_(None)),
     ]
     if with_alliance:
@@ -137,7 +119,7 @@ def _recipients(subjects: sa.CTE, *, with_alliance: bool = False) -> sa.Subquery
             .limit(1)
             .scalar_subquery()
         )
-        branches.append(sa.select(subjects, User.id).join(User, _contact_of(alliance)))
+        branches.append(sa.select(subjects, User.id).join(User, contact_of(alliance)))
     return sa.union(*branches).subquery("recipients")
 
 
