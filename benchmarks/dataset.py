@@ -28,7 +28,6 @@ not written: downloading one answers 404). Campaigns and quotas do not exist yet
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 import tempfile
 import time
@@ -47,18 +46,11 @@ DEFAULT_SCALE = 0.01
 
 
 def build_app(database_url: str) -> Any:
-    from app import create_app
+    from benchmarks.scripts import production_app
 
-    return create_app(
-        {
-            "ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "DATABASE_URL": database_url,
-            "MAIL_SERVER": "",
-            # COPY of a large table runs longer than a request may.
-            "DATABASE_STATEMENT_TIMEOUT_SECONDS": 0,
-            "DATABASE_NETWORK_TIMEOUT_SECONDS": 0,
-        }
+    # COPY of a large table runs longer than a request may.
+    return production_app(
+        database_url, DATABASE_STATEMENT_TIMEOUT_SECONDS=0, DATABASE_NETWORK_TIMEOUT_SECONDS=0
     )
 
 

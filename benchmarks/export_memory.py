@@ -44,7 +44,6 @@ import json
 import os
 import random
 import re
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -60,12 +59,11 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_babel import force_locale  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from stdnum.cn import uscc  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.clock import local_today, utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.security.passwords import hash_password  # noqa: E402
+from benchmarks.scripts import credit_code, insert, production_app, reset  # noqa: E402
 from blueprints.assessment import exports  # noqa: E402
 from blueprints.assessment.questionnaire import load_all  # noqa: E402
 from blueprints.assessment.scoring import score  # noqa: E402
@@ -88,48 +86,20 @@ EMAIL = "export-admin@bench.example.cn"
 PASSWORD = "Benchmark-Export-Password-7"  # noqa: S105 (a scratch database's only account)
 QUESTIONNAIRE = "discrete-2026"
 HOME = "310115"  # 上海市浦东新区: the measured enterprise, and one peer in five
-CHUNK = 5_000
 WORKLOADS = ("report-xlsx-zh", "report-xlsx-en", "report-pdf", "rows-xlsx")
 RUNS = ("cold", "warm")
 
 
 def build_app(database_url: str, upload_folder: str) -> Flask:
-    return create_app(
-        {
-            "ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "DATABASE_URL": database_url,
-            "UPLOAD_FOLDER": upload_folder,
-            "MAIL_SERVER": "",
-            "BASE_URL": "https://certpath.example.cn",
-            "WTF_CSRF_ENABLED": False,  # one POST to sign in, no form page to fetch first
-            "DATABASE_STATEMENT_TIMEOUT_SECONDS": 0,  # filling takes longer than a request
-        }
+    return production_app(
+        database_url,
+        UPLOAD_FOLDER=upload_folder,
+        WTF_CSRF_ENABLED=False,  # one POST to sign in, no form page to fetch first
+        DATABASE_STATEMENT_TIMEOUT_SECONDS=0,  # filling takes longer than a request
     )
 
 
-def reset(database_url: str) -> None:
-    if database_url.startswith("postgresql"):
-        engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    elif database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-
-
 # --------------------------------------------------------------------------- the data
-
-
-def insert(model: type, rows: list[dict]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(sa.insert(model), rows[start : start + CHUNK])
-
-
-def credit_code(region: str, i: int) -> str:
-    base = f"91{region}{i:09d}"
-    return base + uscc.calc_check_digit(base)
 
 
 def answers(rng: random.Random) -> dict:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import re
-import secrets
 import socket
 import sys
 import tempfile
@@ -40,11 +39,11 @@ import sqlalchemy as sa  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.clock import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.mail.dispatcher import dispatch_due  # noqa: E402
 from app.mail.outbox import render_email  # noqa: E402
+from benchmarks.scripts import production_app  # noqa: E402
 from models import OutboxMessage, OutboxStatus  # noqa: E402
 
 GOAL_PER_SECOND = 100.0
@@ -94,19 +93,12 @@ def free_port() -> int:
 
 
 def build_app(database_url: str, upload_folder: str, port: int, budget: int | None, batch: int):
-    config = {
-        "ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": database_url,
-        "UPLOAD_FOLDER": upload_folder,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-    }
+    settings: dict = {"UPLOAD_FOLDER": upload_folder, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
     if budget is not None:
-        config["MAIL_DISPATCH_BUDGET_SECONDS"] = budget
+        settings["MAIL_DISPATCH_BUDGET_SECONDS"] = budget
     if batch:
-        config["MAIL_DISPATCH_BATCH"] = batch
-    return create_app(config)
+        settings["MAIL_DISPATCH_BATCH"] = batch
+    return production_app(database_url, **settings)
 
 
 def prepare(app, n: int) -> float:

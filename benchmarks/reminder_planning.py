@@ -41,12 +41,11 @@ import sqlalchemy as sa  # noqa: E402
 from dateutil.relativedelta import relativedelta  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from stdnum.cn import uscc  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.clock import local_today  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.security.passwords import hash_password  # noqa: E402
+from benchmarks.scripts import credit_code, insert, production_app, reset  # noqa: E402
 from blueprints.reference.loader import load_regions  # noqa: E402
 from blueprints.surveillance.reminders import plan_reminders  # noqa: E402
 from models import (  # noqa: E402
@@ -68,43 +67,13 @@ from models import (  # noqa: E402
 BODIES = 10
 EVALUATORS_PER_BODY = 5
 REGION = "310115"  # 上海市浦东新区
-CHUNK = 5_000
 
 
 def build_app(database_url: str, upload_folder: str) -> Flask:
-    return create_app(
-        {
-            "ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "DATABASE_URL": database_url,
-            "UPLOAD_FOLDER": upload_folder,
-            "MAIL_SERVER": "",
-            "BASE_URL": "https://certpath.example.cn",
-            # A national first run takes longer than a request may.
-            "DATABASE_STATEMENT_TIMEOUT_SECONDS": 0,
-        }
+    # A national first run takes longer than a request may.
+    return production_app(
+        database_url, UPLOAD_FOLDER=upload_folder, DATABASE_STATEMENT_TIMEOUT_SECONDS=0
     )
-
-
-def reset(database_url: str) -> None:
-    if database_url.startswith("postgresql"):
-        engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    elif database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-
-
-def insert(model: type, rows: list[dict]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(sa.insert(model), rows[start : start + CHUNK])
-
-
-def credit_code(i: int) -> str:
-    base = f"91{REGION}{i:09d}"
-    return base + uscc.calc_check_digit(base)
 
 
 def fill(n: int, due: int, today: date) -> None:
@@ -153,7 +122,7 @@ def fill(n: int, due: int, today: date) -> None:
             {
                 "kind": OrgKind.ENTERPRISE,
                 "name": f"基准制造有限公司{i:06d}",
-                "credit_code": credit_code(i),
+                "credit_code": credit_code(REGION, i),
                 "region_code": REGION,
                 "address": f"上海市浦东新区基准路 {i} 号",
             }
