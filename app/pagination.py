@@ -1,7 +1,7 @@
 """Every list pages the same way: ITEMS_PER_PAGE rows, the page number read within bounds.
 
 A list over a table that grows without end (the public register) asks for a bounded count
-with ``count_at_most(query, n)``: the page then counts at most n matching rows (a LIMITed
+with ``paginate(query, count_at_most=n)``: the page then counts at most n matching rows (a LIMITed
 subquery, never the whole table) and says "more than n" beyond; whether a next page exists
 is read from one row fetched past the page.
 """
@@ -18,13 +18,6 @@ from flask_sqlalchemy.pagination import Pagination
 
 from app.extensions import db
 from app.input_boundary import page_arg
-
-_COUNT_AT_MOST = "certpath_count_at_most"
-
-
-def count_at_most(query: sa.Select[Any], limit: int) -> sa.Select[Any]:
-    """``query``, paginated with a count bounded by ``limit`` (see BoundedPage)."""
-    return query.execution_options(**{_COUNT_AT_MOST: limit})
 
 
 @dataclass(frozen=True)
@@ -72,9 +65,8 @@ def bounded_count(query: sa.Select[Any], limit: int) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(rows.subquery())) or 0
 
 
-def _bounded_page(query: sa.Select[Any], limit: int) -> BoundedPage:
+def _bounded_page(query: sa.Select[Any], limit: int, per_page: int) -> BoundedPage:
     page = page_arg()
-    per_page = current_app.config["ITEMS_PER_PAGE"]
     rows = list(
         db.session.scalars(
             query.limit(_written(per_page + 1)).offset(_written((page - 1) * per_page))
@@ -94,12 +86,14 @@ def _bounded_page(query: sa.Select[Any], limit: int) -> BoundedPage:
     )
 
 
-def paginate(query: sa.Select[Any], per_page: int | None = None) -> Pagination | BoundedPage:
-    """One page of ``query`` (ITEMS_PER_PAGE rows unless ``per_page`` says otherwise); a page
-    number that does not parse or is absurd shows page 1 (Flask-SQLAlchemy would turn it into
-    an offset the database cannot hold)."""
-    limit = query.get_execution_options().get(_COUNT_AT_MOST)
-    if limit is not None:
-        return _bounded_page(query, limit)
+def paginate(
+    query: sa.Select[Any], per_page: int | None = None, count_at_most: int | None = None
+) -> Pagination | BoundedPage:
+    """One page of ``query`` (ITEMS_PER_PAGE rows unless ``per_page`` says otherwise), its
+    total counted exactly or, with ``count_at_most``, no further than that (BoundedPage); a
+    page number that does not parse or is absurd shows page 1 (Flask-SQLAlchemy would turn it
+    into an offset the database cannot hold)."""
     per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
+    if count_at_most is not None:
+        return _bounded_page(query, count_at_most, per_page)
     return db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)

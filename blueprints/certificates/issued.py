@@ -40,10 +40,9 @@ def issued_by(
     ones stand behind their reissue), plus the surveillance filter and one search box for the
     number or the enterprise's name."""
     query = (
-        register_query(body_id=body_id, status=status, since=None, until=None)
-        .where(Certificate.body_id == body_id)  # also when the register would read 0 as "any"
-        # One body's certificates: counted exactly, unlike the whole register.
-        .execution_options(certpath_count_at_most=None)
+        register_query(body_id=body_id, status=status, since=None, until=None).where(
+            Certificate.body_id == body_id
+        )  # also when the register would read 0 as "any"
     )
     if surveillance == "due":
         query = query.where(_pending_due(ScheduleItem.due_on <= surveillance_horizon()))

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from app.clock import local_today
 from app.extensions import db
-from app.pagination import count_at_most
 from app.search import name_matches, prefix_of
 from app.security.access import in_region
 from models import Certificate, CertificateStatus, Organisation, OrgKind
@@ -68,10 +67,9 @@ def register_query(
     }
     if status in live:
         query = query.where(live[status])
-    query = query.options(sa.orm.joinedload(Certificate.body)).order_by(
+    return query.options(sa.orm.joinedload(Certificate.body)).order_by(
         Certificate.effective_on.desc(), Certificate.id.desc()
     )
-    return count_at_most(query, REGISTER_COUNT_AT_MOST)
 
 
 def body_choices() -> list[sa.Row[tuple[int, str | None, str]]]:

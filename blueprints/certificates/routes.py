@@ -52,7 +52,8 @@ def register():
         since=filters["since"],
         until=filters["until"],
     )
-    page = paginate(query)
+    # The register grows without end: its count stops at REGISTER_COUNT_AT_MOST.
+    page = paginate(query, count_at_most=queries.REGISTER_COUNT_AT_MOST)
     return render_template(
         "certificates/register.html",
         page=page,
