@@ -26,6 +26,12 @@ def localised(name: str, name_en: str | None) -> str:
     return name
 
 
+def region_prefix(code: str, level: RegionLevel) -> str:
+    """Codes of this region and of every region below it start with this prefix."""
+    significant = {RegionLevel.PROVINCE: 2, RegionLevel.PREFECTURE: 4, RegionLevel.COUNTY: 6}
+    return code[: significant[level]]
+
+
 class Region(Model):
     """An administrative division; the code's prefix encodes the hierarchy (GB/T 2260)."""
 
@@ -45,9 +51,7 @@ class Region(Model):
 
     @property
     def prefix(self) -> str:
-        """Codes of this region and of every region below it start with this prefix."""
-        significant = {RegionLevel.PROVINCE: 2, RegionLevel.PREFECTURE: 4, RegionLevel.COUNTY: 6}
-        return self.code[: significant[self.level]]
+        return region_prefix(self.code, self.level)
 
     def __repr__(self) -> str:
         return f"<Region {self.code} {self.name}>"

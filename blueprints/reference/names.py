@@ -18,7 +18,7 @@ from flask import current_app
 
 from app.extensions import db
 from models import Region, RegionLevel
-from models.reference import localised
+from models.reference import localised, region_prefix
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,7 @@ class RegionName:
 
     @property
     def prefix(self) -> str:
-        """Codes of this region and of every region below it start with this prefix."""
-        return self.code[: {RegionLevel.PROVINCE: 2, RegionLevel.PREFECTURE: 4}.get(self.level, 6)]
+        return region_prefix(self.code, self.level)
 
 
 @dataclass
