@@ -92,11 +92,22 @@ def _contribution(session: Session, assessment: Assessment) -> tuple[Counter, Co
     return before, after
 
 
+# What decides an assessment's contribution, beside its score rows.
+COUNTED_BY = ("status", "year", "industry_code", "region_code", "scores")
+
+
 def _touched(session: Session) -> Iterable[Assessment]:
+    """The assessments whose contribution may change in this flush: new or deleted ones, those
+    with a score row changed, and those with a changed attribute of COUNTED_BY (a reviewer
+    assigned, a comment saved: nothing to count, nothing loaded)."""
     seen: dict[int, Assessment] = {}
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, AssessmentScore):
             obj = obj.assessment
+        elif isinstance(obj, Assessment) and obj in session.dirty:
+            attrs = sa.inspect(obj).attrs
+            if not any(attrs[name].history.has_changes() for name in COUNTED_BY):
+                continue
         if isinstance(obj, Assessment):
             seen[id(obj)] = obj
     return seen.values()
