@@ -9,11 +9,15 @@ never writes it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from functools import cache, lru_cache
 from pathlib import Path
 
+from babel import Locale
+from babel import dates as babel_dates
+from babel.support import NullTranslations
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from app.extensions import babel
@@ -46,12 +50,57 @@ def remember_language_switch() -> None:
         session["lang"] = lang
 
 
+# Templates translate about a hundred strings and format up to seventy dates per page; Flask-Babel
+# walks the request context three times for each. These take the locale in force once (a
+# force_locale block included) and keep what does not change with the request.
+
+
+@cache
+def _catalogue_of(locale: Locale) -> NullTranslations:
+    # Called with ``locale`` in force, so Flask-Babel loads that locale's catalogue.
+    return get_translations()
+
+
+def _catalogue() -> NullTranslations:
+    locale = get_locale()
+    return _catalogue_of(locale) if locale is not None else get_translations()
+
+
+def _gettext(message: str) -> str:
+    return _catalogue().ugettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalogue().ungettext(singular, plural, n)
+
+
+def _pgettext(context: str, message: str) -> str:
+    return _catalogue().upgettext(context, message)
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _catalogue().unpgettext(context, singular, plural, n)
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value: date, fmt: str, locale: Locale) -> str:
+    return babel_dates.format_date(value, fmt, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _datetime_text(value: datetime, fmt: str, locale: Locale, zone: tzinfo) -> str:
+    return babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
+
+
 def _format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    """The ``date`` filter: a date in the reader's locale; a datetime (naive ones are UTC, as
+    stored) also in the configured time zone."""
     if value is None:
         return ""
+    locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
     if isinstance(value, datetime):
-        return format_datetime(value, fmt)
-    return format_date(value, fmt)
+        return _datetime_text(value, fmt, locale, get_timezone())
+    return _date_text(value, fmt, locale)
 
 
 def init_app(app: Flask) -> None:
@@ -62,3 +111,10 @@ def init_app(app: Flask) -> None:
     app.before_request(remember_language_switch)
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext,
+        ngettext=_ngettext,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
+        newstyle=True,
+    )

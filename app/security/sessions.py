@@ -94,8 +94,10 @@ def load(value: str) -> User | None:
     if parsed is None:
         return None
     user_id, version, token = parsed
+    # The organisation comes along: is_active reads it, and most pages name it.
     user = db.session.scalar(
         sa.select(User)
+        .options(sa.orm.joinedload(User.organisation))
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             UserSession.token_hash == _hash(token),

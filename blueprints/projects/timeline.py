@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.clock import local_today
-from models import Project, ProjectEvent, ProjectStatus, User
+from models import Project, ProjectStatus, User
 
 P = ProjectStatus
 
@@ -117,27 +117,21 @@ def _position(project: Project) -> int:
     return ORDER.index(status)
 
 
-def _last(events: list[ProjectEvent], **match) -> ProjectEvent | None:
-    found = None
-    for event in events:
-        if all(getattr(event, k) == v for k, v in match.items()):
-            found = event
-    return found
-
-
 def build(project: Project, today: date | None = None) -> list[Phase]:
     today = today or local_today()
     expected = current_app.config["STEP_EXPECTED_DAYS"]
     position = _position(project)
     closed = project.status not in ORDER
-    events = list(project.events)
+    # The last event into and out of each state (events come oldest first).
+    entered_by = {event.to_status: event for event in project.events}
+    left_from = {event.from_status: event for event in project.events}
     phases = []
     for title, steps in PHASES:
         rows = []
         for status, label in steps:
             index, end = ORDER.index(status), _STEP_END[status]
-            entered = _last(events, to_status=status)
-            left = _last(events, to_status=ORDER[end]) or _last(events, from_status=status)
+            entered = entered_by.get(status)
+            left = entered_by.get(ORDER[end]) or left_from.get(status)
             if position >= end:
                 state = "done"
             elif position >= index:
