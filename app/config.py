@@ -107,6 +107,8 @@ DEFAULTS: dict[str, Any] = {
     "SURVEILLANCE_MONTHS": [12, 24],
     "SUSPENSION_MAX_MONTHS": 6,
     "SURVEILLANCE_REMINDER_DAYS": [90, 30, 7],
+    # An enterprise of a campaign's roster that has not taken part is reminded at most this often.
+    "CAMPAIGN_REMINDER_INTERVAL_DAYS": 7,
     "EXPIRY_REMINDER_DAYS": [180, 90, 30],
     "TIMEZONE": "Asia/Shanghai",
     # --- the scheduler process

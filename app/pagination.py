@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from app.extensions import db
 from app.input_boundary import page_arg
@@ -65,12 +65,15 @@ def bounded_count(query: sa.Select[Any], limit: int) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(rows.subquery())) or 0
 
 
-def _bounded_page(query: sa.Select[Any], limit: int, per_page: int) -> BoundedPage:
+def _bounded_page(
+    query: sa.Select[Any], limit: int, per_page: int, *, rows_wanted: bool = False
+) -> BoundedPage:
     page = page_arg()
-    rows = list(
-        db.session.scalars(
-            query.limit(_written(per_page + 1)).offset(_written((page - 1) * per_page))
-        ).unique()
+    paged = query.limit(_written(per_page + 1)).offset(_written((page - 1) * per_page))
+    rows = (
+        list(db.session.execute(paged).all())
+        if rows_wanted
+        else list(db.session.scalars(paged).unique())
     )
     items, has_next = rows[:per_page], len(rows) > per_page
     # Everything on the first page: nothing more to count.
@@ -86,14 +89,32 @@ def _bounded_page(query: sa.Select[Any], limit: int, per_page: int) -> BoundedPa
     )
 
 
+class _RowPagination(SelectPagination):
+    """Pages of a query of columns: its items are rows, not the first column of each."""
+
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"]
+        select = select.limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select).all())
+
+
 def paginate(
-    query: sa.Select[Any], per_page: int | None = None, count_at_most: int | None = None
+    query: sa.Select[Any],
+    per_page: int | None = None,
+    count_at_most: int | None = None,
+    *,
+    rows: bool = False,
 ) -> Pagination | BoundedPage:
     """One page of ``query`` (ITEMS_PER_PAGE rows unless ``per_page`` says otherwise), its
     total counted exactly or, with ``count_at_most``, no further than that (BoundedPage); a
     page number that does not parse or is absurd shows page 1 (Flask-SQLAlchemy would turn it
-    into an offset the database cannot hold)."""
+    into an offset the database cannot hold). ``rows``: the query selects columns, and the
+    page's items are its rows."""
     per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
     if count_at_most is not None:
-        return _bounded_page(query, count_at_most, per_page)
+        return _bounded_page(query, count_at_most, per_page, rows_wanted=rows)
+    if rows:
+        return _RowPagination(
+            select=query, session=db.session(), page=page_arg(), per_page=per_page, error_out=False
+        )
     return db.paginate(query, page=page_arg(), per_page=per_page, error_out=False)

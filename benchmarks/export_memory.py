@@ -11,7 +11,7 @@ peak while the export runs, not what starting the app or hashing the password to
   route (permission check, report data, comparisons, workbook, response body read to the end
   as a WSGI server would);
 - ``report-pdf``: the PDF of the same report, for reference;
-- ``rows-xlsx``: the streaming workbook writer of ``blueprints/assessment/exports.py`` fed every
+- ``rows-xlsx``: the streaming workbook writer of ``app/excel.py`` fed every
   assessment of the year (N rows: enterprise, credit code, region, industry, year, status,
   total, stage, submission time) from one query read in chunks. The app has no list export
   yet; this is what one of N rows costs with the writer the report uses.
@@ -60,11 +60,11 @@ from flask import Flask  # noqa: E402
 from flask_babel import force_locale  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from app import excel as exports  # noqa: E402
 from app.clock import local_today, utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.security.passwords import hash_password  # noqa: E402
 from benchmarks.scripts import credit_code, insert, production_app, reset  # noqa: E402
-from blueprints.assessment import exports  # noqa: E402
 from blueprints.assessment.questionnaire import load_all  # noqa: E402
 from blueprints.assessment.scoring import score  # noqa: E402
 from blueprints.reference.loader import load_industries, load_regions  # noqa: E402

@@ -11,6 +11,7 @@ from blueprints.assessment.cli import assessment_cli
 from blueprints.assessment.routes import bp as assessment_bp
 from blueprints.audits.routes import bp as audits_bp
 from blueprints.auth.routes import bp as auth_bp
+from blueprints.campaigns.routes import bp as campaigns_bp
 from blueprints.certificates import tasks as certificates_tasks
 from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.clauses.routes import bp as clauses_bp
@@ -24,6 +25,8 @@ from blueprints.publicity import tasks as publicity_tasks
 from blueprints.publicity.routes import bp as publicity_bp
 from blueprints.reference.cli import reference_cli
 from blueprints.reference.routes import bp as reference_bp
+from blueprints.roster import tasks as roster_tasks
+from blueprints.roster.routes import bp as roster_bp
 from blueprints.surveillance import tasks as surveillance_tasks
 from blueprints.surveillance.routes import bp as surveillance_bp
 
@@ -32,6 +35,8 @@ BLUEPRINTS = (
     auth_bp,
     orgs_bp,
     assessment_bp,
+    campaigns_bp,
+    roster_bp,
     projects_bp,
     audits_bp,
     publicity_bp,
@@ -49,6 +54,7 @@ TASKS = (
     *certificates_tasks.TASKS,
     *projects_tasks.TASKS,
     *publicity_tasks.TASKS,
+    *roster_tasks.TASKS,
 )
 
 # Feature `flask` groups (users, reference, demo, assessment); app.cli.register adds the core ones.

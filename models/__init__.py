@@ -20,6 +20,15 @@ from models.audit import (
     FindingKind,
     FindingStatus,
 )
+from models.campaign import (
+    Campaign,
+    CampaignQuota,
+    CampaignReminder,
+    EnterpriseTag,
+    RosterEnterprise,
+    RosterTag,
+    SeparateReportingUnit,
+)
 from models.certificate import (
     BodySerial,
     Certificate,
@@ -78,6 +87,9 @@ __all__ = [
     "AuditKind",
     "AuditTeamMember",
     "BodySerial",
+    "Campaign",
+    "CampaignQuota",
+    "CampaignReminder",
     "Certificate",
     "CertificateEvent",
     "CertificateRequest",
@@ -88,6 +100,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "EnterpriseSize",
+    "EnterpriseTag",
     "Finding",
     "FindingKind",
     "FindingStatus",
@@ -112,9 +125,12 @@ __all__ = [
     "RequestKind",
     "RequestOutcome",
     "Role",
+    "RosterEnterprise",
+    "RosterTag",
     "ScheduleItem",
     "ScheduleKind",
     "ScheduleStatus",
+    "SeparateReportingUnit",
     "User",
     "UserSession",
 ]

@@ -1,4 +1,5 @@
-"""Self-assessments (自评估): one per enterprise and year, its scores and its review history."""
+"""Self-assessments (自评估): one per enterprise and campaign round — and one a year outside any
+campaign, for the enterprise itself (seed 001: 常态化自评估) — its scores and review history."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import Model
+from models.campaign import Campaign
 from models.organisation import Organisation
 from models.types import TitledEnum, enum_column_type
 from models.user import User
@@ -34,21 +36,43 @@ EDITABLE_STATES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.RETURNED})
 class Assessment(Model):
     __tablename__ = "assessments"
     __table_args__ = (
-        sa.UniqueConstraint("organisation_id", "year", name="uq_assessments_organisation_year"),
+        sa.Index(
+            "uq_assessments_organisation_own_year",
+            "organisation_id",
+            "year",
+            unique=True,
+            postgresql_where=sa.text("campaign_id IS NULL"),
+            sqlite_where=sa.text("campaign_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_assessments_organisation_campaign",
+            "organisation_id",
+            "campaign_id",
+            unique=True,
+            postgresql_where=sa.text("campaign_id IS NOT NULL"),
+            sqlite_where=sa.text("campaign_id IS NOT NULL"),
+        ),
+        # A campaign's progress table counts its assessments by region.
+        sa.Index("ix_assessments_campaign_region", "campaign_id", "region_code", "status"),
         sa.Index("ix_assessments_year_status", "year", "status"),
+        # A region's list, newest first: read in this order until a page's rows are found.
+        sa.Index("ix_assessments_submitted_at", "submitted_at"),
         sa.Index("ix_assessments_reviewer_status", "reviewer_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     year: Mapped[int] = mapped_column()
+    # The campaign round it was filled in for; None: the enterprise's own, counted by none.
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"))
     questionnaire_id: Mapped[str] = mapped_column(sa.String(40))
     questionnaire_version: Mapped[int] = mapped_column()
     status: Mapped[AssessmentStatus] = mapped_column(
         enum_column_type(AssessmentStatus, "assessment_status"), default=AssessmentStatus.DRAFT
     )
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    # Snapshots taken at submission: comparisons and review routing use the enterprise as it was.
+    # Snapshots taken at the start and again at submission: comparisons, review routing and
+    # campaign progress use the enterprise as it was.
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     industry_code: Mapped[str | None] = mapped_column(sa.ForeignKey("industries.code"), index=True)
     total: Mapped[float | None] = mapped_column(sa.Float)
@@ -65,6 +89,7 @@ class Assessment(Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    campaign: Mapped[Campaign | None] = relationship()
     reviewer: Mapped[Organisation | None] = relationship(foreign_keys=[reviewer_id])
     scores: Mapped[list[AssessmentScore]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"

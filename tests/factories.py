@@ -90,6 +90,7 @@ def assessment(
     scores: dict[str, float] | None = None,
     region: str | None = None,
     industry: str | None = None,
+    campaign=None,
 ):
     """A self-assessment with its score rows, without going through the questionnaire."""
     from app.clock import local_today
@@ -100,7 +101,8 @@ def assessment(
     scores = scores or {}
     item = Assessment(
         organisation=org,
-        year=year or local_today().year,
+        year=year or (campaign.year if campaign else local_today().year),
+        campaign=campaign,
         questionnaire_id="discrete-2026",
         questionnaire_version=1,
         status=status,

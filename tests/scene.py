@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 from app.extensions import db
 from app.security.tokens import make_token
 from blueprints.assessment.services import questionnaire_of
+from blueprints.campaigns import services as campaigns
 from blueprints.certificates import services as certificate_services
 from blueprints.documents import services as documents
 from blueprints.surveillance import services as schedule_services
@@ -82,6 +83,7 @@ class Scene:
     newcomer: User  # not verified yet
     invited: User  # no password yet
     tokens: dict[str, str] = field(default_factory=dict)
+    campaign_id: int = 0  # the city's open round
 
 
 def pdf(name: str) -> FileStorage:
@@ -178,7 +180,21 @@ def build(app) -> Scene:
     newcomer = factories.user(other, verified=False)
     invited = factories.user(other, password_hash=None)
     db.session.flush()
+    campaign = campaigns.launch(
+        city,
+        authority,
+        campaigns.Launch(
+            opens_on=today,
+            closes_on=min(today + timedelta(days=20), date(today.year, 12, 31)),
+            report_due_on=today + timedelta(days=60),
+            title="上海市两化融合评估",
+        ),
+    )
+    factories.assessment(
+        factories.organisation(region="310104"), status=AssessmentStatus.DRAFT, campaign=campaign
+    )
     return Scene(
+        campaign_id=campaign.id,
         parties=parties,
         staff=staff,
         authority=authority,
@@ -287,6 +303,26 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "clauses.new": _one(),
     "clauses.edit": _one(code="9.3"),
     "reference.region_children": _one(code="310000"),
+    "assessment.region": lambda s: [{}, {"status": "approved", "region": "3101", "q": "测试"}],
+    "assessment.region_xlsx": lambda _s: [{}, {"year": "2026"}],
+    "campaigns.index": _one(),
+    "campaigns.view": lambda s: [
+        {"campaign_id": s.campaign_id},
+        {"campaign_id": s.campaign_id, "region": "310104"},
+    ],
+    "campaigns.progress_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
+    "campaigns.enterprises": lambda s: [
+        {"campaign_id": s.campaign_id},
+        {"campaign_id": s.campaign_id, "region": "310104", "show": "absent"},
+    ],
+    "campaigns.enterprises_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
+    "roster.index": lambda _s: [{}, {"tag": "pilot", "region": "3101", "q": "测试"}],
+    "roster.export": lambda _s: [{}, {"tag": "pilot", "region": "3101", "q": "测试"}],
+    "roster.template": _one(),
+    "roster.import_form": _one(),
+    # A result exists only after an import (a POST): these answer 404 here.
+    "roster.result": _one(token="0" * 32),
+    "roster.errors": _one(token="0" * 32),
 }
 
 PARTIES: dict[str, Callable[[Scene], User | None]] = {

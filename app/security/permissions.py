@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     ASSESSMENT_FILL = "assessment:own:fill"
     ASSESSMENT_VIEW = "assessment:report:view"
     ASSESSMENT_REVIEW = "assessment:region:review"
+    CAMPAIGNS_MANAGE = "region:campaigns:manage"
+    ROSTER_MANAGE = "region:roster:manage"
     PROJECT_START = "project:own:start"
     PROJECT_VIEW = "project:party:view"
     PROJECT_CONSULT = "project:consulting:act"
@@ -86,7 +88,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CERTIFICATES_MANAGE,
     },
     Role.AUTHORITY: _EVERY_USER
-    | {Permission.REGION_ORGS_VIEW, Permission.ASSESSMENT_VIEW, Permission.ASSESSMENT_REVIEW},
+    | {
+        Permission.REGION_ORGS_VIEW,
+        Permission.ASSESSMENT_VIEW,
+        Permission.ASSESSMENT_REVIEW,
+        Permission.CAMPAIGNS_MANAGE,
+        Permission.ROSTER_MANAGE,
+    },
     # Everything, but filling a self-assessment: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).
     Role.ADMIN: frozenset(Permission) - {Permission.ASSESSMENT_FILL},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from itertools import groupby
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -20,14 +21,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import pages, workflow
+from app.excel import xlsx_response
 from app.input_boundary import version_field
 from app.pagination import paginate
-from app.security.access import get_assessment_or_404
+from app.security.access import get_assessment_or_404, region_prefix
 from app.security.permissions import Permission, requires
-from blueprints.assessment import exports, forms, score_counts, services
+from blueprints.assessment import exports, forms, region_list, score_counts, services
 from blueprints.assessment.report import build_report
 from blueprints.assessment.scoring import FIELD_PREFIX, validate_all
-from models import AssessmentStatus
+from models import AssessmentStatus, EnterpriseTag
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessments", template_folder="templates")
 # The reports compare against counts that every flush keeps in step with the assessments.
@@ -38,11 +40,13 @@ def index_page(conflict: str | None = None, **_view_args: object) -> str:
     org = current_user.organisation
     assessments = services.assessments_of(org)
     year = services.current_year()
+    can_start, campaign = services.may_start(org, assessments)
     return render_template(
         "assessment/index.html",
         assessments=assessments,
         year=year,
-        can_start=all(a.year != year for a in assessments),
+        can_start=can_start,
+        campaign=campaign,
         gate=services.has_valid_assessment(org.id),
         conflict=conflict,
     )
@@ -244,19 +248,14 @@ def _export(assessment_id: int, kind: str) -> Response:
     if assessment.status == AssessmentStatus.DRAFT:
         abort(404)
     locale = str(get_locale() or "zh")
+    filename = f"self-assessment-{assessment.year}-{assessment.organisation.credit_code}."
     with force_locale(locale):
         data = build_report(assessment)
-        if kind == "pdf":
-            response = Response(exports.report_pdf(data), mimetype="application/pdf")
-        else:
-            # Written to a spooled file, sent from it in chunks, closed once sent (or never
-            # read: a HEAD request).
-            body, size = exports.spool(functools.partial(exports.report_xlsx, data))
-            response = Response(exports.chunks(body), mimetype=exports.XLSX_MIMETYPE)
-            response.call_on_close(body.close)
-            response.content_length = size
-    filename = f"self-assessment-{assessment.year}-{assessment.organisation.credit_code}.{kind}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        if kind == "xlsx":
+            return xlsx_response(functools.partial(exports.report_xlsx, data), filename + "xlsx")
+        pdf = exports.report_pdf(data)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -301,3 +300,38 @@ def decide(assessment_id: int):
 def queue():
     page = paginate(services.review_queue(current_user.organisation))
     return render_template("assessment/queue.html", page=page)
+
+
+def _region_list() -> tuple[str, region_list.Filters, sa.Select]:
+    authority = current_user.organisation
+    prefix = region_prefix(authority.region_code)
+    if not prefix:
+        abort(404)
+    filters = region_list.Filters.from_request(prefix)
+    return prefix, filters, region_list.of_region(prefix, filters)
+
+
+@bp.get("/region")
+@requires(Permission.ASSESSMENT_REVIEW)
+def region():
+    """The self-assessments of the authority's region, read only."""
+    _prefix, filters, query = _region_list()
+    return render_template(
+        "assessment/region.html",
+        page=paginate(query, rows=True, count_at_most=region_list.COUNT_AT_MOST),
+        filters=filters,
+        given=filters.given(),
+        campaigns=region_list.campaigns_over(current_user.organisation.region),
+        statuses=region_list.SHOWN,
+        stages=region_list.stage_titles(),
+        tags=list(EnterpriseTag),
+    )
+
+
+@bp.get("/region.xlsx")
+@requires(Permission.ASSESSMENT_REVIEW)
+def region_xlsx():
+    _prefix, _filters, query = _region_list()
+    title = f"{current_user.organisation.name} — {_('Self-assessments')}"
+    write = functools.partial(region_list.region_xlsx, query, region_list.stage_titles(), title)
+    return xlsx_response(write, f"self-assessments-{current_user.organisation.region_code}.xlsx")

@@ -21,6 +21,7 @@ from app.security.permissions import Permission
 from app.workflow import Transition
 from blueprints.assessment import scoring
 from blueprints.assessment.questionnaire import Questionnaire, load_all, questionnaire_for
+from blueprints.campaigns import services as campaigns
 from models import (
     SUBMITTED_STATES,
     TOTAL_KEY,
@@ -29,6 +30,7 @@ from models import (
     AssessmentEvent,
     AssessmentScore,
     AssessmentStatus,
+    Campaign,
     Organisation,
     OrgKind,
     Region,
@@ -48,14 +50,21 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
 
 
 def start(org: Organisation, actor: User) -> Assessment:
-    """This year's draft for ``org``; one assessment per enterprise and year."""
+    """A new draft for ``org``: for the campaign open over its region, once per campaign; with
+    none open, the enterprise's own, once a year (seed 001: 常态化自评估 — it counts for no
+    campaign)."""
     if org.kind != OrgKind.ENTERPRISE or actor.organisation_id != org.id:
         raise WorkflowError(_("Only an enterprise assesses itself."))
     year = current_year()
+    campaign = campaigns.open_for(org)
     existing = db.session.scalar(
-        sa.select(Assessment).where(Assessment.organisation_id == org.id, Assessment.year == year)
+        sa.select(Assessment.id).where(*_same_round(org, year, campaign)).limit(1)
     )
     if existing is not None:
+        if campaign is not None:
+            raise WorkflowError(
+                _("Your enterprise already takes part in %(title)s.", title=campaign.title)
+            )
         raise WorkflowError(
             _("Your enterprise already has a self-assessment for %(year)d.", year=year)
         )
@@ -64,14 +73,39 @@ def start(org: Organisation, actor: User) -> Assessment:
     assessment = Assessment(
         organisation=org,
         year=year,
+        campaign=campaign,
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         status=S.DRAFT,
         answers={},
+        # A campaign counts its drafts by region from the start.
+        region_code=org.region_code,
+        industry_code=org.industry_code,
     )
     db.session.add(assessment)
     db.session.flush()
     return assessment
+
+
+def _same_round(
+    org: Organisation, year: int, campaign: Campaign | None
+) -> tuple[sa.ColumnElement[bool], ...]:
+    if campaign is not None:
+        return (Assessment.organisation_id == org.id, Assessment.campaign_id == campaign.id)
+    return (
+        Assessment.organisation_id == org.id,
+        Assessment.year == year,
+        Assessment.campaign_id.is_(None),
+    )
+
+
+def may_start(org: Organisation, assessments: list[Assessment]) -> tuple[bool, Campaign | None]:
+    """Whether ``start`` would give a new draft now, and the campaign it would be for."""
+    campaign = campaigns.open_for(org)
+    year = current_year()
+    if campaign is not None:
+        return all(a.campaign_id != campaign.id for a in assessments), campaign
+    return all(a.year != year or a.campaign_id is not None for a in assessments), None
 
 
 def save_section(
@@ -298,7 +332,8 @@ def assessments_of(org: Organisation) -> list[Assessment]:
         db.session.scalars(
             sa.select(Assessment)
             .where(Assessment.organisation_id == org.id)
-            .order_by(Assessment.year.desc())
+            .options(sa.orm.joinedload(Assessment.campaign))
+            .order_by(Assessment.year.desc(), Assessment.id.desc())
         )
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from blueprints.demo import assessments as demo_assessments
+from blueprints.demo import campaigns as demo_campaigns
 from blueprints.demo import projects as demo_projects
 from blueprints.demo import review_items as demo_review_items
 from blueprints.demo import work_items as demo_work_items
@@ -170,4 +171,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     demo_work_items.load(enterprises, consultancies[0], bodies["005"])
     # The evaluation's and the alliance's screens (blueprints/demo/review_items.py).
     demo_review_items.load(bodies["005"])
+    # The authorities' campaign screens (blueprints/demo/campaigns.py).
+    shanghai = [org for org in enterprises if (org.region_code or "").startswith("31")]
+    demo_campaigns.load(authorities["310000"], shanghai)
     return [(role.value, email, DEMO_PASSWORD) for role, email, *_ in accounts]

@@ -13,7 +13,7 @@ from stdnum.cn import uscc
 from app.clock import utcnow
 from app.extensions import db
 from app.security.passwords import hash_password
-from models import Organisation, OrgKind, Role, User
+from models import EnterpriseSize, Organisation, OrgKind, Role, User
 
 DEMO_PASSWORD = "Certpath-Demo-2026"  # noqa: S105 - published demo credential, not a secret
 
@@ -64,6 +64,27 @@ def account(
         db.session.add(user)
         db.session.flush()
     return user
+
+
+def enterprise_with_contact(
+    name: str, mailbox: str, base: str, county: str, industry: str, address: str
+) -> tuple[Organisation, User]:
+    """A medium-sized enterprise and its administrator ``<mailbox>@demo.certpath.cn``."""
+    org = organisation(
+        OrgKind.ENTERPRISE,
+        name,
+        credit_code=credit_code(base),
+        region_code=county,
+        industry_code=industry,
+        size=EnterpriseSize.MEDIUM,
+        address=address,
+        contact_name="联系人",
+        contact_phone="021-60000000",
+    )
+    owner = account(
+        org, Role.ENTERPRISE, f"{mailbox}@demo.certpath.cn", "企业联系人", org_admin=True
+    )
+    return org, owner
 
 
 def first_user(org: Organisation) -> User:

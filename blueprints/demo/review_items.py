@@ -26,18 +26,15 @@ from app.extensions import db
 from app.workdays import add_working_days, is_working_day
 from blueprints.assessment import services as assessments
 from blueprints.demo.assessments import _submitted
-from blueprints.demo.people import Team, account, credit_code, organisation, team_of
+from blueprints.demo.people import Team, enterprise_with_contact, team_of
 from blueprints.demo.projects import _apply, _audits, _consult, _spread, _upload
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
 from models import (
     DocumentKind,
-    EnterpriseSize,
     Organisation,
-    OrgKind,
     Project,
     PublicityBatch,
-    Role,
     User,
 )
 
@@ -104,20 +101,7 @@ def load(body: Organisation) -> None:
 def _enterprise(
     name: str, mailbox: str, base: str, county: str, industry: str, address: str
 ) -> tuple[Organisation, User]:
-    org = organisation(
-        OrgKind.ENTERPRISE,
-        name,
-        credit_code=credit_code(base),
-        region_code=county,
-        industry_code=industry,
-        size=EnterpriseSize.MEDIUM,
-        address=address,
-        contact_name="联系人",
-        contact_phone="021-60000000",
-    )
-    owner = account(
-        org, Role.ENTERPRISE, f"{mailbox}@demo.certpath.cn", "企业联系人", org_admin=True
-    )
+    org, owner = enterprise_with_contact(name, mailbox, base, county, industry, address)
     _submitted(org, owner, assessments.current_year() - 1, 0.6, approve=True)
     return org, owner
 

@@ -13,12 +13,15 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from app.extensions import db
-from blueprints.orgs.services import contacts
+from app.security.access import in_region, region_prefix
+from blueprints.orgs.services import contact_of, contacts
 from models import (
     Assessment,
     Audit,
     AuditTeamMember,
     Certificate,
+    Organisation,
+    OrgKind,
     Project,
     Role,
     User,
@@ -97,3 +100,42 @@ def reviewer_of(assessment: Assessment) -> list[User]:
 
 def enterprise_of_assessment(assessment: Assessment) -> list[User]:
     return contacts(assessment.organisation_id)
+
+
+def authorities_below(authority: Organisation) -> list[User]:
+    """Who hears for every authority inside ``authority``'s region (its own staff excluded),
+    in one query."""
+    prefix = region_prefix(authority.region_code)
+    if not prefix:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(
+                Organisation.kind == OrgKind.AUTHORITY,
+                Organisation.id != authority.id,
+                Organisation.active.is_(True),
+                in_region(prefix, Organisation.region_code),
+                contact_of(Organisation.id),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def authorities_at(region_code: str) -> list[User]:
+    """Who hears for the authorities of exactly this region."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(
+                Organisation.kind == OrgKind.AUTHORITY,
+                Organisation.active.is_(True),
+                Organisation.region_code == region_code,
+                contact_of(Organisation.id),
+            )
+            .order_by(User.id)
+        )
+    )

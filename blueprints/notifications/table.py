@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -28,6 +29,7 @@ class Category(TitledEnum):
 
     PROJECTS = "projects", _l("Certification projects")
     ASSESSMENTS = "assessments", _l("Self-assessments")
+    CAMPAIGNS = "campaigns", _l("Assessment campaigns")
     AUDITS = "audits", _l("Audits and findings")
     CERTIFICATES = "certificates", _l("Certificates")
     SURVEILLANCE = "surveillance", _l("Surveillance and recertification")
@@ -343,6 +345,50 @@ SCHEDULE_NOTICES = {
     ),
 }
 
+# --- campaigns -------------------------------------------------------------------------------
+
+CAMPAIGN_NOTICES = {
+    # The authorities below steer their part (their units' quotas); enterprises find the open
+    # campaign on their dashboard and their self-assessment page.
+    "campaign.launch": Notice(
+        Category.CAMPAIGNS,
+        lambda e: who.authorities_below(e.subject.authority),
+        lambda e: _(
+            "%(authority)s launched %(title)s: enterprises fill in from %(opens)s to %(closes)s",
+            authority=e.subject.authority.name,
+            title=e.subject.title,
+            opens=format_date(e.subject.opens_on),
+            closes=format_date(e.subject.closes_on),
+        ),
+        lambda e: external_url("campaigns.view", campaign_id=e.subject.id),
+    ),
+    "campaign.quota": Notice(
+        Category.CAMPAIGNS,
+        lambda e: who.authorities_at(e.subject.region_code),
+        lambda e: _(
+            "Your quota in %(title)s: %(target)s",
+            title=e.subject.campaign.title,
+            target=quota_text(e.subject.absolute, e.subject.share_percent),
+        ),
+        lambda e: external_url(
+            "campaigns.view", campaign_id=e.subject.campaign_id, region=e.subject.region_code
+        ),
+    ),
+}
+
+
+def quota_text(absolute: int | None, share_percent: int | None) -> str:
+    if absolute is not None and share_percent is not None:
+        return _(
+            "%(n)d enterprises or %(share)d %% of your roster, whichever is larger",
+            n=absolute,
+            share=share_percent,
+        )
+    if share_percent is not None:
+        return _("%(share)d %% of your roster", share=share_percent)
+    return _("%(n)d enterprises", n=absolute or 0)
+
+
 # --- publicity -------------------------------------------------------------------------------
 
 PUBLICITY_NOTICES = {
@@ -380,4 +426,5 @@ NOTICES: dict[str, Notice] = {
     **CERTIFICATE_NOTICES,
     **SCHEDULE_NOTICES,
     **PUBLICITY_NOTICES,
+    **CAMPAIGN_NOTICES,
 }

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import enum_options
 from blueprints.auth.forms import language_choices
-from models import OrgKind
+from models import EnterpriseTag, OrgKind
 
 
 class OrganisationContactForm(FlaskForm):
@@ -30,9 +30,14 @@ def kind_filter_choices():
     return enum_options(OrgKind, blank=_l("All kinds"))
 
 
+def tag_filter_choices():
+    return enum_options(EnterpriseTag, blank=_l("All tags"))
+
+
 class OrganisationFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
     q = StringField(_l("Name or credit code"), validators=[Optional(), Length(max=100)])
     kind = SelectField(_l("Kind"), choices=kind_filter_choices, validators=[Optional()])
+    tag = SelectField(_l("Roster tag"), choices=tag_filter_choices, validators=[Optional()])

@@ -27,13 +27,15 @@ def index():
         return redirect(url_for("orgs.mine"))
     form = forms.OrganisationFilterForm(request.args)
     wanted = filters_of(form)
-    query = services.visible_organisations(current_user, wanted["q"], wanted["kind"] or None)
+    query = services.visible_organisations(
+        current_user, wanted["q"], wanted["kind"] or None, wanted["tag"] or None
+    )
     page = paginate(query)
     return render_template(
         "orgs/index.html",
         page=page,
         form=form,
-        filters={k: v for k, v in request.args.items() if k in ("q", "kind") and v},
+        filters={k: v for k, v in request.args.items() if k in ("q", "kind", "tag") and v},
     )
 
 

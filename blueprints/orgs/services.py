@@ -11,13 +11,18 @@ from app.errors import WorkflowError
 from app.extensions import db
 from app.search import name_matches, prefix_of
 from app.security.access import organisation_scope
-from models import Organisation, OrgKind, User
+from blueprints.roster.services import tagged
+from models import EnterpriseTag, Organisation, OrgKind, User
 
 
-def visible_organisations(user: User, q: str | None, kind: str | None) -> sa.Select:
+def visible_organisations(
+    user: User, q: str | None, kind: str | None, tag: str | None = None
+) -> sa.Select:
     query = sa.select(Organisation).where(organisation_scope(user))
     if kind:
         query = query.where(Organisation.kind == OrgKind(kind))
+    if tag:  # enterprises the roster tags so (规上, 专精特新, …)
+        query = query.where(tagged(EnterpriseTag(tag)))
     if q and q.strip():
         # The name by its words (an index on PostgreSQL), or the credit code by its beginning.
         query = query.where(

@@ -29,6 +29,7 @@ from app.extensions import db
 from app.security.tokens import make_token
 from blueprints.assessment import scoring
 from blueprints.assessment.services import questionnaire_of
+from blueprints.campaigns import services as campaigns
 from blueprints.certificates.forms import CONFIRMED_ACTIONS
 from blueprints.certificates.transitions import NEEDS_REASON, STAFF_ACTIONS
 from blueprints.documents import services as documents
@@ -209,7 +210,18 @@ def build(app) -> dict[str, Any]:
         fill = _fill_case_data(draft)
 
         invited = factories.user(parties.enterprise_org, password_hash=None)
+        campaign = campaigns.launch(
+            city,
+            authority,
+            campaigns.Launch(
+                opens_on=TODAY(),
+                closes_on=min(TODAY() + timedelta(days=20), date(TODAY().year, 12, 31)),
+                report_due_on=TODAY() + timedelta(days=60),
+                title="上海市两化融合评估",
+            ),
+        )
         w.update(
+            campaign=campaign.id,
             parties={
                 "enterprise": parties.enterprise.email,
                 "starter": starter.email,
@@ -464,6 +476,19 @@ OTHER_CASES = [
          lambda w: "/admin/organisations/new", lambda w: "/admin/organisations/new",
          {"kind": "", "name": "新的咨询机构", "region_1": "", "region_2": "", "region_3": ""},
          ["kind"], {"name": "新的咨询机构"}),
+    Case("launch_campaign", "campaigns.launch", "authority", lambda w: "/campaigns/",
+         lambda w: "/campaigns/launch",
+         {"title": "", "opens_on": today(), "closes_on": today(), "report_due_on": today(),
+          "notice": "请各区按时组织填报"},
+         ["title"], {"notice": "请各区按时组织填报", "opens_on": today()}),
+    Case("set_quotas", "campaigns.quotas", "authority",
+         lambda w: f"/campaigns/{w['campaign']}", lambda w: f"/campaigns/{w['campaign']}/quotas",
+         {"units-0-code": "310115", "units-0-absolute": "-1", "units-0-share_percent": "30"},
+         ["units-0-absolute"], {"units-0-share_percent": "30"}),
+    Case("separate_unit", "campaigns.add_unit", "authority", lambda w: "/campaigns/",
+         lambda w: "/campaigns/separate-units", {"code": "3101"}, ["code"], {"code": "3101"}),
+    Case("roster_import", "roster.import_file", "authority", lambda w: "/roster/import",
+         lambda w: "/roster/import", {}, ["roster-file"], files=True),
     Case("clause_new", "clauses.new", "staff", lambda w: "/clauses/new",
          lambda w: "/clauses/new", {"code": "", "title": "新条款", "title_en": "A new clause"},
          ["code"], {"title": "新条款", "title_en": "A new clause"}),
@@ -484,8 +509,12 @@ SKIPPED: dict[str, str] = {
         "whatever is sent, so as not to reveal which addresses have accounts"
     ),
     "auth.profile": "the profile page belongs to the notifications part of issue 13",
-    "assessment.start": "a button; refused only by the one-per-year rule: 409 on the page",
+    "assessment.start": (
+        "a button; refused only by the one-per-round (one-per-year) rule: 409 on the page"
+    ),
     "orgs.set_active": "a button (activate or deactivate a member)",
+    "campaigns.remove_unit": "a button (a unit reports through its prefecture again)",
+    "campaigns.remind": "a button; refused only when the window is not open: 409 on the page",
     "orgs.resend_invitation": "a button",
     "admin.user_active": "a button (activate or deactivate an account)",
     "admin.outbox_resend": "a button",

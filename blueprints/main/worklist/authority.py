@@ -1,5 +1,6 @@
 """What waits on an authority: the self-assessments whose review is its organisation's turn
-(district first, then city). Its decided reviews are a page of their own (review_history)."""
+(district first, then city), and the campaigns over its region whose quotas for its units it
+has not set yet. Its decided reviews are a page of their own (review_history)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,58 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
+from app.clock import local_today
+from blueprints.campaigns.regions import ancestors_and_self
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
-from models import Assessment, AssessmentStatus, Organisation, User
+from models import (
+    Assessment,
+    AssessmentStatus,
+    Campaign,
+    CampaignQuota,
+    Organisation,
+    RegionLevel,
+    User,
+)
 
 AWAITING = (AssessmentStatus.AWAITING_DISTRICT, AssessmentStatus.AWAITING_CITY)
 
 
 def lists(user: User) -> list[WorkList]:
-    return [review_queue(user)]
+    return [review_queue(user), quotas_to_set(user)]
+
+
+def quotas_to_set(user: User) -> WorkList:
+    """Campaigns not yet closed over the authority's region (its own included) in which it has
+    set no quota for its units; a county-level authority has no units below it."""
+    org = user.organisation
+    region = org.region
+    has_units = region is not None and region.level != RegionLevel.COUNTY
+    set_any = sa.exists().where(
+        CampaignQuota.campaign_id == Campaign.id, CampaignQuota.set_by_id == org.id
+    )
+    query = (
+        sa.select(Campaign.id, Campaign.title, Campaign.opens_on, Campaign.closes_on)
+        .where(
+            sa.true() if has_units else sa.false(),
+            Campaign.region_code.in_(ancestors_and_self(org.region_code or "")),
+            Campaign.closes_on >= local_today(),
+            ~set_any,
+        )
+        .order_by(Campaign.closes_on, Campaign.id)
+    )
+    return capped(
+        "quotas_to_set",
+        _("Quotas to set"),
+        query,
+        lambda row: WorkItem(
+            what=_("Set the quotas of the units below you"),
+            whom=row.title,
+            url=url_for("campaigns.view", campaign_id=row.id) + "#quotas-title",
+            since=row.opens_on,
+            due=row.closes_on,
+        ),
+        more_url=url_for("campaigns.index"),
+    )
 
 
 def review_queue(user: User) -> WorkList:

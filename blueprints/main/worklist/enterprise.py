@@ -7,19 +7,24 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
+from app.clock import local_today
+from blueprints.campaigns.regions import ancestors_and_self
 from blueprints.main.worklist.items import WorkItem, WorkList, capped, expected_by, horizon
 from blueprints.projects.transitions import ACTION_TITLES
 from models import (
     CONSULTING_STEPS,
     PENDING_SCHEDULE_STATUSES,
+    SUBMITTED_STATES,
     Assessment,
     AssessmentStatus,
     Audit,
+    Campaign,
     Certificate,
     CertificateRequest,
     CertificateStatus,
     Finding,
     FindingStatus,
+    Organisation,
     Project,
     ProjectStatus,
     ScheduleItem,
@@ -38,6 +43,7 @@ WITH_PENDING_EVALUATIONS = (C.VALID, C.SUSPENDED, C.EXPIRED)
 def lists(user: User) -> list[WorkList]:
     org = user.organisation_id
     return [
+        open_campaigns(user.organisation),
         findings_to_answer(org),
         project_steps(org),
         returned_assessments(org),
@@ -119,6 +125,38 @@ def project_steps(org: int | None) -> WorkList:
             url=url_for("projects.view", project_id=row.id),
             since=row.status_changed_at,
             due=expected_by(row.status, row.status_changed_at),
+        ),
+    )
+
+
+def open_campaigns(org: Organisation) -> WorkList:
+    """Campaigns open over the enterprise's region that it has not submitted for yet."""
+    submitted = sa.exists().where(
+        Assessment.organisation_id == org.id,
+        Assessment.campaign_id == Campaign.id,
+        Assessment.status.in_(SUBMITTED_STATES),
+    )
+    today = local_today()
+    query = (
+        sa.select(Campaign.title, Campaign.opens_on, Campaign.closes_on)
+        .where(
+            Campaign.region_code.in_(ancestors_and_self(org.region_code or "")),
+            Campaign.opens_on <= today,
+            Campaign.closes_on >= today,
+            ~submitted,
+        )
+        .order_by(Campaign.closes_on)
+    )
+    return capped(
+        "open_campaigns",
+        _("Assessment campaigns open to you"),
+        query,
+        lambda row: WorkItem(
+            what=_("Take part: fill in and submit the self-assessment"),
+            whom=row.title,
+            url=url_for("assessment.index"),
+            since=row.opens_on,
+            due=row.closes_on,
         ),
     )
 

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.workflow import SYSTEM
 from blueprints.assessment import services as assessments
 from blueprints.audits import services as audits
+from blueprints.campaigns import services as campaigns
 from blueprints.certificates import holder_requests
 from blueprints.certificates import services as certificates
 from blueprints.notifications.table import NOTICES, Category
@@ -316,6 +317,30 @@ def objection_dismissed(c: Cast) -> set[int]:
     return c.named("enterprise")
 
 
+def campaign_launched(c: Cast) -> set[int]:
+    plan = campaigns.Launch(
+        opens_on=date.today(),
+        closes_on=date.today() + timedelta(days=30),
+        report_due_on=date.today() + timedelta(days=60),
+        title="2026 年两化融合评估",
+    )
+    campaigns.launch(c.city.organisation, c.city, plan)
+    return c.named("district")
+
+
+def quota_set(c: Cast) -> set[int]:
+    plan = campaigns.Launch(
+        opens_on=date.today(),
+        closes_on=date.today() + timedelta(days=30),
+        report_due_on=date.today() + timedelta(days=60),
+        title="2026 年两化融合评估",
+    )
+    campaign = campaigns.launch(c.city.organisation, c.city, plan)
+    clear_notices()
+    campaigns.set_quotas(campaign, c.city.organisation, {"310115": (40, None)}, c.city)
+    return c.named("district")
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "project.invite_consultancy": project_invitation,
     "project.confirm": project_confirmed,
@@ -350,6 +375,8 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "schedule.issue": schedule_new_certificate,
     "objection.lodged": objection_lodged,
     "objection.dismiss": objection_dismissed,
+    "campaign.launch": campaign_launched,
+    "campaign.quota": quota_set,
 }
 
 

@@ -24,6 +24,10 @@ def test_every_demo_account_but_the_administrator_has_work_in_order(app_ctx):
             (due,) = lists["surveillance_due"].items
             assert due.due == date.today() + timedelta(days=30)
             assert lists["requests_waiting"].total == 1
+            (campaign,) = lists["open_campaigns"].items
+            assert "上海市两化融合评估诊断" in campaign.whom
+        if email == "authority@demo.certpath.cn":
+            assert lists["quotas_to_set"].total == 1
         if email == "alliance@demo.certpath.cn":
             (recertification,) = lists["recertifications"].items
             assert recertification.overdue(date.today())

@@ -14,9 +14,8 @@ import openpyxl
 import pytest
 from flask import Flask
 
-from app import create_app
-from blueprints.assessment import exports
-from blueprints.assessment.exports import Sheet, Styled, spool, write_xlsx
+from app import create_app, excel
+from app.excel import Sheet, Styled, spool, write_xlsx
 from blueprints.assessment.report_data import ReportData
 from tests.unit.assessment.test_exports import ENTERPRISE, make_data, xlsx
 
@@ -205,7 +204,7 @@ def test_spool_rewinds_and_moves_a_large_workbook_to_disk(monkeypatch):
     with small:
         assert small.read(2) == b"PK" and size == len(small.read()) + 2
         assert not small._rolled  # type: ignore[attr-defined]
-    monkeypatch.setattr(exports, "SPOOL_MAX", 4_000)
+    monkeypatch.setattr(excel, "SPOOL_MAX", 4_000)
     large, size = spool(functools.partial(write_xlsx, [Sheet("大", ["a"], rows(500))], title="t"))
     with large:
         assert size > 4_000 and large._rolled  # type: ignore[attr-defined]

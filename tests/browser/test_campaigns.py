@@ -1,0 +1,78 @@
+"""The authorities' campaign in a browser, on the demo data: Shanghai's open round.
+
+The city sets a district's quota from its work list (the district is told), an enterprise takes
+part, the district and the city approve, and the city's progress table and its Excel count it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+
+from tests.browser.conftest import check_accessibility, shot
+from tests.browser.pages import answer_self_assessment
+from tests.browser.test_work_lists import DEMO, ZHIZAO, emailed, follow, notified, work_list
+
+ROUND = "上海市两化融合评估诊断"
+PUDONG = "310115"
+
+
+def pudong_row(page) -> list[str]:
+    cells = page.locator(f"#progress tr[data-unit='{PUDONG}'] > *").all_inner_texts()
+    return [c.strip() for c in cells]
+
+
+def test_the_city_steers_its_round_and_the_table_follows(person, live_server, mailbox):
+    base = live_server["base"]
+    city = person("authority" + DEMO)
+    assert ROUND in work_list(city, base, "quotas_to_set")
+    follow(city, base, "quotas_to_set", ROUND)
+    assert re.search(r"/campaigns/\d+", city.url)
+    campaign_url = city.url.split("#")[0]
+    before = pudong_row(city)
+    assert before[0].startswith("浦东新区") and before[2:4] == ["1", "1"], before
+    shot(city, "campaign-progress-zh")
+
+    quota = city.locator("#quotas-title ~ form tr", has_text="浦东新区")
+    quota.locator("input[name$='-absolute']").fill("2")
+    with city.expect_navigation():
+        city.click("#quotas-title ~ form button[type=submit]")
+    check_accessibility(city)
+    assert pudong_row(city)[1] == "2"
+    assert ROUND not in work_list(city, base, "quotas_to_set")
+
+    district = person("district" + DEMO)
+    notified(district, base, ROUND)
+    emailed(live_server, mailbox, "district" + DEMO, ROUND)
+
+    # 上海智造 (enterprise@, in 浦东新区) takes part in the round from its work list.
+    enterprise = person("enterprise" + DEMO)
+    assert ROUND in work_list(enterprise, base, "open_campaigns")
+    answer_self_assessment(enterprise, base, "discrete-2026")
+    assert ROUND not in work_list(enterprise, base, "open_campaigns")
+
+    for reviewer in (district, city):
+        follow(reviewer, base, "review_queue", ZHIZAO)
+        with reviewer.expect_navigation():
+            reviewer.click("button[name=decision][value=approve]")
+
+    city.goto(campaign_url)
+    check_accessibility(city)
+    after = pudong_row(city)
+    assert after[1:5] == ["2", "2", "2", "100.0%"], after
+    with city.expect_download() as download:
+        city.click("a[href*='progress.xlsx']")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
+    assert rows["浦东新区"][1:4] == (2, 2, 2)
+
+    # Drill down to the district's enterprises: who took part, who has not.
+    city.goto(f"{campaign_url}/enterprises?region={PUDONG}")
+    check_accessibility(city)
+    assert ZHIZAO in city.inner_text("main")
+    city.click("a.nav-link:has-text('未参与')")
+    check_accessibility(city)
+    assert "上海浦东医疗器械有限公司" in city.inner_text("main")
+    shot(city, "campaign-absentees-zh")

@@ -1,0 +1,61 @@
+"""An authority reads the self-assessments of its region: submitted ones only, filtered, in
+Excel; nothing of another region."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from models import EnterpriseTag, OrgKind
+from tests import factories
+from tests.functional.campaigns.province import TIANHE, build
+
+
+@pytest.fixture
+def gd(app_ctx):
+    return build()
+
+
+def names(browser, query: str = "") -> set[str]:
+    page = browser.get("/assessments/region" + query).get_data(as_text=True)
+    return {f"企业e{n}" for n in range(1, 8) if f"企业e{n}<" in page}
+
+
+def test_the_province_reads_its_region_and_filters(gd, browser):
+    browser.login(gd.province.email, factories.PASSWORD)
+    # Drafts (e2, and e1's in round 2) stay with their enterprise.
+    assert names(browser) == {"企业e1", "企业e3", "企业e4", "企业e5", "企业e6", "企业e7"}
+    assert names(browser, f"?campaign={gd.round1.id}") == {"企业e1", "企业e3", "企业e4", "企业e5"}
+    assert names(browser, "?status=returned") == {"企业e5"}
+    assert names(browser, f"?region={TIANHE}") == {"企业e1", "企业e6"}
+    assert names(browser, "?region=4401") == {"企业e1", "企业e6"}
+    assert names(browser, "?q=企业e3") == {"企业e3"}
+    tag = EnterpriseTag.ABOVE_SCALE.value
+    assert names(browser, f"?tag={tag}&region=4406") == {"企业e3", "企业e4", "企业e5"}
+    # What does not parse, or lies outside the region, is ignored.
+    assert len(names(browser, "?region=31&status=forged&year=x&campaign=-1&tag=no")) == 6
+    workbook = browser.get(f"/assessments/region.xlsx?campaign={gd.round1.id}")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
+    assert sheet.max_row == 5  # the header and four rows
+    assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "企业e1",
+        "企业e3",
+        "企业e4",
+        "企业e5",
+    }
+
+
+def test_a_city_reads_only_its_part_and_others_nothing(gd, browser):
+    browser.login(gd.guangzhou.email, factories.PASSWORD)
+    assert names(browser) == {"企业e1", "企业e6"}
+    browser.logout()
+    shanghai = factories.user(factories.organisation(OrgKind.AUTHORITY, region="310000"))
+    browser.login(shanghai.email, factories.PASSWORD)
+    assert names(browser) == set()
+    browser.logout()
+    enterprise = factories.user(gd.enterprises["e1"])
+    browser.login(enterprise.email, factories.PASSWORD)
+    assert browser.get("/assessments/region").status_code == 403
+    assert browser.get("/assessments/region.xlsx").status_code == 403
