@@ -27,6 +27,7 @@ from blueprints.reference.cli import reference_cli
 from blueprints.reference.routes import bp as reference_bp
 from blueprints.roster import tasks as roster_tasks
 from blueprints.roster.routes import bp as roster_bp
+from blueprints.statistics.routes import bp as statistics_bp
 from blueprints.surveillance import tasks as surveillance_tasks
 from blueprints.surveillance.routes import bp as surveillance_bp
 
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     assessment_bp,
     campaigns_bp,
     roster_bp,
+    statistics_bp,
     projects_bp,
     audits_bp,
     publicity_bp,

@@ -57,6 +57,13 @@ class Assessment(Model):
         sa.Index("ix_assessments_year_status", "year", "status"),
         # A region's list, newest first: read in this order until a page's rows are found.
         sa.Index("ix_assessments_submitted_at", "submitted_at"),
+        # The regional statistics of a year: read from the index alone on PostgreSQL.
+        sa.Index(
+            "ix_assessments_year_region",
+            "year",
+            "region_code",
+            postgresql_include=["status", "industry_code", "stage", "total", "id"],
+        ),
         sa.Index("ix_assessments_reviewer_status", "reviewer_id", "status"),
     )
 
@@ -94,6 +101,7 @@ class Assessment(Model):
     scores: Mapped[list[AssessmentScore]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+    indicator_values: Mapped[list[AssessmentIndicator]] = relationship(cascade="all, delete-orphan")
     events: Mapped[list[AssessmentEvent]] = relationship(
         back_populates="assessment",
         cascade="all, delete-orphan",
@@ -125,6 +133,29 @@ class AssessmentScore(Model):
     score: Mapped[float] = mapped_column(sa.Float)
 
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
+
+
+class AssessmentIndicator(Model):
+    """One of the 24 key indicators (seed 002, table 1) of a submitted assessment, in percent:
+    a rate from the answers' counts, or a "share" indicator's yes/no as 100/0 — so that the
+    mean over a region's enterprises is, for either kind, the regional value (for a share
+    indicator: the share of enterprises answering yes). Unknown values have no row."""
+
+    __tablename__ = "assessment_indicators"
+    # An assessment's indicators read from the index alone (PostgreSQL), for the statistics.
+    __table_args__ = (
+        sa.Index(
+            "ix_assessment_indicators_values",
+            "assessment_id",
+            postgresql_include=["key", "value"],
+        ),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    value: Mapped[float] = mapped_column(sa.Float)
 
 
 class AssessmentScoreCount(Model):

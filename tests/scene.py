@@ -305,6 +305,8 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "reference.region_children": _one(code="310000"),
     "assessment.region": lambda s: [{}, {"status": "approved", "region": "3101", "q": "测试"}],
     "assessment.region_xlsx": lambda _s: [{}, {"year": "2026"}],
+    "statistics.index": lambda _s: [{}, {"region": "310115", "year": "2025", "industry": "C"}],
+    "statistics.export": lambda _s: [{"industry": "34"}],
     "campaigns.index": _one(),
     "campaigns.view": lambda s: [
         {"campaign_id": s.campaign_id},

@@ -37,6 +37,7 @@ class Permission(enum.StrEnum):
     ASSESSMENT_REVIEW = "assessment:region:review"
     CAMPAIGNS_MANAGE = "region:campaigns:manage"
     ROSTER_MANAGE = "region:roster:manage"
+    REGION_STATISTICS_VIEW = "region:statistics:view"
     PROJECT_START = "project:own:start"
     PROJECT_VIEW = "project:party:view"
     PROJECT_CONSULT = "project:consulting:act"
@@ -94,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ASSESSMENT_REVIEW,
         Permission.CAMPAIGNS_MANAGE,
         Permission.ROSTER_MANAGE,
+        Permission.REGION_STATISTICS_VIEW,
     },
     # Everything, but filling a self-assessment: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).

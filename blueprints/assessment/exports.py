@@ -222,7 +222,7 @@ def _indicator_table(data: ReportData, st: dict) -> Table:
         n = len(rows)
         cmds += [("SPAN", (0, n), (1, n)), ("BACKGROUND", (0, n), (1, n), HEAD_BG)]
         rows.append([_p(direction, st["h3"]), ""])
-        rows += [[_p(i.title, st["cell"]), _fmt(i.value, "{:.1f}%")] for i in indicators]
+        rows += [[_p(i.title, st["cell"]), i.shown()] for i in indicators]
     return _table(rows, [WIDTH - 70, 70], st, *cmds)
 
 
@@ -300,7 +300,10 @@ def report_sheets(data: ReportData) -> list[Sheet]:
     formats = {1: "0.0", 2: "0%"} | {c: "0.0" if c % 2 else "0" for c in range(3, 9)}
     sheets.append(Sheet(_("Dimensions"), header, rows, formats))
 
-    rows = [(i.direction, i.title, i.value) for i in data.indicators]
+    # A rate stays a number (to sort and chart); a share indicator is the enterprise's yes/no.
+    rows = [
+        (i.direction, i.title, i.value if i.kind == "rate" else i.shown()) for i in data.indicators
+    ]
     header = [_("Direction"), _("Indicator"), _("Value")]
     sheets.append(Sheet(_("Indicators"), header, rows, {2: '0.0"%"'}))
     rows = [(w.title, w.score, w.suggestion) for w in data.weakest]

@@ -1,12 +1,15 @@
 """The data of a self-assessment report, as the page, the PDF and the Excel file show it.
 
-Plain values only (already translated strings, numbers, dates): the exports never query.
+Plain values only (already translated strings, numbers, dates): the exports never query
+(``IndicatorRow.shown`` translates "yes" and "no" in the locale the export runs in).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from flask_babel import gettext as _
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,16 @@ class IndicatorRow:
     title: str
     value: float | None  # a percentage; None when the denominator is zero
     kind: str  # "rate" (a percentage from counts) or "share" (the enterprise's yes/no as 100/0)
+
+    def shown(self) -> str:
+        """As the report prints it: a rate as a percentage; a "share" indicator as the
+        enterprise's own yes or no — it is a share only across a region's enterprises (seed
+        002, table 1: 企业比例), not 0 % or 100 % of one enterprise."""
+        if self.value is None:
+            return "—"
+        if self.kind == "share":
+            return _("Yes") if self.value >= 50 else _("No")
+        return f"{self.value:.1f}%"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from models import (
     Assessment,
     AssessmentAction,
     AssessmentEvent,
+    AssessmentIndicator,
     AssessmentScore,
     AssessmentStatus,
     Campaign,
@@ -304,6 +305,17 @@ def _record_scores(assessment: Assessment) -> None:
             existing[dimension].score = value
         else:
             assessment.scores.append(AssessmentScore(dimension=dimension, score=value))
+    # The regional statistics average these (a share indicator's yes/no is 100/0).
+    known = scoring.indicators(questionnaire, assessment.answers)
+    held = {i.key: i for i in assessment.indicator_values}
+    for key, known_value in known.items():
+        if known_value is None:
+            if key in held:
+                assessment.indicator_values.remove(held[key])
+        elif key in held:
+            held[key].value = known_value
+        else:
+            assessment.indicator_values.append(AssessmentIndicator(key=key, value=known_value))
 
 
 # --- the certification gate ---------------------------------------------------------------------

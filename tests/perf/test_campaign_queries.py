@@ -57,3 +57,19 @@ def test_region_lists_do_not_grow(app_ctx, browser, count_queries, url):
     # A full page also counts the rows (a page of 3 knows its total): at most one more.
     assert large.count <= small.count + 1, (url, small.statements, large.statements)
     assert large.count <= 12, (url, large.statements)
+
+
+@pytest.mark.parametrize(
+    "url", ["/statistics/", "/statistics/?region=440100&industry=C", "/statistics/export.xlsx"]
+)
+def test_statistics_do_not_grow(app_ctx, browser, count_queries, url):
+    made = build()
+    browser.login(made.province.email, factories.PASSWORD)
+    grow(made, 3)
+    with count_queries() as small:
+        assert browser.get(url).status_code == 200
+    grow(made, 40)
+    with count_queries() as large:
+        assert browser.get(url).status_code == 200
+    assert large.count == small.count, (url, small.statements, large.statements)
+    assert large.count <= 14, (url, large.statements)

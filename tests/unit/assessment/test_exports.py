@@ -235,3 +235,21 @@ def test_sparse_report_still_builds(zh):
     book = openpyxl.load_workbook(xlsx(data))
     assert book.sheetnames[1] == _("Dimensions")
     assert book[_("Dimensions")].max_row == 1  # the header alone
+
+
+def test_a_share_indicator_is_the_enterprises_yes_or_no(zh):
+    """企业比例 indicators are a share across a region's enterprises; one enterprise's report
+    shows its own answer, never 0 % or 100 % (seed 002, table 1)."""
+    yes = IndicatorRow("cloud", "网络化", "上云企业比例", 100.0, "share")
+    no = IndicatorRow("platform", "网络化", "工业互联网平台应用企业比例", 0.0, "share")
+    unknown = IndicatorRow("e", "网络化", "电子商务应用企业比例", None, "share")
+    assert (yes.shown(), no.shown(), unknown.shown()) == ("是", "否", "—")
+    assert IndicatorRow("cnc", "数字化", "关键工序数控化率", 52.25, "rate").shown() == "52.2%"
+    data = make_data()
+    data = ReportData(**{**data.__dict__, "indicators": [yes, no, *data.indicators[2:]]})
+    rows = list(
+        openpyxl.load_workbook(xlsx(data))[_("Indicators")].iter_rows(min_row=2, values_only=True)
+    )
+    assert [row[2] for row in rows[:3]] == ["是", "否", 10.0 + 2 * 3.7]
+    text = pdf_text(report_pdf(data))
+    assert "上云企业比例" in text and "100.0%" not in text.split("上云企业比例")[1][:20]

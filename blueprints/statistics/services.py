@@ -1,0 +1,283 @@
+"""Regional statistics of the self-assessments (seeds 000, 001, 002): for a region (or the
+country), a year and optionally an industry — the distribution over the four stages, the
+dimension scores' mean and quartiles, the 24 key indicators of seed 002's table 1, the stage
+shares of each reporting unit below, and the trend over the years.
+
+What counts is what the reports compare with: a submitted self-assessment, not sent back
+(SUBMITTED_STATES), with its region and industry as they were at submission. Each figure is one
+grouped SQL query: the quartiles are read from the scores' histogram (a few hundred distinct
+scores whatever the number of enterprises), a regional indicator is the mean of the
+enterprises' values — for a "share" indicator (企业比例), stored per enterprise as 100 or 0,
+that mean is the share of enterprises answering yes; for a rate (关键工序数控化率), the mean of
+the enterprises' rates — each enterprise weighs the same, whatever its size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.security.access import in_region
+from blueprints.assessment.questionnaire import DIRECTIONS, Questionnaire, load_all
+from blueprints.campaigns.regions import Units, units_of
+from models import (
+    SUBMITTED_STATES,
+    TOTAL_KEY,
+    Assessment,
+    AssessmentIndicator,
+    AssessmentScore,
+    Industry,
+    Region,
+)
+
+QUARTILES = (0.25, 0.5, 0.75)
+TREND_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Scope:
+    region: Region | None  # None: the whole country
+    year: int
+    industry: str = ""  # a GB/T 4754 section letter or division, or "" for every industry
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        return [Assessment.year == self.year, *self.place()]
+
+    def place(self) -> list[sa.ColumnElement[bool]]:
+        """Region and industry, whatever the year."""
+        found: list[sa.ColumnElement[bool]] = [Assessment.status.in_(SUBMITTED_STATES)]
+        if self.region is not None:
+            found.append(in_region(self.region.prefix, Assessment.region_code))
+        if self.industry.isdigit():
+            found.append(Assessment.industry_code == self.industry)
+        elif self.industry:
+            divisions = sa.select(Industry.code).where(Industry.section_code == self.industry)
+            found.append(Assessment.industry_code.in_(divisions))
+        return found
+
+
+@dataclass(frozen=True)
+class StageShare:
+    key: str
+    title: str
+    count: int
+    share: float | None  # of the assessed enterprises, 0–1
+
+
+@dataclass(frozen=True)
+class DimensionStat:
+    key: str
+    title: str
+    count: int
+    mean: float | None
+    quartiles: tuple[float | None, float | None, float | None]
+
+
+@dataclass(frozen=True)
+class IndicatorStat:
+    key: str
+    direction: str
+    title: str
+    kind: str  # "rate" or "share"
+    count: int  # enterprises with a known value
+    value: float | None  # percent
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    code: str
+    name: str
+    drill: bool
+    count: int
+    mean_total: float | None
+    stages: dict[str, float]  # stage key → share of the unit's assessed enterprises
+
+
+def _questionnaire(year: int) -> Questionnaire:
+    """The titles of dimensions, stages and indicators: every questionnaire shares their keys
+    (questionnaire_checks); the latest edition not after ``year`` names them."""
+    editions = sorted(load_all().values(), key=lambda q: (q.year <= year, q.year, q.id))
+    return editions[-1]
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh")
+
+
+def stages(scope: Scope) -> tuple[int, list[StageShare]]:
+    counted: dict[str, int] = {
+        stage or "": count
+        for stage, count in db.session.execute(
+            sa.select(Assessment.stage, sa.func.count())
+            .where(*scope.conditions())
+            .group_by(Assessment.stage)
+        )
+    }
+    total = sum(counted.values())
+    locale = _locale()
+    return total, [
+        StageShare(
+            stage.key,
+            stage.title.get(locale),
+            counted.get(stage.key, 0),
+            counted.get(stage.key, 0) / total if total else None,
+        )
+        for stage in _questionnaire(scope.year).stages
+    ]
+
+
+def quartiles_of(histogram: Iterable[tuple[float, int]]) -> tuple[float | None, ...]:
+    """The quartiles (linear interpolation between ranks, as PostgreSQL's percentile_cont) of
+    the values a histogram of (value, count) holds."""
+    bins = sorted(histogram)
+    n = sum(count for _value, count in bins)
+    if n == 0:
+        return (None,) * len(QUARTILES)
+
+    def at(rank: int) -> float:
+        seen = 0
+        for value, count in bins:
+            seen += count
+            if rank < seen:
+                return value
+        return bins[-1][0]
+
+    found = []
+    for q in QUARTILES:
+        position = q * (n - 1)
+        low, high = math.floor(position), math.ceil(position)
+        below, above = at(low), at(high)
+        found.append(round(below + (above - below) * (position - low), 2))
+    return tuple(found)
+
+
+def dimensions(scope: Scope) -> list[DimensionStat]:
+    rows = db.session.execute(
+        sa.select(AssessmentScore.dimension, AssessmentScore.score, sa.func.count())
+        .join(Assessment, Assessment.id == AssessmentScore.assessment_id)
+        .where(*scope.conditions())
+        .group_by(AssessmentScore.dimension, AssessmentScore.score)
+    ).all()
+    histograms: dict[str, list[tuple[float, int]]] = {}
+    for dimension, score, count in rows:
+        histograms.setdefault(dimension, []).append((score, count))
+    questionnaire = _questionnaire(scope.year)
+    locale = _locale()
+    titles = [(d.key, d.title.get(locale)) for d in questionnaire.dimensions]
+    titles.append((TOTAL_KEY, _("Total score")))
+    found = []
+    for key, title in titles:
+        histogram = histograms.get(key, [])
+        n = sum(count for _score, count in histogram)
+        mean = round(sum(score * count for score, count in histogram) / n, 2) if n else None
+        q1, q2, q3 = quartiles_of(histogram)
+        found.append(DimensionStat(key, title, n, mean, (q1, q2, q3)))
+    return found
+
+
+def indicators(scope: Scope) -> list[IndicatorStat]:
+    rows = db.session.execute(
+        sa.select(
+            AssessmentIndicator.key,
+            sa.func.count(),
+            sa.func.avg(AssessmentIndicator.value),
+        )
+        .join(Assessment, Assessment.id == AssessmentIndicator.assessment_id)
+        .where(*scope.conditions())
+        .group_by(AssessmentIndicator.key)
+    ).all()
+    counts = {key: count for key, count, _mean in rows}
+    means = {key: round(float(mean), 1) for key, _count, mean in rows if mean is not None}
+    locale = _locale()
+    return [
+        IndicatorStat(
+            i.key,
+            DIRECTIONS[i.direction].get(locale),
+            i.title.get(locale),
+            i.kind,
+            counts.get(i.key, 0),
+            means.get(i.key),
+        )
+        for i in _questionnaire(scope.year).indicators
+    ]
+
+
+def units(scope: Scope) -> list[UnitRow]:
+    """The stage shares and mean total of each reporting unit below the region."""
+    if scope.region is None:
+        return _provinces(scope)
+    parts: Units = units_of(scope.region)
+    key = parts.key(Assessment.region_code).label("unit")
+    inner = (
+        sa.select(key, Assessment.stage, Assessment.total)
+        .where(*scope.conditions(), parts.scope(Assessment.region_code))
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            inner.c.unit, inner.c.stage, sa.func.count(), sa.func.sum(inner.c.total)
+        ).group_by(inner.c.unit, inner.c.stage)
+    ).all()
+    return _unit_rows(rows, [(u.code, u.name, u.drill, u.direct) for u in parts.rows])
+
+
+def _provinces(scope: Scope) -> list[UnitRow]:
+    key = (sa.func.substr(Assessment.region_code, 1, 2) + "0000").label("unit")
+    inner = sa.select(key, Assessment.stage, Assessment.total).where(*scope.conditions())
+    sub = inner.subquery()
+    rows = db.session.execute(
+        sa.select(sub.c.unit, sub.c.stage, sa.func.count(), sa.func.sum(sub.c.total)).group_by(
+            sub.c.unit, sub.c.stage
+        )
+    ).all()
+    provinces = db.session.scalars(
+        sa.select(Region).where(Region.parent_code.is_(None)).order_by(Region.code)
+    ).all()
+    return _unit_rows(rows, [(p.code, p.display_name, True, False) for p in provinces])
+
+
+def _unit_rows(rows: Iterable[Any], order: list[tuple[str, str, bool, bool]]) -> list[UnitRow]:
+    counts: dict[str, dict[str, int]] = {}
+    sums: dict[str, float] = {}
+    for unit, stage, count, total in rows:
+        counts.setdefault(unit, {})[stage or ""] = count
+        sums[unit] = sums.get(unit, 0.0) + float(total or 0)
+    found = []
+    for code, name, drill, direct in order:
+        by_stage = counts.get(code, {})
+        n = sum(by_stage.values())
+        if direct and not n:
+            continue
+        found.append(
+            UnitRow(
+                code,
+                name,
+                drill,
+                n,
+                round(sums[code] / n, 1) if n else None,
+                {stage: count / n for stage, count in by_stage.items()} if n else {},
+            )
+        )
+    return found
+
+
+def trend(scope: Scope) -> list[tuple[int, int, float | None]]:
+    """(year, assessed enterprises, mean total) over the last TREND_YEARS years."""
+    first = scope.year - TREND_YEARS + 1
+    rows = db.session.execute(
+        sa.select(Assessment.year, sa.func.count(), sa.func.avg(Assessment.total))
+        .where(*scope.place(), Assessment.year.between(first, scope.year))
+        .group_by(Assessment.year)
+        .order_by(Assessment.year)
+    ).all()
+    return [
+        (year, count, round(float(mean), 1) if mean is not None else None)
+        for year, count, mean in rows
+    ]
