@@ -19,7 +19,15 @@ def statistics_xlsx(scope: services.Scope, out: IO[bytes]) -> None:
     indicator_rows = [[i.direction, i.title, i.value, i.count] for i in services.indicators(scope)]
     stage_keys = [s.key for s in stages]
     unit_rows = [
-        [u.name, u.count, u.mean_total, *(u.stages.get(key, 0.0) for key in stage_keys)]
+        [
+            u.name,
+            u.index,
+            u.count,
+            u.roster,
+            u.certificates,
+            u.mean_total,
+            *(u.stages.get(key, 0.0) for key in stage_keys),
+        ]
         for u in services.units(scope)
     ]
     trend_rows = [list(row) for row in services.trend(scope)]
@@ -58,12 +66,15 @@ def statistics_xlsx(scope: services.Scope, out: IO[bytes]) -> None:
             _("Reporting units"),
             [
                 _("Reporting unit"),
+                _("Development index"),
                 _("Enterprises"),
+                _("On the roster"),
+                _("Valid certificates"),
                 _("Mean total score"),
                 *(s.title for s in stages),
             ],
             unit_rows,
-            {2: "0.0", **{3 + n: "0.0%" for n in range(len(stages))}},
+            {1: "0.0", 5: "0.0", **{6 + n: "0.0%" for n in range(len(stages))}},
         ),
         Sheet(
             _("Years"),

@@ -15,7 +15,7 @@ the enterprises' rates — each enterprise weighs the same, whatever its size.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,18 +23,23 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.clock import local_today
 from app.extensions import db
 from app.security.access import in_region
 from blueprints.assessment.questionnaire import DIRECTIONS, Questionnaire, load_all
 from blueprints.campaigns.regions import Units, units_of
+from blueprints.statistics import development_index
 from models import (
     SUBMITTED_STATES,
     TOTAL_KEY,
     Assessment,
     AssessmentIndicator,
     AssessmentScore,
+    Certificate,
+    CertificateStatus,
     Industry,
     Region,
+    RosterEnterprise,
 )
 
 QUARTILES = (0.25, 0.5, 0.75)
@@ -98,6 +103,9 @@ class UnitRow:
     count: int
     mean_total: float | None
     stages: dict[str, float]  # stage key → share of the unit's assessed enterprises
+    roster: int = 0
+    certificates: int = 0  # valid today
+    index: float | None = None  # the development index (data/development_index.yaml)
 
 
 def _questionnaire(year: int) -> Questionnaire:
@@ -209,15 +217,36 @@ def indicators(scope: Scope) -> list[IndicatorStat]:
     ]
 
 
-def units(scope: Scope) -> list[UnitRow]:
-    """The stage shares and mean total of each reporting unit below the region."""
+def _parts(scope: Scope) -> tuple[Callable[[Any], Any], Callable[[Any], Any], list[tuple]]:
+    """How a code maps to the unit of its row, which codes the table counts, and the rows in
+    order (code, name, has a level below, the region's own code)."""
     if scope.region is None:
-        return _provinces(scope)
+        provinces = db.session.scalars(
+            sa.select(Region).where(Region.parent_code.is_(None)).order_by(Region.code)
+        ).all()
+        return (
+            lambda column: sa.func.substr(column, 1, 2) + "0000",
+            lambda column: sa.true(),
+            [(p.code, p.display_name, True, False) for p in provinces],
+        )
     parts: Units = units_of(scope.region)
-    key = parts.key(Assessment.region_code).label("unit")
+    return parts.key, parts.scope, [(u.code, u.name, u.drill, u.direct) for u in parts.rows]
+
+
+def _by_unit(key: Callable[[Any], Any], column: Any, *where: Any) -> dict[str, int]:
+    """How many rows of ``column``'s table satisfy ``where``, by unit."""
+    inner = sa.select(key(column).label("unit")).where(*where).subquery()
+    query = sa.select(inner.c.unit, sa.func.count()).group_by(inner.c.unit)
+    return {row[0]: row[1] for row in db.session.execute(query)}
+
+
+def units(scope: Scope) -> list[UnitRow]:
+    """Each reporting unit below the region (the provinces below the country): its stage
+    shares, mean total, roster, valid certificates and development index."""
+    key, within, order = _parts(scope)
     inner = (
-        sa.select(key, Assessment.stage, Assessment.total)
-        .where(*scope.conditions(), parts.scope(Assessment.region_code))
+        sa.select(key(Assessment.region_code).label("unit"), Assessment.stage, Assessment.total)
+        .where(*scope.conditions(), within(Assessment.region_code))
         .subquery()
     )
     rows = db.session.execute(
@@ -225,44 +254,55 @@ def units(scope: Scope) -> list[UnitRow]:
             inner.c.unit, inner.c.stage, sa.func.count(), sa.func.sum(inner.c.total)
         ).group_by(inner.c.unit, inner.c.stage)
     ).all()
-    return _unit_rows(rows, [(u.code, u.name, u.drill, u.direct) for u in parts.rows])
+    roster = _by_unit(key, RosterEnterprise.region_code, within(RosterEnterprise.region_code))
+    today = local_today()
+    certificates = _by_unit(
+        key,
+        Certificate.region_code,
+        within(Certificate.region_code),
+        Certificate.status == CertificateStatus.VALID,
+        Certificate.expires_on >= today,
+    )
+    return _unit_rows(rows, order, roster, certificates)
 
 
-def _provinces(scope: Scope) -> list[UnitRow]:
-    key = (sa.func.substr(Assessment.region_code, 1, 2) + "0000").label("unit")
-    inner = sa.select(key, Assessment.stage, Assessment.total).where(*scope.conditions())
-    sub = inner.subquery()
-    rows = db.session.execute(
-        sa.select(sub.c.unit, sub.c.stage, sa.func.count(), sa.func.sum(sub.c.total)).group_by(
-            sub.c.unit, sub.c.stage
-        )
-    ).all()
-    provinces = db.session.scalars(
-        sa.select(Region).where(Region.parent_code.is_(None)).order_by(Region.code)
-    ).all()
-    return _unit_rows(rows, [(p.code, p.display_name, True, False) for p in provinces])
-
-
-def _unit_rows(rows: Iterable[Any], order: list[tuple[str, str, bool, bool]]) -> list[UnitRow]:
+def _unit_rows(
+    rows: Iterable[Any],
+    order: list[tuple[str, str, bool, bool]],
+    roster: dict[str, int],
+    certificates: dict[str, int],
+) -> list[UnitRow]:
     counts: dict[str, dict[str, int]] = {}
     sums: dict[str, float] = {}
     for unit, stage, count, total in rows:
         counts.setdefault(unit, {})[stage or ""] = count
         sums[unit] = sums.get(unit, 0.0) + float(total or 0)
+    upper = development_index.definition()["advanced_stages"]
     found = []
     for code, name, drill, direct in order:
         by_stage = counts.get(code, {})
         n = sum(by_stage.values())
-        if direct and not n:
+        if direct and not (n or roster.get(code) or certificates.get(code)):
             continue
+        mean = round(sums[code] / n, 1) if n else None
+        parts = development_index.components(
+            n,
+            roster.get(code, 0),
+            mean,
+            sum(count for stage, count in by_stage.items() if stage in upper),
+            certificates.get(code, 0),
+        )
         found.append(
             UnitRow(
                 code,
                 name,
                 drill,
                 n,
-                round(sums[code] / n, 1) if n else None,
+                mean,
                 {stage: count / n for stage, count in by_stage.items()} if n else {},
+                roster.get(code, 0),
+                certificates.get(code, 0),
+                development_index.index(parts),
             )
         )
     return found

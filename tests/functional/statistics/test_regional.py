@@ -10,14 +10,15 @@ from datetime import date
 
 import openpyxl
 import pytest
+import yaml
 
 from app.extensions import db
 from blueprints.assessment import scoring
 from blueprints.assessment import services as assessments
 from blueprints.assessment.questionnaire import questionnaire_for
 from blueprints.demo.assessments import sample_answers
-from blueprints.statistics import services
-from models import TOTAL_KEY, Assessment, AssessmentStatus, OrgKind, Region
+from blueprints.statistics import development_index, services
+from models import TOTAL_KEY, Assessment, AssessmentStatus, OrgKind, Region, RosterEnterprise
 from tests import factories
 
 GUANGDONG, GUANGZHOU, FOSHAN = "440000", "440100", "440600"
@@ -147,3 +148,38 @@ def test_the_page_and_the_excel(generated, browser):
     enterprise = factories.user(generated[0].organisation)
     browser.login(enterprise.email, factories.PASSWORD)
     assert browser.get("/statistics/").status_code == 403
+
+
+def test_the_development_index_follows_its_data_file(generated):
+    """A unit's index from its roster, certificates, mean and stages, by the file's weights."""
+    guangzhou = [a for a in generated if a.region_code.startswith("4401")]
+    for n in range(len(guangzhou) * 2):  # the roster: twice the enterprises assessed
+        db.session.add(
+            RosterEnterprise(
+                credit_code=factories.credit_code("440106"),
+                name=f"名录{n}",
+                region_code="440106",
+                imported_by_id=guangzhou[0].organisation_id,
+            )
+        )
+    holder = factories.Parties()
+    holder.enterprise_org.region_code = "440106"
+    certificate = factories.certificate(holder)
+    certificate.region_code = "440106"
+    db.session.flush()
+    province = services.Scope(db.session.get(Region, GUANGDONG), YEAR)
+    row = {u.code: u for u in services.units(province)}[GUANGZHOU]
+    assert (row.roster, row.certificates) == (2 * len(guangzhou), 1)
+    weights = yaml.safe_load(development_index.DEFINITION.read_text(encoding="utf-8"))["weights"]
+    upper = {"integration", "innovation"}
+    mean = py.fmean(a.total for a in guangzhou)
+    parts = {
+        "participation": 50.0,
+        "level": round(mean, 1),
+        "advanced": 100 * sum(a.stage in upper for a in guangzhou) / len(guangzhou),
+        "certified": 100 / len(guangzhou),
+    }
+    expected = sum(weights[k] * v for k, v in parts.items()) / sum(weights.values())
+    assert row.index == pytest.approx(expected, abs=0.06)
+    # A unit nobody assessed in has no index.
+    assert {u.code: u for u in services.units(province)}["440200"].index is None
