@@ -22,9 +22,11 @@ from models.audit import (
     FindingStatus,
 )
 from models.campaign import (
+    AuthorityContact,
     Campaign,
     CampaignQuota,
     CampaignReminder,
+    ContactRole,
     EnterpriseTag,
     RosterEnterprise,
     RosterTag,
@@ -88,6 +90,7 @@ __all__ = [
     "Audit",
     "AuditKind",
     "AuditTeamMember",
+    "AuthorityContact",
     "BodySerial",
     "Campaign",
     "CampaignQuota",
@@ -98,6 +101,7 @@ __all__ = [
     "CertificateStatus",
     "Clause",
     "ConsultingStep",
+    "ContactRole",
     "CorrectiveAction",
     "Document",
     "DocumentKind",

@@ -161,3 +161,34 @@ class CampaignReminder(Model):
     credit_code: Mapped[str] = mapped_column(sa.String(18), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_by_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+
+
+class ContactRole(TitledEnum):
+    """The people of seed 001's 联系人表, per authority."""
+
+    LEAD = "lead", _l("Person in charge")
+    LIAISON = "liaison", _l("Liaison")
+    PLATFORM_ADMIN = "platform_admin", _l("Sub-platform administrator")
+
+
+class AuthorityContact(Model):
+    """Who an authority names for the assessment work (seed 001, annex: 工作负责人, 工作联系人,
+    分平台管理员), with the details the annex asks for; the authorities above read them."""
+
+    __tablename__ = "authority_contacts"
+    __table_args__ = (
+        sa.UniqueConstraint("authority_id", "role", name="uq_authority_contacts_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[ContactRole] = mapped_column(enum_column_type(ContactRole, "contact_role"))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    department_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    fax: Mapped[str] = mapped_column(sa.String(40), default="")
+    mobile: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

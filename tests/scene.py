@@ -308,6 +308,8 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "statistics.index": lambda _s: [{}, {"region": "310115", "year": "2025", "industry": "C"}],
     "statistics.export": lambda _s: [{"industry": "34"}],
     "campaigns.index": _one(),
+    "campaigns.contact_persons": _one(),
+    "campaigns.contacts_xlsx": _one(),
     "campaigns.view": lambda s: [
         {"campaign_id": s.campaign_id},
         {"campaign_id": s.campaign_id, "region": "310104"},

@@ -10,7 +10,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from app.forms import DateField, IntegerField, enum_options
 from models import EnterpriseTag
@@ -67,3 +74,33 @@ class SeparateUnitForm(FlaskForm):
         _l("County-level unit code"),
         validators=[DataRequired(), Regexp(r"^\d{6}$", message=_l("Give a six-digit code."))],
     )
+
+
+class ContactEntry(Form):
+    """One person of seed 001's annex; leave the name empty to name nobody in this role."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    department_title = StringField(
+        _l("Department and title"), validators=[Optional(), Length(max=200)]
+    )
+    phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
+    fax = StringField(_l("Fax"), validators=[Optional(), Length(max=40)])
+    mobile = StringField(_l("Mobile"), validators=[Optional(), Length(max=40)])
+    email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Someone named must be reachable (a check of three fields together: the empty ones'
+        Optional() would stop a validator of their own)."""
+        valid = super().validate(extra_validators)
+        reachable = self.phone.data or self.mobile.data or self.email.data
+        if (self.name.data or "").strip() and not reachable:
+            message = _l("Give a telephone, a mobile or an email address.")
+            self.mobile.errors = [*self.mobile.errors, message]
+            return False
+        return valid
+
+
+class ContactsForm(FlaskForm):
+    lead = FormField(ContactEntry, label=_l("Person in charge"))
+    liaison = FormField(ContactEntry, label=_l("Liaison"))
+    platform_admin = FormField(ContactEntry, label=_l("Sub-platform administrator"))

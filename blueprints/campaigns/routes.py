@@ -15,9 +15,9 @@ from app.excel import xlsx_response
 from app.extensions import db
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.campaigns import exports, forms, progress, reminders, services
+from blueprints.campaigns import contacts, exports, forms, progress, reminders, services
 from blueprints.campaigns.regions import region_or_none, units_of
-from models import Campaign, Region
+from models import Campaign, ContactRole, Region
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns", template_folder="templates")
 
@@ -241,3 +241,53 @@ def enterprises_xlsx(campaign_id: int):
     write = functools.partial(exports.enterprises_xlsx, campaign, region, units)
     filename = f"enterprises-{campaign.year}-{campaign.round}-{region.code}.xlsx"
     return xlsx_response(write, filename)
+
+
+# --- contact persons (seed 001's annex) --------------------------------------------------------
+
+
+def contacts_page(conflict: str | None = None, **_view_args: object) -> str:
+    authority = current_user.organisation
+    if authority.region is None:
+        abort(404)
+    held = contacts.of(authority)
+    data = {
+        role.value: {field: getattr(held[role], field) for field in contacts.FIELDS}
+        for role in held
+    }
+    return render_template(
+        "campaigns/contacts.html",
+        form=pages.kept("contacts") or forms.ContactsForm(formdata=None, data=data),
+        roles=list(ContactRole),
+        page=paginate(contacts.below(authority), rows=True),
+        conflict=conflict,
+    )
+
+
+@bp.get("/contacts")
+@requires(Permission.CAMPAIGNS_MANAGE)
+def contact_persons():
+    return contacts_page()
+
+
+@bp.post("/contacts")
+@requires(Permission.CAMPAIGNS_MANAGE)
+@pages.on_page(contacts_page)
+def save_contacts():
+    form = pages.submitted("contacts", forms.ContactsForm())
+    pages.validate(form)
+    given = {
+        role: {field: (form[role.value][field].data or "").strip() for field in contacts.FIELDS}
+        for role in ContactRole
+    }
+    contacts.save(current_user.organisation, given)
+    flash(_("The contact persons are saved."), "success")
+    return redirect(url_for("campaigns.contact_persons"))
+
+
+@bp.get("/contacts.xlsx")
+@requires(Permission.CAMPAIGNS_MANAGE)
+def contacts_xlsx():
+    authority = current_user.organisation
+    write = functools.partial(contacts.contacts_xlsx, authority)
+    return xlsx_response(write, f"contacts-{authority.region_code}.xlsx")

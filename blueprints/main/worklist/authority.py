@@ -14,6 +14,7 @@ from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import (
     Assessment,
     AssessmentStatus,
+    AuthorityContact,
     Campaign,
     CampaignQuota,
     Organisation,
@@ -25,7 +26,35 @@ AWAITING = (AssessmentStatus.AWAITING_DISTRICT, AssessmentStatus.AWAITING_CITY)
 
 
 def lists(user: User) -> list[WorkList]:
-    return [review_queue(user), quotas_to_set(user)]
+    return [review_queue(user), quotas_to_set(user), contacts_to_report(user)]
+
+
+def contacts_to_report(user: User) -> WorkList:
+    """Campaigns of an authority above, not yet closed, while this authority has named no
+    contact person (seed 001: 请将工作联系人名单报我委)."""
+    org = user.organisation
+    named = sa.exists().where(AuthorityContact.authority_id == org.id)
+    query = (
+        sa.select(Campaign.id, Campaign.title, Campaign.opens_on, Campaign.closes_on)
+        .where(
+            Campaign.region_code.in_(ancestors_and_self(org.region_code or "")),
+            Campaign.authority_id != org.id,
+            Campaign.closes_on >= local_today(),
+            ~named,
+        )
+        .order_by(Campaign.closes_on, Campaign.id)
+    )
+    return capped(
+        "contacts_to_report",
+        _("Contact persons to report"),
+        query,
+        lambda row: WorkItem(
+            what=_("Name your person in charge, liaison and platform administrator"),
+            whom=row.title,
+            url=url_for("campaigns.contact_persons"),
+            since=row.opens_on,
+        ),
+    )
 
 
 def quotas_to_set(user: User) -> WorkList:

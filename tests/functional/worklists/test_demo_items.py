@@ -28,6 +28,8 @@ def test_every_demo_account_but_the_administrator_has_work_in_order(app_ctx):
             assert "上海市两化融合评估诊断" in campaign.whom
         if email == "authority@demo.certpath.cn":
             assert lists["quotas_to_set"].total == 1
+        if email == "district@demo.certpath.cn":
+            assert lists["contacts_to_report"].total == 1
         if email == "alliance@demo.certpath.cn":
             (recertification,) = lists["recertifications"].items
             assert recertification.overdue(date.today())
