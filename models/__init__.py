@@ -21,6 +21,7 @@ from models.audit import (
     FindingKind,
     FindingStatus,
 )
+from models.benchmark import BenchmarkEnterprise
 from models.campaign import (
     AuthorityContact,
     Campaign,
@@ -91,6 +92,7 @@ __all__ = [
     "AuditKind",
     "AuditTeamMember",
     "AuthorityContact",
+    "BenchmarkEnterprise",
     "BodySerial",
     "Campaign",
     "CampaignQuota",

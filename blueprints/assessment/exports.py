@@ -251,6 +251,10 @@ def report_pdf(data: ReportData) -> bytes:
         for number, area in enumerate(data.weakest, start=1):
             heading = _p(f"{number}. {area.title}（{area.score:.1f}）", st["h3"])
             story.append(KeepTogether([heading, _p(area.suggestion, st["indent"])]))
+    if data.benchmarks:
+        story.append(_p(_("Benchmark enterprises of your industry"), st["h2"]))
+        for b in data.benchmarks:
+            story.append(_p(f"{b.name}（{b.stage}）{b.note}", st["indent"]))
     if len(data.history) > 1:
         rows = [[_p(label, st["head"]) for label in (_("Year"), _("Total score"), _("Stage"))]]
         rows += [[str(h.year), _fmt(h.total), _p(h.stage, st["cell"])] for h in data.history]
@@ -309,6 +313,10 @@ def report_sheets(data: ReportData) -> list[Sheet]:
     rows = [(w.title, w.score, w.suggestion) for w in data.weakest]
     header = [_("Area"), _("Score"), _("Suggestion")]
     sheets.append(Sheet(_("Suggestions"), header, rows, {1: "0.0"}, wrap=2))
+    if data.benchmarks:
+        rows = [(b.name, b.stage, b.note) for b in data.benchmarks]
+        header = [_("Enterprise"), _("Stage"), _("What makes it an example")]
+        sheets.append(Sheet(_("Benchmarks"), header, rows, wrap=2))
     if data.history:
         rows = [(h.year, h.total, h.stage) for h in data.history]
         header = [_("Year"), _("Total score"), _("Stage")]

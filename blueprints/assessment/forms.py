@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import confirmation
 
@@ -40,3 +40,10 @@ class ReviewForm(FlaskForm):
                 str(_l("Say what must be corrected when returning a self-assessment.")),
             ]
         return not self.errors
+
+
+class BenchmarkForm(FlaskForm):
+    note = TextAreaField(
+        _l("What makes it an example (shown in the other enterprises' reports)"),
+        validators=[Optional(), Length(max=500)],
+    )

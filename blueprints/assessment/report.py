@@ -13,9 +13,10 @@ from sqlalchemy.orm import aliased
 
 from app.clock import utcnow
 from app.extensions import db
-from blueprints.assessment import scoring
+from blueprints.assessment import benchmarks, scoring
 from blueprints.assessment.questionnaire import DIRECTIONS, Questionnaire
 from blueprints.assessment.report_data import (
+    BenchmarkRow,
     Comparison,
     DimensionRow,
     HistoryPoint,
@@ -174,6 +175,10 @@ def build_report(assessment: Assessment) -> ReportData:
         history=points,
         generated_at=utcnow(),
         totals=compared.get(TOTAL_KEY, {g: _empty() for g in GROUPS}),
+        benchmarks=[
+            BenchmarkRow(b.name, _stage_title(questionnaire, b.stage, locale), b.note)
+            for b in benchmarks.named_for(assessment)
+        ],
     )
 
 

@@ -66,6 +66,15 @@ class HistoryPoint:
 
 
 @dataclass(frozen=True)
+class BenchmarkRow:
+    """An enterprise of the same industry and province its authority names as an example."""
+
+    name: str
+    stage: str  # translated
+    note: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     locale: str  # "zh" or "en": the language every string above is already in
     enterprise_name: str
@@ -86,3 +95,4 @@ class ReportData:
     generated_at: datetime | None = None
     # The weighted total compared like the dimensions: {"all"|"industry"|"region": Comparison}
     totals: dict[str, Comparison] = field(default_factory=dict)
+    benchmarks: list[BenchmarkRow] = field(default_factory=list)

@@ -25,8 +25,15 @@ from app.excel import xlsx_response
 from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.access import get_assessment_or_404, region_prefix
-from app.security.permissions import Permission, requires
-from blueprints.assessment import exports, forms, region_list, score_counts, services
+from app.security.permissions import Permission, has_permission, requires
+from blueprints.assessment import (
+    benchmarks,
+    exports,
+    forms,
+    region_list,
+    score_counts,
+    services,
+)
 from blueprints.assessment.report import build_report
 from blueprints.assessment.scoring import FIELD_PREFIX, validate_all
 from models import AssessmentStatus, EnterpriseTag
@@ -215,6 +222,7 @@ def _report_html(assessment, conflict: str | None = None) -> str:
         assessment=assessment,
         data=data,
         indicator_groups=groups,
+        benchmark_state=_benchmark_state(assessment),
         decisions=decisions,
         review_form=(pages.kept("decision") or forms.ReviewForm(formdata=None))
         if decisions
@@ -222,6 +230,17 @@ def _report_html(assessment, conflict: str | None = None) -> str:
         events=assessment.events,
         conflict=conflict,
     )
+
+
+def _benchmark_state(assessment) -> dict | None:
+    """What an authority of the region sees about naming the enterprise a benchmark."""
+    if not has_permission(current_user, Permission.REGION_STATISTICS_VIEW):
+        return None
+    existing = benchmarks.mark_of(assessment)
+    if existing is None and not benchmarks.may_mark(assessment, current_user.organisation):
+        return None
+    form = pages.kept("benchmark") or forms.BenchmarkForm(formdata=None)
+    return {"mark": existing, "form": form}
 
 
 def report_page(assessment_id: int, conflict: str | None = None, **_view_args: object):
@@ -335,3 +354,25 @@ def region_xlsx():
     title = f"{current_user.organisation.name} — {_('Self-assessments')}"
     write = functools.partial(region_list.region_xlsx, query, region_list.stage_titles(), title)
     return xlsx_response(write, f"self-assessments-{current_user.organisation.region_code}.xlsx")
+
+
+@bp.post("/<int:assessment_id>/benchmark")
+@requires(Permission.REGION_STATISTICS_VIEW)
+@pages.on_page(report_page)
+def mark_benchmark(assessment_id: int):
+    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_VIEW)
+    form = pages.submitted("benchmark", forms.BenchmarkForm())
+    pages.validate(form)
+    benchmarks.mark(assessment, current_user, (form.note.data or "").strip())
+    flash(_("The enterprise is named a benchmark enterprise."), "success")
+    return redirect(url_for("assessment.report", assessment_id=assessment.id))
+
+
+@bp.post("/<int:assessment_id>/benchmark/withdraw")
+@requires(Permission.REGION_STATISTICS_VIEW)
+@pages.on_page(report_page)
+def unmark_benchmark(assessment_id: int):
+    assessment = get_assessment_or_404(assessment_id, Permission.ASSESSMENT_VIEW)
+    benchmarks.unmark(assessment, current_user)
+    flash(_("The enterprise is no longer a benchmark enterprise."), "success")
+    return redirect(url_for("assessment.report", assessment_id=assessment.id))

@@ -19,6 +19,7 @@ from models import (
     Assessment,
     Audit,
     AuditTeamMember,
+    BenchmarkEnterprise,
     Certificate,
     Organisation,
     OrgKind,
@@ -100,6 +101,10 @@ def reviewer_of(assessment: Assessment) -> list[User]:
 
 def enterprise_of_assessment(assessment: Assessment) -> list[User]:
     return contacts(assessment.organisation_id)
+
+
+def enterprise_of_benchmark(benchmark: BenchmarkEnterprise) -> list[User]:
+    return contacts(benchmark.organisation_id)
 
 
 def authorities_below(authority: Organisation) -> list[User]:

@@ -389,6 +389,19 @@ def quota_text(absolute: int | None, share_percent: int | None) -> str:
     return _("%(n)d enterprises", n=absolute or 0)
 
 
+BENCHMARK_NOTICES = {
+    "benchmark.mark": Notice(
+        Category.ASSESSMENTS,
+        lambda e: who.enterprise_of_benchmark(e.subject),
+        lambda e: _(
+            "%(authority)s named your enterprise a benchmark enterprise for %(year)d",
+            authority=e.subject.marked_by.name,
+            year=e.subject.year,
+        ),
+        lambda e: external_url("assessment.report", assessment_id=e.subject.assessment_id),
+    ),
+}
+
 # --- publicity -------------------------------------------------------------------------------
 
 PUBLICITY_NOTICES = {
@@ -427,4 +440,5 @@ NOTICES: dict[str, Notice] = {
     **SCHEDULE_NOTICES,
     **PUBLICITY_NOTICES,
     **CAMPAIGN_NOTICES,
+    **BENCHMARK_NOTICES,
 }

@@ -14,10 +14,12 @@ from app.excel import xlsx_response
 from app.extensions import db
 from app.input_boundary import int_arg
 from app.security.permissions import Permission, has_permission, requires
+from blueprints.assessment import benchmarks
 from blueprints.statistics import exports, services
 from models import Industry, IndustryLevel, Region
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics", template_folder="templates")
+BENCHMARKS_SHOWN = 50
 
 
 def _scope() -> services.Scope:
@@ -55,10 +57,16 @@ def index():
         scope=scope,
         assessed=assessed,
         stages=stages,
+        stage_names={s.key: s.title for s in stages},
         dimensions=services.dimensions(scope),
         indicators=services.indicators(scope),
         units=services.units(scope),
         trend=services.trend(scope),
+        benchmarks=db.session.execute(
+            benchmarks.of_region(scope.region.prefix if scope.region else None, scope.year).limit(
+                BENCHMARKS_SHOWN
+            )
+        ).all(),
         industries=_industries(),
         section=IndustryLevel.SECTION,
     )

@@ -250,6 +250,12 @@ def build(app) -> dict[str, Any]:
             plan_item=items[to_plan.id].id,
             conclude_item=items[to_conclude.id].id,
             waiting=waiting.id,
+            approved=db.session.scalar(
+                sa.select(Assessment.id).where(
+                    Assessment.organisation_id == parties.enterprise_org.id,
+                    Assessment.status == AssessmentStatus.APPROVED,
+                )
+            ),
             draft=draft.id,
             fill=fill,
             enterprise_org=parties.enterprise_org.id,
@@ -491,6 +497,10 @@ OTHER_CASES = [
          lambda w: "/campaigns/contacts", lambda w: "/campaigns/contacts",
          {"lead-name": "高亚华", "lead-department_title": "信息化推进处"}, ["lead-mobile"],
          {"lead-name": "高亚华", "lead-department_title": "信息化推进处"}),
+    Case("benchmark", "assessment.mark_benchmark", "authority",
+         lambda w: f"/assessments/{w['approved']}",
+         lambda w: f"/assessments/{w['approved']}/benchmark",
+         {"note": "示" * 501}, ["note"], {"note": "示" * 501}),
     Case("roster_import", "roster.import_file", "authority", lambda w: "/roster/import",
          lambda w: "/roster/import", {}, ["roster-file"], files=True),
     Case("clause_new", "clauses.new", "staff", lambda w: "/clauses/new",
@@ -519,6 +529,7 @@ SKIPPED: dict[str, str] = {
     "orgs.set_active": "a button (activate or deactivate a member)",
     "campaigns.remove_unit": "a button (a unit reports through its prefecture again)",
     "campaigns.remind": "a button; refused only when the window is not open: 409 on the page",
+    "assessment.unmark_benchmark": "a button (withdraw a benchmark enterprise)",
     "orgs.resend_invitation": "a button",
     "admin.user_active": "a button (activate or deactivate an account)",
     "admin.outbox_resend": "a button",

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.workflow import SYSTEM
+from blueprints.assessment import benchmarks
 from blueprints.assessment import services as assessments
 from blueprints.audits import services as audits
 from blueprints.campaigns import services as campaigns
@@ -341,6 +342,14 @@ def quota_set(c: Cast) -> set[int]:
     return c.named("district")
 
 
+def benchmark_named(c: Cast) -> set[int]:
+    assessment = db.session.scalar(
+        sa.select(Assessment).where(Assessment.organisation_id == c.parties.enterprise_org.id)
+    )
+    benchmarks.mark(assessment, c.city, "示范")
+    return c.named("enterprise")
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "project.invite_consultancy": project_invitation,
     "project.confirm": project_confirmed,
@@ -377,6 +386,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "objection.dismiss": objection_dismissed,
     "campaign.launch": campaign_launched,
     "campaign.quota": quota_set,
+    "benchmark.mark": benchmark_named,
 }
 
 
