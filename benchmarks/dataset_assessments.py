@@ -1,5 +1,6 @@
 """Self-assessments: one per enterprise, of the year it took part, with its score rows (five
-dimensions and the total, which the report's comparisons aggregate) and its review trail
+dimensions and the total, which the report's comparisons aggregate), its 24 key indicators (the
+regional statistics average them) and its review trail
 (district authority, then city). An enterprise with a project assessed itself shortly before
 starting it; the others over the years, this year's still in every state of review.
 
@@ -17,7 +18,7 @@ from datetime import date, datetime, timedelta
 from benchmarks.dataset_core import Clock, JsonText, Random, Rows, Weights
 from benchmarks.dataset_people import Enterprise, People, registration_before, reviewers
 from blueprints.assessment.questionnaire import Questionnaire, questionnaire_for
-from blueprints.assessment.scoring import score
+from blueprints.assessment.scoring import indicators, score
 from blueprints.demo.assessments import sample_answers
 from models import TOTAL_KEY
 
@@ -27,6 +28,8 @@ ASSESSMENT_COLUMNS = (
     "approved_at", "created_at", "updated_at", "lock_version",
 )  # fmt: skip
 SCORE_COLUMNS = ("assessment_id", "dimension", "score")
+# The 24 key indicators of a submitted assessment, as the app writes them at submission.
+INDICATOR_COLUMNS = ("assessment_id", "key", "value")
 EVENT_COLUMNS = (
     "id", "assessment_id", "action", "from_status", "to_status", "actor_id", "comment",
     "created_at",
@@ -54,6 +57,7 @@ class Scored:
     total: float
     stage: str
     scores: tuple[tuple[str, float], ...]
+    indicators: tuple[tuple[str, float], ...] = ()
 
 
 class AssessmentWriter:
@@ -70,7 +74,12 @@ class AssessmentWriter:
                 answers = sample_answers(questionnaire, level, seed=self.rng.randrange(10**9))
                 result = score(questionnaire, answers)
                 rows = (*result.dimensions.items(), (TOTAL_KEY, result.total))
-                scored.append(Scored(_json(answers), result.total, result.stage, rows))
+                known = tuple(
+                    (key, value)
+                    for key, value in indicators(questionnaire, answers).items()
+                    if value is not None
+                )
+                scored.append(Scored(_json(answers), result.total, result.stage, rows, known))
                 if n % 12 == 0:  # a draft keeps the first pages answered
                     keys = list(answers)[: len(answers) * (1 + n % 3) // 4]
                     drafts.append(_json({k: answers[k] for k in keys}))
@@ -144,6 +153,8 @@ class AssessmentWriter:
                  1)  # fmt: skip
         for dimension, value in pick.scores:
             rows.add("assessment_scores", assessment_id, dimension, value)
+        for key, value in pick.indicators:
+            rows.add("assessment_indicators", assessment_id, key, value)
         for action, source, target, actor, at, comment in events:
             rows.add("assessment_events", rows.next_id("assessment_events"),
                      assessment_id, action, source, target, actor, comment,

@@ -21,12 +21,15 @@ from benchmarks.dataset_core import Random, Rows, scaled
 from benchmarks.dataset_geography import Geography
 from benchmarks.dataset_people import ORG_COLUMNS, USER_COLUMNS, People, plan_enterprises
 from benchmarks.dataset_projects import UNDER_WAY, counts
+from blueprints.assessment import scoring
+from blueprints.assessment.services import questionnaire_of
 from blueprints.audits.nonconformities import UNRESOLVED
 from blueprints.auth.services import credit_code_problem
 from blueprints.projects.transitions import TRANSITIONS as PROJECT_TRANSITIONS
 from models import (
     Assessment,
     AssessmentEvent,
+    AssessmentIndicator,
     AssessmentScore,
     Audit,
     AuditKind,
@@ -324,14 +327,21 @@ def test_assessments_and_their_reviews(generated):
     app, _ = generated
     with app.app_context():
         scores = Counter(db.session.scalars(sa.select(AssessmentScore.assessment_id)))
+        indicators: dict[int, dict[str, float]] = defaultdict(dict)
+        for row in db.session.execute(sa.select(AssessmentIndicator)).scalars():
+            indicators[row.assessment_id][row.key] = row.value
         events: dict[int, list] = defaultdict(list)
         for event in db.session.scalars(sa.select(AssessmentEvent).order_by(AssessmentEvent.id)):
             events[event.assessment_id].append(event)
         for a in db.session.scalars(sa.select(Assessment)):
             if a.status.value == "draft":
                 assert scores[a.id] == 0 and not events[a.id] and a.total is None
+                assert not indicators[a.id]
                 continue
             assert scores[a.id] == 6 and a.total is not None and a.stage
+            # The indicators the app would have written at submission, from the same answers.
+            known = scoring.indicators(questionnaire_of(a), a.answers)
+            assert indicators[a.id] == {k: v for k, v in known.items() if v is not None}
             history = events[a.id]
             assert history[0].action.value == "submit" and history[-1].to_status == a.status
             assert (a.reviewer_id is None) == (a.status.value in ("approved", "returned"))
