@@ -124,7 +124,7 @@ def store(file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS) ->
                 types=", ".join(sorted(accepted)),
             )
         )
-    folder = _folder()
+    folder = root()
     folder.mkdir(parents=True, exist_ok=True)
     limit = current_app.config.get("UPLOAD_MAX_BYTES", 20 * _MIB)
     # In the upload folder itself so that os.replace() stays on one file system (atomic).
@@ -220,7 +220,8 @@ def _taken_at(path: str | Path) -> datetime | None:
     return None
 
 
-def _folder() -> Path:
+def root() -> Path:
+    """Where uploads (and the files features keep beside them) live."""
     configured = current_app.config.get("UPLOAD_FOLDER")
     folder = Path(configured or Path(current_app.instance_path) / "uploads").resolve()
     static = current_app.static_folder
@@ -234,7 +235,7 @@ def path_of(stored_name: str) -> Path:
     match = _STORED_NAME.fullmatch(stored_name or "")
     if not match or match.group(1) not in ALLOWED_EXTENSIONS:
         raise ValueError(f"not a stored upload name: {stored_name!r}")
-    folder = _folder()
+    folder = root()
     path = folder / stored_name[:2] / stored_name[2:4] / stored_name
     if not path.resolve().is_relative_to(folder):  # defence in depth, should the naming change
         raise ValueError(f"stored upload outside the upload folder: {stored_name!r}")

@@ -284,3 +284,16 @@ def questionnaire_for(
     editions = sorted((q for q in catalogue.values() if q.group == group), key=lambda q: q.year)
     earlier = [q for q in editions if q.year <= year]
     return earlier[-1] if earlier else editions[0]
+
+
+def naming_edition(year: int) -> Questionnaire:
+    """The edition whose titles name dimensions, stages and indicators in a year's lists and
+    statistics: every questionnaire shares their keys (questionnaire_checks), so the latest
+    edition not after ``year`` (else the earliest) names them all."""
+    editions = sorted(load_all().values(), key=lambda q: (q.year <= year, q.year, q.id))
+    return editions[-1]
+
+
+def stage_titles(year: int, locale: str) -> dict[str, str]:
+    """The four stages by key, in ``locale``."""
+    return {stage.key: stage.title.get(locale) for stage in naming_edition(year).stages}

@@ -14,12 +14,13 @@ from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.clock import local_today
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.input_boundary import int_arg
 from app.search import name_matches, prefix_of
 from app.security.access import in_region
-from blueprints.assessment.questionnaire import load_all
+from blueprints.assessment import questionnaire
 from blueprints.assessment.questionnaire_frame import STAGE_KEYS
 from blueprints.campaigns.services import nested_with
 from blueprints.roster.services import tagged
@@ -139,11 +140,8 @@ def campaigns_over(region: Region) -> list[sa.Row[Any]]:
 
 
 def stage_titles() -> dict[str, str]:
-    """The four stages by key, in the reader's language (every questionnaire names the same
-    four: questionnaire_checks)."""
-    locale = str(get_locale() or "zh")
-    questionnaire = next(iter(load_all().values()))
-    return {stage.key: stage.title.get(locale) for stage in questionnaire.stages}
+    """The four stages by key, in the reader's language."""
+    return questionnaire.stage_titles(local_today().year, str(get_locale() or "zh"))
 
 
 def _rows(query: sa.Select, stages: dict[str, str]) -> Iterator[list[Any]]:

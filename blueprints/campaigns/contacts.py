@@ -45,14 +45,14 @@ def save(authority: Organisation, given: Mapping[ContactRole, Mapping[str, str]]
 
 def below(authority: Organisation) -> sa.Select:
     """The contacts of the authorities inside the region (its own excluded), by region."""
-    prefix = region_prefix(authority.region_code) or "--"
+    prefix = region_prefix(authority.region_code)
     return (
         sa.select(AuthorityContact, Organisation.name, Organisation.region_code)
         .join(Organisation, Organisation.id == AuthorityContact.authority_id)
         .where(
             Organisation.kind == OrgKind.AUTHORITY,
             Organisation.id != authority.id,
-            in_region(prefix, Organisation.region_code),
+            in_region(prefix, Organisation.region_code) if prefix else sa.false(),
         )
         .order_by(Organisation.region_code, Organisation.id, AuthorityContact.role)
     )

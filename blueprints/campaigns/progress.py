@@ -22,6 +22,7 @@ from models import (
     SUBMITTED_STATES,
     Assessment,
     Campaign,
+    CampaignQuota,
     Organisation,
     Region,
     RosterEnterprise,
@@ -111,7 +112,8 @@ def table(campaign: Campaign, region: Region) -> Table:
     units = units_of(region)
     taken = _participation(campaign, units)
     roster = _roster(campaign, units)
-    quotas = quotas_of(campaign, [u.code for u in units.rows])
+    # The units' quotas and the region's own (set from above), in one query.
+    quotas = quotas_of(campaign, [u.code for u in units.rows] + [region.code])
     rows = []
     for unit in units.rows:
         participated, completed = taken.get(unit.code, (0, 0))
@@ -133,15 +135,14 @@ def table(campaign: Campaign, region: Region) -> Table:
             )
         )
     rows = _ranked(rows)
-    total = _total(campaign, region, rows)
+    total = _total(region, rows, quotas.get(region.code))
     return Table(campaign, region, total, rows, units)
 
 
-def _total(campaign: Campaign, region: Region, rows: list[Row]) -> Row:
+def _total(region: Region, rows: list[Row], own: CampaignQuota | None) -> Row:
     """The region's own row: the sums, and its quota as set from above (else the sum of its
     units' quotas, when any is set)."""
     roster = sum(r.roster for r in rows)
-    own = quotas_of(campaign, [region.code]).get(region.code)
     if own is not None:
         quota = effective_quota(own.absolute, own.share_percent, roster)
     else:

@@ -24,10 +24,6 @@ def ancestors_and_self(code: str) -> list[str]:
     return list(dict.fromkeys(codes))  # a province's or prefecture's code repeats
 
 
-def contains(outer: Region, code: str | None) -> bool:
-    return code is not None and code.startswith(outer.prefix)
-
-
 def child_key(region: Region, column: Any) -> sa.ColumnElement[str]:
     """The code of the child of ``region`` a code lies in: a province's children are the
     prefectures (the first four digits), a prefecture's the counties (the code itself)."""

@@ -207,15 +207,7 @@ def set_quotas(
         raise WorkflowError(
             _("%(code)s is not a reporting unit of your region.", code=sorted(unknown)[0])
         )
-    existing = {
-        q.region_code: q
-        for q in db.session.scalars(
-            sa.select(CampaignQuota).where(
-                CampaignQuota.campaign_id == campaign.id,
-                CampaignQuota.region_code.in_(sorted(targets)),
-            )
-        )
-    }
+    existing = quotas_of(campaign, sorted(targets))
     changed, told = 0, []
     for code, (absolute, share) in targets.items():
         quota = existing.get(code)

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 
+from app import uploads
 from app.excel import Sheet
 from blueprints.roster.importing import Outcome, Refused
 from blueprints.roster.problems import Problem, describe
@@ -34,9 +34,7 @@ _FOLDER = "roster-imports"
 
 
 def _folder() -> Path:
-    configured = current_app.config.get("UPLOAD_FOLDER")
-    base = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
-    return base.resolve() / _FOLDER
+    return uploads.root() / _FOLDER
 
 
 def _name(user_id: int, token: str) -> str:

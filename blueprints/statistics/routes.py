@@ -15,8 +15,9 @@ from app.extensions import db
 from app.input_boundary import int_arg
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment import benchmarks
+from blueprints.campaigns.regions import region_or_none
 from blueprints.statistics import exports, services
-from models import Industry, IndustryLevel, Region
+from models import Industry, IndustryLevel
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics", template_folder="templates")
 BENCHMARKS_SHOWN = 50
@@ -29,12 +30,10 @@ def _scope() -> services.Scope:
     own = None if national else current_user.organisation.region
     if own is None and not national:
         abort(404)
-    asked = request.args.get("region", "")
     region = own
-    if asked.isdigit() and len(asked) == 6:
-        found = db.session.get(Region, asked)
-        if found is not None and (own is None or found.code.startswith(own.prefix)):
-            region = found
+    found = region_or_none(request.args.get("region", ""))
+    if found is not None and (own is None or found.code.startswith(own.prefix)):
+        region = found
     industry = request.args.get("industry", "")
     if industry and db.session.get(Industry, industry) is None:
         industry = ""

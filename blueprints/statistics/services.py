@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from app.clock import local_today
 from app.extensions import db
 from app.security.access import in_region
-from blueprints.assessment.questionnaire import DIRECTIONS, Questionnaire, load_all
+from blueprints.assessment.questionnaire import DIRECTIONS, naming_edition
 from blueprints.campaigns.regions import Units, units_of
 from blueprints.statistics import development_index
 from models import (
@@ -108,13 +108,6 @@ class UnitRow:
     index: float | None = None  # the development index (data/development_index.yaml)
 
 
-def _questionnaire(year: int) -> Questionnaire:
-    """The titles of dimensions, stages and indicators: every questionnaire shares their keys
-    (questionnaire_checks); the latest edition not after ``year`` names them."""
-    editions = sorted(load_all().values(), key=lambda q: (q.year <= year, q.year, q.id))
-    return editions[-1]
-
-
 def _locale() -> str:
     return str(get_locale() or "zh")
 
@@ -137,7 +130,7 @@ def stages(scope: Scope) -> tuple[int, list[StageShare]]:
             counted.get(stage.key, 0),
             counted.get(stage.key, 0) / total if total else None,
         )
-        for stage in _questionnaire(scope.year).stages
+        for stage in naming_edition(scope.year).stages
     ]
 
 
@@ -176,7 +169,7 @@ def dimensions(scope: Scope) -> list[DimensionStat]:
     histograms: dict[str, list[tuple[float, int]]] = {}
     for dimension, score, count in rows:
         histograms.setdefault(dimension, []).append((score, count))
-    questionnaire = _questionnaire(scope.year)
+    questionnaire = naming_edition(scope.year)
     locale = _locale()
     titles = [(d.key, d.title.get(locale)) for d in questionnaire.dimensions]
     titles.append((TOTAL_KEY, _("Total score")))
@@ -213,7 +206,7 @@ def indicators(scope: Scope) -> list[IndicatorStat]:
             counts.get(i.key, 0),
             means.get(i.key),
         )
-        for i in _questionnaire(scope.year).indicators
+        for i in naming_edition(scope.year).indicators
     ]
 
 
