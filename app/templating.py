@@ -30,6 +30,7 @@ NAVIGATION = (
     NavItem(_l("Decided reviews"), "main.review_history_page", Permission.ASSESSMENT_REVIEW),
     NavItem(_l("Region's assessments"), "assessment.region", Permission.ASSESSMENT_REVIEW),
     NavItem(_l("Statistics"), "statistics.index", Permission.REGION_STATISTICS_VIEW),
+    NavItem(_l("Data map"), "statistics.region_map_page", Permission.REGION_STATISTICS_VIEW),
     NavItem(_l("Campaigns"), "campaigns.index", Permission.CAMPAIGNS_MANAGE),
     NavItem(_l("Roster"), "roster.index", Permission.ROSTER_MANAGE),
     NavItem(_l("Projects"), "projects.index", Permission.PROJECT_VIEW),

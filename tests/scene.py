@@ -307,6 +307,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "assessment.region_xlsx": lambda _s: [{}, {"year": "2026"}],
     "statistics.index": lambda _s: [{}, {"region": "310115", "year": "2025", "industry": "C"}],
     "statistics.export": lambda _s: [{"industry": "34"}],
+    "statistics.region_map_page": lambda s: [
+        {},
+        {"region": "310000", "campaign": s.campaign_id, "metric": "participation"},
+        {"region": "310115", "campaign": "none", "metric": "stage:integration"},
+    ],
+    "statistics.boundaries_of": _one(region="310000"),
     "campaigns.index": _one(),
     "campaigns.contact_persons": _one(),
     "campaigns.contacts_xlsx": _one(),

@@ -210,7 +210,7 @@ def indicators(scope: Scope) -> list[IndicatorStat]:
     ]
 
 
-def _parts(scope: Scope) -> tuple[Callable[[Any], Any], Callable[[Any], Any], list[tuple]]:
+def parts(scope: Scope) -> tuple[Callable[[Any], Any], Callable[[Any], Any], list[tuple]]:
     """How a code maps to the unit of its row, which codes the table counts, and the rows in
     order (code, name, has a level below, the region's own code)."""
     if scope.region is None:
@@ -236,7 +236,7 @@ def _by_unit(key: Callable[[Any], Any], column: Any, *where: Any) -> dict[str, i
 def units(scope: Scope) -> list[UnitRow]:
     """Each reporting unit below the region (the provinces below the country): its stage
     shares, mean total, roster, valid certificates and development index."""
-    key, within, order = _parts(scope)
+    key, within, order = parts(scope)
     inner = (
         sa.select(key(Assessment.region_code).label("unit"), Assessment.stage, Assessment.total)
         .where(*scope.conditions(), within(Assessment.region_code))

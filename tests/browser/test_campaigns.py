@@ -7,6 +7,7 @@ part, the district and the city approve, and the city's progress table and its E
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import openpyxl
@@ -24,6 +25,20 @@ def pudong_row(page) -> list[str]:
     return [c.strip() for c in cells]
 
 
+def map_value(page, code: str):
+    """The figure the data map colours ``code`` by (NaN: none), read from ECharts itself."""
+    page.wait_for_selector("#region-map[data-drawn]")
+    assert page.get_attribute("#region-map", "data-drawn") not in ("failed", "0")
+    return page.evaluate(
+        """(code) => {
+          const chart = echarts.getInstanceByDom(document.getElementById("region-map"));
+          const item = chart.getOption().series[0].data.find((d) => d.name === code);
+          return item ? item.value : null;
+        }""",
+        code,
+    )
+
+
 def test_the_city_steers_its_round_and_the_table_follows(person, live_server, mailbox):
     base = live_server["base"]
     city = person("authority" + DEMO)
@@ -34,6 +49,11 @@ def test_the_city_steers_its_round_and_the_table_follows(person, live_server, ma
     before = pudong_row(city)
     assert before[0].startswith("浦东新区") and before[2:4] == ["1", "1"], before
     shot(city, "campaign-progress-zh")
+    with city.expect_navigation():
+        city.click("a[href*='/statistics/map']")
+    assert math.isnan(map_value(city, PUDONG))  # no quota yet: no completion to colour by
+    check_accessibility(city)
+    city.goto(campaign_url)
 
     quota = city.locator("#quotas-title ~ form tr", has_text="浦东新区")
     quota.locator("input[name$='-absolute']").fill("2")
@@ -67,6 +87,15 @@ def test_the_city_steers_its_round_and_the_table_follows(person, live_server, ma
     sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
     assert rows["浦东新区"][1:4] == (2, 2, 2)
+
+    # The data map follows: Pudong has met its quota; another metric recolours it in place.
+    with city.expect_navigation():
+        city.click("a[href*='/statistics/map']")
+    assert map_value(city, PUDONG) == 100.0
+    city.select_option("#metric", "mean")
+    assert city.get_attribute("#region-map", "data-metric") == "mean"
+    assert map_value(city, PUDONG) > 0
+    shot(city, "data-map-zh")
 
     # Drill down to the district's enterprises: who took part, who has not.
     city.goto(f"{campaign_url}/enterprises?region={PUDONG}")
