@@ -47,6 +47,11 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "SESSION_LIFETIME_HOURS": 12,
+    # Account recovery by an authority: how long a one-time password it sets may be used to
+    # sign in (then only to choose a new one), and how many recoveries (reset links sent and
+    # one-time passwords set) one authority may make per hour.
+    "ONE_TIME_PASSWORD_HOURS": 72,
+    "ACCOUNT_RECOVERIES_PER_HOUR": 10,
     # Strict-Transport-Security on HTTPS responses in production; 0 leaves the header out.
     "HSTS_MAX_AGE_SECONDS": 365 * 24 * 3600,
     "TRUSTED_PROXIES": 0,  # number of reverse proxies in front (X-Forwarded-For hops)
@@ -109,6 +114,10 @@ DEFAULTS: dict[str, Any] = {
     "SURVEILLANCE_REMINDER_DAYS": [90, 30, 7],
     # An enterprise of a campaign's roster that has not taken part is reminded at most this often.
     "CAMPAIGN_REMINDER_INTERVAL_DAYS": 7,
+    # The statistics of the country and of each province are read from a snapshot the scheduler
+    # refreshes every STATISTICS_REFRESH_MINUTES; one older than this is not trusted (the page
+    # computes its figures itself, as for every narrower scope).
+    "STATISTICS_SNAPSHOT_MAX_AGE_MINUTES": 120,
     "EXPIRY_REMINDER_DAYS": [180, 90, 30],
     "TIMEZONE": "Asia/Shanghai",
     # --- the scheduler process

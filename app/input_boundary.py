@@ -71,6 +71,15 @@ def enum_arg(name: str, enum_cls: type[E]) -> E | None:
     return next((member for member in enum_cls if member.value == raw), None)
 
 
+def region_arg(within: str = "", name: str = "region") -> str:
+    """A region code prefix (2, 4 or 6 digits of GB/T 2260) from the query string, inside the
+    region of prefix ``within`` ('' for the whole country), else ''."""
+    raw = request.args.get(name, "").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) in (2, 4, 6) and raw.startswith(within):
+        return raw
+    return ""
+
+
 def version_field() -> int | None:
     """The version of the object a submitted form was rendered with (its hidden ``version``)."""
     raw = request.form.get("version", "")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute
 
 from app.extensions import db
+from models import Organisation
 from models.search_tokens import TOKENS_TYPE, term_tokens, term_words
 
 
@@ -52,3 +53,12 @@ def prefix_of(column: QueryableAttribute[str | None], term: str) -> sa.ColumnEle
     ``number LIKE 'CSAIII-931%'``, which an index with the pattern operator class serves; a
     whole code is its own prefix."""
     return column.like(_escaped(term.strip().upper()) + "%", escape="\\")
+
+
+def organisation_matches(term: str) -> sa.ColumnElement[bool]:
+    """Organisations whose name contains the term's words, or whose credit code starts with it:
+    one search box for both."""
+    return sa.or_(
+        name_matches(Organisation.name, Organisation.name_tokens, term),
+        prefix_of(Organisation.credit_code, term),
+    )

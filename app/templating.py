@@ -29,6 +29,8 @@ NAVIGATION = (
     NavItem(_l("Review queue"), "assessment.queue", Permission.ASSESSMENT_REVIEW),
     NavItem(_l("Decided reviews"), "main.review_history_page", Permission.ASSESSMENT_REVIEW),
     NavItem(_l("Region's assessments"), "assessment.region", Permission.ASSESSMENT_REVIEW),
+    NavItem(_l("Region's projects"), "projects.region", Permission.REGION_PROJECTS_VIEW),
+    NavItem(_l("Region's certificates"), "certificates.region", Permission.REGION_PROJECTS_VIEW),
     NavItem(_l("Statistics"), "statistics.index", Permission.REGION_STATISTICS_VIEW),
     NavItem(_l("Data map"), "statistics.region_map_page", Permission.REGION_STATISTICS_VIEW),
     NavItem(_l("Campaigns"), "campaigns.index", Permission.CAMPAIGNS_MANAGE),

@@ -5,13 +5,14 @@ their surveillance schedules, publicity batches — consistent with the app's st
     .venv/bin/python -m benchmarks.dataset                              # scratch SQLite, 0.01
     .venv/bin/python -m benchmarks.dataset --scale 1.0 --database-url postgresql://…/db
 
-At scale 1.0: 150,000 enterprises and self-assessments (858,000 score rows, ~3.4 million
-indicator rows), 30,100 projects, 71,000 audits, 300,000 findings, 20,200 certificates, 300
-consultancies, ~460 weekly publicity batches, 30 evaluation bodies and the authorities of the
-~3,200 regions with enterprises: about 7.5 million rows (the run prints how long each phase
-took). ``--scale`` multiplies every count; every state keeps at least one object. The run is
-deterministic for a seed and a day (dates count back from the start of today; password hashes
-are salted).
+At scale 1.0: 150,000 enterprises with three self-assessments each (450,000; ~2.6 million
+score rows, ~10 million indicator rows), this year's campaign round of every province with its
+quotas, a roster of ~130,000 enterprises, 30,100 projects, 71,000 audits, 300,000 findings,
+20,200 certificates, 300 consultancies, ~460 weekly publicity batches, 30 evaluation bodies and
+the authorities of the ~3,200 regions with enterprises: about 16 million rows (the run prints
+how long each phase took). ``--scale`` multiplies every count; every state keeps at least one
+object. The run is deterministic for a seed and a day (dates count back from the start of
+today; password hashes are salted).
 
 The database is migrated and the reference data loaded when missing; the tables written must
 be empty (use a scratch database). Rows go in with COPY on PostgreSQL (foreign keys and
@@ -23,7 +24,7 @@ Every account's password is ``PASSWORD`` below; addresses are predictable (see
 benchmarks/dataset_people.py): ``qiye{organisation id}@bench.certpath.cn`` for an enterprise's
 contact, ``pingding005-1@…`` for an evaluator, ``lianmeng1@…`` for alliance staff,
 ``zhuguan310115-1@…`` for an authority, ``admin@…``. Documents are rows only (their files are
-not written: downloading one answers 404). Campaigns and quotas do not exist yet.
+not written: downloading one answers 404).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def build_app(database_url: str) -> Any:
 def _tables() -> list[tuple[str, tuple[str, ...]]]:
     """Every table the generator writes, in the order foreign keys need, with its columns."""
     from benchmarks import dataset_assessments as assessments
+    from benchmarks import dataset_campaigns as campaigns
     from benchmarks import dataset_certificates as certificates
     from benchmarks import dataset_documents as documents
     from benchmarks import dataset_findings as findings
@@ -68,6 +70,10 @@ def _tables() -> list[tuple[str, tuple[str, ...]]]:
     return [
         ("organisations", people.ORG_COLUMNS),
         ("users", people.USER_COLUMNS),
+        ("campaigns", campaigns.CAMPAIGN_COLUMNS),
+        ("campaign_quotas", campaigns.QUOTA_COLUMNS),
+        ("roster_enterprises", campaigns.ROSTER_COLUMNS),
+        ("roster_tags", campaigns.TAG_COLUMNS),
         ("assessments", assessments.ASSESSMENT_COLUMNS),
         ("assessment_scores", assessments.SCORE_COLUMNS),
         ("assessment_indicators", assessments.INDICATOR_COLUMNS),
@@ -130,6 +136,7 @@ def generate(
     from app.clock import utcnow
     from app.extensions import db
     from app.security.passwords import hash_password
+    from benchmarks import dataset_campaigns as campaigns
     from benchmarks import dataset_people as people_module
     from benchmarks.dataset_assessments import AssessmentWriter
     from benchmarks.dataset_certificates import CertificateWriter
@@ -200,13 +207,17 @@ def generate(
                 people_module.plan_authorities(rng, rows, geo, people)
                 people_module.plan_parties(rng, rows, geo, people, scale)
                 began = flush("authorities, bodies, consultancies", began)
+                rounds = campaigns.launch(rows, geo, people, clock.today)
+                listed = campaigns.roster(rng, rows, geo, people)
+                campaigns.quotas(rng, rows, geo, people, rounds, listed)
+                began = flush("campaigns, quotas, roster", began)
                 calendar = Calendar(rng, clock, people.staff, app.config["PUBLICITY_WORKING_DAYS"])
                 auditor = Auditor(rng, rows, clock, clauses)
                 projects = ProjectWriter(rng, rows, clock, people, auditor, calendar).build(
                     statuses, scenarios
                 )
                 began = flush("projects, audits, findings", began)
-                AssessmentWriter(rng, rows, clock, people).build(projects.started)
+                AssessmentWriter(rng, rows, clock, people, rounds).build(projects.started)
                 began = flush("self-assessments", began)
                 people_module.emit_enterprises(rng, rows, people, clock.now)
                 began = flush("enterprises and their users", began)

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from benchmarks.dataset_campaigns import Rounds
 from benchmarks.dataset_core import Clock, JsonText, Random, Rows, Weights
 from benchmarks.dataset_people import Enterprise, People, registration_before, reviewers
 from blueprints.assessment.questionnaire import Questionnaire, questionnaire_for
@@ -25,7 +26,7 @@ from models import TOTAL_KEY
 ASSESSMENT_COLUMNS = (
     "id", "organisation_id", "year", "questionnaire_id", "questionnaire_version", "status",
     "answers", "region_code", "industry_code", "total", "stage", "reviewer_id", "submitted_at",
-    "approved_at", "created_at", "updated_at", "lock_version",
+    "approved_at", "created_at", "updated_at", "lock_version", "campaign_id",
 )  # fmt: skip
 SCORE_COLUMNS = ("assessment_id", "dimension", "score")
 # The 24 key indicators of a submitted assessment, as the app writes them at submission.
@@ -37,6 +38,9 @@ EVENT_COLUMNS = (
 POOL = 96  # answer sets per questionnaire
 # The year an enterprise without a project assessed itself: this year back to seven years ago.
 YEAR_WEIGHTS = (25, 20, 15, 12, 10, 8, 6, 4)
+# The other years each enterprise assessed itself in (seed 001: 常态化自评估): three
+# self-assessments per enterprise, 450,000 at scale 1.0.
+HISTORY = 2
 THIS_YEAR = Weights.of(
     (
         ("draft", 23),
@@ -61,8 +65,11 @@ class Scored:
 
 
 class AssessmentWriter:
-    def __init__(self, rng: Random, rows: Rows, clock: Clock, people: People) -> None:
+    def __init__(
+        self, rng: Random, rows: Rows, clock: Clock, people: People, rounds: Rounds
+    ) -> None:
         self.rng, self.rows, self.clock, self.people = rng, rows, clock, people
+        self.rounds = rounds
         self._pools: dict[str, tuple[list[Scored], list[JsonText]]] = {}
         self._questionnaires: dict[tuple[str, int], Questionnaire] = {}
 
@@ -88,20 +95,32 @@ class AssessmentWriter:
 
     def build(self, started: dict[int, datetime]) -> None:
         rng, today = self.rng, self.clock.today
-        years = Weights([today.year - k for k in range(len(YEAR_WEIGHTS))], YEAR_WEIGHTS)
+        every_year = [today.year - k for k in range(len(YEAR_WEIGHTS))]
+        years = Weights(every_year, YEAR_WEIGHTS)
         for e in self.people.enterprises:
             start = started.get(e.id)
             if start is not None:  # shortly before the project: submitted, then reviewed
                 submitted = rng.working_time((start - rng.days(5, 60)).date())
                 self._one(e, submitted.year, "approved", submitted)
-                continue
-            year = rng.pick(years)
-            status = rng.pick(THIS_YEAR if year == today.year else PAST_YEAR)
-            if year == today.year:
-                day = rng.day_between(date(year, 1, 5), today - timedelta(days=1))
+                taken = {submitted.year}
             else:
-                day = rng.day_between(date(year, 3, 1), date(year, 12, 20))
-            self._one(e, year, status, rng.working_time(day))
+                year = rng.pick(years)
+                self._in_year(e, year)
+                taken = {year}
+            for _ in range(HISTORY):
+                left = [y for y in every_year if y not in taken]
+                year = rng.weighted(left, [YEAR_WEIGHTS[today.year - y] for y in left])
+                self._in_year(e, year)
+                taken.add(year)
+
+    def _in_year(self, e: Enterprise, year: int) -> None:
+        rng, today = self.rng, self.clock.today
+        status = rng.pick(THIS_YEAR if year == today.year else PAST_YEAR)
+        if year == today.year:
+            day = rng.day_between(date(year, 1, 5), today - timedelta(days=1))
+        else:
+            day = rng.day_between(date(year, 3, 1), date(year, 12, 20))
+        self._one(e, year, status, rng.working_time(day))
 
     def _one(self, e: Enterprise, year: int, wanted: str, submitted: datetime) -> None:
         rng, rows, now = self.rng, self.rows, self.clock.now
@@ -112,12 +131,16 @@ class AssessmentWriter:
         scored, drafts = self._pool(questionnaire)
         assessment_id = rows.next_id("assessments")
         created = rng.working_time((submitted - rng.days(0, 20)).date())
-        e.registered = registration_before(rng, created)
+        if created.year != year:  # filled in during the year it is for
+            created = submitted - timedelta(hours=1)
+        first = registration_before(rng, created)
+        e.registered = first if e.registered is None else min(e.registered, first)
+        campaign = self.rounds.campaign_for(e.county, year, created.date())
         if wanted == "draft":
             rows.add("assessments", assessment_id, e.id, year, questionnaire.id,
-                     questionnaire.version, "draft", rng.choice(drafts), None,
-                     None, None, None, None, None, None, Clock.utc(created),
-                     Clock.utc(submitted), 1)  # fmt: skip
+                     questionnaire.version, "draft", rng.choice(drafts), e.county,
+                     e.industry, None, None, None, None, None, Clock.utc(created),
+                     Clock.utc(submitted), 1, campaign)  # fmt: skip
             return
         bias = LEVEL_BIAS[e.size] + rng.uniform(-0.3, 0.3)
         pick = scored[min(len(scored) - 1, max(0, round((0.5 + bias) * (len(scored) - 1))))]
@@ -150,7 +173,7 @@ class AssessmentWriter:
                  questionnaire.version, status, pick.answers, e.county, e.industry,
                  pick.total, pick.stage, reviewer, Clock.utc(submitted),
                  Clock.utc(approved), Clock.utc(created), Clock.utc(events[-1][4]),
-                 1)  # fmt: skip
+                 1, campaign)  # fmt: skip
         for dimension, value in pick.scores:
             rows.add("assessment_scores", assessment_id, dimension, value)
         for key, value in pick.indicators:

@@ -71,6 +71,9 @@ KEYS = (
     "report-xlsx",
     "orgs",
     "cert-pdf",
+    "progress",
+    "statistics",
+    "map",
 )
 
 
@@ -107,6 +110,7 @@ def plan(
     from models import (
         Assessment,
         AssessmentStatus,
+        Campaign,
         Certificate,
         CertificateStatus,
         Organisation,
@@ -196,17 +200,17 @@ def plan(
                 [Planned(p.path + suffix, p.user) for p in reports],
                 measure_memory=key != "report",
             )
-    if "orgs" in wanted:
-        province = sa.func.substr(Organisation.region_code, 1, 2)
-        sizes: dict[str, int] = dict(
-            session.execute(
-                sa.select(province, sa.func.count())
-                .where(Organisation.region_code.is_not(None))
-                .group_by(province)
-            )
-            .tuples()
-            .all()
+    province = sa.func.substr(Organisation.region_code, 1, 2)
+    sizes: dict[str, int] = dict(
+        session.execute(
+            sa.select(province, sa.func.count())
+            .where(Organisation.region_code.is_not(None))
+            .group_by(province)
         )
+        .tuples()
+        .all()
+    )
+    if "orgs" in wanted:
         authority_rows = (
             session.execute(
                 sa.select(User.email, Organisation.region_code)
@@ -242,6 +246,48 @@ def plan(
             signed_in(holders, "/certificates/{}/certificate.pdf", per_user=3),
             measure_memory=True,
         )
+    region_keys = [k for k in ("progress", "statistics", "map") if k in wanted]
+    if region_keys:
+        # The largest province's authority, its round of the year and its biggest prefecture.
+        largest = max(sizes, key=lambda p: (sizes[p], p)) if sizes else ""
+        code = f"{largest}0000"
+        emails = session.scalars(
+            sa.select(User.email)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(can_sign_in, User.role == Role.AUTHORITY, Organisation.region_code == code)
+            .order_by(User.id)
+            .limit(users)
+        ).all()
+        campaign = session.scalar(
+            sa.select(Campaign.id)
+            .where(Campaign.region_code == code, Campaign.year == today.year)
+            .order_by(Campaign.id.desc())
+            .limit(1)
+        )
+        first_four = sa.func.substr(Organisation.region_code, 1, 4)  # one expression, one bind
+        prefecture = session.scalar(
+            sa.select(first_four)
+            .where(Organisation.region_code.like(f"{largest}%"))
+            .group_by(first_four)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        )
+        paths = {
+            "progress": [f"/campaigns/{campaign}", f"/campaigns/{campaign}?region={prefecture}00"],
+            "statistics": [f"/statistics/?region={code}", f"/statistics/?region={prefecture}00"],
+            "map": [
+                f"/statistics/map?region={code}&campaign={campaign}",
+                f"/statistics/map?region={prefecture}00&campaign={campaign}",
+            ],
+        }
+        titles = {
+            "progress": "campaign progress table (largest province and its largest city)",
+            "statistics": "regional statistics (largest province and its largest city)",
+            "map": "data map (largest province and its largest city)",
+        }
+        for key in region_keys:
+            planned = [Planned(path, email) for email in emails for path in paths[key]]
+            workloads[key] = Workload(key, titles[key], planned if campaign else [])
     result = [workloads[key] for key in KEYS if key in workloads]
     for workload in result:
         if not workload.requests:

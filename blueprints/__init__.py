@@ -27,6 +27,7 @@ from blueprints.reference.cli import reference_cli
 from blueprints.reference.routes import bp as reference_bp
 from blueprints.roster import tasks as roster_tasks
 from blueprints.roster.routes import bp as roster_bp
+from blueprints.statistics import tasks as statistics_tasks
 from blueprints.statistics.routes import bp as statistics_bp
 from blueprints.surveillance import tasks as surveillance_tasks
 from blueprints.surveillance.routes import bp as surveillance_bp
@@ -57,6 +58,7 @@ TASKS = (
     *projects_tasks.TASKS,
     *publicity_tasks.TASKS,
     *roster_tasks.TASKS,
+    *statistics_tasks.TASKS,
 )
 
 # Feature `flask` groups (users, reference, demo, assessment); app.cli.register adds the core ones.

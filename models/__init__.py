@@ -25,6 +25,7 @@ from models.benchmark import BenchmarkEnterprise
 from models.campaign import (
     AuthorityContact,
     Campaign,
+    CampaignBulletin,
     CampaignQuota,
     CampaignReminder,
     ContactRole,
@@ -62,7 +63,8 @@ from models.project import (
 )
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.scheduler import JobRun
-from models.security import LoginFailure, UserSession
+from models.security import AccountAction, AccountEvent, LoginFailure, UserSession
+from models.statistics import StatisticsSnapshot
 from models.surveillance import (
     PENDING_SCHEDULE_STATUSES,
     ScheduleItem,
@@ -81,6 +83,8 @@ __all__ = [
     "SUBMITTED_STATES",
     "SUPPORTED_LOCALES",
     "TOTAL_KEY",
+    "AccountAction",
+    "AccountEvent",
     "Assessment",
     "AssessmentAction",
     "AssessmentEvent",
@@ -95,6 +99,7 @@ __all__ = [
     "BenchmarkEnterprise",
     "BodySerial",
     "Campaign",
+    "CampaignBulletin",
     "CampaignQuota",
     "CampaignReminder",
     "Certificate",
@@ -139,6 +144,7 @@ __all__ = [
     "ScheduleKind",
     "ScheduleStatus",
     "SeparateReportingUnit",
+    "StatisticsSnapshot",
     "User",
     "UserSession",
 ]

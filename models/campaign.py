@@ -12,6 +12,7 @@ an account to be on it.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -192,3 +193,30 @@ class AuthorityContact(Model):
     mobile: Mapped[str] = mapped_column(sa.String(40), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CampaignBulletin(Model):
+    """A quarterly bulletin (seed 001: 按季度通报) of a campaign's progress in a region: the
+    progress table as it stood when issued, kept as issued, so that the next bulletin can say
+    what changed since (participation, completion, rank)."""
+
+    __tablename__ = "campaign_bulletins"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "campaign_id", "region_code", "quarter", name="uq_campaign_bulletins_quarter"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
+    region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code"))
+    quarter: Mapped[str] = mapped_column(sa.String(6))  # "2026Q3": the quarter it reports on
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The table's rows as issued, the region's total first: code, name, quota, participated,
+    # completed, rank, roster (numbers or null).
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+
+    campaign: Mapped[Campaign] = relationship()
+    authority: Mapped[Organisation] = relationship()

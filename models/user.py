@@ -57,6 +57,10 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change: every session cookie carrying the old value stops working.
     auth_version: Mapped[int] = mapped_column(default=1)
+    # A one-time password set by an authority (account recovery): signing in with it leads
+    # to the change-password page and nowhere else, and only until it expires.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    one_time_password_expires_at: Mapped[datetime | None] = mapped_column()
     # Notification categories this user reads in the app only, without an email.
     email_muted: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

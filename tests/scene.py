@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 from app.extensions import db
 from app.security.tokens import make_token
 from blueprints.assessment.services import questionnaire_of
+from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import services as certificate_services
 from blueprints.documents import services as documents
@@ -84,6 +85,7 @@ class Scene:
     invited: User  # no password yet
     tokens: dict[str, str] = field(default_factory=dict)
     campaign_id: int = 0  # the city's open round
+    bulletin_id: int = 0  # its bulletin of this quarter
 
 
 def pdf(name: str) -> FileStorage:
@@ -193,8 +195,10 @@ def build(app) -> Scene:
     factories.assessment(
         factories.organisation(region="310104"), status=AssessmentStatus.DRAFT, campaign=campaign
     )
+    bulletin = bulletins.issue(campaign, city, authority)
     return Scene(
         campaign_id=campaign.id,
+        bulletin_id=bulletin.id,
         parties=parties,
         staff=staff,
         authority=authority,
@@ -228,6 +232,10 @@ def email_links(scene: Scene) -> dict[str, str]:
         "reset": make_token(scene.parties.enterprise, "reset"),
         "invite": make_token(scene.invited, "invite"),
     }
+
+
+def _bulletin(s: Scene) -> dict:
+    return {"campaign_id": s.campaign_id, "bulletin_id": s.bulletin_id}
 
 
 def _one(**kwargs) -> Callable[[Scene], list[dict]]:
@@ -266,6 +274,9 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         ]
         for endpoint in ("orgs.view", "orgs.edit", "orgs.members")
     },
+    "orgs.recovery_options": lambda s: [
+        {"org_id": s.parties.enterprise_org.id, "user_id": s.parties.enterprise.id}
+    ],
     "assessment.index": _one(),
     "assessment.queue": _one(),
     "assessment.report": lambda s: [
@@ -305,6 +316,16 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "reference.region_children": _one(code="310000"),
     "assessment.region": lambda s: [{}, {"status": "approved", "region": "3101", "q": "测试"}],
     "assessment.region_xlsx": lambda _s: [{}, {"year": "2026"}],
+    "projects.region": lambda _s: [
+        {},
+        {"status": "correction", "region": "3101", "year": "2026", "q": "测试"},
+    ],
+    "projects.region_xlsx": lambda _s: [{}, {"status": "certified"}],
+    "certificates.region": lambda s: [
+        {},
+        {"status": "valid", "region": "3101", "expiring": "1", "q": s.certificate.number[:8]},
+    ],
+    "certificates.region_xlsx": lambda _s: [{}, {"status": "expired"}],
     "statistics.index": lambda _s: [{}, {"region": "310115", "year": "2025", "industry": "C"}],
     "statistics.export": lambda _s: [{"industry": "34"}],
     "statistics.region_map_page": lambda s: [
@@ -321,6 +342,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"campaign_id": s.campaign_id, "region": "310104"},
     ],
     "campaigns.progress_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
+    "campaigns.bulletin_pdf": lambda s: [
+        {"campaign_id": s.campaign_id, "bulletin_id": s.bulletin_id}
+    ],
+    "campaigns.bulletin_xlsx": lambda s: [
+        {"campaign_id": s.campaign_id, "bulletin_id": s.bulletin_id}
+    ],
     "campaigns.enterprises": lambda s: [
         {"campaign_id": s.campaign_id},
         {"campaign_id": s.campaign_id, "region": "310104", "show": "absent"},

@@ -33,6 +33,7 @@ def _subjects() -> dict[str, str]:
         "invite": _("Certpath: you have been invited to join %(org)s"),
         "project_update": _("Certpath: the certification project of %(org)s has moved on"),
         "notice": "Certpath: %(title)s",  # the title is translated by the notice itself
+        "account_recovery": "Certpath: %(title)s",  # likewise
         "campaign_reminder": "Certpath: %(title)s",  # translated by the reminder
         "reminder": _("Certpath: %(what)s of certificate %(number)s due on %(date)s"),
         "overdue": _(

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.security.permissions import Permission, has_permission
-from models import Assessment, AssessmentStatus, Organisation, Project, Region, User
+from models import Assessment, AssessmentStatus, Organisation, OrgKind, Project, Region, User
 
 
 def region_prefix(code: str | None) -> str | None:
@@ -27,6 +27,18 @@ def in_region(prefix: str, column=None) -> sa.ColumnElement[bool]:
     column = Organisation.region_code if column is None else column
     padding = 6 - len(prefix)
     return column.between(prefix + "0" * padding, prefix + "9" * padding)
+
+
+def viewed_region_or_404() -> str:
+    """The code prefix of the region whose enterprises the current user's region lists show:
+    '' for the whole country (ALL_ORGS_VIEW), else the prefix of their organisation's region
+    (an authority's); 404 for an organisation without one."""
+    if has_permission(current_user, Permission.ALL_ORGS_VIEW):
+        return ""
+    prefix = region_prefix(current_user.organisation.region_code)
+    if not prefix:
+        abort(404)
+    return prefix
 
 
 def organisation_scope(user: User) -> sa.ColumnElement[bool]:
@@ -64,6 +76,35 @@ def get_organisation_or_404(org_id: int, permission: Permission) -> Organisation
 def get_member_or_404(org: Organisation, user_id: int) -> User:
     member = db.session.scalar(
         sa.select(User).where(User.id == user_id, User.organisation_id == org.id)
+    )
+    if member is None:
+        abort(404)
+    return member
+
+
+def get_recoverable_account_or_404(org_id: int, user_id: int) -> User:
+    """A member account an authority may help back in (ACCOUNTS_RECOVER): one of an
+    enterprise whose region lies in the authority's region (any enterprise for the platform's
+    administrator). Another region's enterprise, another kind of organisation, or a user of
+    another organisation than the one in the URL: 404."""
+    if not has_permission(current_user, Permission.ACCOUNTS_RECOVER):
+        abort(403)
+    scope: sa.ColumnElement[bool]
+    if has_permission(current_user, Permission.ADMIN_ORGS_MANAGE):
+        scope = sa.true()
+    else:
+        prefix = region_prefix(current_user.organisation.region_code)
+        scope = in_region(prefix) if prefix else sa.false()
+    member = db.session.scalar(
+        sa.select(User)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .options(sa.orm.contains_eager(User.organisation))
+        .where(
+            User.id == user_id,
+            Organisation.id == org_id,
+            Organisation.kind == OrgKind.ENTERPRISE,
+            scope,
+        )
     )
     if member is None:
         abort(404)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -44,3 +46,22 @@ def password_problem(password: str, *, user_inputs: list[str] | None = None) -> 
             "Use a longer phrase, mixing unrelated words, digits and symbols."
         )
     return None
+
+
+# Read aloud or copied from paper without doubt: lower case and digits, without l/1 and o/0.
+ONE_TIME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+ONE_TIME_GROUP = 4  # shown as groups of four: "k7pq-m3rx-…"
+
+
+def one_time_password(*, user_inputs: list[str] | None = None) -> str:
+    """A random password an authority hands over once (account recovery): 16 characters of a
+    32-letter alphabet (80 bits from the system's CSPRNG) or the minimum length if that is
+    longer, in groups of four, that passes the password policy like any other."""
+    length = max(16, current_app.config["PASSWORD_MIN_LENGTH"])
+    for _attempt in range(20):  # a random draw fails the policy almost never: draw again
+        letters = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(length))
+        groups = [letters[i : i + ONE_TIME_GROUP] for i in range(0, length, ONE_TIME_GROUP)]
+        password = "-".join(groups)
+        if password_problem(password, user_inputs=user_inputs) is None:
+            return password
+    raise RuntimeError("no one-time password passes the password policy: check its settings")

@@ -38,6 +38,12 @@ class Permission(enum.StrEnum):
     CAMPAIGNS_MANAGE = "region:campaigns:manage"
     ROSTER_MANAGE = "region:roster:manage"
     REGION_STATISTICS_VIEW = "region:statistics:view"
+    # Help a member of an enterprise of the region back into their account: a reset link to
+    # their own address, or a one-time password (access.get_recoverable_account_or_404).
+    ACCOUNTS_RECOVER = "region:accounts:recover"
+    # The projects and certificates of a region's enterprises, read only: an authority's region,
+    # the whole country for whoever has ALL_ORGS_VIEW (access.viewed_region_or_404).
+    REGION_PROJECTS_VIEW = "region:projects:view"
     PROJECT_START = "project:own:start"
     PROJECT_VIEW = "project:party:view"
     PROJECT_CONSULT = "project:consulting:act"
@@ -84,6 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ALL_ORGS_VIEW,
         Permission.ASSESSMENT_VIEW,
         Permission.PROJECT_VIEW,
+        Permission.REGION_PROJECTS_VIEW,
         Permission.CLAUSES_EDIT,
         Permission.ALLIANCE_REVIEW,
         Permission.CERTIFICATES_MANAGE,
@@ -96,6 +103,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CAMPAIGNS_MANAGE,
         Permission.ROSTER_MANAGE,
         Permission.REGION_STATISTICS_VIEW,
+        Permission.REGION_PROJECTS_VIEW,
+        Permission.ACCOUNTS_RECOVER,
     },
     # Everything, but filling a self-assessment: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).

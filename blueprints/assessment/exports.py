@@ -7,11 +7,8 @@ The workbook is written by ``app.excel`` (streaming, one row in memory whatever 
 
 from __future__ import annotations
 
-import functools
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
@@ -19,26 +16,19 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
-from reportlab.platypus import TableStyle as TS
+from reportlab.platypus import KeepTogether, Spacer, Table
 
+from app import pdf_layout
 from app.excel import Sheet, Styled, write_xlsx
 from app.fonts import cjk_font
+from app.pdf_layout import ACCENT, EVERY, GRID, HEAD_BG, MARGIN, grid, para, styles
 from blueprints.assessment.report_data import Comparison, DimensionRow, ReportData
 
 DASH = "—"
-MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
-OURS, AVERAGE = colors.HexColor("#2563eb"), colors.HexColor("#a3acb9")
-HEAD_BG, GRID = colors.HexColor("#e8eef7"), colors.HexColor("#c3ccd8")
-MUTED = colors.HexColor("#6b7280")
-EVERY = ((0, 0), (-1, -1))  # table-style range: every cell
+OURS, AVERAGE = ACCENT, colors.HexColor("#a3acb9")
 
 
 def _fmt(value: float | None, pattern: str = "{:.1f}") -> str:
@@ -56,65 +46,6 @@ def _comparisons(dim: DimensionRow) -> list[Comparison]:
 # --------------------------------------------------------------------------- PDF
 
 
-class _NumberedCanvas(Canvas):
-    """Holds pages back until the end so the footer can say "page 2 of 5"."""
-
-    def __init__(self, *args: Any, footer: Callable[[Canvas, int, int], None], **kw: Any):
-        super().__init__(*args, **kw)
-        self._footer = footer
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self._footer(self, number, len(self._pages))
-            super().showPage()
-        super().save()
-
-
-def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
-    small = {"fontSize": 8.5, "leading": 11}
-    variants: dict[str, dict[str, Any]] = {
-        "title": {"fontSize": 20, "leading": 26, "spaceAfter": 4},
-        "name": {"fontSize": 14, "leading": 19, "spaceAfter": 8},
-        "h2": {"fontSize": 13, "leading": 18, "spaceBefore": 14, "spaceAfter": 6},
-        "h3": {"fontSize": 10.5, "leading": 15, "spaceBefore": 6},
-        "cell": small,
-        "head": {**small, "alignment": TA_CENTER},
-        "label": {**small, "textColor": MUTED},
-        "note": {"fontSize": 8, "leading": 11, "textColor": MUTED, "spaceBefore": 3},
-        "big": {"fontSize": 28, "leading": 34},
-        "stage": {"fontSize": 16, "leading": 34},
-        "indent": {"leftIndent": 12},
-    }
-    variants["h2"] |= {"textColor": OURS, "keepWithNext": 1}  # never last on a page
-    return {"body": base} | {k: ParagraphStyle(k, parent=base, **v) for k, v in variants.items()}
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    # Data strings are user input: escape them, they would otherwise be parsed as markup.
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
-def _table(rows: list[list], widths: Sequence[float], st: dict, *cmds: tuple, head=1) -> Table:
-    """A grid in the CJK font: cells without FONTNAME would declare an unembedded Helvetica."""
-    table = Table(rows, colWidths=list(widths), repeatRows=head, hAlign="LEFT")
-    style: list[tuple[Any, ...]] = [
-        ("FONTNAME", *EVERY, st["body"].fontName),
-        ("FONTSIZE", *EVERY, 8.5),
-    ]
-    if head:
-        style += [("GRID", *EVERY, 0.4, GRID), ("BACKGROUND", (0, 0), (-1, head - 1), HEAD_BG)]
-        style += [("VALIGN", *EVERY, "MIDDLE"), ("ALIGN", (1, head), (-1, -1), "RIGHT")]
-    table.setStyle(TS(style + list(cmds)))
-    return table
-
-
 def _facts(data: ReportData) -> list[tuple[str, object]]:
     """Who and what the report is about, shared by the PDF and the workbook."""
     return [
@@ -130,33 +61,33 @@ def _facts(data: ReportData) -> list[tuple[str, object]]:
 def _summary(data: ReportData, st: dict) -> list:
     submitted = format_date(data.submitted_at) if data.submitted_at else DASH
     pairs = [*_facts(data), (_("Submitted on"), submitted), ("", "")]
-    cells = [[_p(k, st["label"]), _p(v, st["cell"])] for k, v in pairs]
+    cells = [[para(k, st["label"]), para(v, st["cell"])] for k, v in pairs]
     rows = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
     lines = [("VALIGN", *EVERY, "TOP"), ("LINEBELOW", *EVERY, 0.3, GRID)]
-    info = _table(rows, [WIDTH * w for w in (0.17, 0.33, 0.17, 0.33)], st, *lines, head=0)
+    info = grid(rows, [WIDTH * w for w in (0.17, 0.33, 0.17, 0.33)], st, *lines, head=0)
     score_rows = [
-        [_p(_("Total score"), st["label"]), _p(_("Stage"), st["label"])],
-        [_p(f"{data.total:.1f}", st["big"]), _p(data.stage, st["stage"])],
+        [para(_("Total score"), st["label"]), para(_("Stage"), st["label"])],
+        [para(f"{data.total:.1f}", st["big"]), para(data.stage, st["stage"])],
     ]
     box = [("BACKGROUND", *EVERY, HEAD_BG), ("BOX", *EVERY, 0.6, OURS)]
-    score = _table(score_rows, [WIDTH * 0.3, WIDTH * 0.7], st, *box, head=0)
-    return [_p(data.enterprise_name, st["name"]), info, Spacer(1, 8), score]
+    score = grid(score_rows, [WIDTH * 0.3, WIDTH * 0.7], st, *box, head=0)
+    return [para(data.enterprise_name, st["name"]), info, Spacer(1, 8), score]
 
 
 def _dimension_table(data: ReportData, st: dict) -> list:
     first = data.dimensions[0]
-    head = [_p(t, st["head"]) for t in (_("Dimension"), _("Score"), _("Weight"))]
-    head += [c for label in _group_labels() for c in (_p(label, st["head"]), "")]
-    rows = [head, ["", "", ""] + [_p(t, st["head"]) for t in (_("Average"), _("Percentile")) * 3]]
+    head = [para(t, st["head"]) for t in (_("Dimension"), _("Score"), _("Weight"))]
+    head += [c for label in _group_labels() for c in (para(label, st["head"]), "")]
+    rows = [head, ["", "", ""] + [para(t, st["head"]) for t in (_("Average"), _("Percentile")) * 3]]
     for dim in data.dimensions:
-        row = [_p(dim.title, st["cell"]), _fmt(dim.score), _fmt(dim.weight * 100, "{:.0f}%")]
+        row = [para(dim.title, st["cell"]), _fmt(dim.score), _fmt(dim.weight * 100, "{:.0f}%")]
         for c in _comparisons(dim):
             row += [_fmt(c.average), _fmt(c.percentile, "{:.0f}")]
         rows.append(row)
     spans = [("SPAN", (c, 0), (c + 1, 0)) for c in (3, 5, 7)]
     spans += [("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2)]
     widths = [WIDTH - 366, 42, 42] + [44, 50] * 3  # "Percentile" must fit unbroken
-    table = _table(rows, widths, st, *spans, head=2)
+    table = grid(rows, widths, st, *spans, head=2)
     # Percentiles of tiny groups mislead: say how many enterprises each group holds.
     note = _(
         "Compared with %(all)d enterprises in all, %(industry)d in the same industry and "
@@ -165,7 +96,7 @@ def _dimension_table(data: ReportData, st: dict) -> list:
         industry=first.industry.count,
         region=first.region.count,
     )
-    return [table, _p(note, st["note"])]
+    return [table, para(note, st["note"])]
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -216,69 +147,50 @@ def _indicator_table(data: ReportData, st: dict) -> Table:
     grouped: dict[str, list] = {}  # insertion order: directions as the questionnaire has them
     for indicator in data.indicators:
         grouped.setdefault(indicator.direction, []).append(indicator)
-    rows: list[list] = [[_p(_("Indicator"), st["head"]), _p(_("Value"), st["head"])]]
+    rows: list[list] = [[para(_("Indicator"), st["head"]), para(_("Value"), st["head"])]]
     cmds: list[tuple] = []
     for direction, indicators in grouped.items():
         n = len(rows)
         cmds += [("SPAN", (0, n), (1, n)), ("BACKGROUND", (0, n), (1, n), HEAD_BG)]
-        rows.append([_p(direction, st["h3"]), ""])
-        rows += [[_p(i.title, st["cell"]), i.shown()] for i in indicators]
-    return _table(rows, [WIDTH - 70, 70], st, *cmds)
-
-
-def _footer(canvas: Canvas, page: int, pages: int, *, font: str, left: str) -> None:
-    canvas.saveState()
-    canvas.setFont(font, 7.5)
-    canvas.setFillColor(MUTED)
-    canvas.drawString(MARGIN, 10 * mm, left)
-    label = _("Page %(page)d of %(pages)d", page=page, pages=pages)
-    canvas.drawRightString(A4[0] - MARGIN, 10 * mm, label)
-    canvas.restoreState()
+        rows.append([para(direction, st["h3"]), ""])
+        rows += [[para(i.title, st["cell"]), i.shown()] for i in indicators]
+    return grid(rows, [WIDTH - 70, 70], st, *cmds)
 
 
 def report_pdf(data: ReportData) -> bytes:
     """The report as an A4 PDF, embedding a subset of the Chinese font; same data, same bytes."""
     font = cjk_font()
-    st = _styles(font)
+    st = styles(font)
     title = _("Self-assessment report")
-    story: list = [_p(title, st["title"]), *_summary(data, st)]
+    story: list = [para(title, st["title"]), *_summary(data, st)]
     if data.dimensions:
-        story += [_p(_("Dimensions"), st["h2"]), *_dimension_table(data, st), Spacer(1, 10)]
+        story += [para(_("Dimensions"), st["h2"]), *_dimension_table(data, st), Spacer(1, 10)]
         story.append(KeepTogether([_chart(data, font)]))
-    story += [_p(_("Indicators"), st["h2"]), _indicator_table(data, st)]
+    story += [para(_("Indicators"), st["h2"]), _indicator_table(data, st)]
     if data.weakest:
-        story.append(_p(_("Areas to improve"), st["h2"]))
+        story.append(para(_("Areas to improve"), st["h2"]))
         for number, area in enumerate(data.weakest, start=1):
-            heading = _p(f"{number}. {area.title}（{area.score:.1f}）", st["h3"])
-            story.append(KeepTogether([heading, _p(area.suggestion, st["indent"])]))
+            heading = para(f"{number}. {area.title}（{area.score:.1f}）", st["h3"])
+            story.append(KeepTogether([heading, para(area.suggestion, st["indent"])]))
     if data.benchmarks:
-        story.append(_p(_("Benchmark enterprises of your industry"), st["h2"]))
+        story.append(para(_("Benchmark enterprises of your industry"), st["h2"]))
         for b in data.benchmarks:
-            story.append(_p(f"{b.name}（{b.stage}）{b.note}", st["indent"]))
+            story.append(para(f"{b.name}（{b.stage}）{b.note}", st["indent"]))
     if len(data.history) > 1:
-        rows = [[_p(label, st["head"]) for label in (_("Year"), _("Total score"), _("Stage"))]]
-        rows += [[str(h.year), _fmt(h.total), _p(h.stage, st["cell"])] for h in data.history]
-        story += [_p(_("History"), st["h2"]), _table(rows, [70, 90, WIDTH - 160], st)]
+        rows = [[para(label, st["head"]) for label in (_("Year"), _("Total score"), _("Stage"))]]
+        rows += [[str(h.year), _fmt(h.total), para(h.stage, st["cell"])] for h in data.history]
+        story += [para(_("History"), st["h2"]), grid(rows, [70, 90, WIDTH - 160], st)]
 
     left = f"Certpath · {data.enterprise_name}"
     if data.generated_at is not None:
         left += " · " + _("Generated at %(time)s", time=format_datetime(data.generated_at))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        **dict.fromkeys(("leftMargin", "rightMargin", "topMargin"), MARGIN),
-        bottomMargin=MARGIN + 4 * mm,  # room for the footer
+    return pdf_layout.build(
+        story,
+        font=font,
         title=f"{title} — {data.enterprise_name}",
-        author="Certpath",
-        creator="Certpath",
-        lang="zh-CN" if data.locale == "zh" else "en",
-        invariant=1,  # fixed dates and document id: the same data gives the same bytes
-        initialFontName=font,  # else every page declares an unembedded Helvetica
+        locale=data.locale,
+        footer_left=left,
     )
-    footer = functools.partial(_footer, font=font, left=left)
-    doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, footer=footer))
-    return buffer.getvalue()
 
 
 def report_sheets(data: ReportData) -> list[Sheet]:

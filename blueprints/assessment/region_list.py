@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from app.clock import local_today
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
-from app.input_boundary import int_arg
-from app.search import name_matches, prefix_of
+from app.input_boundary import int_arg, region_arg
+from app.search import organisation_matches
 from app.security.access import in_region
 from blueprints.assessment import questionnaire
 from blueprints.assessment.questionnaire_frame import STAGE_KEYS
@@ -55,16 +55,13 @@ class Filters:
         """What does not parse, or lies outside the authority's region, is ignored."""
         status = request.args.get("status", "")
         stage = request.args.get("stage", "")
-        region = request.args.get("region", "").strip()
         tag = request.args.get("tag", "")
         return cls(
             year=int_arg("year", 1990, 2099),
             campaign=int_arg("campaign"),
             status=AssessmentStatus(status) if status in {s.value for s in SHOWN} else None,
             stage=stage if stage in STAGE_KEYS else "",
-            region=region
-            if region.isdigit() and len(region) in (2, 4, 6) and region.startswith(own_prefix)
-            else "",
+            region=region_arg(own_prefix),
             tag=EnterpriseTag(tag) if tag in {t.value for t in EnterpriseTag} else None,
             q=request.args.get("q", "").strip()[:SEARCH_MAX],
         )
@@ -117,12 +114,7 @@ def of_region(prefix: str, filters: Filters) -> sa.Select:
     if filters.tag:
         query = query.where(tagged(filters.tag))
     if filters.q:
-        query = query.where(
-            sa.or_(
-                name_matches(Organisation.name, Organisation.name_tokens, filters.q),
-                prefix_of(Organisation.credit_code, filters.q),
-            )
-        )
+        query = query.where(organisation_matches(filters.q))
     return query
 
 

@@ -31,6 +31,30 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# What a session signed in with a one-time password may still reach besides the page that
+# replaces it: signing out, the language switch, the static files — and the load balancer's
+# probe, which must not wait on the database for a user.
+_BEFORE_THE_NEW_PASSWORD = frozenset({"auth.logout", "auth.language", "static", "main.healthz"})
+
+
+@bp.before_app_request
+def one_time_password_first():
+    """Signed in with a one-time password (account recovery): every page leads to the
+    change-password page until a password of their own is set; once the one-time password has
+    expired, the session ends."""
+    if request.endpoint is None or request.endpoint in _BEFORE_THE_NEW_PASSWORD:
+        return None
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if services.one_time_password_expired(current_user):
+        auth_session.sign_out()
+        flash(str(services.ONE_TIME_PASSWORD_EXPIRED), "warning")
+        return redirect(url_for("auth.login"))
+    if request.endpoint != "auth.change_password":
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def _attach(form, error: services.AccountError) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
@@ -222,6 +246,7 @@ def profile():
 @requires(Permission.ACCOUNT_EDIT)
 def change_password():
     form = forms.ChangePasswordForm()
+    one_time = current_user.must_change_password
     if form.validate_on_submit():
         try:
             services.change_password(
@@ -232,8 +257,12 @@ def change_password():
         else:
             # Every session ended with the old password; this browser gets a new one.
             auth_session.renew(current_user._get_current_object())
+            if one_time:
+                flash(_("Your password has been set. Welcome back."), "success")
+                return redirect(url_for("main.dashboard"))
             flash(
                 _("Your password has been changed. Other sessions have been signed out."), "success"
             )
             return redirect(url_for("auth.profile"))
-    return render_template("auth/change_password.html", form=form), status_of(form)
+    page = render_template("auth/change_password.html", form=form, one_time=one_time)
+    return page, status_of(form)

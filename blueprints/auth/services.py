@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
@@ -257,6 +259,8 @@ def authenticate(email: str, password: str, address: str) -> User:
         )
     if not user.is_active:
         raise SignInRefused(_("This account has been deactivated. Contact your administrator."))
+    if one_time_password_expired(user):
+        raise SignInRefused(str(ONE_TIME_PASSWORD_EXPIRED), reason="expired")
     throttle.clear_account(email)
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
@@ -265,8 +269,6 @@ def authenticate(email: str, password: str, address: str) -> User:
 
 
 def _window_minutes() -> int:
-    from flask import current_app
-
     return current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
 
 
@@ -275,8 +277,14 @@ def request_password_reset(email: str) -> None:
     user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active or not user.password_hash:
         return
+    send_password_reset(user)
+
+
+def send_password_reset(user: User) -> bool:
+    """Queue a reset link to ``user``'s own address; False when one was sent less than
+    LINK_RESEND_MINUTES ago (that one is still on its way or in the mailbox)."""
     if _link_sent_recently(user, "reset"):
-        return
+        return False
     token = tokens.make_token(user, "reset")
     queue_email(
         dedup_key=f"reset:{user.id}:{token[-16:]}",
@@ -286,17 +294,26 @@ def request_password_reset(email: str) -> None:
         user=user,
         link=external_url("auth.reset_password", token=token),
     )
+    return True
+
+
+def _replace_password_hash(user: User, password_hash: str) -> None:
+    """Store a new password: every session of the old one ends — the rows go, and a cookie
+    still holding the old version would be refused anyway."""
+    user.password_hash = password_hash
+    user.auth_version += 1
+    sessions.end_all(user)
 
 
 def set_password(user: User, password: str) -> None:
     problem = passwords.password_problem(password, user_inputs=[user.email, user.name])
     if problem:
         raise AccountError(problem, "password")
-    user.password_hash = passwords.hash_password(password)
-    # Every session of the old password ends: the rows go, and a cookie still holding the old
-    # version would be refused anyway. A user changing it while signed in gets a new session.
-    user.auth_version += 1
-    sessions.end_all(user)
+    # A user changing it while signed in gets a new session (auth_session.renew).
+    _replace_password_hash(user, passwords.hash_password(password))
+    # A password of their own: a one-time password given before is gone with the old hash.
+    user.must_change_password = False
+    user.one_time_password_expires_at = None
     if user.email_verified_at is None:
         # The link that led here went to this mailbox: that proves the address.
         user.email_verified_at = utcnow()
@@ -305,7 +322,40 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
         raise AccountError(_("The current password is not correct."), "current_password")
+    if user.must_change_password and new == current:
+        raise AccountError(
+            _("Choose a password of your own: the one-time password cannot be kept."),
+            "password",
+        )
     set_password(user, new)
+
+
+def set_one_time_password(user: User) -> tuple[str, datetime]:
+    """Give ``user`` a random password for one sign-in (account recovery by an authority):
+    it replaces their password, ends every session of theirs and clears the sign-in
+    throttle of the account; signing in with it leads only to choosing a new password, until
+    ONE_TIME_PASSWORD_HOURS have passed. Returns it (to be shown once, never stored in clear)
+    and its expiry."""
+    password = passwords.one_time_password(user_inputs=[user.email, user.name])
+    _replace_password_hash(user, passwords.hash_password(password))
+    user.must_change_password = True
+    expires_at = utcnow() + timedelta(hours=current_app.config["ONE_TIME_PASSWORD_HOURS"])
+    user.one_time_password_expires_at = expires_at
+    # The failures that locked them out are not theirs to wait for any more.
+    throttle.clear_account(user.email)
+    return password, expires_at
+
+
+ONE_TIME_PASSWORD_EXPIRED = _l(
+    "This one-time password has expired. Ask the authority that gave it to you for a new one, "
+    "or reset your password by email."
+)
+
+
+def one_time_password_expired(user: User) -> bool:
+    """``user`` holds a one-time password past its expiry (it signs in nobody any more)."""
+    expires_at = user.one_time_password_expires_at
+    return user.must_change_password and (expires_at is None or expires_at <= utcnow())
 
 
 def invite_member(

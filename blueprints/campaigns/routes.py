@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +16,16 @@ from app.excel import xlsx_response
 from app.extensions import db
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.campaigns import contacts, exports, forms, progress, reminders, services
+from blueprints.campaigns import (
+    bulletin_exports,
+    bulletins,
+    contacts,
+    exports,
+    forms,
+    progress,
+    reminders,
+    services,
+)
 from blueprints.campaigns.regions import region_or_none, units_of
 from models import Campaign, ContactRole, Region
 
@@ -123,8 +133,17 @@ def campaign_page(campaign_id: int, conflict: str | None = None, **_view_args: o
     campaign, region = _campaign_and_region(campaign_id)
     table = progress.table(campaign, region)
     # Quotas are set by the authority of the region the table is drawn for.
-    sets_quotas = region.code == current_user.organisation.region_code and any(
+    authority = current_user.organisation
+    sets_quotas = region.code == authority.region_code and any(
         not row.unit.direct for row in table.rows
+    )
+    issued = bulletins.nested_over(campaign, authority)
+    today = local_today()
+    quarter = bulletins.quarter_of(today)
+    may_issue = (
+        bulletins.may_issue(campaign, authority, region)
+        and today >= campaign.opens_on
+        and not any(b.region_code == region.code and b.quarter == quarter for b in issued)
     )
     return render_template(
         "campaigns/view.html",
@@ -135,7 +154,10 @@ def campaign_page(campaign_id: int, conflict: str | None = None, **_view_args: o
         quota_form=(pages.kept("quotas") or _quota_form(table)) if sets_quotas else None,
         unit_names={row.unit.code: row.unit.name for row in table.rows},
         definitions=exports.definitions(),
-        today=local_today(),
+        today=today,
+        bulletins=issued,
+        may_issue=may_issue,
+        quarter=quarter,
         conflict=conflict,
     )
 
@@ -180,6 +202,61 @@ def progress_xlsx(campaign_id: int):
     table = progress.table(campaign, region)
     filename = f"progress-{campaign.year}-{campaign.round}-{region.code}.xlsx"
     return xlsx_response(functools.partial(exports.progress_xlsx, table), filename)
+
+
+@bp.post("/<int:campaign_id>/bulletins")
+@requires(Permission.CAMPAIGNS_MANAGE)
+@pages.on_page(campaign_page)
+def issue_bulletin(campaign_id: int):
+    campaign, _region = _campaign_and_region(campaign_id)
+    bulletin = bulletins.issue(campaign, current_user.organisation, current_user)
+    flash(
+        _(
+            "The bulletin of %(quarter)s is issued; the authorities of your units are told.",
+            quarter=bulletin.quarter,
+        ),
+        "success",
+    )
+    return redirect(url_for("campaigns.view", campaign_id=campaign.id) + "#bulletins-title")
+
+
+def _bulletin(campaign_id: int, bulletin_id: int) -> tuple:
+    """The bulletin, if the viewer's region issued it or lies in the region it covers; its
+    region, the bulletin before it and its lines."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    bulletin = bulletins.visible(bulletin_id, campaign, current_user.organisation)
+    if bulletin is None:
+        abort(404)
+    before = bulletins.previous(bulletin)
+    region = db.session.get(Region, bulletin.region_code)
+    return bulletin, region, before, bulletins.lines(bulletin, before)
+
+
+def _bulletin_name(bulletin, extension: str) -> str:
+    return f"bulletin-{bulletin.quarter}-{bulletin.region_code}.{extension}"
+
+
+@bp.get("/<int:campaign_id>/bulletins/<int:bulletin_id>.pdf")
+@requires(Permission.CAMPAIGNS_MANAGE)
+def bulletin_pdf(campaign_id: int, bulletin_id: int):
+    bulletin, region, before, lines = _bulletin(campaign_id, bulletin_id)
+    locale = str(get_locale() or "zh")
+    pdf = bulletin_exports.bulletin_pdf(bulletin, region, lines, before, locale)
+    response = Response(pdf, mimetype="application/pdf")
+    disposition = f'attachment; filename="{_bulletin_name(bulletin, "pdf")}"'
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:campaign_id>/bulletins/<int:bulletin_id>.xlsx")
+@requires(Permission.CAMPAIGNS_MANAGE)
+def bulletin_xlsx(campaign_id: int, bulletin_id: int):
+    bulletin, region, before, lines = _bulletin(campaign_id, bulletin_id)
+    write = functools.partial(bulletin_exports.bulletin_xlsx, bulletin, region, lines, before)
+    return xlsx_response(write, _bulletin_name(bulletin, "xlsx"))
 
 
 ENTERPRISE_LISTS = ("taken", "absent")

@@ -47,6 +47,17 @@ def register_query(
         query = query.where(Certificate.effective_on >= since)
     if until:
         query = query.where(Certificate.effective_on <= until)
+    live = live_status(status, today)
+    if live is not None:
+        query = query.where(live)
+    return query.options(sa.orm.joinedload(Certificate.body)).order_by(
+        Certificate.effective_on.desc(), Certificate.id.desc()
+    )
+
+
+def live_status(status: str, today: date) -> sa.ColumnElement[bool] | None:
+    """Certificates whose live status (Certificate.status_on) is ``status`` today; None for a
+    value that names no status."""
     live = {
         # "Expired" is live: valid or suspended past the expiry date, or already marked.
         "expired": sa.or_(
@@ -64,12 +75,9 @@ def register_query(
         ),
         "revoked": Certificate.status == CertificateStatus.REVOKED,
         "cancelled": Certificate.status == CertificateStatus.CANCELLED,
+        "superseded": Certificate.status == CertificateStatus.SUPERSEDED,
     }
-    if status in live:
-        query = query.where(live[status])
-    return query.options(sa.orm.joinedload(Certificate.body)).order_by(
-        Certificate.effective_on.desc(), Certificate.id.desc()
-    )
+    return live.get(status)
 
 
 def body_choices() -> list[sa.Row[tuple[int, str | None, str]]]:

@@ -30,7 +30,7 @@ from app.public_cache import public_cacheable
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
 from app.urls import external_url
-from blueprints.certificates import forms, queries, queues, services, transitions
+from blueprints.certificates import forms, queries, queues, region_list, services, transitions
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
 from blueprints.reference.names import region_label
 from models import Certificate, CertificateStatus, ProjectStatus
@@ -61,6 +61,24 @@ def register():
         filters=form.given(),
         today=local_today(),
     )
+
+
+@bp.get("/region")
+@requires(Permission.REGION_PROJECTS_VIEW)
+def region():
+    """The certificates of the enterprises of the viewer's region, read only."""
+    return region_list.LIST.page(
+        "certificates/region.html",
+        statuses=list(CertificateStatus),
+        expiring_days=region_list.EXPIRING_DAYS,
+        today=local_today(),
+    )
+
+
+@bp.get("/region.xlsx")
+@requires(Permission.REGION_PROJECTS_VIEW)
+def region_xlsx():
+    return region_list.LIST.xlsx()
 
 
 def _by_number_or_404(number: str) -> Certificate:

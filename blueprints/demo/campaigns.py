@@ -4,7 +4,8 @@ Shanghai (``authority@``) runs this year's first round, open today: three enterp
 (two submitted — one waits for ``district@``, one for the city — and one draft), the city's
 roster lists the demo's Shanghai enterprises and a few without an account (so the table has
 absentees), and the city has not set its districts' quotas yet: *Quotas to set* waits on
-``authority@``. ``enterprise@`` has not taken part: the open round is on its work list.
+``authority@``. ``enterprise@`` has not taken part: the open round is on its work list. The
+city has named its best-scoring enterprise with an approved self-assessment a benchmark.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ import sqlalchemy as sa
 
 from app.clock import local_today
 from app.extensions import db
+from app.security.access import in_region
+from blueprints.assessment import benchmarks
 from blueprints.assessment import services as assessments
 from blueprints.campaigns import services as campaigns
 from blueprints.demo.assessments import sample_answers
 from blueprints.demo.people import credit_code, enterprise_with_contact, first_user
 from models import (
+    Assessment,
+    AssessmentStatus,
+    BenchmarkEnterprise,
     Campaign,
     EnterpriseTag,
     Organisation,
@@ -122,8 +128,32 @@ def _on_roster(city: Organisation, code: str, name: str, county: str, industry: 
     db.session.add(entry)
 
 
+BENCHMARK_NOTE = "设备联网率和关键工序数控化率居全市前列，数据驱动的生产管控经验可复制推广。"
+
+
+def _benchmark(city: Organisation) -> None:
+    """The city names one of its enterprises with an approved self-assessment a benchmark
+    (标杆企业): the reports of its industry and the statistics page list it."""
+    if db.session.scalar(
+        sa.select(BenchmarkEnterprise.id).where(BenchmarkEnterprise.marked_by_id == city.id)
+    ):
+        return
+    approved = db.session.scalar(
+        sa.select(Assessment)
+        .where(
+            Assessment.status == AssessmentStatus.APPROVED,
+            in_region(city.region_code[:2] if city.region_code else "", Assessment.region_code),
+        )
+        .order_by(Assessment.year.desc(), Assessment.total.desc(), Assessment.id)
+        .limit(1)
+    )
+    if approved is not None:
+        benchmarks.mark(approved, first_user(city), BENCHMARK_NOTE)
+
+
 def load(city: Organisation, shanghai_enterprises: list[Organisation]) -> None:
     _round(city)
+    _benchmark(city)
     for row in TAKING_PART:
         _take_part(*row)
     for org in shanghai_enterprises:

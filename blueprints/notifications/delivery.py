@@ -1,4 +1,5 @@
-"""Delivering a notice: in the app always, by email unless the recipient muted its category.
+"""Delivering a notice: in the app always, by email unless the recipient muted its category
+(what was done to their own account cannot be muted).
 
 Both carry the same key (event, occurrence, recipient), so that a notice is given once per
 occurrence whatever retries or double submits happen; both are written in the request's
@@ -28,7 +29,8 @@ def deliver(event: Event) -> None:
         with force_locale(user.locale):
             title = notice.title(event)
         notify(user, key, title, link)
-        if notice.category.value not in (user.email_muted or []):
+        category = notice.category
+        if not category.may_be_muted or category.value not in (user.email_muted or []):
             queue_email(
                 dedup_key=key,
                 recipient=user.email,

@@ -7,13 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
 from app.forms import enum_options
-from blueprints.notifications.table import Category
+from blueprints.notifications.table import MUTABLE_CATEGORIES
 
 
 class PreferencesForm(FlaskForm):
     emailed = SelectMultipleField(
         _l("Also send me an email about"),
-        choices=lambda: enum_options(Category),
+        choices=lambda: enum_options(MUTABLE_CATEGORIES),
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
     )
@@ -21,4 +21,4 @@ class PreferencesForm(FlaskForm):
     def muted(self) -> list[str]:
         """The categories left unticked: read in the app only."""
         chosen = set(self.emailed.data or [])
-        return [category.value for category in Category if category.value not in chosen]
+        return [c.value for c in MUTABLE_CATEGORIES if c.value not in chosen]

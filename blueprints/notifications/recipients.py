@@ -131,6 +131,11 @@ def authorities_below(authority: Organisation) -> list[User]:
 
 def authorities_at(region_code: str) -> list[User]:
     """Who hears for the authorities of exactly this region."""
+    return authorities_in([region_code])
+
+
+def authorities_in(region_codes: list[str]) -> list[User]:
+    """Who hears for the authorities of exactly these regions, in one query."""
     return list(
         db.session.scalars(
             sa.select(User)
@@ -138,7 +143,7 @@ def authorities_at(region_code: str) -> list[User]:
             .where(
                 Organisation.kind == OrgKind.AUTHORITY,
                 Organisation.active.is_(True),
-                Organisation.region_code == region_code,
+                Organisation.region_code.in_(region_codes),
                 contact_of(Organisation.id),
             )
             .order_by(User.id)

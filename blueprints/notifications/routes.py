@@ -12,7 +12,7 @@ from app.pagination import paginate
 from app.security.permissions import Permission, requires
 from blueprints.notifications import forms, services
 from blueprints.notifications.delivery import deliver
-from blueprints.notifications.table import Category
+from blueprints.notifications.table import MUTABLE_CATEGORIES
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 
@@ -72,6 +72,6 @@ def preferences():
         return redirect(url_for("notifications.preferences"))
     if not form.is_submitted():
         muted = set(current_user.email_muted or [])
-        form.emailed.data = [c.value for c in Category if c.value not in muted]
+        form.emailed.data = [c.value for c in MUTABLE_CATEGORIES if c.value not in muted]
     status = 422 if form.errors else 200
     return render_template("notifications/preferences.html", form=form), status

@@ -34,6 +34,16 @@ class Category(TitledEnum):
     CERTIFICATES = "certificates", _l("Certificates")
     SURVEILLANCE = "surveillance", _l("Surveillance and recertification")
     PUBLICITY = "publicity", _l("Publicity and objections")
+    ACCOUNT = "account", _l("Your account's security")
+
+    @property
+    def may_be_muted(self) -> bool:
+        """What was done to one's own account (a password set by someone else) always comes
+        by email too: it may be the first sign of an account taken over."""
+        return self is not Category.ACCOUNT
+
+
+MUTABLE_CATEGORIES = tuple(category for category in Category if category.may_be_muted)
 
 
 @dataclass(frozen=True)
@@ -374,6 +384,20 @@ CAMPAIGN_NOTICES = {
             "campaigns.view", campaign_id=e.subject.campaign_id, region=e.subject.region_code
         ),
     ),
+    # The authorities of the units the bulletin ranks (the issuing region's own row aside).
+    "campaign.bulletin": Notice(
+        Category.CAMPAIGNS,
+        lambda e: who.authorities_in([row["code"] for row in e.subject.rows[1:]]),
+        lambda e: _(
+            "%(authority)s issued the progress bulletin of %(title)s for %(quarter)s",
+            authority=e.subject.authority.name,
+            title=e.subject.campaign.title,
+            quarter=e.subject.quarter,
+        ),
+        lambda e: (
+            external_url("campaigns.view", campaign_id=e.subject.campaign_id) + "#bulletins-title"
+        ),
+    ),
 }
 
 
@@ -426,6 +450,42 @@ PUBLICITY_NOTICES = {
 }
 
 
+# --- accounts --------------------------------------------------------------------------------
+
+
+def _account_holder(event: Event) -> list[User]:
+    return [event.subject]
+
+
+def _sign_in_page(_event: Event) -> str:
+    return external_url("auth.login")
+
+
+ACCOUNT_NOTICES = {
+    "account.reset_link_sent": Notice(
+        Category.ACCOUNT,
+        _account_holder,
+        lambda e: _(
+            "%(authority)s sent a link to reset your password to %(email)s",
+            authority=e.context["authority"].name,
+            email=e.subject.email,
+        ),
+        _sign_in_page,
+        template="account_recovery",
+    ),
+    "account.one_time_password_set": Notice(
+        Category.ACCOUNT,
+        _account_holder,
+        lambda e: _(
+            "%(authority)s set a one-time password for your account",
+            authority=e.context["authority"].name,
+        ),
+        _sign_in_page,
+        template="account_recovery",
+    ),
+}
+
+
 def notice_for(name: str) -> Notice | None:
     """The row of an event; every move of a project is the one project notice."""
     if name.startswith("project."):
@@ -441,4 +501,5 @@ NOTICES: dict[str, Notice] = {
     **PUBLICITY_NOTICES,
     **CAMPAIGN_NOTICES,
     **BENCHMARK_NOTICES,
+    **ACCOUNT_NOTICES,
 }

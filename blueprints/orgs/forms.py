@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import enum_options
+from app.forms import confirmation, enum_options
 from blueprints.auth.forms import language_choices
 from models import EnterpriseTag, OrgKind
 
@@ -41,3 +41,17 @@ class OrganisationFilterForm(FlaskForm):
     q = StringField(_l("Name or credit code"), validators=[Optional(), Length(max=100)])
     kind = SelectField(_l("Kind"), choices=kind_filter_choices, validators=[Optional()])
     tag = SelectField(_l("Roster tag"), choices=tag_filter_choices, validators=[Optional()])
+
+
+# Account recovery by an authority: each action asks first (the box is checked on the server).
+class ResetLinkForm(FlaskForm):
+    confirm = confirmation(_l("This person asked for it, and I have checked who they are."))
+
+
+class OneTimePasswordForm(FlaskForm):
+    confirm = confirmation(
+        _l(
+            "I have checked who is asking (in person, or by calling the enterprise's registered "
+            "number) and will give the password to this person only."
+        )
+    )

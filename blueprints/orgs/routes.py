@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app import pages
+from app.errors import render_error
+from app.extensions import limiter
 from app.forms import filters_of
 from app.pages import status_of
 from app.pagination import paginate
-from app.security.access import get_member_or_404, get_organisation_or_404
+from app.security.access import (
+    get_member_or_404,
+    get_organisation_or_404,
+    get_recoverable_account_or_404,
+)
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.auth import services as account_services
-from blueprints.orgs import forms, services
+from blueprints.orgs import forms, recovery, services
+from models import OrgKind, User
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs", template_folder="templates")
 
@@ -74,7 +97,16 @@ def members(org_id: int):
         org=org,
         members=services.members(org),
         can_manage=can_manage,
+        can_recover=_can_recover(org),
         invite_form=forms.InviteForm(),
+    )
+
+
+def _can_recover(org) -> bool:
+    """Offer account recovery: to an authority, on an enterprise's page (the page is visible
+    only inside its region); the URL is checked again (get_recoverable_account_or_404)."""
+    return org.kind == OrgKind.ENTERPRISE and has_permission(
+        current_user, Permission.ACCOUNTS_RECOVER
     )
 
 
@@ -143,3 +175,106 @@ def resend_invitation(org_id: int, user_id: int):
     account_services.send_invitation(member, current_user)
     flash(_("A new invitation has been sent to %(email)s.", email=member.email), "success")
     return redirect(url_for("orgs.members", org_id=org.id))
+
+
+# --- account recovery by an authority --------------------------------------------------------
+
+
+def _recoveries_per_hour() -> str:
+    return f"{current_app.config['ACCOUNT_RECOVERIES_PER_HOUR']} per hour"
+
+
+def _authority_of_request() -> str:
+    # Counted per authority (organisation), whichever of its officials acts.
+    return f"authority:{current_user.organisation_id}"
+
+
+# Only what was done counts: a refused or forbidden request takes nothing from the allowance.
+recoveries_limited = limiter.shared_limit(
+    _recoveries_per_hour,
+    scope="account-recovery",
+    key_func=_authority_of_request,
+    deduct_when=lambda response: response.status_code < 400,
+)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_recoveries(_error: RateLimitExceeded):
+    # The only limit of this blueprint is the recoveries' one.
+    return render_error(
+        429,
+        _(
+            "Your authority has reached its limit of %(n)d account recoveries per hour. "
+            "Please try again later.",
+            n=current_app.config["ACCOUNT_RECOVERIES_PER_HOUR"],
+        ),
+    )
+
+
+def recovery_page(
+    org_id: int, user_id: int, conflict: str | None = None, **_view_args: object
+) -> str:
+    """One member account of an enterprise of the authority's region, and the two ways to help
+    them back in, each asking for confirmation first."""
+    member = get_recoverable_account_or_404(org_id, user_id)
+    return render_template(
+        "orgs/recovery.html",
+        org=member.organisation,
+        member=member,
+        refusal=recovery.refusal(member),
+        history=recovery.history(member),
+        reset_form=pages.kept("reset-link") or forms.ResetLinkForm(formdata=None),
+        password_form=pages.kept("one-time-password") or forms.OneTimePasswordForm(formdata=None),
+        conflict=conflict,
+    )
+
+
+@bp.get("/<int:org_id>/members/<int:user_id>/recovery")
+@requires(Permission.ACCOUNTS_RECOVER)
+def recovery_options(org_id: int, user_id: int):
+    return recovery_page(org_id, user_id)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def recovery_action(view: View) -> View:
+    """A form of the recovery page: for whoever may recover accounts, within the authority's
+    allowance, refused on the page (an unticked box: 422; a refused account: 409)."""
+    limited = recoveries_limited(pages.on_page(recovery_page)(view))
+    return requires(Permission.ACCOUNTS_RECOVER)(cast(View, limited))
+
+
+def _confirmed_account(org_id: int, user_id: int, key: str, form: FlaskForm) -> User:
+    """The account the URL names, once the box of the form ``key`` is ticked."""
+    member = get_recoverable_account_or_404(org_id, user_id)
+    pages.validate(pages.submitted(key, form))
+    return member
+
+
+@bp.post("/<int:org_id>/members/<int:user_id>/recovery/reset-link")
+@recovery_action
+def send_reset_link(org_id: int, user_id: int):
+    member = _confirmed_account(org_id, user_id, "reset-link", forms.ResetLinkForm())
+    recovery.send_reset_link(current_user, member)
+    flash(
+        _("A link to reset the password has been sent to %(email)s.", email=member.email), "success"
+    )
+    return redirect(url_for("orgs.members", org_id=org_id))
+
+
+@bp.post("/<int:org_id>/members/<int:user_id>/recovery/one-time-password")
+@recovery_action
+def set_one_time_password(org_id: int, user_id: int):
+    form = forms.OneTimePasswordForm()
+    member = _confirmed_account(org_id, user_id, "one-time-password", form)
+    given = recovery.set_one_time_password(current_user, member)
+    # Shown in this answer only: not stored in clear, not flashed into the session cookie, kept
+    # by no cache. Going back does not show it again; sending the form again draws a new one.
+    response = make_response(
+        render_template(
+            "orgs/one_time_password.html", org=member.organisation, member=member, given=given
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -24,8 +24,8 @@ from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment.services import has_valid_assessment
 from blueprints.certificates.services import may_download
 from blueprints.documents import services as documents
-from blueprints.projects import forms, queries, services, timeline, transitions
-from models import DocumentKind
+from blueprints.projects import forms, queries, region_list, services, timeline, transitions
+from models import DocumentKind, ProjectStatus
 
 bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
 
@@ -125,6 +125,19 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
         else None,
         conflict=conflict,
     )
+
+
+@bp.get("/region")
+@requires(Permission.REGION_PROJECTS_VIEW)
+def region():
+    """The certification projects of the enterprises of the viewer's region, read only."""
+    return region_list.LIST.page("projects/region.html", statuses=list(ProjectStatus))
+
+
+@bp.get("/region.xlsx")
+@requires(Permission.REGION_PROJECTS_VIEW)
+def region_xlsx():
+    return region_list.LIST.xlsx()
 
 
 @bp.get("/<int:project_id>")

@@ -7,16 +7,17 @@ from typing import IO, Any
 from flask_babel import gettext as _
 
 from app.excel import Sheet, write_xlsx
-from blueprints.statistics import services
+from blueprints.statistics import services, snapshots
 
 
 def statistics_xlsx(scope: services.Scope, out: IO[bytes]) -> None:
-    assessed, stages = services.stages(scope)
+    figures = snapshots.figures(scope)
+    assessed, stages = figures.assessed, figures.stages
     place = scope.region.display_name if scope.region else _("The whole country")
     title = _("Self-assessments of %(place)s, %(year)d", place=place, year=scope.year)
     stage_rows: list[list[Any]] = [[s.title, s.count, s.share] for s in stages]
-    dimension_rows = [[d.title, d.count, d.mean, *d.quartiles] for d in services.dimensions(scope)]
-    indicator_rows = [[i.direction, i.title, i.value, i.count] for i in services.indicators(scope)]
+    dimension_rows = [[d.title, d.count, d.mean, *d.quartiles] for d in figures.dimensions]
+    indicator_rows = [[i.direction, i.title, i.value, i.count] for i in figures.indicators]
     stage_keys = [s.key for s in stages]
     unit_rows = [
         [
@@ -28,9 +29,9 @@ def statistics_xlsx(scope: services.Scope, out: IO[bytes]) -> None:
             u.mean_total,
             *(u.stages.get(key, 0.0) for key in stage_keys),
         ]
-        for u in services.units(scope)
+        for u in figures.units
     ]
-    trend_rows = [list(row) for row in services.trend(scope)]
+    trend_rows = [list(row) for row in figures.trend]
     sheets = [
         Sheet(
             _("Stages"),

@@ -9,6 +9,7 @@ unit code, so the map, the table beside it and the other pages never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -18,7 +19,7 @@ from app.extensions import db
 from blueprints.assessment.questionnaire import naming_edition
 from blueprints.campaigns import progress
 from blueprints.campaigns.regions import ancestors_and_self
-from blueprints.statistics import services
+from blueprints.statistics import services, snapshots
 from models import Campaign
 
 PER = 1000  # valid certificates per this many roster enterprises
@@ -105,9 +106,11 @@ def campaigns_over(scope: services.Scope) -> list[Campaign]:
     )
 
 
-def rows(scope: services.Scope, campaign: Campaign | None) -> list[MapRow]:
+def rows(scope: services.Scope, campaign: Campaign | None) -> tuple[list[MapRow], datetime | None]:
     """The region's reporting units with their figures (the statistics' rows, the progress
-    table's merged in); the region's own level last, as in the other tables."""
+    table's merged in), the region's own level last as in the other tables; and as of when the
+    statistics' figures are (None: now)."""
+    unit_rows, as_of = snapshots.units(scope)
     found = {
         u.code: MapRow(
             u.code,
@@ -120,7 +123,7 @@ def rows(scope: services.Scope, campaign: Campaign | None) -> list[MapRow]:
             roster=u.roster,
             certificates=u.certificates,
         )
-        for u in services.units(scope)
+        for u in unit_rows
     }
     if campaign is not None and scope.region is not None:
         for row in progress.table(campaign, scope.region).rows:
@@ -133,4 +136,4 @@ def rows(scope: services.Scope, campaign: Campaign | None) -> list[MapRow]:
                 row.participated,
                 row.completed,
             )
-    return sorted(found.values(), key=lambda r: (r.direct, r.code))
+    return sorted(found.values(), key=lambda r: (r.direct, r.code)), as_of

@@ -17,7 +17,7 @@ from app.input_boundary import int_arg
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment import benchmarks
 from blueprints.campaigns.regions import region_or_none
-from blueprints.statistics import boundaries, exports, region_map, services
+from blueprints.statistics import boundaries, exports, region_map, services, snapshots
 from models import Campaign, Industry, IndustryLevel, Region
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics", template_folder="templates")
@@ -57,17 +57,18 @@ def _industries() -> list[Industry]:
 @requires(Permission.REGION_STATISTICS_VIEW)
 def index():
     scope = _scope()
-    assessed, stages = services.stages(scope)
+    figures = snapshots.figures(scope)
     return render_template(
         "statistics/index.html",
         scope=scope,
-        assessed=assessed,
-        stages=stages,
-        stage_names={s.key: s.title for s in stages},
-        dimensions=services.dimensions(scope),
-        indicators=services.indicators(scope),
-        units=services.units(scope),
-        trend=services.trend(scope),
+        assessed=figures.assessed,
+        stages=figures.stages,
+        stage_names={s.key: s.title for s in figures.stages},
+        dimensions=figures.dimensions,
+        indicators=figures.indicators,
+        units=figures.units,
+        trend=figures.trend,
+        as_of=figures.as_of,
         benchmarks=db.session.execute(
             benchmarks.of_region(scope.region.prefix if scope.region else None, scope.year).limit(
                 BENCHMARKS_SHOWN
@@ -109,7 +110,7 @@ def region_map_page():
     metric = request.args.get("metric", "")
     if metric not in keys:
         metric = "completion" if campaign is not None else "mean"
-    rows = region_map.rows(scope, campaign)
+    rows, as_of = region_map.rows(scope, campaign)
     kept: dict[str, Any] = {
         "year": scope.year,
         "industry": scope.industry or None,
@@ -138,6 +139,7 @@ def region_map_page():
         rows=rows,
         figures=figures,
         kept=kept,
+        as_of=as_of,
         stage_keys=[m.key.removeprefix("stage:") for m in metrics if m.key.startswith("stage:")],
         industries=_industries(),
         section=IndustryLevel.SECTION,

@@ -43,6 +43,9 @@ from models import (
 )
 
 QUARTILES = (0.25, 0.5, 0.75)
+# How a code maps to its unit's row, which codes a table counts, and the rows in order.
+Parts = tuple[Callable[[Any], Any], Callable[[Any], Any], list[tuple]]
+LATER = sa.orm.aliased(Assessment, name="later")  # the same enterprise's, in the same year
 TREND_YEARS = 5
 
 
@@ -56,8 +59,17 @@ class Scope:
         return [Assessment.year == self.year, *self.place()]
 
     def place(self) -> list[sa.ColumnElement[bool]]:
-        """Region and industry, whatever the year."""
-        found: list[sa.ColumnElement[bool]] = [Assessment.status.in_(SUBMITTED_STATES)]
+        """Region and industry, whatever the year; an enterprise counts once a year (by its
+        latest submitted assessment, when it took part in several rounds)."""
+        found: list[sa.ColumnElement[bool]] = [
+            Assessment.status.in_(SUBMITTED_STATES),
+            ~sa.exists().where(
+                LATER.organisation_id == Assessment.organisation_id,
+                LATER.year == Assessment.year,
+                LATER.status.in_(SUBMITTED_STATES),
+                LATER.id > Assessment.id,
+            ),
+        ]
         if self.region is not None:
             found.append(in_region(self.region.prefix, Assessment.region_code))
         if self.industry.isdigit():
@@ -112,8 +124,12 @@ def _locale() -> str:
     return str(get_locale() or "zh")
 
 
-def stages(scope: Scope) -> tuple[int, list[StageShare]]:
-    counted: dict[str, int] = {
+# Each figure in two steps: its numbers (one grouped query; plain JSON, what a snapshot keeps,
+# see snapshots.py) and the rows the pages show, titled in the reader's language.
+
+
+def stage_numbers(scope: Scope) -> dict[str, int]:
+    return {
         stage or "": count
         for stage, count in db.session.execute(
             sa.select(Assessment.stage, sa.func.count())
@@ -121,6 +137,10 @@ def stages(scope: Scope) -> tuple[int, list[StageShare]]:
             .group_by(Assessment.stage)
         )
     }
+
+
+def stages(scope: Scope, counted: dict[str, int] | None = None) -> tuple[int, list[StageShare]]:
+    counted = stage_numbers(scope) if counted is None else counted
     total = sum(counted.values())
     locale = _locale()
     return total, [
@@ -159,7 +179,8 @@ def quartiles_of(histogram: Iterable[tuple[float, int]]) -> tuple[float | None, 
     return tuple(found)
 
 
-def dimensions(scope: Scope) -> list[DimensionStat]:
+def dimension_numbers(scope: Scope) -> dict[str, list]:
+    """Per dimension (and the total): [count, mean, lower quartile, median, upper quartile]."""
     rows = db.session.execute(
         sa.select(AssessmentScore.dimension, AssessmentScore.score, sa.func.count())
         .join(Assessment, Assessment.id == AssessmentScore.assessment_id)
@@ -169,21 +190,29 @@ def dimensions(scope: Scope) -> list[DimensionStat]:
     histograms: dict[str, list[tuple[float, int]]] = {}
     for dimension, score, count in rows:
         histograms.setdefault(dimension, []).append((score, count))
+    found: dict[str, list] = {}
+    for key, histogram in histograms.items():
+        n = sum(count for _score, count in histogram)
+        mean = round(sum(score * count for score, count in histogram) / n, 2) if n else None
+        found[key] = [n, mean, *quartiles_of(histogram)]
+    return found
+
+
+def dimensions(scope: Scope, numbers: dict[str, list] | None = None) -> list[DimensionStat]:
+    numbers = dimension_numbers(scope) if numbers is None else numbers
     questionnaire = naming_edition(scope.year)
     locale = _locale()
     titles = [(d.key, d.title.get(locale)) for d in questionnaire.dimensions]
     titles.append((TOTAL_KEY, _("Total score")))
     found = []
     for key, title in titles:
-        histogram = histograms.get(key, [])
-        n = sum(count for _score, count in histogram)
-        mean = round(sum(score * count for score, count in histogram) / n, 2) if n else None
-        q1, q2, q3 = quartiles_of(histogram)
+        n, mean, q1, q2, q3 = numbers.get(key, [0, None, None, None, None])
         found.append(DimensionStat(key, title, n, mean, (q1, q2, q3)))
     return found
 
 
-def indicators(scope: Scope) -> list[IndicatorStat]:
+def indicator_numbers(scope: Scope) -> dict[str, list]:
+    """Per indicator: [enterprises with a value, their mean]."""
     rows = db.session.execute(
         sa.select(
             AssessmentIndicator.key,
@@ -194,8 +223,14 @@ def indicators(scope: Scope) -> list[IndicatorStat]:
         .where(*scope.conditions())
         .group_by(AssessmentIndicator.key)
     ).all()
-    counts = {key: count for key, count, _mean in rows}
-    means = {key: round(float(mean), 1) for key, _count, mean in rows if mean is not None}
+    return {
+        key: [count, round(float(mean), 1) if mean is not None else None]
+        for key, count, mean in rows
+    }
+
+
+def indicators(scope: Scope, numbers: dict[str, list] | None = None) -> list[IndicatorStat]:
+    numbers = indicator_numbers(scope) if numbers is None else numbers
     locale = _locale()
     return [
         IndicatorStat(
@@ -203,14 +238,13 @@ def indicators(scope: Scope) -> list[IndicatorStat]:
             DIRECTIONS[i.direction].get(locale),
             i.title.get(locale),
             i.kind,
-            counts.get(i.key, 0),
-            means.get(i.key),
+            *numbers.get(i.key, [0, None]),
         )
         for i in naming_edition(scope.year).indicators
     ]
 
 
-def parts(scope: Scope) -> tuple[Callable[[Any], Any], Callable[[Any], Any], list[tuple]]:
+def parts(scope: Scope) -> Parts:
     """How a code maps to the unit of its row, which codes the table counts, and the rows in
     order (code, name, has a level below, the region's own code)."""
     if scope.region is None:
@@ -233,10 +267,16 @@ def _by_unit(key: Callable[[Any], Any], column: Any, *where: Any) -> dict[str, i
     return {row[0]: row[1] for row in db.session.execute(query)}
 
 
-def units(scope: Scope) -> list[UnitRow]:
-    """Each reporting unit below the region (the provinces below the country): its stage
-    shares, mean total, roster, valid certificates and development index."""
-    key, within, order = parts(scope)
+def unit_numbers(scope: Scope, cut: Parts | None = None) -> dict[str, Any]:
+    """Per unit: [unit, stage, count, sum of totals] rows, the roster and the valid
+    certificates (``cut``: the scope's parts, when already read)."""
+    key, within, _order = cut or parts(scope)
+    return _unit_numbers(scope, key, within)
+
+
+def _unit_numbers(
+    scope: Scope, key: Callable[[Any], Any], within: Callable[[Any], Any]
+) -> dict[str, Any]:
     inner = (
         sa.select(key(Assessment.region_code).label("unit"), Assessment.stage, Assessment.total)
         .where(*scope.conditions(), within(Assessment.region_code))
@@ -256,7 +296,21 @@ def units(scope: Scope) -> list[UnitRow]:
         Certificate.status == CertificateStatus.VALID,
         Certificate.expires_on >= today,
     )
-    return _unit_rows(rows, order, roster, certificates)
+    return {
+        "rows": [[unit, stage, count, float(total or 0)] for unit, stage, count, total in rows],
+        "roster": roster,
+        "certificates": certificates,
+    }
+
+
+def units(
+    scope: Scope, numbers: dict[str, Any] | None = None, cut: Parts | None = None
+) -> list[UnitRow]:
+    """Each reporting unit below the region (the provinces below the country): its stage
+    shares, mean total, roster, valid certificates and development index."""
+    key, within, order = cut or parts(scope)
+    numbers = _unit_numbers(scope, key, within) if numbers is None else numbers
+    return _unit_rows(numbers["rows"], order, numbers["roster"], numbers["certificates"])
 
 
 def _unit_rows(
@@ -301,8 +355,8 @@ def _unit_rows(
     return found
 
 
-def trend(scope: Scope) -> list[tuple[int, int, float | None]]:
-    """(year, assessed enterprises, mean total) over the last TREND_YEARS years."""
+def trend_numbers(scope: Scope) -> list[list]:
+    """[year, assessed enterprises, mean total] over the last TREND_YEARS years."""
     first = scope.year - TREND_YEARS + 1
     rows = db.session.execute(
         sa.select(Assessment.year, sa.func.count(), sa.func.avg(Assessment.total))
@@ -311,6 +365,11 @@ def trend(scope: Scope) -> list[tuple[int, int, float | None]]:
         .order_by(Assessment.year)
     ).all()
     return [
-        (year, count, round(float(mean), 1) if mean is not None else None)
+        [year, count, round(float(mean), 1) if mean is not None else None]
         for year, count, mean in rows
     ]
+
+
+def trend(scope: Scope, numbers: list[list] | None = None) -> list[tuple[int, int, float | None]]:
+    rows = trend_numbers(scope) if numbers is None else numbers
+    return [(year, count, mean) for year, count, mean in rows]

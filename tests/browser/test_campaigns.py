@@ -1,7 +1,8 @@
 """The authorities' campaign in a browser, on the demo data: Shanghai's open round.
 
 The city sets a district's quota from its work list (the district is told), an enterprise takes
-part, the district and the city approve, and the city's progress table and its Excel count it.
+part, the district and the city approve, and the city's progress table, its Excel and the data
+map count it; the city issues the quarter's bulletin from its work list and the district hears.
 """
 
 from __future__ import annotations
@@ -96,6 +97,21 @@ def test_the_city_steers_its_round_and_the_table_follows(person, live_server, ma
     assert city.get_attribute("#region-map", "data-metric") == "mean"
     assert map_value(city, PUDONG) > 0
     shot(city, "data-map-zh")
+
+    # The quarter's bulletin: from the work list, asked first, sent to the districts.
+    assert ROUND in work_list(city, base, "bulletins_due")
+    follow(city, base, "bulletins_due", ROUND)
+    city.click("#bulletins-title ~ details summary")
+    with city.expect_navigation():
+        city.click("#bulletins-title ~ details button[type=submit]")
+    check_accessibility(city)
+    assert city.locator("#bulletins li").count() == 1
+    assert ROUND not in work_list(city, base, "bulletins_due")
+    notified(district, base, ROUND)
+    city.goto(campaign_url)
+    with city.expect_download() as download:
+        city.click("#bulletins a[href$='.pdf']")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
 
     # Drill down to the district's enterprises: who took part, who has not.
     city.goto(f"{campaign_url}/enterprises?region={PUDONG}")

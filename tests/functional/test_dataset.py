@@ -6,8 +6,9 @@ are true, and the app renders what was generated."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from blueprints.assessment import scoring
 from blueprints.assessment.services import questionnaire_of
 from blueprints.audits.nonconformities import UNRESOLVED
 from blueprints.auth.services import credit_code_problem
+from blueprints.campaigns import progress
 from blueprints.projects.transitions import TRANSITIONS as PROJECT_TRANSITIONS
 from models import (
     Assessment,
@@ -34,6 +36,7 @@ from models import (
     Audit,
     AuditKind,
     AuditTeamMember,
+    Campaign,
     Certificate,
     CertificateEvent,
     CertificateStatus,
@@ -48,6 +51,8 @@ from models import (
     Project,
     ProjectEvent,
     ProjectStatus,
+    Region,
+    RosterEnterprise,
     ScheduleItem,
     ScheduleKind,
     User,
@@ -90,8 +95,8 @@ def test_counts_follow_the_scale(generated):
         )
     assert enterprises == max(scaled(150_000, SCALE), projects + 5)
     assert written["organisations"] > enterprises  # and authorities, bodies, consultancies
-    assert written["assessments"] == enterprises
-    assert written["assessment_scores"] == 6 * (enterprises - drafts)
+    assert written["assessments"] == 3 * enterprises  # three years each
+    assert written["assessment_scores"] == 6 * (written["assessments"] - drafts)
     assert written["projects"] == projects
     assert written["certificates"] == certified + superseding
     assert written["users"] >= written["organisations"]
@@ -409,3 +414,42 @@ def test_a_seed_makes_the_same_dataset(generated):
     with app.app_context():
         geography = Geography.load()
         assert draw(5) == draw(5) != draw(6)
+
+
+def test_campaigns_quotas_and_the_roster(generated):
+    """Each province's round holds this year's assessments filled in inside its window, its
+    quotas are set on its own reporting units, the roster's codes are valid and unique, and the
+    authority reads the progress table and the data map of what was generated."""
+    app, _ = generated
+    with app.app_context():
+        campaigns = db.session.scalars(sa.select(Campaign)).all()
+        assert campaigns
+        zone = ZoneInfo(app.config["TIMEZONE"])
+        for campaign in campaigns:
+            assert campaign.region_code.endswith("0000") and campaign.round == 1
+            members = db.session.scalars(
+                sa.select(Assessment).where(Assessment.campaign_id == campaign.id)
+            ).all()
+            for a in members:
+                assert (
+                    a.year == campaign.year
+                    and a.organisation.region_code[:2] == (campaign.region_code[:2])
+                )
+                filled_in = a.created_at.replace(tzinfo=UTC).astimezone(zone).date()
+                assert campaign.opens_on <= filled_in <= campaign.closes_on
+            table = progress.table(campaign, db.session.get(Region, campaign.region_code))
+            assert table.total.participated == len({a.organisation_id for a in members})
+            units = {r.unit.code for r in table.rows}
+            for quota in campaign.quotas:
+                assert quota.region_code in units
+                assert quota.absolute is not None or quota.share_percent is not None
+        codes = db.session.scalars(sa.select(RosterEnterprise.credit_code)).all()
+        assert codes and len(codes) == len(set(codes))
+        assert all(credit_code_problem(code) is None for code in codes)
+        first = campaigns[0]
+        email = f"zhuguan{first.region_code}-1@bench.certpath.cn"
+    browser = Browser(app.test_client())
+    assert browser.login(email, dataset.PASSWORD).status_code == 302
+    assert browser.get(f"/campaigns/{first.id}").status_code == 200
+    page = browser.get(f"/statistics/map?campaign={first.id}")
+    assert page.status_code == 200 and 'id="region-map"' in page.get_data(as_text=True)

@@ -259,6 +259,7 @@ def build(app) -> dict[str, Any]:
             draft=draft.id,
             fill=fill,
             enterprise_org=parties.enterprise_org.id,
+            enterprise_user=parties.enterprise.id,
             reset=make_token(parties.consultant, "reset"),
             invite=make_token(invited, "invite"),
         )
@@ -304,6 +305,11 @@ def project_action(key: str, name: str) -> Url:
 
 def certificate_url(key: str) -> Url:
     return lambda w: f"/certificates/{w[key]}"
+
+
+def recovery_url(action: str = "") -> Url:
+    """The authority's page to help the enterprise's member back in, or one of its actions."""
+    return lambda w: f"/orgs/{w['enterprise_org']}/members/{w['enterprise_user']}/recovery{action}"
 
 
 def today() -> str:
@@ -474,6 +480,11 @@ OTHER_CASES = [
          lambda w: f"/orgs/{w['enterprise_org']}/members/invite",
          {"name": "", "email": "colleague@example.com", "locale": "zh"}, ["name"],
          {"email": "colleague@example.com"}),
+    Case("recovery_reset_link", "orgs.send_reset_link", "authority", recovery_url(),
+         recovery_url("/reset-link"), {}, ["confirm-reset-link"]),
+    Case("recovery_one_time_password", "orgs.set_one_time_password", "authority",
+         recovery_url(), recovery_url("/one-time-password"), {"confirm": ""},
+         ["confirm-one-time-password"]),
     Case("staff_account", "admin.new_user", "admin", lambda w: "/admin/users/new",
          lambda w: "/admin/users/new",
          {"organisation": "", "role": "evaluator", "name": "王五", "email": "wang@example.com",
@@ -529,6 +540,9 @@ SKIPPED: dict[str, str] = {
     "orgs.set_active": "a button (activate or deactivate a member)",
     "campaigns.remove_unit": "a button (a unit reports through its prefecture again)",
     "campaigns.remind": "a button; refused only when the window is not open: 409 on the page",
+    "campaigns.issue_bulletin": (
+        "a button with no field; refused once the quarter's bulletin is out: 409 on the page"
+    ),
     "assessment.unmark_benchmark": "a button (withdraw a benchmark enterprise)",
     "orgs.resend_invitation": "a button",
     "admin.user_active": "a button (activate or deactivate an account)",

@@ -114,6 +114,7 @@ def path_values(scene: Scene) -> dict[str, object]:
         "action": "suspend",
         "step": "review",
         "campaign_id": scene.campaign_id,
+        "bulletin_id": scene.bulletin_id,
         "region": "310000",
         "code": "9.3",
     }

@@ -1,6 +1,7 @@
 """What waits on an authority: the self-assessments whose review is its organisation's turn
-(district first, then city), and the campaigns over its region whose quotas for its units it
-has not set yet. Its decided reviews are a page of their own (review_history)."""
+(district first, then city), the campaigns over its region whose quotas for its units it has
+not set yet, and its running campaigns without this quarter's bulletin. Its decided reviews
+are a page of their own (review_history)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.clock import local_today
+from blueprints.campaigns.bulletins import quarter_of
 from blueprints.campaigns.regions import ancestors_and_self
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import (
@@ -16,6 +18,7 @@ from models import (
     AssessmentStatus,
     AuthorityContact,
     Campaign,
+    CampaignBulletin,
     CampaignQuota,
     Organisation,
     RegionLevel,
@@ -26,7 +29,46 @@ AWAITING = (AssessmentStatus.AWAITING_DISTRICT, AssessmentStatus.AWAITING_CITY)
 
 
 def lists(user: User) -> list[WorkList]:
-    return [review_queue(user), quotas_to_set(user), contacts_to_report(user)]
+    return [
+        review_queue(user),
+        quotas_to_set(user),
+        contacts_to_report(user),
+        bulletins_due(user),
+    ]
+
+
+def bulletins_due(user: User) -> WorkList:
+    """The authority's own campaigns, running (open, or closed with the report not yet due),
+    without this quarter's bulletin (seed 001: 按季度通报)."""
+    org = user.organisation
+    today = local_today()
+    issued = sa.exists().where(
+        CampaignBulletin.campaign_id == Campaign.id,
+        CampaignBulletin.region_code == Campaign.region_code,
+        CampaignBulletin.quarter == quarter_of(today),
+    )
+    query = (
+        sa.select(Campaign.id, Campaign.title, Campaign.opens_on, Campaign.report_due_on)
+        .where(
+            Campaign.authority_id == org.id,
+            Campaign.opens_on <= today,
+            Campaign.report_due_on >= today,
+            ~issued,
+        )
+        .order_by(Campaign.report_due_on, Campaign.id)
+    )
+    return capped(
+        "bulletins_due",
+        _("Bulletins to issue"),
+        query,
+        lambda row: WorkItem(
+            what=_("Issue this quarter's progress bulletin to your units"),
+            whom=row.title,
+            url=url_for("campaigns.view", campaign_id=row.id) + "#bulletins-title",
+            since=row.opens_on,
+        ),
+        more_url=url_for("campaigns.index"),
+    )
 
 
 def contacts_to_report(user: User) -> WorkList:

@@ -17,10 +17,12 @@ from app.workflow import SYSTEM
 from blueprints.assessment import benchmarks
 from blueprints.assessment import services as assessments
 from blueprints.audits import services as audits
+from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import holder_requests
 from blueprints.certificates import services as certificates
 from blueprints.notifications.table import NOTICES, Category
+from blueprints.orgs import recovery
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
 from blueprints.surveillance import services as surveillance
@@ -30,6 +32,7 @@ from models import (
     Audit,
     AuditKind,
     AuditTeamMember,
+    Campaign,
     CertificateStatus,
     Finding,
     FindingKind,
@@ -318,27 +321,33 @@ def objection_dismissed(c: Cast) -> set[int]:
     return c.named("enterprise")
 
 
-def campaign_launched(c: Cast) -> set[int]:
+def city_campaign(c: Cast) -> Campaign:
+    """The city's round, open today for a month."""
     plan = campaigns.Launch(
         opens_on=date.today(),
         closes_on=date.today() + timedelta(days=30),
         report_due_on=date.today() + timedelta(days=60),
         title="2026 年两化融合评估",
     )
-    campaigns.launch(c.city.organisation, c.city, plan)
+    return campaigns.launch(c.city.organisation, c.city, plan)
+
+
+def campaign_launched(c: Cast) -> set[int]:
+    city_campaign(c)
     return c.named("district")
 
 
 def quota_set(c: Cast) -> set[int]:
-    plan = campaigns.Launch(
-        opens_on=date.today(),
-        closes_on=date.today() + timedelta(days=30),
-        report_due_on=date.today() + timedelta(days=60),
-        title="2026 年两化融合评估",
-    )
-    campaign = campaigns.launch(c.city.organisation, c.city, plan)
+    campaign = city_campaign(c)
     clear_notices()
     campaigns.set_quotas(campaign, c.city.organisation, {"310115": (40, None)}, c.city)
+    return c.named("district")
+
+
+def bulletin_issued(c: Cast) -> set[int]:
+    campaign = city_campaign(c)
+    clear_notices()
+    bulletins.issue(campaign, c.city.organisation, c.city)
     return c.named("district")
 
 
@@ -347,6 +356,16 @@ def benchmark_named(c: Cast) -> set[int]:
         sa.select(Assessment).where(Assessment.organisation_id == c.parties.enterprise_org.id)
     )
     benchmarks.mark(assessment, c.city, "示范")
+    return c.named("enterprise")
+
+
+def reset_link_sent_by_the_district(c: Cast) -> set[int]:
+    recovery.send_reset_link(c.district, c.parties.enterprise)
+    return c.named("enterprise")  # the account holder (the reset link itself is no notice)
+
+
+def one_time_password_set_by_the_city(c: Cast) -> set[int]:
+    recovery.set_one_time_password(c.city, c.parties.enterprise)
     return c.named("enterprise")
 
 
@@ -386,7 +405,10 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "objection.dismiss": objection_dismissed,
     "campaign.launch": campaign_launched,
     "campaign.quota": quota_set,
+    "campaign.bulletin": bulletin_issued,
     "benchmark.mark": benchmark_named,
+    "account.reset_link_sent": reset_link_sent_by_the_district,
+    "account.one_time_password_set": one_time_password_set_by_the_city,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import statistics as py
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -17,8 +17,16 @@ from blueprints.assessment import scoring
 from blueprints.assessment import services as assessments
 from blueprints.assessment.questionnaire import questionnaire_for
 from blueprints.demo.assessments import sample_answers
-from blueprints.statistics import development_index, services
-from models import TOTAL_KEY, Assessment, AssessmentStatus, OrgKind, Region, RosterEnterprise
+from blueprints.statistics import development_index, services, snapshots, tasks
+from models import (
+    TOTAL_KEY,
+    Assessment,
+    AssessmentStatus,
+    OrgKind,
+    Region,
+    RosterEnterprise,
+    StatisticsSnapshot,
+)
 from tests import factories
 
 GUANGDONG, GUANGZHOU, FOSHAN = "440000", "440100", "440600"
@@ -183,3 +191,36 @@ def test_the_development_index_follows_its_data_file(generated):
     assert row.index == pytest.approx(expected, abs=0.06)
     # A unit nobody assessed in has no index.
     assert {u.code: u for u in services.units(province)}["440200"].index is None
+
+
+def test_the_province_read_from_its_snapshot_equals_the_live_figures(generated, app, browser):
+    """The scheduler's snapshot gives the province the same figures as computing them; the
+    page says as of when; a stale snapshot is not used; narrower scopes are never kept."""
+    province = services.Scope(db.session.get(Region, GUANGDONG), YEAR)
+    live = snapshots.figures(province)
+    assert live.as_of is None
+    assert tasks.refresh_statistics().startswith("statistics snapshots refreshed: ")
+    kept = snapshots.figures(province)
+    assert kept.as_of is not None
+    assert (kept.assessed, kept.stages, kept.dimensions) == (
+        live.assessed,
+        live.stages,
+        live.dimensions,
+    )
+    assert (kept.indicators, kept.units, kept.trend) == (live.indicators, live.units, live.trend)
+    assert snapshots.kept(services.Scope(db.session.get(Region, GUANGZHOU), YEAR))
+    assert not snapshots.kept(services.Scope(db.session.get(Region, "440106"), YEAR))
+    assert not snapshots.kept(services.Scope(province.region, YEAR, "34"))
+    # What was submitted after the refresh waits for the next one, and the page says so.
+    _assessment("440106", "34", 0.7, seed=55)
+    assert snapshots.figures(province).assessed == live.assessed
+    authority = factories.user(factories.organisation(OrgKind.AUTHORITY, region=GUANGDONG))
+    browser.login(authority.email, factories.PASSWORD)
+    page = browser.get(f"/statistics/?region={GUANGDONG}&year={YEAR}").get_data(as_text=True)
+    assert 'id="as-of"' in page
+    # A snapshot the scheduler has not refreshed for too long is not trusted.
+    limit = app.config["STATISTICS_SNAPSHOT_MAX_AGE_MINUTES"]
+    snapshot = db.session.get(StatisticsSnapshot, f"{YEAR}:{GUANGDONG}")
+    snapshot.computed_at -= timedelta(minutes=limit + 1)
+    fresh = snapshots.figures(province)
+    assert fresh.as_of is None and fresh.assessed == live.assessed + 1
