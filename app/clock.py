@@ -40,3 +40,12 @@ def local_today() -> date:
     """Today in the business time zone (deadlines are counted in China's calendar days)."""
     tz = ZoneInfo(current_app.config["TIMEZONE"])
     return _now().astimezone(tz).date()
+
+
+def local_time(moment: datetime | None) -> datetime | None:
+    """A stored (naive UTC) moment as naive local time in the business time zone, for Excel
+    cells and dates people read."""
+    if moment is None:
+        return None
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    return moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)

@@ -35,6 +35,7 @@ NAVIGATION = (
     NavItem(_l("Data map"), "statistics.region_map_page", Permission.REGION_STATISTICS_VIEW),
     NavItem(_l("Campaigns"), "campaigns.index", Permission.CAMPAIGNS_MANAGE),
     NavItem(_l("Roster"), "roster.index", Permission.ROSTER_MANAGE),
+    NavItem(_l("Notices"), "notices.index", Permission.NOTICES_READ),
     NavItem(_l("Projects"), "projects.index", Permission.PROJECT_VIEW),
     NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW),
     NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW),

@@ -17,6 +17,7 @@ from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.clauses.routes import bp as clauses_bp
 from blueprints.demo.cli import demo_cli
 from blueprints.main.routes import bp as main_bp
+from blueprints.notices.routes import bp as notices_bp
 from blueprints.notifications.routes import bp as notifications_bp
 from blueprints.orgs.routes import bp as orgs_bp
 from blueprints.projects import tasks as projects_tasks
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     certificates_bp,
     surveillance_bp,
     notifications_bp,
+    notices_bp,
     clauses_bp,
     admin_bp,
     reference_bp,

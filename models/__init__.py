@@ -49,6 +49,7 @@ from models.certificate import (
 )
 from models.clause import Clause
 from models.document import Document, DocumentKind
+from models.notice import Notice, NoticeAttachment, NoticeAudience, NoticeReceipt
 from models.notification import Notification
 from models.organisation import EnterpriseSize, Organisation, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
@@ -121,6 +122,10 @@ __all__ = [
     "IndustryLevel",
     "JobRun",
     "LoginFailure",
+    "Notice",
+    "NoticeAttachment",
+    "NoticeAudience",
+    "NoticeReceipt",
     "Notification",
     "Objection",
     "ObjectionStatus",

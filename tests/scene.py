@@ -21,6 +21,7 @@ from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import services as certificate_services
 from blueprints.documents import services as documents
+from blueprints.notices import services as notices
 from blueprints.surveillance import services as schedule_services
 from models import (
     Assessment,
@@ -32,6 +33,7 @@ from models import (
     Finding,
     FindingKind,
     FindingStatus,
+    NoticeAudience,
     Notification,
     OrgKind,
     OutboxMessage,
@@ -86,6 +88,8 @@ class Scene:
     tokens: dict[str, str] = field(default_factory=dict)
     campaign_id: int = 0  # the city's open round
     bulletin_id: int = 0  # its bulletin of this quarter
+    notice_id: int = 0  # the city's notice to its region, with an attachment
+    notice_attachment_id: int = 0
 
 
 def pdf(name: str) -> FileStorage:
@@ -196,9 +200,18 @@ def build(app) -> Scene:
         factories.organisation(region="310104"), status=AssessmentStatus.DRAFT, campaign=campaign
     )
     bulletin = bulletins.issue(campaign, city, authority)
+    notice = notices.publish(
+        authority,
+        "关于开展两化融合评估的通知",
+        "请按时填报。",
+        NoticeAudience.EVERYONE,
+        [pdf("通知.pdf")],
+    )
     return Scene(
         campaign_id=campaign.id,
         bulletin_id=bulletin.id,
+        notice_id=notice.id,
+        notice_attachment_id=notice.attachments[0].id,
         parties=parties,
         staff=staff,
         authority=authority,
@@ -334,6 +347,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"region": "310115", "campaign": "none", "metric": "stage:integration"},
     ],
     "statistics.boundaries_of": _one(region="310000"),
+    "notices.index": lambda _s: [{}, {"show": "unread", "q": "评估"}, {"show": "sent"}],
+    "notices.export": lambda _s: [{}, {"show": "sent"}],
+    "notices.view": lambda s: [{"notice_id": s.notice_id}],
+    "notices.attachment": lambda s: [
+        {"notice_id": s.notice_id, "attachment_id": s.notice_attachment_id}
+    ],
+    "notices.receipts_xlsx": lambda s: [{"notice_id": s.notice_id}],
     "campaigns.index": _one(),
     "campaigns.contact_persons": _one(),
     "campaigns.contacts_xlsx": _one(),

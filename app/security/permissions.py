@@ -44,6 +44,10 @@ class Permission(enum.StrEnum):
     # The projects and certificates of a region's enterprises, read only: an authority's region,
     # the whole country for whoever has ALL_ORGS_VIEW (access.viewed_region_or_404).
     REGION_PROJECTS_VIEW = "region:projects:view"
+    # Notices down a region: an authority sends them, the authorities and enterprises addressed
+    # read them and confirm they have (access through notices.services.addressed_to).
+    NOTICES_SEND = "region:notices:send"
+    NOTICES_READ = "notices:addressed:read"
     PROJECT_START = "project:own:start"
     PROJECT_VIEW = "project:party:view"
     PROJECT_CONSULT = "project:consulting:act"
@@ -82,6 +86,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.PROJECT_APPLY,
         Permission.FINDING_ANSWER,
         Permission.CERTIFICATES_OWN,
+        Permission.NOTICES_READ,
     },
     Role.CONSULTANT: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_CONSULT},
     Role.EVALUATOR: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_EVALUATE},
@@ -105,6 +110,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.REGION_STATISTICS_VIEW,
         Permission.REGION_PROJECTS_VIEW,
         Permission.ACCOUNTS_RECOVER,
+        Permission.NOTICES_SEND,
+        Permission.NOTICES_READ,
     },
     # Everything, but filling a self-assessment: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).

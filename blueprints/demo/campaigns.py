@@ -5,7 +5,8 @@ Shanghai (``authority@``) runs this year's first round, open today: three enterp
 roster lists the demo's Shanghai enterprises and a few without an account (so the table has
 absentees), and the city has not set its districts' quotas yet: *Quotas to set* waits on
 ``authority@``. ``enterprise@`` has not taken part: the open round is on its work list. The
-city has named its best-scoring enterprise with an approved self-assessment a benchmark.
+city has named its best-scoring enterprise with an approved self-assessment a benchmark, and
+sent its notice of the round to its districts and enterprises (on their work lists to read).
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from blueprints.assessment import services as assessments
 from blueprints.campaigns import services as campaigns
 from blueprints.demo.assessments import sample_answers
 from blueprints.demo.people import credit_code, enterprise_with_contact, first_user
+from blueprints.notices import services as notices
 from models import (
     Assessment,
     AssessmentStatus,
     BenchmarkEnterprise,
     Campaign,
     EnterpriseTag,
+    Notice,
+    NoticeAudience,
     Organisation,
     RosterEnterprise,
     RosterTag,
@@ -151,6 +155,18 @@ def _benchmark(city: Organisation) -> None:
         benchmarks.mark(approved, first_user(city), BENCHMARK_NOTE)
 
 
+NOTICE_TITLE = "关于开展%d年两化融合评估诊断和对标引导工作的通知"
+
+
+def _notice(city: Organisation) -> None:
+    """The city's notice of the round to its districts and enterprises: on their work lists
+    until they confirm they have read it."""
+    title = NOTICE_TITLE % local_today().year
+    if db.session.scalar(sa.select(Notice.id).where(Notice.title == title)):
+        return
+    notices.publish(first_user(city), title, NOTICE, NoticeAudience.EVERYONE, [])
+
+
 def load(city: Organisation, shanghai_enterprises: list[Organisation]) -> None:
     _round(city)
     _benchmark(city)
@@ -163,3 +179,4 @@ def load(city: Organisation, shanghai_enterprises: list[Organisation]) -> None:
     for name, base, county, industry in ROSTER_ONLY:
         _on_roster(city, credit_code(base), name, county, industry)
     db.session.flush()
+    _notice(city)

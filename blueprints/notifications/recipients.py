@@ -110,6 +110,12 @@ def enterprise_of_benchmark(benchmark: BenchmarkEnterprise) -> list[User]:
 def authorities_below(authority: Organisation) -> list[User]:
     """Who hears for every authority inside ``authority``'s region (its own staff excluded),
     in one query."""
+    return organisations_below(authority, (OrgKind.AUTHORITY,))
+
+
+def organisations_below(authority: Organisation, kinds: Iterable[OrgKind]) -> list[User]:
+    """Who hears for every active organisation of ``kinds`` inside ``authority``'s region (its
+    own staff excluded), in one query."""
     prefix = region_prefix(authority.region_code)
     if not prefix:
         return []
@@ -118,7 +124,7 @@ def authorities_below(authority: Organisation) -> list[User]:
             sa.select(User)
             .join(Organisation, Organisation.id == User.organisation_id)
             .where(
-                Organisation.kind == OrgKind.AUTHORITY,
+                Organisation.kind.in_(list(kinds)),
                 Organisation.id != authority.id,
                 Organisation.active.is_(True),
                 in_region(prefix, Organisation.region_code),

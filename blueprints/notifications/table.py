@@ -30,6 +30,7 @@ class Category(TitledEnum):
     PROJECTS = "projects", _l("Certification projects")
     ASSESSMENTS = "assessments", _l("Self-assessments")
     CAMPAIGNS = "campaigns", _l("Assessment campaigns")
+    NOTICES = "notices", _l("Notices from the authorities")
     AUDITS = "audits", _l("Audits and findings")
     CERTIFICATES = "certificates", _l("Certificates")
     SURVEILLANCE = "surveillance", _l("Surveillance and recertification")
@@ -493,6 +494,22 @@ def notice_for(name: str) -> Notice | None:
     return NOTICES.get(name)
 
 
+# --- notices down a region ------------------------------------------------------------------
+
+NOTICE_NOTICES = {
+    # Every organisation addressed (the authorities below, the region's enterprises, or both).
+    "notice.publish": Notice(
+        Category.NOTICES,
+        lambda e: who.organisations_below(e.subject.authority, e.subject.audience.kinds),
+        lambda e: _(
+            "Notice from %(authority)s: %(title)s",
+            authority=e.subject.authority.name,
+            title=e.subject.title,
+        ),
+        lambda e: external_url("notices.view", notice_id=e.subject.id),
+    ),
+}
+
 NOTICES: dict[str, Notice] = {
     **ASSESSMENT_NOTICES,
     **FINDING_NOTICES,
@@ -501,5 +518,6 @@ NOTICES: dict[str, Notice] = {
     **PUBLICITY_NOTICES,
     **CAMPAIGN_NOTICES,
     **BENCHMARK_NOTICES,
+    **NOTICE_NOTICES,
     **ACCOUNT_NOTICES,
 }

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.clock import local_time
 from app.input_boundary import enum_arg, int_arg
 from app.region_lists import Column, RegionFilters, RegionList
 from app.search import organisation_matches
@@ -115,10 +116,9 @@ class Line:
 
 
 def lines(rows: Iterable[Any]) -> Iterator[Line]:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-
     def day(moment: datetime | None) -> date | None:
-        return moment.replace(tzinfo=UTC).astimezone(zone).date() if moment else None
+        local = local_time(moment)
+        return local.date() if local else None
 
     for row in rows:
         yield Line(

@@ -498,6 +498,9 @@ OTHER_CASES = [
          {"title": "", "opens_on": today(), "closes_on": today(), "report_due_on": today(),
           "notice": "请各区按时组织填报"},
          ["title"], {"notice": "请各区按时组织填报", "opens_on": today()}),
+    Case("send_notice", "notices.publish", "authority", lambda w: "/notices/",
+         lambda w: "/notices/", {"title": "", "audience": "everyone", "body": "请各区按时组织填报"},
+         ["title"], {"body": "请各区按时组织填报"}, files=True),
     Case("set_quotas", "campaigns.quotas", "authority",
          lambda w: f"/campaigns/{w['campaign']}", lambda w: f"/campaigns/{w['campaign']}/quotas",
          {"units-0-code": "310115", "units-0-absolute": "-1", "units-0-share_percent": "30"},
@@ -540,6 +543,7 @@ SKIPPED: dict[str, str] = {
     "orgs.set_active": "a button (activate or deactivate a member)",
     "campaigns.remove_unit": "a button (a unit reports through its prefecture again)",
     "campaigns.remind": "a button; refused only when the window is not open: 409 on the page",
+    "notices.confirm": "a button with no field; a notice not addressed to the reader is 404",
     "campaigns.issue_bulletin": (
         "a button with no field; refused once the quarter's bulletin is out: 409 on the page"
     ),

@@ -115,6 +115,8 @@ def path_values(scene: Scene) -> dict[str, object]:
         "step": "review",
         "campaign_id": scene.campaign_id,
         "bulletin_id": scene.bulletin_id,
+        "notice_id": scene.notice_id,
+        "attachment_id": scene.notice_attachment_id,
         "region": "310000",
         "code": "9.3",
     }

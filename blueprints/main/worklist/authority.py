@@ -13,6 +13,7 @@ from app.clock import local_today
 from blueprints.campaigns.bulletins import quarter_of
 from blueprints.campaigns.regions import ancestors_and_self
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
+from blueprints.main.worklist.notices import notices_to_confirm
 from models import (
     Assessment,
     AssessmentStatus,
@@ -34,6 +35,7 @@ def lists(user: User) -> list[WorkList]:
         quotas_to_set(user),
         contacts_to_report(user),
         bulletins_due(user),
+        notices_to_confirm(user.organisation),
     ]
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from app.clock import local_today
 from blueprints.campaigns.regions import ancestors_and_self
 from blueprints.main.worklist.items import WorkItem, WorkList, capped, expected_by, horizon
+from blueprints.main.worklist.notices import notices_to_confirm
 from blueprints.projects.transitions import ACTION_TITLES
 from models import (
     CONSULTING_STEPS,
@@ -44,6 +45,7 @@ def lists(user: User) -> list[WorkList]:
     org = user.organisation_id
     return [
         open_campaigns(user.organisation),
+        notices_to_confirm(user.organisation),
         findings_to_answer(org),
         project_steps(org),
         returned_assessments(org),

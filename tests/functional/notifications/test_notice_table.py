@@ -21,6 +21,7 @@ from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import holder_requests
 from blueprints.certificates import services as certificates
+from blueprints.notices import services as notices
 from blueprints.notifications.table import NOTICES, Category
 from blueprints.orgs import recovery
 from blueprints.projects import services as projects
@@ -37,6 +38,7 @@ from models import (
     Finding,
     FindingKind,
     FindingStatus,
+    NoticeAudience,
     Notification,
     OrgKind,
     OutboxMessage,
@@ -351,6 +353,11 @@ def bulletin_issued(c: Cast) -> set[int]:
     return c.named("district")
 
 
+def notice_sent(c: Cast) -> set[int]:
+    notices.publish(c.city, "关于开展评估的通知", "请按时填报。", NoticeAudience.EVERYONE, [])
+    return c.named("district", "enterprise")
+
+
 def benchmark_named(c: Cast) -> set[int]:
     assessment = db.session.scalar(
         sa.select(Assessment).where(Assessment.organisation_id == c.parties.enterprise_org.id)
@@ -406,6 +413,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "campaign.launch": campaign_launched,
     "campaign.quota": quota_set,
     "campaign.bulletin": bulletin_issued,
+    "notice.publish": notice_sent,
     "benchmark.mark": benchmark_named,
     "account.reset_link_sent": reset_link_sent_by_the_district,
     "account.one_time_password_set": one_time_password_set_by_the_city,
