@@ -2,7 +2,8 @@
 
 The city sets a district's quota from its work list (the district is told), an enterprise takes
 part, the district and the city approve, and the city's progress table, its Excel and the data
-map count it; the city issues the quarter's bulletin from its work list and the district hears.
+map count it; the city issues the quarter's bulletin from its work list and the district hears;
+the city launches next year's round from the form and the district hears of that too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from datetime import date
 
 import openpyxl
 
@@ -112,6 +114,19 @@ def test_the_city_steers_its_round_and_the_table_follows(person, live_server, ma
     with city.expect_download() as download:
         city.click("#bulletins a[href$='.pdf']")
     assert download.value.path().read_bytes().startswith(b"%PDF")
+
+    # Next year's first round, launched from the form: the district hears of it.
+    year = date.today().year + 1
+    city.goto(f"{base}/campaigns/")
+    city.fill("#title", f"{year} 年度上海市首轮评估")
+    city.fill("#opens_on", f"{year}-05-20")
+    city.fill("#closes_on", f"{year}-09-30")
+    city.fill("#report_due_on", f"{year}-10-31")
+    with city.expect_navigation():
+        city.click("#launch-title ~ form button[type=submit]")
+    check_accessibility(city)
+    assert re.search(r"/campaigns/\d+", city.url) and city.url.split("#")[0] != campaign_url
+    notified(district, base, f"{year} 年度上海市首轮评估")
 
     # Drill down to the district's enterprises: who took part, who has not.
     city.goto(f"{campaign_url}/enterprises?region={PUDONG}")
