@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from app.events import Event
-from app.mail.outbox import queue_email
-from blueprints.notifications.services import notify
+from app.mail.outbox import Email, queue_emails
+from blueprints.notifications.services import notify_many
 from blueprints.notifications.table import notice_for
 from models import User
 
@@ -21,25 +21,35 @@ def deliver(event: Event) -> None:
     notice = notice_for(event.name)
     if notice is None:
         return
+    # Nobody is told of their own act.
+    people = [u for u in notice.recipients(event) if u.id != event.actor.id]
+    if not people:
+        return
     link = notice.link(event)
-    for user in notice.recipients(event):
-        if user.id == event.actor.id:
-            continue  # nobody is told of their own act
-        key = f"{event.name}:{event.occurrence}:{user.id}"
-        with force_locale(user.locale):
-            title = notice.title(event)
-        notify(user, key, title, link)
-        category = notice.category
-        if not category.may_be_muted or category.value not in (user.email_muted or []):
-            queue_email(
-                dedup_key=key,
-                recipient=user.email,
-                template=notice.template,
-                locale=user.locale,
-                user=user,
-                title=title,
-                subject_args={"title": title},
-                actor=event.actor if isinstance(event.actor, User) else None,
-                link=link,
+    titles: dict[str, str] = {}
+    for locale in sorted({u.locale for u in people}):
+        with force_locale(locale):
+            titles[locale] = notice.title(event)
+    keys = {u.id: f"{event.name}:{event.occurrence}:{u.id}" for u in people}
+    # In bulk: a notice to a province's enterprises reaches thousands of people in one request.
+    notify_many([(u.id, keys[u.id], titles[u.locale], link) for u in people])
+    category = notice.category
+    actor = event.actor if isinstance(event.actor, User) else None
+    queue_emails(
+        Email(
+            dedup_key=keys[u.id],
+            recipient=u.email,
+            template=notice.template,
+            locale=u.locale,
+            context={
+                "user": u,
+                "title": titles[u.locale],
+                "subject_args": {"title": titles[u.locale]},
+                "actor": actor,
+                "link": link,
                 **event.context,
-            )
+            },
+        )
+        for u in people
+        if not category.may_be_muted or category.value not in (u.email_muted or [])
+    )

@@ -130,6 +130,8 @@ def organisations_below(authority: Organisation, kinds: Iterable[OrgKind]) -> li
                 in_region(prefix, Organisation.region_code),
                 contact_of(Organisation.id),
             )
+            # Their emails name their organisation: loaded here, not once per person.
+            .options(sa.orm.contains_eager(User.organisation))
             .order_by(User.id)
         )
     )

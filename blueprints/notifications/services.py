@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app.clock import utcnow
 from app.extensions import db
+from app.mail.outbox import BATCH_SIZE, insert_skipping_duplicates
 from models import Notification, User
 
 
-def notify(user: User, key: str, title: str, link: str = "") -> None:
-    exists = db.session.scalar(
-        sa.select(sa.exists().where(Notification.user_id == user.id, Notification.key == key))
-    )
-    if exists:
-        return
-    try:
-        with db.session.begin_nested():  # another scheduler may write it at the same moment
-            db.session.add(
-                Notification(user_id=user.id, key=key[:200], title=title[:300], link=link[:500])
-            )
-    except IntegrityError:
-        return
+def notify_many(rows: list[tuple[int, str, str, str]]) -> None:
+    """``notify`` for many (user id, key, title, link) at once: one multi-row INSERT per batch
+    that skips a key already given (a retried job, another process a moment ago)."""
+    for start in range(0, len(rows), BATCH_SIZE):
+        batch = rows[start : start + BATCH_SIZE]
+        db.session.execute(
+            insert_skipping_duplicates(Notification),
+            [
+                {"user_id": user_id, "key": key[:200], "title": title[:300], "link": link[:500]}
+                for user_id, key, title, link in batch
+            ],
+        )
 
 
 def unread_count(user: User) -> int:
