@@ -18,6 +18,7 @@ from app.errors import WorkflowError
 from app.events import announce
 from app.extensions import db
 from blueprints.campaigns import progress
+from blueprints.campaigns.regions import ancestors_and_self
 from blueprints.campaigns.services import default_region
 from models import Campaign, CampaignBulletin, Organisation, Region, User
 
@@ -73,45 +74,32 @@ def issue(campaign: Campaign, authority: Organisation, actor: User) -> CampaignB
     return bulletin
 
 
-def nested_over(campaign: Campaign, viewer: Organisation) -> list[CampaignBulletin]:
+def _nested_over(campaign: Campaign, viewer: Organisation) -> sa.Select | None:
     """The campaign's bulletins of the viewer's region and of the regions containing it (the
-    ones it received), newest first."""
+    ones it received)."""
     start = default_region(campaign, viewer)
     if start is None:
-        return []
-    codes = {start.code, start.code[:4] + "00", start.code[:2] + "0000"}
-    return list(
-        db.session.scalars(
-            sa.select(CampaignBulletin)
-            .where(
-                CampaignBulletin.campaign_id == campaign.id,
-                CampaignBulletin.region_code.in_(sorted(codes)),
-            )
-            .order_by(CampaignBulletin.issued_at.desc(), CampaignBulletin.id.desc())
-        )
+        return None
+    return sa.select(CampaignBulletin).where(
+        CampaignBulletin.campaign_id == campaign.id,
+        CampaignBulletin.region_code.in_(ancestors_and_self(start.code)),
     )
+
+
+def nested_over(campaign: Campaign, viewer: Organisation) -> list[CampaignBulletin]:
+    """Those bulletins, newest first."""
+    query = _nested_over(campaign, viewer)
+    if query is None:
+        return []
+    order = (CampaignBulletin.issued_at.desc(), CampaignBulletin.id.desc())
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 def visible(bulletin_id: int, campaign: Campaign, viewer: Organisation) -> CampaignBulletin | None:
-    return next((b for b in nested_over(campaign, viewer) if b.id == bulletin_id), None)
-
-
-def due(campaign: Campaign, authority: Organisation, today: date) -> bool:
-    """Whether the campaign's own authority has yet to issue this quarter's bulletin while
-    the campaign runs (from its opening to the report's due day)."""
-    if authority.id != campaign.authority_id:
-        return False
-    if not campaign.opens_on <= today <= campaign.report_due_on:
-        return False
-    return not db.session.scalar(
-        sa.select(
-            sa.exists().where(
-                CampaignBulletin.campaign_id == campaign.id,
-                CampaignBulletin.region_code == campaign.region_code,
-                CampaignBulletin.quarter == quarter_of(today),
-            )
-        )
-    )
+    query = _nested_over(campaign, viewer)
+    if query is None:
+        return None
+    return db.session.scalar(query.where(CampaignBulletin.id == bulletin_id))
 
 
 # --- what changed since the last bulletin ------------------------------------------------------
