@@ -47,7 +47,7 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import database, i18n
+    from app import database, i18n, public_cache
     from app.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -56,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
+    public_cache.init_app(app)
 
 
 def _register_security(app: Flask) -> None:

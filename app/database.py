@@ -55,7 +55,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    if conn.dialect.name != "sqlite":
+    if (
+        conn.dialect.name != "sqlite"
+        or conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    ):
         return
     # A deferred transaction that reads and then writes fails at once with "database is
     # locked" when another writer got in between (SQLite cannot wait without deadlocking).

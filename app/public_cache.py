@@ -1,17 +1,35 @@
 """HTTP caching of the pages anonymous visitors request most (a certificate's QR code, the
-publicity list).
+publicity list), and the memo of their rendered pages.
 
 An anonymous visitor's page depends only on the data and the language, so browsers and
 proxies may keep it for PUBLIC_PAGE_MAX_AGE seconds and then revalidate it: the ETag is a
 digest of the page itself, so a status that changed (a suspension, the expiry date passed)
 gives a new tag and the old copy is never served past its age. Signed-in users' pages carry
 their actions and forms and are never cached.
+
+Most visitors send no ETag (a phone opening a QR code), so each process also keeps the last
+PUBLIC_PAGE_MEMO_SIZE pages it rendered for them, keyed by everything such a page shows — read
+from the database on every request, so a change is seen at once: the memo saves the
+rendering, never the lookup.
 """
 
 from __future__ import annotations
 
-from flask import current_app, make_response, request, session
+import threading
+from collections.abc import Callable, Hashable
+
+from cachetools import LRUCache
+from flask import Flask, current_app, make_response, request, session
+from flask_login import current_user
 from werkzeug.wrappers import Response
+
+MEMO_KEY = "certpath.page_memo"
+
+
+def anonymous_without_state() -> bool:
+    """A visitor whose page is the same as any other's in their language: not signed in, and
+    with nothing of their own in the session (a flashed message, a chosen language)."""
+    return not current_user.is_authenticated and not session and not session.modified
 
 
 def public_cacheable(body: str) -> Response:
@@ -26,3 +44,42 @@ def public_cacheable(body: str) -> Response:
     response.vary.update(("Cookie", "Accept-Language"))
     response.add_etag()
     return response.make_conditional(request)
+
+
+class PageMemo:
+    """The last pages rendered for anonymous visitors, least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self._pages: LRUCache[Hashable, str] = LRUCache(maxsize=max(size, 1))
+        self._enabled = size > 0
+        self._lock = threading.Lock()  # gthread workers share the process's memo
+
+    def page(self, key: Hashable, render: Callable[[], str]) -> str:
+        """The page for ``key`` (which must name everything the page shows, the path and
+        the language included), rendered by ``render`` when this process has not kept it."""
+        if not self._enabled:
+            return render()
+        with self._lock:
+            body = self._pages.get(key)
+        if body is None:
+            body = render()
+            if anonymous_without_state():  # rendering left nothing in the session
+                with self._lock:
+                    self._pages[key] = body
+        return body
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+def memo() -> PageMemo:
+    memo: PageMemo = current_app.extensions[MEMO_KEY]
+    return memo
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[MEMO_KEY] = PageMemo(app.config["PUBLIC_PAGE_MEMO_SIZE"])

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.security.permissions import Permission, has_permission
+from app.security.permissions import Permission, has_permission, permissions_of
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,14 @@ NAVIGATION = (
 
 
 def navigation() -> list[NavItem]:
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return []
+    granted = permissions_of(user)
     seen: set[str] = set()
     items = []
     for item in NAVIGATION:
-        if item.endpoint in seen or not has_permission(current_user, item.permission):
+        if item.endpoint in seen or item.permission not in granted:
             continue
         seen.add(item.endpoint)
         items.append(item)

@@ -161,12 +161,14 @@ class Certificate(Model):
     )
 
     def status_on(self, day: date) -> CertificateStatus:
+        return self.live_status(self.status, self.expires_on, day)
+
+    @staticmethod
+    def live_status(status: CertificateStatus, expires_on: date, day: date) -> CertificateStatus:
         """The live status: a valid or suspended certificate past its expiry is expired."""
-        if self.status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED) and (
-            day > self.expires_on
-        ):
+        if status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED) and day > expires_on:
             return CertificateStatus.EXPIRED
-        return self.status
+        return status
 
 
 keep_tokens(Certificate.enterprise_name, "name_tokens")

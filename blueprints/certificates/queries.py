@@ -4,6 +4,8 @@ certificate, a holder's certificates."""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -98,6 +100,89 @@ def by_number(number: str) -> Certificate | None:
         .options(sa.orm.joinedload(Certificate.body))
         .where(Certificate.number == number.strip().upper())
     )
+
+
+@dataclass(frozen=True)
+class PublicBody:
+    body_code: str | None
+    name: str
+
+
+@dataclass(frozen=True)
+class PublicCertificate:
+    """A certificate as its page shows the public (the page's template reads the same names
+    from a Certificate for signed-in viewers): frozen and comparable, so that it is also the
+    key of the rendered page."""
+
+    id: int
+    number: str
+    status: CertificateStatus
+    enterprise_name: str
+    region_code: str | None
+    scope: str
+    standard: str
+    effective_on: date
+    expires_on: date
+    organisation_id: int
+    body_id: int
+    body: PublicBody
+    successor_number: str | None
+
+    def status_on(self, day: date) -> CertificateStatus:
+        return Certificate.live_status(self.status, self.expires_on, day)
+
+
+@functools.cache
+def _public_query() -> sa.Select:
+    # Built once, of the tables (not the mapped classes): this query runs on every visit of
+    # the most requested page, and the ORM's compilation would cost more than the lookup.
+    certificates = Certificate.__table__
+    body = Organisation.__table__.alias("body")
+    successor = certificates.alias("successor")
+    return (
+        sa.select(
+            certificates.c.id,
+            certificates.c.number,
+            certificates.c.status,
+            certificates.c.enterprise_name,
+            certificates.c.region_code,
+            certificates.c.scope,
+            certificates.c.standard,
+            certificates.c.effective_on,
+            certificates.c.expires_on,
+            certificates.c.organisation_id,
+            certificates.c.body_id,
+            body.c.body_code,
+            body.c.name.label("body_name"),
+            sa.select(successor.c.number)
+            .where(successor.c.supersedes_id == certificates.c.id)
+            .scalar_subquery()
+            .label("successor_number"),
+        )
+        .join(body, body.c.id == certificates.c.body_id)
+        .where(certificates.c.number == sa.bindparam("number"))
+    )
+
+
+def _reading_connection() -> sa.Connection:
+    """The request's connection, in autocommit when the request has not used it yet: one
+    SELECT needs no transaction, and BEGIN and COMMIT would be two more round trips."""
+    session = db.session()
+    if session.in_transaction() or not isinstance(session.get_bind(), sa.Engine):
+        return session.connection()  # a transaction of someone else's (the tests') stays
+    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def public_certificate(number: str) -> PublicCertificate | None:
+    """Everything a certificate's page shows the public, in one query: its fields, its body,
+    the number of the certificate that replaced it. A field the public page shows must be
+    read here: the rendered page is kept under this value (app/public_cache.py)."""
+    row = _reading_connection().execute(_public_query(), {"number": number.strip().upper()}).first()
+    if row is None:
+        return None
+    fields = dict(row._mapping)
+    body = PublicBody(fields.pop("body_code"), fields.pop("body_name"))
+    return PublicCertificate(body=body, **fields)
 
 
 def successor_of(certificate: Certificate) -> Certificate | None:

@@ -17,7 +17,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +26,7 @@ from app.clock import local_today
 from app.forms import filters_of
 from app.input_boundary import version_field
 from app.pagination import paginate
-from app.public_cache import public_cacheable
+from app.public_cache import anonymous_without_state, memo, public_cacheable
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
 from app.urls import external_url
@@ -88,15 +88,43 @@ def _by_number_or_404(number: str) -> Certificate:
     return certificate
 
 
+# What the public sees of the viewer's part of the page: no requests, actions or forms.
+_NOTHING_OF_THE_VIEWER: dict[str, object] = {
+    "requests": [],
+    "actions": [],
+    "action_forms": {},
+    "request_form": None,
+    "manage": False,
+    "holder": False,
+    "downloadable": False,
+    "conflict": None,
+}
+
+
+def _render(
+    certificate: Certificate | queries.PublicCertificate,
+    successor_number: str | None,
+    **viewer: object,
+) -> str:
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        successor_number=successor_number,
+        live=certificate.status_on(local_today()),
+        region=region_label(certificate.region_code),
+        action_titles=transitions.STAFF_ACTION_TITLES,
+        **{**_NOTHING_OF_THE_VIEWER, **viewer},
+    )
+
+
 def certificate_page(number: str, conflict: str | None = None, **_view_args: object) -> str:
-    """The certificate's live page: what the public verifies, the holder's request form, and
-    for alliance staff the lifecycle actions the table offers now (one a guard refuses shown
-    disabled with its reason). A form this request submitted is shown with its input and
-    errors, the others blank."""
+    """The certificate's live page as a signed-in user sees it: what the public verifies, the
+    holder's request form, and for alliance staff the lifecycle actions the table offers now
+    (one a guard refuses shown disabled with its reason). A form this request submitted is
+    shown with its input and errors, the others blank."""
     certificate = _by_number_or_404(number)
     manage = has_permission(current_user, Permission.CERTIFICATES_MANAGE)
     holder = getattr(current_user, "organisation_id", None) == certificate.organisation_id
-    live = certificate.status_on(local_today())
     actions = (
         [
             option
@@ -108,10 +136,10 @@ def certificate_page(number: str, conflict: str | None = None, **_view_args: obj
         if manage
         else []
     )
-    return render_template(
-        "certificates/verify.html",
-        certificate=certificate,
-        successor=queries.successor_of(certificate),
+    successor = queries.successor_of(certificate)
+    return _render(
+        certificate,
+        successor.number if successor else None,
         requests=services.open_requests(certificate) if holder or manage else [],
         actions=actions,
         action_forms={
@@ -119,15 +147,12 @@ def certificate_page(number: str, conflict: str | None = None, **_view_args: obj
             for option in actions
             if option.enabled
         },
-        action_titles=transitions.STAFF_ACTION_TITLES,
         request_form=(pages.kept("request") or forms.RequestForm(formdata=None))
         if holder
         else None,
-        live=live,
         manage=manage,
         holder=holder,
         downloadable=services.may_download(certificate, current_user),
-        region=region_label(certificate.region_code),
         conflict=conflict,
     )
 
@@ -135,8 +160,16 @@ def certificate_page(number: str, conflict: str | None = None, **_view_args: obj
 @bp.get("/<number>")
 @public_rate_limited
 def verify(number: str):
-    page = certificate_page(number)
-    return public_cacheable(page) if not current_user.is_authenticated else page
+    """What a QR code opens. An anonymous visitor's page is the same for everyone in their
+    language: read in one query, rendered once per process while it does not change."""
+    if not anonymous_without_state():
+        return certificate_page(number)
+    certificate = queries.public_certificate(number)
+    if certificate is None:
+        abort(404)
+    key = (request.full_path, str(get_locale()), local_today(), certificate)
+    page = memo().page(key, lambda: _render(certificate, certificate.successor_number))
+    return public_cacheable(page)
 
 
 def pdf_data(certificate: Certificate) -> CertificateData:
