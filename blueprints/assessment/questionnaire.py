@@ -14,17 +14,15 @@ import functools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
 
+from app import data_files
+from app.data_files import DataFileError, Frozen, Key, Text
 from blueprints.assessment.questionnaire_checks import problems as find_problems
 
 # Re-exported (`as` names): callers read the frame from here, as they always have.
@@ -35,49 +33,23 @@ from blueprints.assessment.questionnaire_frame import TYPE_FIELDS as TYPE_FIELDS
 
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent / "data" / "questionnaires"
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Score = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 # A division ("34"), a section letter ("C") or the fallback "*".
 IndustryCode = Annotated[str, StringConstraints(pattern=r"^(\d{2}|[A-T]|\*)$")]
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(DataFileError):
     """A malformed questionnaire; ``problems`` holds (field path, message) pairs."""
 
-    def __init__(self, problems: list[tuple[str, str]], source: str | None = None) -> None:
-        self.problems = problems
-        self.source = source
-        super().__init__(str(self))
 
-    def __str__(self) -> str:
-        prefix = f"{self.source}: " if self.source else ""
-        return "\n".join(
-            f"{prefix}{path}: {msg}" if path else f"{prefix}{msg}" for path, msg in self.problems
-        )
-
-
-class _Frozen(BaseModel):
-    # Unknown keys are errors: a misspelt `requried: false` must not pass silently.
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Frozen):
-    zh: NonEmpty
-    en: NonEmpty
-
-    def get(self, locale: Any) -> str:
-        return self.en if str(locale).lower().startswith("en") else self.zh
-
-
-class Option(_Frozen):
+class Option(Frozen):
     key: Key
     label: Text
     score: Score = 0.0
 
 
-class Band(_Frozen):
+class Band(Frozen):
     min: Finite
     score: Score
 
@@ -85,7 +57,7 @@ class Band(_Frozen):
 QuestionType = Literal["single", "multiple", "yes_no", "number", "percentage", "text"]
 
 
-class Question(_Frozen):
+class Question(Frozen):
     key: Key
     type: QuestionType
     title: Text
@@ -124,28 +96,28 @@ class Question(_Frozen):
         return next((o for o in self.options or () if o.key == key), None)
 
 
-class Section(_Frozen):
+class Section(Frozen):
     key: Key
     title: Text
     intro: Text | None = None
     questions: tuple[Question, ...] = Field(min_length=1)
 
 
-class Dimension(_Frozen):
+class Dimension(Frozen):
     key: Key
     title: Text
     weight: Finite = Field(gt=0)
     suggestion: Text
 
 
-class Stage(_Frozen):
+class Stage(Frozen):
     key: Key
     title: Text
     help: Text | None = None
     gate: dict[Key, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)
 
 
-class Indicator(_Frozen):
+class Indicator(Frozen):
     key: Key
     direction: Literal["digitalisation", "networking", "intelligence", "new_models"]
     title: Text
@@ -163,7 +135,7 @@ DIRECTIONS = {
 }
 
 
-class Questionnaire(_Frozen):
+class Questionnaire(Frozen):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     group: Literal["discrete", "process", "other"]
     year: int = Field(ge=2000, le=2100)
@@ -211,36 +183,13 @@ def _by_key(items: tuple[Any, ...], key: str) -> Any:
     raise KeyError(key)
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    """('sections', 2, 'questions', 4, 'options') -> 'sections[2].questions[4].options'."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def parse_questionnaire(data: Any, source: str = "<data>") -> Questionnaire:
     """Validate already-parsed YAML; every error becomes a QuestionnaireError naming ``source``."""
-    try:
-        return Questionnaire.model_validate(data)
-    except ValidationError as exc:
-        problems = [(_path(e["loc"]), e["msg"]) for e in exc.errors(include_url=False)]
-        raise QuestionnaireError(problems, source) from None
-    except QuestionnaireError as exc:
-        raise QuestionnaireError(exc.problems, source) from None
+    return data_files.parse(Questionnaire, data, source, QuestionnaireError)
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise QuestionnaireError([("", f"cannot be read: {exc}")], path.name) from exc
-    questionnaire = parse_questionnaire(data, path.name)
-    if questionnaire.id != path.stem:
-        problem = ("id", f"'{questionnaire.id}' differs from the file name '{path.stem}'")
-        raise QuestionnaireError([problem], path.name)
-    return questionnaire
+    return data_files.load(Questionnaire, path, QuestionnaireError)
 
 
 @functools.lru_cache(maxsize=8)
