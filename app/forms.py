@@ -1,5 +1,5 @@
 """What every form shares: select options in the WTForms 3.3 style (SelectChoice objects, not
-tuples), bounded date and integer fields, the confirmation box of destructive actions, GET
+tuples), bounded date, integer and decimal fields, the confirmation box of destructive actions, GET
 filters. A refused form is shown again on its page (app.pages)."""
 
 from __future__ import annotations
@@ -70,6 +70,17 @@ class DateField(fields.DateField):  # noqa: TID251 — the one place it is used
                     last=LATEST_DATE.isoformat(),
                 )
             )
+
+
+class DecimalField(fields.DecimalField):  # noqa: TID251 — the one place it is used
+    """A finite number below a billion: NaN and Infinity parse as decimals, and NumberRange
+    would fail to compare them (an error, not a refusal)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= 10**9):
+            self.data = None
+            raise ValueError(_l("Not a valid decimal value."))
 
 
 class IntegerField(fields.IntegerField):  # noqa: TID251 — the one place it is used

@@ -16,6 +16,7 @@ from blueprints.certificates import tasks as certificates_tasks
 from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.clauses.routes import bp as clauses_bp
 from blueprints.demo.cli import demo_cli
+from blueprints.diagnosis.routes import bp as diagnosis_bp
 from blueprints.main.routes import bp as main_bp
 from blueprints.notices.routes import bp as notices_bp
 from blueprints.notifications.routes import bp as notifications_bp
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     surveillance_bp,
     notifications_bp,
     notices_bp,
+    diagnosis_bp,
     clauses_bp,
     admin_bp,
     reference_bp,

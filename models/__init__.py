@@ -48,6 +48,7 @@ from models.certificate import (
     RequestOutcome,
 )
 from models.clause import Clause
+from models.diagnosis import SmeLevelEvaluation, SmeLevelKind
 from models.document import Document, DocumentKind
 from models.notice import Notice, NoticeAttachment, NoticeAudience, NoticeReceipt
 from models.notification import Notification
@@ -149,6 +150,8 @@ __all__ = [
     "ScheduleKind",
     "ScheduleStatus",
     "SeparateReportingUnit",
+    "SmeLevelEvaluation",
+    "SmeLevelKind",
     "StatisticsSnapshot",
     "User",
     "UserSession",

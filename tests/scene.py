@@ -20,6 +20,8 @@ from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import services as certificate_services
+from blueprints.diagnosis import sme_level
+from blueprints.diagnosis.services import record_self_evaluation
 from blueprints.documents import services as documents
 from blueprints.notices import services as notices
 from blueprints.surveillance import services as schedule_services
@@ -90,6 +92,7 @@ class Scene:
     bulletin_id: int = 0  # its bulletin of this quarter
     notice_id: int = 0  # the city's notice to its region, with an attachment
     notice_attachment_id: int = 0
+    sme_level_id: int = 0  # the enterprise's SME digital level self-evaluation
 
 
 def pdf(name: str) -> FileStorage:
@@ -207,7 +210,14 @@ def build(app) -> Scene:
         NoticeAudience.EVERYONE,
         [pdf("通知.pdf")],
     )
+    table = sme_level.table()
+    evaluation = record_self_evaluation(
+        parties.enterprise,
+        {i.key: 6.0 for i in table.indicators},
+        {sc.key: 2 if sc.constrained else 1 for sc in table.scenarios},
+    )
     return Scene(
+        sme_level_id=evaluation.id,
         campaign_id=campaign.id,
         bulletin_id=bulletin.id,
         notice_id=notice.id,
@@ -350,6 +360,9 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "notices.index": lambda _s: [{}, {"show": "unread", "q": "评估"}, {"show": "sent"}],
     "notices.export": lambda _s: [{}, {"show": "sent"}],
     "notices.view": lambda s: [{"notice_id": s.notice_id}],
+    "diagnosis.sme_level_page": lambda _s: [{}, {"page": "2"}],
+    "diagnosis.new_sme_level": _one(),
+    "diagnosis.sme_level_evaluation": lambda s: [{"evaluation_id": s.sme_level_id}],
     "notices.attachment": lambda s: [
         {"notice_id": s.notice_id, "attachment_id": s.notice_attachment_id}
     ],

@@ -59,6 +59,8 @@ class Permission(enum.StrEnum):
     ALLIANCE_REVIEW = "alliance:projects:review"
     CERTIFICATES_MANAGE = "alliance:certificates:manage"
     CERTIFICATES_OWN = "certificate:own:view"
+    # An enterprise's own SME digital level evaluation (seed 004, tables 6-8).
+    SME_LEVEL_EVALUATE = "diagnosis:sme_level:evaluate"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -87,6 +89,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.FINDING_ANSWER,
         Permission.CERTIFICATES_OWN,
         Permission.NOTICES_READ,
+        Permission.SME_LEVEL_EVALUATE,
     },
     Role.CONSULTANT: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_CONSULT},
     Role.EVALUATOR: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_EVALUATE},
@@ -113,9 +116,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.NOTICES_SEND,
         Permission.NOTICES_READ,
     },
-    # Everything, but filling a self-assessment: only enterprises assess themselves (an
+    # Everything, but an enterprise's own evaluations: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).
-    Role.ADMIN: frozenset(Permission) - {Permission.ASSESSMENT_FILL},
+    Role.ADMIN: frozenset(Permission) - {Permission.ASSESSMENT_FILL, Permission.SME_LEVEL_EVALUATE},
 }
 
 # What an organisation's own administrator adds to their role.

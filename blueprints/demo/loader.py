@@ -11,6 +11,7 @@ from __future__ import annotations
 from app.extensions import db
 from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import campaigns as demo_campaigns
+from blueprints.demo import diagnosis as demo_diagnosis
 from blueprints.demo import projects as demo_projects
 from blueprints.demo import review_items as demo_review_items
 from blueprints.demo import work_items as demo_work_items
@@ -174,4 +175,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     # The authorities' campaign screens (blueprints/demo/campaigns.py).
     shanghai = [org for org in enterprises if (org.region_code or "").startswith("31")]
     demo_campaigns.load(authorities["310000"], shanghai)
+    # The enterprises' SME digital level (blueprints/demo/diagnosis.py).
+    demo_diagnosis.load(first_user(enterprises[0]), first_user(enterprises[2]))
     return [(role.value, email, DEMO_PASSWORD) for role, email, *_ in accounts]

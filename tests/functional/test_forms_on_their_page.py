@@ -32,6 +32,7 @@ from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates.forms import CONFIRMED_ACTIONS
 from blueprints.certificates.transitions import NEEDS_REASON, STAFF_ACTIONS
+from blueprints.diagnosis import sme_level
 from blueprints.documents import services as documents
 from blueprints.projects.forms import ACTION_FORMS
 from blueprints.surveillance import services as schedule_services
@@ -396,6 +397,12 @@ CERTIFICATE_CASES = [
          ["c-reason"], lambda w: {"c-date": today()}),
 ]  # fmt: skip
 
+SME_LEVEL_FORM = {
+    **{f"points_{i.key}": "5" for i in sme_level.table().indicators},
+    **{f"level_{sc.key}": "1" for sc in sme_level.table().scenarios},
+    "pledge": "y",
+}
+
 OTHER_CASES = [
     Case("start_project", "projects.start", "enterprise", lambda w: "/projects/",
          lambda w: "/projects/start",
@@ -523,6 +530,10 @@ OTHER_CASES = [
     Case("clause_edit", "clauses.edit", "staff", lambda w: "/clauses/9.3/edit",
          lambda w: "/clauses/9.3/edit", {"title": "", "title_en": "Management review"},
          ["title"], {"title_en": "Management review"}),
+    Case("sme_level_new", "diagnosis.new_sme_level", "enterprise",
+         lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
+         {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},
+         ["points_equipment_systems"], {"points_data_collection": "5"}),
 ]  # fmt: skip
 
 CASES = PROJECT_CASES + CERTIFICATE_CASES + OTHER_CASES

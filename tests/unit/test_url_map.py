@@ -26,8 +26,10 @@ def test_declared_permissions_are_real_permissions(app):
 
 def test_every_role_has_a_permission_set():
     assert set(ROLE_PERMISSIONS) == set(Role)
-    # The administrator may do everything but assess an organisation: only enterprises do.
-    assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission) - {Permission.ASSESSMENT_FILL}
+    # The administrator may do everything but assess or evaluate an organisation: only
+    # enterprises do, for themselves.
+    own_evaluations = {Permission.ASSESSMENT_FILL, Permission.SME_LEVEL_EVALUATE}
+    assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission) - own_evaluations
 
 
 def test_mutating_endpoints_are_not_get(app):

@@ -1,0 +1,60 @@
+"""The enterprise's SME digital level (2024 edition): its evaluations, a new one, and each
+explained against the grades of table 6."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.pages import status_of
+from app.pagination import paginate
+from app.security.permissions import Permission, requires
+from blueprints.diagnosis import forms, services, sme_level
+
+bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis", template_folder="templates")
+EVALUATIONS_PER_PAGE = 10
+
+
+@bp.get("/sme-level")
+@requires(Permission.SME_LEVEL_EVALUATE)
+def sme_level_page():
+    page = paginate(services.own_evaluations(current_user.organisation_id), EVALUATIONS_PER_PAGE)
+    latest = page.items[0] if page.items and page.page == 1 else None
+    return render_template(
+        "diagnosis/sme_level.html",
+        page=page,
+        latest=latest,
+        grading=services.grading_of(latest) if latest else None,
+        table=sme_level.table(services.TABLE_KEY),
+    )
+
+
+@bp.route("/sme-level/new", methods=["GET", "POST"])
+@requires(Permission.SME_LEVEL_EVALUATE)
+def new_sme_level():
+    table = sme_level.table(services.TABLE_KEY)
+    form = forms.evaluation_form(table, previous=services.latest_of(current_user.organisation_id))
+    if form.validate_on_submit():
+        evaluation = services.record_self_evaluation(current_user, form.points(), form.levels())
+        flash(_("Your evaluation has been recorded."), "success")
+        return redirect(url_for("diagnosis.sme_level_evaluation", evaluation_id=evaluation.id))
+    return render_template(
+        "diagnosis/sme_level_form.html",
+        form=form,
+        table=table,
+        points_field=forms.points_field,
+        level_field=forms.level_field,
+    ), status_of(form)
+
+
+@bp.get("/sme-level/<int:evaluation_id>")
+@requires(Permission.SME_LEVEL_EVALUATE)
+def sme_level_evaluation(evaluation_id: int):
+    evaluation = services.own_evaluation_or_404(current_user, evaluation_id)
+    return render_template(
+        "diagnosis/sme_level_view.html",
+        evaluation=evaluation,
+        grading=services.grading_of(evaluation),
+        table=sme_level.table(evaluation.table_key),
+    )

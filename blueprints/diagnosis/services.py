@@ -1,0 +1,68 @@
+"""SME digital level evaluations: an enterprise records one (its grade computed from the
+table, under its pledge), reads its own, and each is explained grade by grade."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+
+from app.clock import utcnow
+from app.extensions import db
+from blueprints.diagnosis import sme_level
+from models import SmeLevelEvaluation, SmeLevelKind, User
+
+TABLE_KEY = "sme_level_2024"  # the edition an evaluation made today answers
+
+
+def record_self_evaluation(
+    user: User, points: dict[str, float], levels: dict[str, int]
+) -> SmeLevelEvaluation:
+    """The enterprise's evaluation under its pledge; ``points`` and ``levels`` come from the
+    form, which bounds each value (the grade refuses anything else)."""
+    table = sme_level.table(TABLE_KEY)
+    points = {key: round(value, 2) for key, value in points.items()}
+    grading = sme_level.grade(table, points, levels)
+    evaluation = SmeLevelEvaluation(
+        organisation_id=user.organisation_id,
+        table_key=TABLE_KEY,
+        kind=SmeLevelKind.SELF,
+        points=points,
+        levels=levels,
+        total_points=grading.points,
+        grade_level=grading.grade.level if grading.grade else 0,
+        pledged_at=utcnow(),
+        created_by_id=user.id,
+    )
+    db.session.add(evaluation)
+    db.session.flush()
+    return evaluation
+
+
+def own_evaluations(organisation_id: int | None) -> sa.Select:
+    return (
+        sa.select(SmeLevelEvaluation)
+        .where(SmeLevelEvaluation.organisation_id == organisation_id)
+        .options(sa.orm.joinedload(SmeLevelEvaluation.created_by))
+        .order_by(SmeLevelEvaluation.created_at.desc(), SmeLevelEvaluation.id.desc())
+    )
+
+
+def latest_of(organisation_id: int | None) -> SmeLevelEvaluation | None:
+    return db.session.scalars(own_evaluations(organisation_id).limit(1)).first()
+
+
+def own_evaluation_or_404(user: User, evaluation_id: int) -> SmeLevelEvaluation:
+    """One of the user's organisation's evaluations; any other id is not found."""
+    evaluation = db.session.scalar(
+        own_evaluations(user.organisation_id).where(SmeLevelEvaluation.id == evaluation_id)
+    )
+    if evaluation is None:
+        abort(404)
+    return evaluation
+
+
+def grading_of(evaluation: SmeLevelEvaluation) -> sme_level.Grading:
+    """The evaluation explained grade by grade, from its own table's edition."""
+    return sme_level.grade(
+        sme_level.table(evaluation.table_key), evaluation.points, evaluation.levels
+    )
