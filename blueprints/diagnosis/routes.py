@@ -3,14 +3,17 @@ explained against the grades of table 6."""
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.excel import xlsx_response
 from app.pages import status_of
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.diagnosis import forms, services, sme_level
+from blueprints.diagnosis import exports, forms, services, sme_level
 
 bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis", template_folder="templates")
 EVALUATIONS_PER_PAGE = 10
@@ -58,3 +61,16 @@ def sme_level_evaluation(evaluation_id: int):
         grading=services.grading_of(evaluation),
         table=sme_level.table(evaluation.table_key),
     )
+
+
+@bp.get("/sme-level/<int:evaluation_id>.xlsx")
+@requires(Permission.SME_LEVEL_EVALUATE)
+def sme_level_xlsx(evaluation_id: int):
+    evaluation = services.own_evaluation_or_404(current_user, evaluation_id)
+    write = functools.partial(
+        exports.evaluation_xlsx,
+        sme_level.table(evaluation.table_key),
+        evaluation,
+        services.grading_of(evaluation),
+    )
+    return xlsx_response(write, f"sme-level-{evaluation.id}.xlsx")

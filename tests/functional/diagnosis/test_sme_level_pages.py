@@ -4,8 +4,10 @@ with the input kept and nothing written; nobody else reads its evaluations."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -61,6 +63,23 @@ def test_an_enterprise_records_an_evaluation_and_sees_its_grade(signed_in, enter
     assert "产品设计 *" in page  # a constrained scenario, marked
     listing = signed_in.get("/diagnosis/sme-level").text
     assert "二级（规范级）" in listing and "45" in listing
+
+
+def test_an_evaluation_downloads_as_tables_6_7_and_8(signed_in):
+    response = signed_in.submit(NEW, evaluation(45, at_level=2, constrained=3, guiding=3))
+    page = response.headers["Location"]
+    workbook = signed_in.get(f"{page}.xlsx")
+    assert workbook.status_code == 200
+    assert workbook.headers["Content-Disposition"].endswith('.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(workbook.data), read_only=True)
+    assert book.sheetnames == ["表6", "表7", "表8"]
+    grades = [row for row in book["表6"].iter_rows(values_only=True) if row[0]]
+    assert any(row[0] == "二级（规范级）" and row[-1] == "是" for row in grades)
+    assert any(row[0] == "三级（集成级）" and row[-1] == "否" for row in grades)
+    points = list(book["表7"].iter_rows(values_only=True))
+    assert ("数字化基础", "设备系统", 45) in points
+    scenarios = list(book["表8"].iter_rows(values_only=True))
+    assert ("产品生命周期数字化", "产品设计", "是", "2级") in scenarios
 
 
 def test_the_new_form_starts_from_the_latest_evaluation(signed_in):
@@ -119,6 +138,7 @@ def test_another_organisations_evaluation_is_not_found(signed_in, app_ctx):
     db.session.add(theirs)
     db.session.commit()
     assert signed_in.get(f"/diagnosis/sme-level/{theirs.id}").status_code == 404
+    assert signed_in.get(f"/diagnosis/sme-level/{theirs.id}.xlsx").status_code == 404
     assert signed_in.get("/diagnosis/sme-level/999999999").status_code == 404
 
 
