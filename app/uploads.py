@@ -80,6 +80,14 @@ _EXIF_DATE_TAGS = ((ExifTags.IFD.Exif, 36867), (None, 306))  # DateTimeOriginal,
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a photo was taken (WGS 84 degrees, from EXIF GPS; north and east positive)."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class StoredFile:
     stored_name: str
     original_name: str
@@ -87,6 +95,7 @@ class StoredFile:
     sha256: str
     content_type: str
     taken_at: datetime | None
+    taken_where: Place | None = None
 
 
 def clean_original_name(name: str | None) -> str:
@@ -149,7 +158,7 @@ def store(file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS) ->
             raise UploadError(
                 _l("The file's content does not match its extension .%(ext)s.", ext=ext)
             )
-        taken_at = _taken_at(temp) if ext in IMAGE_EXTENSIONS else None
+        taken_at, taken_where = _photo_facts(temp) if ext in IMAGE_EXTENSIONS else (None, None)
         stored_name = f"{uuid4().hex}.{ext}"
         target = path_of(stored_name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -164,6 +173,7 @@ def store(file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS) ->
         sha256=digest.hexdigest(),
         content_type=_CONTENT_TYPES.get(ext, detected),
         taken_at=taken_at,
+        taken_where=taken_where,
     )
 
 
@@ -196,19 +206,24 @@ def _ooxml_type(stream: IO[bytes]) -> str | None:
     return mains.pop() if len(mains) == 1 else None
 
 
-def _taken_at(path: str | Path) -> datetime | None:
-    """When a photo was taken, from EXIF; None when absent or unreadable."""
+def _photo_facts(path: str | Path) -> tuple[datetime | None, Place | None]:
+    """When and where a photo was taken, from its EXIF; None for what is absent or garbled."""
     try:
         with warnings.catch_warnings():
             # Only metadata is read (no pixels): bomb and corrupt-EXIF warnings don't apply.
             warnings.simplefilter("ignore")
             with Image.open(path) as image:
                 exif = image.getexif()
-                values = [
+                times = [
                     (exif.get_ifd(ifd) if ifd else exif).get(tag) for ifd, tag in _EXIF_DATE_TAGS
                 ]
+                gps = dict(exif.get_ifd(ExifTags.IFD.GPSInfo))
     except Exception:  # garbled EXIF comes in every exception type; it never refuses a photo
-        return None
+        return None, None
+    return _taken_at(times), _taken_where(gps)
+
+
+def _taken_at(values: list[object]) -> datetime | None:
     for value in values:
         if isinstance(value, bytes):
             value = value.decode("ascii", "ignore")
@@ -218,6 +233,34 @@ def _taken_at(path: str | Path) -> datetime | None:
             except ValueError:
                 continue
     return None
+
+
+def _degrees(value: object, reference: object, hemispheres: str, limit: float) -> float | None:
+    """EXIF's (degrees, minutes, seconds) and its reference — N or S, E or W (``hemispheres``,
+    the positive one first) — as signed degrees."""
+    if isinstance(reference, bytes):
+        reference = reference.decode("ascii", "ignore")
+    if isinstance(reference, str):
+        reference = reference.strip("\x00 ").upper()
+    if not isinstance(value, tuple) or len(value) != 3 or reference not in tuple(hemispheres):
+        return None
+    try:
+        degrees, minutes, seconds = (float(part) for part in value)  # IFDRational
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    total = degrees + minutes / 60 + seconds / 3600
+    if not (0 <= total <= limit and 0 <= minutes < 60 and 0 <= seconds < 60):
+        return None  # also NaN, which a 0/0 rational gives
+    return round(-total if reference == hemispheres[1] else total, 6)
+
+
+def _taken_where(gps: dict[int, object]) -> Place | None:
+    # GPSLatitudeRef, GPSLatitude, GPSLongitudeRef, GPSLongitude
+    latitude = _degrees(gps.get(2), gps.get(1), "NS", 90)
+    longitude = _degrees(gps.get(4), gps.get(3), "EW", 180)
+    if latitude is None or longitude is None:
+        return None
+    return Place(latitude, longitude)
 
 
 def root() -> Path:

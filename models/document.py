@@ -43,6 +43,9 @@ class Document(Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     taken_at: Mapped[datetime | None] = mapped_column()  # EXIF time of a photo
+    # Where a photo was taken (EXIF GPS, WGS 84 degrees), when the camera recorded it.
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -133,6 +133,24 @@ def photo_problems(programme: Programme, counts: Mapping[str, int]) -> list[str]
         if counts.get(c.key, 0) < c.at_least
     )
     return problems
+
+
+def photo_flags(taken_at: datetime | None, started_at: datetime, ended_at: datetime) -> list[str]:
+    """What the reviewer should look at in a photo of a visit (the seeds want timestamped
+    photos of the visit itself): no capture time in its EXIF, or one outside the visit. Times
+    are local, as a camera records them and as a visit's start and end are entered."""
+    if taken_at is None:
+        return [_("The photo carries no capture time.")]
+    if not started_at <= taken_at <= ended_at:
+        return [
+            _(
+                "Taken %(when)s, outside the visit (%(start)s to %(end)s).",
+                when=format_datetime(taken_at, "short", rebase=False),
+                start=format_datetime(started_at, "short", rebase=False),
+                end=format_datetime(ended_at, "short", rebase=False),
+            )
+        ]
+    return []
 
 
 def characters(text: str) -> int:

@@ -58,6 +58,8 @@ def add(
         sha256=stored.sha256,
         content_type=stored.content_type,
         taken_at=stored.taken_at,
+        latitude=stored.taken_where.latitude if stored.taken_where else None,
+        longitude=stored.taken_where.longitude if stored.taken_where else None,
         uploaded_by_id=actor.id,
     )
     db.session.add(document)

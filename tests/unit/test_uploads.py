@@ -84,12 +84,19 @@ def plain_zip() -> bytes:
     return buffer.getvalue()
 
 
-def image(fmt: str, original: str | None = None, modified: str | None = None) -> bytes:
+def image(
+    fmt: str,
+    original: str | None = None,
+    modified: str | None = None,
+    gps: dict[int, object] | None = None,
+) -> bytes:
     exif = Image.Exif()
     if modified:
         exif[306] = modified  # DateTime, in IFD0
     if original:
         exif.get_ifd(0x8769)[36867] = original  # DateTimeOriginal, in the Exif IFD
+    if gps:
+        exif.get_ifd(0x8825).update(gps)  # the GPS IFD
     buffer = BytesIO()
     Image.new("RGB", (8, 8), "red").save(buffer, fmt, exif=exif)
     return buffer.getvalue()
@@ -338,6 +345,46 @@ def test_a_corrupt_exif_block_does_not_refuse_the_photo(folder):
     broken = data[:start] + b"\xff" * 40 + data[start + 40 :]  # a mangled TIFF header
     stored = uploads.store(upload("site.jpg", broken))
     assert stored.taken_at is None
+
+
+def gps(latitude, latitude_ref, longitude, longitude_ref) -> dict[int, object]:
+    return {1: latitude_ref, 2: latitude, 3: longitude_ref, 4: longitude}
+
+
+def test_reads_where_a_photo_was_taken(folder):
+    # 长春 (43°53'49.2"N 125°19'26.4"E), as a phone's camera writes it.
+    data = image(
+        "JPEG",
+        original="2026:11:30 10:15:00",
+        gps=gps((43.0, 53.0, 49.2), "N", (125.0, 19.0, 26.4), "E"),
+    )
+    stored = uploads.store(upload("gate.jpg", data))
+    assert stored.taken_where == uploads.Place(43.897, 125.324)
+    south_west = image("JPEG", gps=gps((33.0, 52.0, 4.0), "S", (151.0, 12.0, 36.0), "W"))
+    place = uploads.store(upload("elsewhere.jpg", south_west)).taken_where
+    assert place == uploads.Place(-33.867778, -151.21)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        gps((43.0, 53.0, 49.2), "N", None, "E"),  # no longitude
+        gps((95.0, 0.0, 0.0), "N", (125.0, 0.0, 0.0), "E"),  # no such latitude
+        gps((43.0, 75.0, 0.0), "N", (125.0, 0.0, 0.0), "E"),  # 75 minutes
+        gps((43.0, 53.0), "N", (125.0, 19.0, 26.4), "E"),  # two parts
+        gps((43.0, 53.0, 49.2), 7, (125.0, 19.0, 26.4), "E"),  # a number for N/S
+    ],
+)
+def test_missing_or_garbled_gps_gives_no_place(folder, given):
+    data = image(
+        "JPEG",
+        original="2026:11:30 10:15:00",
+        gps={k: v for k, v in given.items() if v is not None},
+    )
+    stored = uploads.store(upload("gate.jpg", data))
+    assert stored.taken_where is None
+    assert stored.taken_at == datetime(2026, 11, 30, 10, 15)  # the time is read all the same
 
 
 # --- paths, download, removal ---------------------------------------------------------------

@@ -268,7 +268,7 @@ def test_findings_filter(app, app_ctx):
     assert "观察项内容" in noted
 
 
-def test_evidence_photo_keeps_its_exif_time(app, app_ctx):
+def test_evidence_photo_keeps_its_exif_time_and_place(app, app_ctx):
     from PIL import Image
 
     parties = factories.Parties()
@@ -277,6 +277,8 @@ def test_evidence_photo_keeps_its_exif_time(app, app_ctx):
     image = Image.new("RGB", (8, 8), "red")
     exif = Image.Exif()
     exif.get_ifd(0x8769)[36867] = "2026:03:01 09:30:00"  # DateTimeOriginal, in the Exif IFD
+    # GPS: 31°13'49.2"N 121°28'51.6"E (上海)
+    exif.get_ifd(0x8825).update({1: "N", 2: (31.0, 13.0, 49.2), 3: "E", 4: (121.0, 28.0, 51.6)})
     buffer = BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     enterprise = browser_for(app, parties.enterprise)
@@ -295,7 +297,10 @@ def test_evidence_photo_keeps_its_exif_time(app, app_ctx):
     assert response.status_code == 302
     photo = db.session.scalar(sa.select(Document).where(Document.finding_id == finding.id))
     assert photo.taken_at.isoformat() == "2026-03-01T09:30:00"
+    assert (photo.latitude, photo.longitude) == (31.230333, 121.481)
     assert photo.audit_id == audit.id
+    page = enterprise.get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert "31.23033" in page and "121.48100" in page
 
 
 def test_a_step_cannot_be_completed_in_the_future(app, app_ctx):

@@ -15,6 +15,7 @@ from blueprints.diagnosis.rules import (
     Member,
     characters,
     close_problems,
+    photo_flags,
     photo_problems,
     report_problems,
     team_problems,
@@ -98,6 +99,19 @@ def test_four_photos_are_refused_and_five_in_the_programme_categories_accepted()
         "Leaving, at the company logo: photos taken 0, at least 1 wanted."
     ]
     assert photo_problems(NMG, {}) == []
+
+
+def test_a_photo_without_a_time_or_outside_the_visit_is_flagged(app_ctx):
+    end = START + timedelta(hours=3)
+    assert photo_flags(START + timedelta(hours=1), START, end) == []
+    assert photo_flags(START, START, end) == [] and photo_flags(end, START, end) == []
+    with force_locale("en"):
+        assert photo_flags(None, START, end) == ["The photo carries no capture time."]
+        (flag,) = photo_flags(START - timedelta(days=1), START, end)
+        # CLDR puts a narrow no-break space before AM and PM.
+        assert flag.replace("\u202f", " ") == (
+            "Taken 11/29/26, 9:00 AM, outside the visit (11/30/26, 9:00 AM to 11/30/26, 12:00 PM)."
+        )
 
 
 def test_a_report_of_14000_characters_is_refused_in_changchun_and_15000_accepted():
