@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from flask import Response
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -121,3 +122,13 @@ def build(
     footer = functools.partial(page_footer, font=font, left=footer_left)
     doc.build(story, canvasmaker=functools.partial(NumberedCanvas, footer=footer))
     return buffer.getvalue()
+
+
+def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> Response:
+    """A PDF to download (or to show in the browser's viewer, ``inline``), private to the
+    one who asked."""
+    response = Response(pdf, mimetype="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -364,6 +364,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "diagnosis.new_sme_level": _one(),
     "diagnosis.sme_level_evaluation": lambda s: [{"evaluation_id": s.sme_level_id}],
     "diagnosis.sme_level_xlsx": lambda s: [{"evaluation_id": s.sme_level_id}],
+    "diagnosis.sme_level_pdf": lambda s: [{"evaluation_id": s.sme_level_id}],
     "notices.attachment": lambda s: [
         {"notice_id": s.notice_id, "attachment_id": s.notice_attachment_id}
     ],

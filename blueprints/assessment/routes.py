@@ -24,6 +24,7 @@ from app import pages, workflow
 from app.excel import xlsx_response
 from app.input_boundary import version_field
 from app.pagination import paginate
+from app.pdf_layout import pdf_response
 from app.security.access import get_assessment_or_404, region_prefix
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.assessment import (
@@ -273,10 +274,7 @@ def _export(assessment_id: int, kind: str) -> Response:
         if kind == "xlsx":
             return xlsx_response(functools.partial(exports.report_xlsx, data), filename + "xlsx")
         pdf = exports.report_pdf(data)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, filename + "pdf")
 
 
 @bp.get("/<int:assessment_id>/report.pdf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,7 @@ from app.clock import local_today
 from app.excel import xlsx_response
 from app.extensions import db
 from app.pagination import paginate
+from app.pdf_layout import pdf_response
 from app.security.permissions import Permission, requires
 from blueprints.campaigns import (
     bulletin_exports,
@@ -244,11 +245,7 @@ def bulletin_pdf(campaign_id: int, bulletin_id: int):
     bulletin, region, before, lines = _bulletin(campaign_id, bulletin_id)
     locale = str(get_locale() or "zh")
     pdf = bulletin_exports.bulletin_pdf(bulletin, region, lines, before, locale)
-    response = Response(pdf, mimetype="application/pdf")
-    disposition = f'attachment; filename="{_bulletin_name(bulletin, "pdf")}"'
-    response.headers["Content-Disposition"] = disposition
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, _bulletin_name(bulletin, "pdf"))
 
 
 @bp.get("/<int:campaign_id>/bulletins/<int:bulletin_id>.xlsx")

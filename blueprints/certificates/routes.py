@@ -9,7 +9,6 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -26,6 +25,7 @@ from app.clock import local_today
 from app.forms import filters_of
 from app.input_boundary import version_field
 from app.pagination import paginate
+from app.pdf_layout import pdf_response
 from app.public_cache import anonymous_without_state, memo, public_cacheable
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
@@ -206,10 +206,7 @@ def pdf(number: str):
     certificate = _by_number_or_404(number)
     if not services.may_download(certificate, current_user):
         abort(404)
-    response = Response(certificate_pdf(pdf_data(certificate)), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(certificate_pdf(pdf_data(certificate)), f"{certificate.number}.pdf")
 
 
 @bp.get("/mine")
@@ -295,10 +292,7 @@ def draft(project_id: int):
     )
     preview.status = CertificateStatus.VALID
     data = dataclasses.replace(pdf_data(preview), draft=True)
-    response = Response(certificate_pdf(data), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="draft-{project.id}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(certificate_pdf(data), f"draft-{project.id}.pdf", inline=True)
 
 
 # The staff queues (holder requests, the evaluation body's certificates): a blueprint of their

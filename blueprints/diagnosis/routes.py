@@ -4,6 +4,7 @@ explained against the grades of table 6."""
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from flask_login import current_user
 from app.excel import xlsx_response
 from app.pages import status_of
 from app.pagination import paginate
+from app.pdf_layout import pdf_response
 from app.security.permissions import Permission, requires
 from blueprints.diagnosis import exports, forms, services, sme_level
 
@@ -63,14 +65,21 @@ def sme_level_evaluation(evaluation_id: int):
     )
 
 
+def _export(evaluation_id: int) -> tuple[sme_level.EvaluationTable, Any, sme_level.Grading]:
+    evaluation = services.own_evaluation_or_404(current_user, evaluation_id)
+    return sme_level.table(evaluation.table_key), evaluation, services.grading_of(evaluation)
+
+
 @bp.get("/sme-level/<int:evaluation_id>.xlsx")
 @requires(Permission.SME_LEVEL_EVALUATE)
 def sme_level_xlsx(evaluation_id: int):
-    evaluation = services.own_evaluation_or_404(current_user, evaluation_id)
-    write = functools.partial(
-        exports.evaluation_xlsx,
-        sme_level.table(evaluation.table_key),
-        evaluation,
-        services.grading_of(evaluation),
+    write = functools.partial(exports.evaluation_xlsx, *_export(evaluation_id))
+    return xlsx_response(write, f"sme-level-{evaluation_id}.xlsx")
+
+
+@bp.get("/sme-level/<int:evaluation_id>.pdf")
+@requires(Permission.SME_LEVEL_EVALUATE)
+def sme_level_pdf(evaluation_id: int):
+    return pdf_response(
+        exports.evaluation_pdf(*_export(evaluation_id)), f"sme-level-{evaluation_id}.pdf"
     )
-    return xlsx_response(write, f"sme-level-{evaluation.id}.xlsx")

@@ -10,6 +10,7 @@ import re
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from app.extensions import db
 from blueprints.diagnosis import sme_level
@@ -65,7 +66,7 @@ def test_an_enterprise_records_an_evaluation_and_sees_its_grade(signed_in, enter
     assert "二级（规范级）" in listing and "45" in listing
 
 
-def test_an_evaluation_downloads_as_tables_6_7_and_8(signed_in):
+def test_an_evaluation_downloads_as_tables_6_7_and_8_in_excel_and_pdf(signed_in):
     response = signed_in.submit(NEW, evaluation(45, at_level=2, constrained=3, guiding=3))
     page = response.headers["Location"]
     workbook = signed_in.get(f"{page}.xlsx")
@@ -80,6 +81,10 @@ def test_an_evaluation_downloads_as_tables_6_7_and_8(signed_in):
     assert ("数字化基础", "设备系统", 45) in points
     scenarios = list(book["表8"].iter_rows(values_only=True))
     assert ("产品生命周期数字化", "产品设计", "是", "2级") in scenarios
+    pdf = signed_in.get(f"{page}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "二级（规范级）" in text and "设备系统" in text and "产品设计" in text
 
 
 def test_the_new_form_starts_from_the_latest_evaluation(signed_in):
@@ -139,6 +144,7 @@ def test_another_organisations_evaluation_is_not_found(signed_in, app_ctx):
     db.session.commit()
     assert signed_in.get(f"/diagnosis/sme-level/{theirs.id}").status_code == 404
     assert signed_in.get(f"/diagnosis/sme-level/{theirs.id}.xlsx").status_code == 404
+    assert signed_in.get(f"/diagnosis/sme-level/{theirs.id}.pdf").status_code == 404
     assert signed_in.get("/diagnosis/sme-level/999999999").status_code == 404
 
 
