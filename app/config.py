@@ -92,7 +92,7 @@ DEFAULTS: dict[str, Any] = {
     # how long browsers and proxies may keep the public certificate and publicity pages.
     "REFERENCE_CACHE_SECONDS": 3600,
     "PUBLIC_PAGE_MAX_AGE": 60,
-    # Rendered anonymous certificate pages each process keeps (~10 KB each; 0: none).
+    # Rendered anonymous certificate pages each process keeps (~3 KB each; 0: none).
     "PUBLIC_PAGE_MEMO_SIZE": 2000,
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
     # about 2 months); the timeline flags a step that runs longer.

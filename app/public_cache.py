@@ -26,17 +26,21 @@ from werkzeug.wrappers import Response
 MEMO_KEY = "certpath.page_memo"
 
 
+def _visitor_has_state() -> bool:
+    """Something of the visitor's own in the session: a flashed message, a chosen language."""
+    return bool(session) or session.modified
+
+
 def anonymous_without_state() -> bool:
     """A visitor whose page is the same as any other's in their language: not signed in, and
-    with nothing of their own in the session (a flashed message, a chosen language)."""
-    return not current_user.is_authenticated and not session and not session.modified
+    with nothing of their own in the session."""
+    return not current_user.is_authenticated and not _visitor_has_state()
 
 
 def public_cacheable(body: str) -> Response:
     response = make_response(body)
-    if session or session.modified:
-        # A visitor with state of their own (a flashed message, a chosen language): their
-        # page is theirs, and the session cookie it sets must not reach anyone else.
+    if _visitor_has_state():
+        # Their page is theirs, and the session cookie it sets must not reach anyone else.
         return response
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["PUBLIC_PAGE_MAX_AGE"]

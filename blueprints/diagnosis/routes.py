@@ -4,9 +4,8 @@ explained against the grades of table 6."""
 from __future__ import annotations
 
 import functools
-from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +15,7 @@ from app.pagination import paginate
 from app.pdf_layout import pdf_response
 from app.security.permissions import Permission, requires
 from blueprints.diagnosis import exports, forms, services, sme_level
+from models import SmeLevelEvaluation
 
 bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis", template_folder="templates")
 EVALUATIONS_PER_PAGE = 10
@@ -39,7 +39,9 @@ def sme_level_page():
 @requires(Permission.SME_LEVEL_EVALUATE)
 def new_sme_level():
     table = sme_level.table(services.TABLE_KEY)
-    form = forms.evaluation_form(table, previous=services.latest_of(current_user.organisation_id))
+    # A first visit starts from the latest figures; a submitted form carries its own.
+    previous = services.latest_of(current_user.organisation_id) if request.method == "GET" else None
+    form = forms.evaluation_form(table, previous=previous)
     if form.validate_on_submit():
         evaluation = services.record_self_evaluation(current_user, form.points(), form.levels())
         flash(_("Your evaluation has been recorded."), "success")
@@ -65,7 +67,9 @@ def sme_level_evaluation(evaluation_id: int):
     )
 
 
-def _export(evaluation_id: int) -> tuple[sme_level.EvaluationTable, Any, sme_level.Grading]:
+def _export(
+    evaluation_id: int,
+) -> tuple[sme_level.EvaluationTable, SmeLevelEvaluation, sme_level.Grading]:
     evaluation = services.own_evaluation_or_404(current_user, evaluation_id)
     return sme_level.table(evaluation.table_key), evaluation, services.grading_of(evaluation)
 
