@@ -26,14 +26,18 @@ class SmeLevelKind(TitledEnum):
 class SmeLevelEvaluation(Model):
     __tablename__ = "sme_level_evaluations"
     __table_args__ = (
-        # An enterprise's evaluations, newest first.
-        sa.Index("ix_sme_level_evaluations_organisation", "organisation_id", "created_at"),
+        # One evaluation per number: a form made before another evaluation was recorded (a
+        # double click, a second tab) loses the race instead of recording a second one. Its
+        # index lists an enterprise's evaluations, newest first.
+        sa.UniqueConstraint("organisation_id", "number", name="uq_sme_level_evaluations_number"),
         sa.CheckConstraint("grade_level BETWEEN 0 AND 4", name="grade_level_range"),
         sa.CheckConstraint("total_points >= 0", name="total_points_not_negative"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    number: Mapped[int] = mapped_column()  # the enterprise's 1st, 2nd, ... evaluation
     # The evaluation table the points and levels answer (blueprints/diagnosis/data/).
     table_key: Mapped[str] = mapped_column(sa.String(40))
     kind: Mapped[SmeLevelKind] = mapped_column(enum_column_type(SmeLevelKind, "sme_level_kind"))

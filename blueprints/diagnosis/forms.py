@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from app.forms import DecimalField, confirmation, options
@@ -31,6 +31,14 @@ class _EvaluationForm(FlaskForm):
         _l("I pledge that these points and levels are true to the enterprise's situation."),
         _l("Tick the pledge: the evaluation is made on the enterprise's word."),
     )
+
+    # The number of the latest evaluation when the form was made (0: the first one; none: a
+    # client that sent no number is not checked, the unique number still stops a race).
+    after_number = HiddenField()
+
+    def after(self) -> int | None:
+        raw = self.after_number.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

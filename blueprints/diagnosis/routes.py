@@ -42,8 +42,12 @@ def new_sme_level():
     # A first visit starts from the latest figures; a submitted form carries its own.
     previous = services.latest_of(current_user.organisation_id) if request.method == "GET" else None
     form = forms.evaluation_form(table, previous=previous)
+    if request.method == "GET":
+        form.after_number.data = str(previous.number if previous else 0)
     if form.validate_on_submit():
-        evaluation = services.record_self_evaluation(current_user, form.points(), form.levels())
+        evaluation = services.record_self_evaluation(
+            current_user, form.points(), form.levels(), after=form.after()
+        )
         flash(_("Your evaluation has been recorded."), "success")
         return redirect(url_for("diagnosis.sme_level_evaluation", evaluation_id=evaluation.id))
     return render_template(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import gettext as _
 
 from app.clock import utcnow
+from app.errors import WorkflowError
 from app.extensions import db
 from blueprints.diagnosis import sme_level
 from models import SmeLevelEvaluation, SmeLevelKind, User
@@ -15,15 +17,24 @@ TABLE_KEY = "sme_level_2024"  # the edition an evaluation made today answers
 
 
 def record_self_evaluation(
-    user: User, points: dict[str, float], levels: dict[str, int]
+    user: User, points: dict[str, float], levels: dict[str, int], *, after: int | None = None
 ) -> SmeLevelEvaluation:
     """The enterprise's evaluation under its pledge; ``points`` and ``levels`` come from the
-    form, which bounds each value (the grade refuses anything else)."""
+    form, which bounds each value (the grade refuses anything else). ``after``: the number of
+    the latest evaluation the form was made after (0: none); if another was recorded since,
+    the form is refused (409) rather than recording the same evaluation twice."""
+    latest = latest_of(user.organisation_id)
+    latest_number = latest.number if latest else 0
+    if after is not None and after != latest_number:
+        raise WorkflowError(
+            _("Another evaluation was recorded meanwhile. Reload the page to see it.")
+        )
     table = sme_level.table(TABLE_KEY)
     points = {key: round(value, 2) for key, value in points.items()}
     grading = sme_level.grade(table, points, levels)
     evaluation = SmeLevelEvaluation(
         organisation_id=user.organisation_id,
+        number=latest_number + 1,
         table_key=TABLE_KEY,
         kind=SmeLevelKind.SELF,
         points=points,
@@ -43,7 +54,7 @@ def own_evaluations(organisation_id: int | None) -> sa.Select:
         sa.select(SmeLevelEvaluation)
         .where(SmeLevelEvaluation.organisation_id == organisation_id)
         .options(sa.orm.joinedload(SmeLevelEvaluation.created_by))
-        .order_by(SmeLevelEvaluation.created_at.desc(), SmeLevelEvaluation.id.desc())
+        .order_by(SmeLevelEvaluation.number.desc())
     )
 
 

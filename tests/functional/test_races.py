@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from blueprints.diagnosis import sme_level
 from models import (
     Assessment,
     Audit,
@@ -30,6 +31,7 @@ from models import (
     ProjectStatus,
     ScheduleItem,
     ScheduleKind,
+    SmeLevelEvaluation,
 )
 from tests import factories
 from tests.conftest import Browser
@@ -159,6 +161,24 @@ def test_a_self_assessment_is_started_once_a_year(module_committed_app):
     # The start opens the questionnaire (a redirect): the losers find this year's taken.
     assert results == ONE_WINNER, results
     assert count(app, Assessment, Assessment.organisation_id == made["org"]) == 1
+
+
+def test_an_sme_level_evaluation_is_recorded_once(module_committed_app):
+    app = module_committed_app
+    table = sme_level.table()
+
+    def build():
+        org = factories.organisation(region="220102")
+        return {"org": org.id, "email": factories.user(org).email}
+
+    made = setup(app, build)
+    form = {f"points_{i.key}": "2" for i in table.indicators}
+    form |= {f"level_{s.key}": "1" for s in table.scenarios}
+    form |= {"pledge": "y", "after_number": "0"}
+    results = race(app, made["email"], "/diagnosis/sme-level/new", "/diagnosis/sme-level/new", form)
+    assert results == ONE_WINNER, results
+    where = SmeLevelEvaluation.organisation_id == made["org"]
+    assert count(app, SmeLevelEvaluation, where) == 1
 
 
 def test_a_certificate_is_suspended_once(module_committed_app):

@@ -131,6 +131,7 @@ def test_another_organisations_evaluation_is_not_found(signed_in, app_ctx):
     other = factories.user(factories.organisation(OrgKind.ENTERPRISE, region="220102"))
     theirs = SmeLevelEvaluation(
         organisation_id=other.organisation_id,
+        number=1,
         table_key="sme_level_2024",
         kind="self",
         points={i.key: 0 for i in TABLE.indicators},
@@ -170,3 +171,17 @@ def test_the_page_costs_the_same_with_many_evaluations(signed_in, count_queries)
     for _ in range(12):
         signed_in.submit(NEW, evaluation(30, at_level=1))
     assert cost() == few
+
+
+def test_a_form_made_before_another_evaluation_is_refused(signed_in):
+    """A double click or a second tab: the form carries the number of the latest evaluation
+    it was made after; once another is recorded, the same form records nothing."""
+    page = signed_in.get(NEW).text
+    assert 'name="after_number" type="hidden" value="0"' in page
+    assert signed_in.submit(NEW, {**evaluation(), "after_number": "0"}).status_code == 302
+    again = signed_in.submit(NEW, {**evaluation(), "after_number": "0"})
+    assert again.status_code == 409 and "另一次评测" in again.text
+    assert [e.number for e in stored()] == [1]
+    assert 'value="1"' in signed_in.get(NEW).text
+    assert signed_in.submit(NEW, {**evaluation(), "after_number": "1"}).status_code == 302
+    assert sorted(e.number for e in stored()) == [1, 2]
