@@ -48,7 +48,16 @@ from models.certificate import (
     RequestOutcome,
 )
 from models.clause import Clause
-from models.diagnosis import SmeLevelEvaluation, SmeLevelKind
+from models.diagnosis import (
+    DiagnosisEngagement,
+    DiagnosisEngagementEvent,
+    DiagnosisFile,
+    DiagnosisTeamMember,
+    EngagementStatus,
+    EngineerTitle,
+    SmeLevelEvaluation,
+    SmeLevelKind,
+)
 from models.document import Document, DocumentKind
 from models.notice import Notice, NoticeAttachment, NoticeAudience, NoticeReceipt
 from models.notification import Notification
@@ -112,8 +121,14 @@ __all__ = [
     "ConsultingStep",
     "ContactRole",
     "CorrectiveAction",
+    "DiagnosisEngagement",
+    "DiagnosisEngagementEvent",
+    "DiagnosisFile",
+    "DiagnosisTeamMember",
     "Document",
     "DocumentKind",
+    "EngagementStatus",
+    "EngineerTitle",
     "EnterpriseSize",
     "EnterpriseTag",
     "Finding",

@@ -5,7 +5,7 @@ enterprise sees how its level moved, and a grade is never recomputed behind its 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -51,3 +51,152 @@ class SmeLevelEvaluation(Model):
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship()
+
+
+class EngineerTitle(TitledEnum):
+    """A work-group member's professional title (职称), as the programmes count them."""
+
+    NONE = "none", _l("No engineer title")
+    ASSISTANT = "assistant", _l("Assistant engineer")
+    MID = "mid", _l("Engineer (mid-level)")
+    SENIOR = "senior", _l("Senior engineer")
+
+    @property
+    def mid_level_or_higher(self) -> bool:
+        return self in (EngineerTitle.MID, EngineerTitle.SENIOR)
+
+
+class EngagementStatus(TitledEnum):
+    """Where a diagnosis engagement stands (blueprints/engagements/transitions.py)."""
+
+    ENROLLED = "enrolled", _l("Enrolled: agreement to file")
+    AGREED = "agreed", _l("Agreement filed: work group to form")
+    ON_SITE = "on_site", _l("Diagnosis on site")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+    @property
+    def open(self) -> bool:
+        return self is not EngagementStatus.WITHDRAWN
+
+
+class DiagnosisEngagement(Model):
+    """One enterprise diagnosed by one provider under a programme (a data file of
+    blueprints/diagnosis/data/programmes), enrolled by the authority that runs it there."""
+
+    __tablename__ = "diagnosis_engagements"
+    __table_args__ = (
+        # An enterprise is diagnosed once per programme; a withdrawn engagement frees it.
+        sa.Index(
+            "uq_diagnosis_engagements_enterprise",
+            "programme_key",
+            "enterprise_id",
+            unique=True,
+            sqlite_where=sa.text("status != 'withdrawn'"),
+            postgresql_where=sa.text("status != 'withdrawn'"),
+        ),
+        sa.Index("ix_diagnosis_engagements_authority", "authority_id", "status"),
+        sa.Index("ix_diagnosis_engagements_provider", "provider_id", "status"),
+        sa.CheckConstraint("enterprise_id != provider_id", name="provider_not_enterprise"),
+        sa.CheckConstraint(
+            "agreement_ends_on IS NULL OR agreement_ends_on >= agreement_signed_on",
+            name="agreement_term_forward",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(sa.String(40))
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    status: Mapped[EngagementStatus] = mapped_column(
+        enum_column_type(EngagementStatus, "engagement_status"), default=EngagementStatus.ENROLLED
+    )
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The service agreement (seed 004 annex 2): signed on, and the end of its term when the
+    # programme sets one; filed with the authority as an uploaded scan.
+    agreement_signed_on: Mapped[date | None] = mapped_column()
+    agreement_ends_on: Mapped[date | None] = mapped_column()
+    team_changed_at: Mapped[datetime | None] = mapped_column()  # the work group, last changed
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    authority: Mapped[Organisation] = relationship(foreign_keys=[authority_id])
+    enterprise: Mapped[Organisation] = relationship(foreign_keys=[enterprise_id])
+    provider: Mapped[Organisation] = relationship(foreign_keys=[provider_id])
+    members: Mapped[list[DiagnosisTeamMember]] = relationship(
+        back_populates="engagement",
+        order_by="(DiagnosisTeamMember.lead.desc(), DiagnosisTeamMember.id)",
+        cascade="all, delete-orphan",
+    )
+    events: Mapped[list[DiagnosisEngagementEvent]] = relationship(
+        back_populates="engagement",
+        order_by="DiagnosisEngagementEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class DiagnosisTeamMember(Model):
+    """A member of the provider's work group, with what the programme's team rules count."""
+
+    __tablename__ = "diagnosis_team_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    unit: Mapped[str] = mapped_column(sa.String(200), default="")  # 所在单位
+    title: Mapped[EngineerTitle] = mapped_column(enum_column_type(EngineerTitle, "engineer_title"))
+    lead: Mapped[bool] = mapped_column(default=False)
+    expert: Mapped[bool] = mapped_column(default=False)  # 具备实践经验的专家
+    pledged_on: Mapped[date | None] = mapped_column()  # the confidentiality pledge, signed on
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    engagement: Mapped[DiagnosisEngagement] = relationship(back_populates="members")
+
+
+class DiagnosisFile(Model):
+    """A file of an engagement's record (the agreement's scan now; plans, sign-in sheets and
+    photos as the record grows), stored like every upload (app/uploads.py)."""
+
+    __tablename__ = "diagnosis_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40))  # a form key of the programme
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DiagnosisEngagementEvent(Model):
+    """The history: who moved the engagement from where to where, when, and why."""
+
+    __tablename__ = "diagnosis_engagement_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(40))
+    from_status: Mapped[EngagementStatus] = mapped_column(
+        enum_column_type(EngagementStatus, "engagement_event_from")
+    )
+    to_status: Mapped[EngagementStatus] = mapped_column(
+        enum_column_type(EngagementStatus, "engagement_event_to")
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    engagement: Mapped[DiagnosisEngagement] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")

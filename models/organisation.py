@@ -25,6 +25,9 @@ class OrgKind(TitledEnum):
     EVALUATION_BODY = "evaluation_body", _l("Evaluation body")
     ALLIANCE = "alliance", _l("Alliance")
     AUTHORITY = "authority", _l("Authority")
+    # Diagnosis programmes (seeds 002, 004) engage these besides evaluation bodies.
+    SERVICE_PROVIDER = "service_provider", _l("Digital transformation service provider")
+    THINK_TANK = "think_tank", _l("Think tank")
 
 
 class EnterpriseSize(TitledEnum):

@@ -21,6 +21,8 @@ class Role(TitledEnum):
     EVALUATOR = "evaluator", _l("Evaluator")
     ALLIANCE_STAFF = "alliance_staff", _l("Alliance staff")
     AUTHORITY = "authority", _l("Authority official")
+    # A member of a diagnosis service provider or think tank (seeds 002, 004).
+    DIAGNOSTICIAN = "diagnostician", _l("Diagnosis expert")
     ADMIN = "admin", _l("Administrator")
 
     @property
@@ -35,6 +37,7 @@ ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
     Role.EVALUATOR: frozenset({OrgKind.EVALUATION_BODY}),
     Role.ALLIANCE_STAFF: frozenset({OrgKind.ALLIANCE}),
     Role.AUTHORITY: frozenset({OrgKind.AUTHORITY}),
+    Role.DIAGNOSTICIAN: frozenset({OrgKind.SERVICE_PROVIDER, OrgKind.THINK_TANK}),
     Role.ADMIN: frozenset(OrgKind),
 }
 

@@ -20,9 +20,10 @@ from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import services as certificate_services
-from blueprints.diagnosis import sme_level
+from blueprints.diagnosis import programmes, sme_level
 from blueprints.diagnosis.services import record_self_evaluation
 from blueprints.documents import services as documents
+from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.surveillance import services as schedule_services
 from models import (
@@ -32,6 +33,7 @@ from models import (
     AuditKind,
     Certificate,
     DocumentKind,
+    EngineerTitle,
     Finding,
     FindingKind,
     FindingStatus,
@@ -93,6 +95,9 @@ class Scene:
     notice_id: int = 0  # the city's notice to its region, with an attachment
     notice_attachment_id: int = 0
     sme_level_id: int = 0  # the enterprise's SME digital level self-evaluation
+    diagnostician: User | None = None  # of the provider of the engagement
+    engagement_id: int = 0  # the enterprise's diagnosis, agreement filed, one member
+    member_id: int = 0
 
 
 def pdf(name: str) -> FileStorage:
@@ -216,7 +221,23 @@ def build(app) -> Scene:
         {i.key: 6.0 for i in table.indicators},
         {sc.key: 2 if sc.constrained else 1 for sc in table.scenarios},
     )
+    provider = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
+    diagnostician = factories.user(provider)
+    engagement = engagements.enrol(
+        authority,
+        programmes.programme("changchun_pilot"),
+        parties.enterprise_org.credit_code,
+        provider.id,
+    )
+    engagements.file_agreement(engagement, diagnostician, today, pdf("协议.pdf"))
+    member = engagements.add_member(
+        engagement, diagnostician, name="郑专家", unit="", title=EngineerTitle.SENIOR,
+        lead=True, expert=True, pledged_on=today,
+    )  # fmt: skip
     return Scene(
+        diagnostician=diagnostician,
+        engagement_id=engagement.id,
+        member_id=member.id,
         sme_level_id=evaluation.id,
         campaign_id=campaign.id,
         bulletin_id=bulletin.id,
@@ -365,6 +386,14 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "diagnosis.sme_level_evaluation": lambda s: [{"evaluation_id": s.sme_level_id}],
     "diagnosis.sme_level_xlsx": lambda s: [{"evaluation_id": s.sme_level_id}],
     "diagnosis.sme_level_pdf": lambda s: [{"evaluation_id": s.sme_level_id}],
+    "engagements.index": lambda _s: [
+        {},
+        {"programme": "changchun_pilot", "status": "agreed", "q": "测试"},
+        {"programme": "nope", "status": "nope", "page": "2"},
+    ],
+    "engagements.export": lambda _s: [{}, {"status": "enrolled"}],
+    "engagements.view": lambda s: [{"engagement_id": s.engagement_id}],
+    "engagements.agreement": lambda s: [{"engagement_id": s.engagement_id}],
     "notices.attachment": lambda s: [
         {"notice_id": s.notice_id, "attachment_id": s.notice_attachment_id}
     ],
@@ -404,5 +433,6 @@ PARTIES: dict[str, Callable[[Scene], User | None]] = {
     "lead evaluator": lambda s: s.parties.lead,
     "alliance staff": lambda s: s.staff,
     "authority": lambda s: s.authority,
+    "diagnostician": lambda s: s.diagnostician,
     "admin": lambda s: s.admin,
 }

@@ -61,6 +61,12 @@ class Permission(enum.StrEnum):
     CERTIFICATES_OWN = "certificate:own:view"
     # An enterprise's own SME digital level evaluation (seed 004, tables 6-8).
     SME_LEVEL_EVALUATE = "diagnosis:sme_level:evaluate"
+    # Diagnosis engagements (seeds 002, 004): their parties read them (access through
+    # engagements.services.visible_to); a provider records the work; an authority enrols
+    # enterprises and providers into the programmes it runs in its region.
+    DIAGNOSIS_VIEW = "diagnosis:engagement:view"
+    DIAGNOSIS_PROVIDE = "diagnosis:engagement:provide"
+    DIAGNOSIS_MANAGE = "region:diagnosis:manage"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -76,6 +82,7 @@ _EVERY_USER = frozenset(
 )
 
 _PROJECT_PARTY = frozenset({Permission.PROJECT_VIEW, Permission.DOCUMENT_UPLOAD})
+_DIAGNOSIS_PROVIDER = frozenset({Permission.DIAGNOSIS_VIEW, Permission.DIAGNOSIS_PROVIDE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ENTERPRISE: _EVERY_USER
@@ -90,9 +97,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CERTIFICATES_OWN,
         Permission.NOTICES_READ,
         Permission.SME_LEVEL_EVALUATE,
+        Permission.DIAGNOSIS_VIEW,
     },
     Role.CONSULTANT: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_CONSULT},
-    Role.EVALUATOR: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_EVALUATE},
+    # An evaluation body may be engaged by a programme that names evaluation bodies (seed 004).
+    Role.EVALUATOR: _EVERY_USER
+    | _PROJECT_PARTY
+    | _DIAGNOSIS_PROVIDER
+    | {Permission.PROJECT_EVALUATE},
+    Role.DIAGNOSTICIAN: _EVERY_USER | _DIAGNOSIS_PROVIDER,
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
         Permission.ALL_ORGS_VIEW,
@@ -115,6 +128,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ACCOUNTS_RECOVER,
         Permission.NOTICES_SEND,
         Permission.NOTICES_READ,
+        Permission.DIAGNOSIS_VIEW,
+        Permission.DIAGNOSIS_MANAGE,
     },
     # Everything, but an enterprise's own evaluations: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).

@@ -12,7 +12,14 @@ from blueprints.auth.forms import language_choices
 from blueprints.reference.fields import RegionFields
 from models import Organisation, OrgKind, OutboxStatus, Role
 
-STAFF_KINDS = (OrgKind.CONSULTANCY, OrgKind.EVALUATION_BODY, OrgKind.ALLIANCE, OrgKind.AUTHORITY)
+STAFF_KINDS = (
+    OrgKind.CONSULTANCY,
+    OrgKind.EVALUATION_BODY,
+    OrgKind.ALLIANCE,
+    OrgKind.AUTHORITY,
+    OrgKind.SERVICE_PROVIDER,
+    OrgKind.THINK_TANK,
+)
 
 
 def staff_organisation_choices():

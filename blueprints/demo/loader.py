@@ -12,6 +12,7 @@ from app.extensions import db
 from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import campaigns as demo_campaigns
 from blueprints.demo import diagnosis as demo_diagnosis
+from blueprints.demo import engagements as demo_engagements
 from blueprints.demo import projects as demo_projects
 from blueprints.demo import review_items as demo_review_items
 from blueprints.demo import work_items as demo_work_items
@@ -177,4 +178,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     demo_campaigns.load(authorities["310000"], shanghai)
     # The enterprises' SME digital level (blueprints/demo/diagnosis.py).
     demo_diagnosis.load(first_user(enterprises[0]), first_user(enterprises[2]))
-    return [(role.value, email, DEMO_PASSWORD) for role, email, *_ in accounts]
+    # Diagnosis engagements in Changchun and Inner Mongolia (blueprints/demo/engagements.py).
+    listed = [(role, email) for role, email, *_ in accounts] + demo_engagements.load()
+    return [(role.value, email, DEMO_PASSWORD) for role, email in listed]

@@ -35,12 +35,12 @@ PDF = (
 )
 
 
-def _file(name: str) -> FileStorage:
+def pdf_file(name: str) -> FileStorage:
     return FileStorage(stream=BytesIO(PDF), filename=name, content_type="application/pdf")
 
 
 def _upload(project: Project, actor: User, kind: DocumentKind, name: str, step: int | None = None):
-    documents.add(project, actor, kind, _file(name), consulting_step=step)
+    documents.add(project, actor, kind, pdf_file(name), consulting_step=step)
 
 
 def _consult(project: Project, actor: User, started: date, upto: int = 6) -> None:

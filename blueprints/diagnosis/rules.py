@@ -16,20 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.diagnosis.programmes import Programme
-from models.types import TitledEnum
-
-
-class EngineerTitle(TitledEnum):
-    """A member's professional title (职称), as the seed counts them."""
-
-    NONE = "none", _l("No engineer title")
-    ASSISTANT = "assistant", _l("Assistant engineer")
-    MID = "mid", _l("Engineer (mid-level)")
-    SENIOR = "senior", _l("Senior engineer")
-
-    @property
-    def mid_level_or_higher(self) -> bool:
-        return self in (EngineerTitle.MID, EngineerTitle.SENIOR)
+from models import EngineerTitle
 
 
 @dataclass(frozen=True)

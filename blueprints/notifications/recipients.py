@@ -21,6 +21,7 @@ from models import (
     AuditTeamMember,
     BenchmarkEnterprise,
     Certificate,
+    DiagnosisEngagement,
     Organisation,
     OrgKind,
     Project,
@@ -53,6 +54,13 @@ def parties_of(project: Project) -> list[User]:
     return unique(
         enterprise_of(project), contacts(project.consultancy_id), evaluation_body_of(project)
     )
+
+
+def engagement_parties(engagement: DiagnosisEngagement, *, but: int | None) -> list[User]:
+    """The contacts of the engagement's authority, enterprise and provider, but organisation
+    ``but`` (the one that acted)."""
+    orgs = (engagement.authority_id, engagement.enterprise_id, engagement.provider_id)
+    return unique(*(contacts(org) for org in orgs if org != but))
 
 
 def alliance_staff() -> list[User]:

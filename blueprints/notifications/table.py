@@ -35,6 +35,7 @@ class Category(TitledEnum):
     CERTIFICATES = "certificates", _l("Certificates")
     SURVEILLANCE = "surveillance", _l("Surveillance and recertification")
     PUBLICITY = "publicity", _l("Publicity and objections")
+    DIAGNOSIS = "diagnosis", _l("Diagnosis engagements")
     ACCOUNT = "account", _l("Your account's security")
 
     @property
@@ -451,6 +452,55 @@ PUBLICITY_NOTICES = {
 }
 
 
+# --- diagnosis engagements ------------------------------------------------------------------
+
+
+def _engagement_page(event: Event) -> str:
+    return external_url("engagements.view", engagement_id=event.subject.id)
+
+
+def _engagement_parties(event: Event) -> list[User]:
+    """The authority, the enterprise and the provider, but the one that acted."""
+    return who.engagement_parties(event.subject, but=event.actor.organisation_id)
+
+
+def _engagement_notice(title: Callable[[Event], str]) -> Notice:
+    return Notice(Category.DIAGNOSIS, _engagement_parties, title, _engagement_page)
+
+
+ENGAGEMENT_NOTICES = {
+    "engagement.enrol": _engagement_notice(
+        lambda e: _(
+            "%(authority)s enrolled %(org)s in its diagnosis programme, with %(provider)s",
+            authority=e.subject.authority.name,
+            org=e.subject.enterprise.name,
+            provider=e.subject.provider.name,
+        )
+    ),
+    "engagement.file_agreement": _engagement_notice(
+        lambda e: _(
+            "%(provider)s filed its diagnosis agreement with %(org)s",
+            provider=e.subject.provider.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
+    "engagement.start": _engagement_notice(
+        lambda e: _(
+            "The diagnosis work group of %(provider)s goes on site at %(org)s",
+            provider=e.subject.provider.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
+    "engagement.withdraw": _engagement_notice(
+        lambda e: _(
+            "%(authority)s withdrew the diagnosis engagement of %(org)s",
+            authority=e.subject.authority.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
+}
+
+
 # --- accounts --------------------------------------------------------------------------------
 
 
@@ -519,5 +569,6 @@ NOTICES: dict[str, Notice] = {
     **CAMPAIGN_NOTICES,
     **BENCHMARK_NOTICES,
     **NOTICE_NOTICES,
+    **ENGAGEMENT_NOTICES,
     **ACCOUNT_NOTICES,
 }

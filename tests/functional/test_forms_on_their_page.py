@@ -32,8 +32,9 @@ from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates.forms import CONFIRMED_ACTIONS
 from blueprints.certificates.transitions import NEEDS_REASON, STAFF_ACTIONS
-from blueprints.diagnosis import sme_level
+from blueprints.diagnosis import programmes, sme_level
 from blueprints.documents import services as documents
+from blueprints.engagements import services as engagements
 from blueprints.projects.forms import ACTION_FORMS
 from blueprints.surveillance import services as schedule_services
 from models import (
@@ -41,6 +42,7 @@ from models import (
     AssessmentStatus,
     CorrectiveAction,
     DocumentKind,
+    EngineerTitle,
     Finding,
     FindingKind,
     FindingStatus,
@@ -221,7 +223,22 @@ def build(app) -> dict[str, Any]:
                 title="上海市两化融合评估",
             ),
         )
+        provider = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
+        diagnostician = factories.user(provider)
+        engagement = engagements.enrol(
+            authority,
+            programmes.programme("changchun_pilot"),
+            parties.enterprise_org.credit_code,
+            provider.id,
+        )
+        member = engagements.add_member(
+            engagement, diagnostician, name="冯工", unit="", title=EngineerTitle.MID,
+            lead=False, expert=False, pledged_on=None,
+        )  # fmt: skip
         w.update(
+            engagement=engagement.id,
+            engagement_member=member.id,
+            provider=provider.id,
             campaign=campaign.id,
             parties={
                 "enterprise": parties.enterprise.email,
@@ -234,6 +251,7 @@ def build(app) -> dict[str, Any]:
                 "lead": lead.email,
                 "staff": staff.email,
                 "authority": authority.email,
+                "diagnostician": diagnostician.email,
                 "admin": admin.email,
             },
             fresh_enterprise=parties.enterprise_org.id,
@@ -302,6 +320,10 @@ def project_url(key: str) -> Url:
 
 def project_action(key: str, name: str) -> Url:
     return lambda w: f"{project_url(key)(w)}/actions/{name}"
+
+
+def engagement_url(tail: str = "") -> Url:
+    return lambda w: f"/engagements/{w['engagement']}{tail}"
 
 
 def certificate_url(key: str) -> Url:
@@ -530,6 +552,23 @@ OTHER_CASES = [
     Case("clause_edit", "clauses.edit", "staff", lambda w: "/clauses/9.3/edit",
          lambda w: "/clauses/9.3/edit", {"title": "", "title_en": "Management review"},
          ["title"], {"title_en": "Management review"}),
+    Case("engagement_enrol", "engagements.enrol", "authority", lambda w: "/engagements/",
+         lambda w: "/engagements/",
+         lambda w: {"programme": "changchun_pilot", "credit_code": "91310115ABC",
+                    "provider": str(w["provider"])},
+         ["credit_code"], {"credit_code": "91310115ABC"}),
+    Case("engagement_agreement", "engagements.file_agreement", "diagnostician", engagement_url(),
+         engagement_url("/agreement"), {"signed_on": "2026-02-30"}, ["signed_on"],
+         {"signed_on": "2026-02-30"}, files=True),
+    Case("engagement_member", "engagements.add_member", "diagnostician", engagement_url(),
+         engagement_url("/members"), {"name": "", "unit": "吉数", "title": "mid"}, ["name"],
+         {"unit": "吉数", "title": "mid"}),
+    Case("engagement_remove_member", "engagements.remove_member", "diagnostician",
+         engagement_url(), lambda w: f"/engagements/{w['engagement']}/members/"
+         f"{w['engagement_member']}/remove", {},
+         lambda w: [f"confirm-{w['engagement_member']}"]),
+    Case("engagement_withdraw", "engagements.withdraw", "authority", engagement_url(),
+         engagement_url("/withdraw"), {"comment": ""}, ["comment", "confirm"]),
     Case("sme_level_new", "diagnosis.new_sme_level", "enterprise",
          lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},
@@ -555,6 +594,7 @@ SKIPPED: dict[str, str] = {
     "campaigns.remove_unit": "a button (a unit reports through its prefecture again)",
     "campaigns.remind": "a button; refused only when the window is not open: 409 on the page",
     "notices.confirm": "a button with no field; a notice not addressed to the reader is 404",
+    "engagements.start": "a button; refused by the programme's team rules: 409 on the page",
     "campaigns.issue_bulletin": (
         "a button with no field; refused once the quarter's bulletin is out: 409 on the page"
     ),

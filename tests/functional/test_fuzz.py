@@ -94,6 +94,8 @@ def path_values(scene: Scene) -> dict[str, object]:
     member = factories.user(scene.parties.enterprise_org)  # safe to deactivate
     return {
         "project_id": scene.project.id,
+        "engagement_id": scene.engagement_id,
+        "member_id": scene.member_id,
         "audit_id": scene.stage2.id,
         "finding_id": scene.finding.id,
         "number": scene.certificate.number,

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from blueprints.main.worklist import alliance, authority, consultancy, enterprise, evaluation
+from blueprints.main.worklist import (
+    alliance,
+    authority,
+    consultancy,
+    diagnosis,
+    enterprise,
+    evaluation,
+)
 from blueprints.main.worklist.items import LIMIT, WorkItem, WorkList
 from models import Role, User
 
@@ -19,6 +26,7 @@ _BY_ROLE: dict[Role, Callable[[User], list[WorkList]]] = {
     Role.EVALUATOR: evaluation.lists,
     Role.ALLIANCE_STAFF: alliance.lists,
     Role.AUTHORITY: authority.lists,
+    Role.DIAGNOSTICIAN: diagnosis.provider_lists,
 }
 
 

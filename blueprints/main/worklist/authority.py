@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app.clock import local_today
 from blueprints.campaigns.bulletins import quarter_of
 from blueprints.campaigns.regions import ancestors_and_self
+from blueprints.main.worklist import diagnosis
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from blueprints.main.worklist.notices import notices_to_confirm
 from models import (
@@ -36,6 +37,7 @@ def lists(user: User) -> list[WorkList]:
         contacts_to_report(user),
         bulletins_due(user),
         notices_to_confirm(user.organisation),
+        diagnosis.authority_engagements(user.organisation_id),
     ]
 
 

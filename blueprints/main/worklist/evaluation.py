@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
+from blueprints.main.worklist import diagnosis
 from blueprints.main.worklist.items import (
     WorkItem,
     WorkList,
@@ -52,6 +53,7 @@ def lists(user: User) -> list[WorkList]:
         answers_to_verify(user),
         conclusions(user),
         surveillance(user),
+        *diagnosis.provider_lists(user),
     ]
 
 

@@ -21,6 +21,9 @@ from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import holder_requests
 from blueprints.certificates import services as certificates
+from blueprints.demo.projects import pdf_file
+from blueprints.diagnosis import programmes
+from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.notifications.table import NOTICES, Category
 from blueprints.orgs import recovery
@@ -35,6 +38,8 @@ from models import (
     AuditTeamMember,
     Campaign,
     CertificateStatus,
+    DiagnosisEngagement,
+    EngineerTitle,
     Finding,
     FindingKind,
     FindingStatus,
@@ -376,6 +381,50 @@ def one_time_password_set_by_the_city(c: Cast) -> set[int]:
     return c.named("enterprise")
 
 
+def _engagement(c: Cast, *, agreed: bool = False) -> tuple[DiagnosisEngagement, User]:
+    """The city enrols the enterprise with a provider; the provider's expert, who acts."""
+    provider = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
+    expert = factories.user(provider, is_org_admin=True)
+    engagement = engagements.enrol(
+        c.city, programmes.programme("nmg_offline"), c.parties.enterprise_org.credit_code,
+        provider.id,
+    )  # fmt: skip
+    if agreed:
+        engagements.file_agreement(engagement, expert, date.today(), pdf_file("协议.pdf"))
+    return engagement, expert
+
+
+def engagement_enrolled(c: Cast) -> set[int]:
+    _made, expert = _engagement(c)
+    return {expert.id} | c.named("enterprise")
+
+
+def engagement_agreement_filed(c: Cast) -> set[int]:
+    engagement, expert = _engagement(c)
+    clear_notices()
+    engagements.file_agreement(engagement, expert, date.today(), pdf_file("协议.pdf"))
+    return c.named("city", "enterprise")
+
+
+def engagement_on_site(c: Cast) -> set[int]:
+    engagement, expert = _engagement(c, agreed=True)
+    for n, name in enumerate(("郑专家", "冯工", "王工")):
+        engagements.add_member(
+            engagement, expert, name=name, unit="", title=EngineerTitle.MID, lead=n == 0,
+            expert=n == 0, pledged_on=date.today(),
+        )  # fmt: skip
+    clear_notices()
+    engagements.perform(engagement, "start", expert)
+    return c.named("city", "enterprise")
+
+
+def engagement_withdrawn(c: Cast) -> set[int]:
+    engagement, expert = _engagement(c)
+    clear_notices()
+    engagements.perform(engagement, "withdraw", c.city, "企业停产")
+    return {expert.id} | c.named("enterprise")
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "project.invite_consultancy": project_invitation,
     "project.confirm": project_confirmed,
@@ -415,6 +464,10 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "campaign.bulletin": bulletin_issued,
     "notice.publish": notice_sent,
     "benchmark.mark": benchmark_named,
+    "engagement.enrol": engagement_enrolled,
+    "engagement.file_agreement": engagement_agreement_filed,
+    "engagement.start": engagement_on_site,
+    "engagement.withdraw": engagement_withdrawn,
     "account.reset_link_sent": reset_link_sent_by_the_district,
     "account.one_time_password_set": one_time_password_set_by_the_city,
 }

@@ -11,7 +11,6 @@ from blueprints.diagnosis import programmes
 from blueprints.diagnosis.programmes import ProgrammeError
 from blueprints.diagnosis.rules import (
     Done,
-    EngineerTitle,
     Member,
     characters,
     close_problems,
@@ -22,6 +21,7 @@ from blueprints.diagnosis.rules import (
     training_problems,
     visit_problems,
 )
+from models import EngineerTitle
 from tests.unit.diagnosis import broken_copy
 
 NMG = programmes.programme("nmg_offline")  # seed 002
