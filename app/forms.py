@@ -72,6 +72,21 @@ class DateField(fields.DateField):  # noqa: TID251 — the one place it is used
             )
 
 
+class DateTimeLocalField(fields.DateTimeLocalField):  # noqa: TID251 — the one place it is used
+    """A local date and time (the browser's datetime-local input), within the same span as
+    DateField."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and not EARLIEST_DATE <= self.data.date() <= LATEST_DATE:
+            raise ValidationError(
+                _l(
+                    "Give a date between %(first)s and %(last)s.",
+                    first=EARLIEST_DATE.isoformat(),
+                    last=LATEST_DATE.isoformat(),
+                )
+            )
+
+
 class DecimalField(fields.DecimalField):  # noqa: TID251 — the one place it is used
     """A finite number below a billion: NaN and Infinity parse as decimals, and NumberRange
     would fail to compare them (an error, not a refusal)."""

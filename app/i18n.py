@@ -9,7 +9,7 @@ never writes it.
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -92,14 +92,15 @@ def _datetime_text(value: datetime, fmt: str, locale: Locale, zone: tzinfo) -> s
     return babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
 
 
-def _format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+def _format_date(value: date | datetime | None, fmt: str = "medium", *, rebase: bool = True) -> str:
     """The ``date`` filter: a date in the reader's locale; a datetime (naive ones are UTC, as
-    stored) also in the configured time zone."""
+    stored) also in the configured time zone. ``rebase=False``: a naive datetime that is local
+    time already (a meeting's start as people entered it) is shown as it is."""
     if value is None:
         return ""
     locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
     if isinstance(value, datetime):
-        return _datetime_text(value, fmt, locale, get_timezone())
+        return _datetime_text(value, fmt, locale, get_timezone() if rebase else UTC)
     return _date_text(value, fmt, locale)
 
 

@@ -49,6 +49,9 @@ from models.certificate import (
 )
 from models.clause import Clause
 from models.diagnosis import (
+    ActivityKind,
+    Adoption,
+    DiagnosisActivity,
     DiagnosisEngagement,
     DiagnosisEngagementEvent,
     DiagnosisFile,
@@ -57,6 +60,8 @@ from models.diagnosis import (
     EngineerTitle,
     SmeLevelEvaluation,
     SmeLevelKind,
+    SurveyRating,
+    SurveyVerdict,
 )
 from models.document import Document, DocumentKind
 from models.notice import Notice, NoticeAttachment, NoticeAudience, NoticeReceipt
@@ -96,6 +101,8 @@ __all__ = [
     "TOTAL_KEY",
     "AccountAction",
     "AccountEvent",
+    "ActivityKind",
+    "Adoption",
     "Assessment",
     "AssessmentAction",
     "AssessmentEvent",
@@ -121,6 +128,7 @@ __all__ = [
     "ConsultingStep",
     "ContactRole",
     "CorrectiveAction",
+    "DiagnosisActivity",
     "DiagnosisEngagement",
     "DiagnosisEngagementEvent",
     "DiagnosisFile",
@@ -168,6 +176,8 @@ __all__ = [
     "SmeLevelEvaluation",
     "SmeLevelKind",
     "StatisticsSnapshot",
+    "SurveyRating",
+    "SurveyVerdict",
     "User",
     "UserSession",
 ]

@@ -72,11 +72,43 @@ class EngagementStatus(TitledEnum):
     ENROLLED = "enrolled", _l("Enrolled: agreement to file")
     AGREED = "agreed", _l("Agreement filed: work group to form")
     ON_SITE = "on_site", _l("Diagnosis on site")
+    REPORTED = "reported", _l("Report submitted: to present to the enterprise's head")
+    PRESENTED = "presented", _l("Report presented: the enterprise's survey awaited")
+    SURVEYED = "surveyed", _l("Awaiting acceptance")
+    REVISING = "revising", _l("Returned for revision")
+    ACCEPTED = "accepted", _l("Accepted")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
 
-    @property
-    def open(self) -> bool:
-        return self is not EngagementStatus.WITHDRAWN
+
+class ActivityKind(TitledEnum):
+    """What the work group records of its time with the enterprise (seed 002 4.4, seed 004
+    annex 3's visit record)."""
+
+    KICKOFF = "kickoff", _l("Kick-off meeting")
+    TRAINING = "training", _l("Training")
+    FIRST_MEETING = "first_meeting", _l("First on-site meeting")
+    VISIT = "visit", _l("On-site diagnosis")
+    LAST_MEETING = "last_meeting", _l("Last on-site meeting")
+    REPORT_TO_HEAD = "report_to_head", _l("Report to the enterprise's head")
+
+
+class SurveyRating(TitledEnum):
+    VERY_GOOD = "very_good", _l("Very good")
+    GOOD = "good", _l("Good")
+    FAIR = "fair", _l("Fair")
+    POOR = "poor", _l("Poor")
+
+
+class SurveyVerdict(TitledEnum):
+    SATISFIED = "satisfied", _l("Satisfied")
+    FAIRLY_SATISFIED = "fairly_satisfied", _l("Fairly satisfied")
+    DISSATISFIED = "dissatisfied", _l("Dissatisfied")
+
+
+class Adoption(TitledEnum):
+    ADOPTED = "adopted", _l("Adopted")
+    PARTLY = "partly", _l("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _l("Not adopted")
 
 
 class DiagnosisEngagement(Model):
@@ -116,7 +148,22 @@ class DiagnosisEngagement(Model):
     # programme sets one; filed with the authority as an uploaded scan.
     agreement_signed_on: Mapped[date | None] = mapped_column()
     agreement_ends_on: Mapped[date | None] = mapped_column()
-    team_changed_at: Mapped[datetime | None] = mapped_column()  # the work group, last changed
+    # The work group or the record, last changed (the row's version moves with them).
+    record_changed_at: Mapped[datetime | None] = mapped_column()
+    # The report: the text of each section of the programme's template, by section key.
+    report: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    report_submitted_at: Mapped[datetime | None] = mapped_column()
+    # The enterprise's survey: a rating per criterion key, the verdict, the adoption.
+    ratings: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    verdict: Mapped[SurveyVerdict | None] = mapped_column(
+        enum_column_type(SurveyVerdict, "survey_verdict")
+    )
+    adoption: Mapped[Adoption | None] = mapped_column(enum_column_type(Adoption, "adoption"))
+    survey_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    surveyed_at: Mapped[datetime | None] = mapped_column()
+    # The authority's experts' acceptance opinion (pass, or revise and resubmit).
+    acceptance_opinion: Mapped[str] = mapped_column(sa.Text, default="")
+    accepted_at: Mapped[datetime | None] = mapped_column()
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lock_version: Mapped[int] = mapped_column(default=1)
@@ -129,6 +176,10 @@ class DiagnosisEngagement(Model):
     members: Mapped[list[DiagnosisTeamMember]] = relationship(
         back_populates="engagement",
         order_by="(DiagnosisTeamMember.lead.desc(), DiagnosisTeamMember.id)",
+        cascade="all, delete-orphan",
+    )
+    activities: Mapped[list[DiagnosisActivity]] = relationship(
+        order_by="(DiagnosisActivity.started_at, DiagnosisActivity.id)",
         cascade="all, delete-orphan",
     )
     events: Mapped[list[DiagnosisEngagementEvent]] = relationship(
@@ -158,9 +209,33 @@ class DiagnosisTeamMember(Model):
     engagement: Mapped[DiagnosisEngagement] = relationship(back_populates="members")
 
 
+class DiagnosisActivity(Model):
+    """A meeting, training or visit of the work group at the enterprise, with its times (local,
+    as the sign-in sheet gives them), its topic and outcome, and who signed in."""
+
+    __tablename__ = "diagnosis_activities"
+    __table_args__ = (sa.CheckConstraint("ended_at > started_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ActivityKind] = mapped_column(enum_column_type(ActivityKind, "activity_kind"))
+    started_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime] = mapped_column()
+    topic: Mapped[str] = mapped_column(sa.String(200), default="")  # 本次诊断主题
+    outcome: Mapped[str] = mapped_column(sa.Text, default="")  # 本次服务成果
+    attendees: Mapped[str] = mapped_column(sa.Text, default="")  # the sign-in list, a line each
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    files: Mapped[list[DiagnosisFile]] = relationship(order_by="DiagnosisFile.id")
+
+
 class DiagnosisFile(Model):
-    """A file of an engagement's record (the agreement's scan now; plans, sign-in sheets and
-    photos as the record grows), stored like every upload (app/uploads.py)."""
+    """A file of an engagement's record: the agreement's scan, a sign-in sheet, a photo of a
+    visit (with its category and the capture time and place its EXIF gives), stored like
+    every upload (app/uploads.py)."""
 
     __tablename__ = "diagnosis_files"
 
@@ -168,7 +243,14 @@ class DiagnosisFile(Model):
     engagement_id: Mapped[int] = mapped_column(
         sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(sa.String(40))  # a form key of the programme
+    kind: Mapped[str] = mapped_column(sa.String(40))  # agreement, sign_in, photo
+    activity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("diagnosis_activities.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(sa.String(40), default="")  # a photo's, by key
+    taken_at: Mapped[datetime | None] = mapped_column()
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     size: Mapped[int] = mapped_column(sa.BigInteger)

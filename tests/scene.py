@@ -98,6 +98,7 @@ class Scene:
     diagnostician: User | None = None  # of the provider of the engagement
     engagement_id: int = 0  # the enterprise's diagnosis, agreement filed, one member
     member_id: int = 0
+    engagement_file_id: int = 0  # its agreement's scan
 
 
 def pdf(name: str) -> FileStorage:
@@ -235,6 +236,7 @@ def build(app) -> Scene:
         lead=True, expert=True, pledged_on=today,
     )  # fmt: skip
     return Scene(
+        engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
         engagement_id=engagement.id,
         member_id=member.id,
@@ -394,6 +396,9 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "engagements.export": lambda _s: [{}, {"status": "enrolled"}],
     "engagements.view": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.agreement": lambda s: [{"engagement_id": s.engagement_id}],
+    "engagements.download": lambda s: [
+        {"engagement_id": s.engagement_id, "file_id": s.engagement_file_id}
+    ],
     "notices.attachment": lambda s: [
         {"notice_id": s.notice_id, "attachment_id": s.notice_attachment_id}
     ],

@@ -1,23 +1,125 @@
 """Diagnosis engagements (the Diagnosis page): Changchun's authority runs the SME pilot of seed
-004 and Inner Mongolia's the offline diagnosis of seed 002, both with one provider. The
-provider has an agreement to file and a work group still short of the Changchun rules; the
-Inner Mongolia engagement is on site with a full group."""
+004 and Inner Mongolia's the offline diagnosis of seed 002, with one provider. Each party has
+something to do: the provider an agreement to file, a work group short of the Changchun rules
+and a diagnosis on site to report; an enterprise a survey to answer; Changchun a report to
+accept. One Inner Mongolia photo was taken outside its visit and another has no capture time,
+so the reviewer sees both flags."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
+from PIL import Image
+from werkzeug.datastructures import FileStorage
 
 from app.clock import local_today
 from app.extensions import db
 from blueprints.demo.people import account, enterprise_with_contact, organisation
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
-from blueprints.engagements import services
-from models import DiagnosisEngagement, EngineerTitle, Organisation, OrgKind, Role, User
+from blueprints.engagements import conclusion, record, services, team
+from models import (
+    ActivityKind,
+    Adoption,
+    DiagnosisEngagement,
+    EngagementStatus,
+    EngineerTitle,
+    Organisation,
+    OrgKind,
+    Role,
+    SurveyRating,
+    SurveyVerdict,
+    User,
+)
 
 PROVIDER = "吉数数字化转型服务有限公司"
+S = EngagementStatus
+_PARAGRAPH = (
+    "企业已建成覆盖研发、生产、质量和仓储的信息系统，但系统之间数据尚未贯通，生产计划仍依赖人工排产，"
+    "设备联网率不足四成，质量数据以纸质记录为主。建议以制造执行系统为核心，打通企业资源计划与仓储管理，"
+    "分步推进关键设备联网和数据采集，建立质量追溯与能耗监测，形成可复制的数字化改造路径。"
+)
+
+
+def photo(name: str, taken: datetime | None) -> FileStorage:
+    """A small JPEG with ``taken`` as its EXIF capture time (None: no EXIF time)."""
+    exif = Image.Exif()
+    if taken is not None:
+        exif.get_ifd(0x8769)[36867] = taken.strftime("%Y:%m:%d %H:%M:%S")  # DateTimeOriginal
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), (40, 90, 160)).save(buffer, "JPEG", exif=exif)
+    buffer.seek(0)
+    return FileStorage(stream=buffer, filename=name, content_type="image/jpeg")
+
+
+def report_for(engagement: DiagnosisEngagement) -> dict[str, str]:
+    """Sections long enough for the programme's minimum (the demo's text, repeated)."""
+    programme = team.programme_of(engagement)
+    sections = programme.report.sections
+    share = programme.report.min_characters // len(sections) + 200
+    times = share // len(_PARAGRAPH) + 1
+    return {s.key: "\n".join([_PARAGRAPH] * times) for s in sections}
+
+
+def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
+         *, enterprise: User | None = None, day: date | None = None) -> None:  # fmt: skip
+    """Take an agreed engagement with a full work group through the programme's steps up to
+    ``until``: a kick-off, a training, a visit with the programme's photos, the report, the
+    presentation and the survey."""
+    programme = team.programme_of(engagement)
+    day = day or local_today() - timedelta(days=2)
+    services.perform(engagement, "start", expert)
+    if until == S.ON_SITE:
+        return
+
+    def at(hour: int) -> datetime:
+        return datetime.combine(day, time(hour))
+
+    for kind, start, end in ((ActivityKind.KICKOFF, 8, 9), (ActivityKind.TRAINING, 9, 12),
+                             (ActivityKind.VISIT, 13, 17)):  # fmt: skip
+        record.record_activity(engagement, expert, kind=kind, started_at=at(start),
+                               ended_at=at(end), topic=kind.title, outcome="", attendees="",
+                               sign_in=None)  # fmt: skip
+    visit = engagement.activities[-1]
+    categories = [(c.key, c.at_least) for c in programme.visits.photos]
+    for key, count in categories or [(record.OTHER_PHOTO, 1)]:
+        for n in range(count):
+            record.add_photo(engagement, expert, visit.id, key,
+                             photo(f"{key}-{n + 1}.jpg", at(14)))  # fmt: skip
+    record.save_report(engagement, expert, report_for(engagement))
+    conclusion.submit_report(engagement, expert)
+    engagement.report_submitted_at = _utc(at(17))
+    if until != S.REPORTED:
+        conclusion.present(engagement, expert, started_at=at(17), ended_at=at(18),
+                           attendees="总经理\n信息化主管", outcome="企业认可诊断结论")  # fmt: skip
+    if until == S.SURVEYED and enterprise is not None:
+        ratings = {c.key: SurveyRating.VERY_GOOD for c in programme.satisfaction.criteria}
+        conclusion.survey(engagement, enterprise, ratings=ratings,
+                          verdict=SurveyVerdict.SATISFIED, adoption=Adoption.PARTLY,
+                          comment="")  # fmt: skip
+        engagement.surveyed_at = _utc(at(18) + timedelta(days=1))
+    _backdate(engagement, at)
+
+
+# When each step of ``walk`` happened, in hours after the day's midnight (local time).
+_STEP_HOURS = {"start": 8, "submit_report": 17, "present": 18, "survey": 24 + 10}
+
+
+def _backdate(engagement: DiagnosisEngagement, at) -> None:
+    """The history as the record tells it: each move on the day of the visit."""
+    for event in engagement.events:
+        if event.action in _STEP_HOURS:
+            event.created_at = _utc(at(0) + timedelta(hours=_STEP_HOURS[event.action]))
+    engagement.status_changed_at = engagement.events[-1].created_at
+
+
+def _utc(local: datetime) -> datetime:
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
 
 def _engagement(
@@ -37,21 +139,23 @@ def _engagement(
     return services.enrol(authority, programme, enterprise.credit_code, provider.id)
 
 
-def _members(
-    engagement: DiagnosisEngagement, expert: User, people: list[tuple[str, EngineerTitle]]
-) -> None:
-    pledged = local_today() - timedelta(days=2)
+def _agreed_with_group(engagement: DiagnosisEngagement, expert: User, days_ago: int,
+                       people: list[tuple[str, EngineerTitle]]) -> None:  # fmt: skip
+    signed = local_today() - timedelta(days=days_ago)
+    services.file_agreement(engagement, expert, signed, pdf_file("咨询诊断服务协议.pdf"))
     for n, (name, title) in enumerate(people):
-        services.add_member(
-            engagement,
-            expert,
-            name=name,
-            unit=PROVIDER,
-            title=title,
-            lead=n == 0,
-            expert=n == 0,
-            pledged_on=pledged,
-        )
+        services.add_member(engagement, expert, name=name, unit=PROVIDER, title=title,
+                            lead=n == 0, expert=n == 0, pledged_on=signed)  # fmt: skip
+    # Enrolled three days before the signing, filed on the day it was signed.
+    enrolled, filed = engagement.events[:2]
+    enrolled.created_at = engagement.created_at = _utc(
+        datetime.combine(signed - timedelta(days=3), time(9))
+    )
+    filed.created_at = engagement.status_changed_at = _utc(datetime.combine(signed, time(16)))
+
+
+FULL_GROUP = [("郑专家", EngineerTitle.SENIOR), ("冯工", EngineerTitle.MID),
+              ("王助工", EngineerTitle.ASSISTANT)]  # fmt: skip
 
 
 def load() -> list[tuple[Role, str]]:
@@ -71,6 +175,12 @@ def load() -> list[tuple[Role, str]]:
         "长春光谷精密仪器有限公司", "changchun-b", "91220101MA0Y1C2D4", "220104", "40",
         "长春市朝阳区卫星路 9 号")  # fmt: skip
     third, _ = enterprise_with_contact(
+        "长春新区智能装备有限公司", "changchun-c", "91220101MA0Y1C2D6", "220104", "34",
+        "长春市新区硅谷大街 77 号")  # fmt: skip
+    fourth, rater = enterprise_with_contact(
+        "长春汽开区冲压件有限公司", "changchun-d", "91220101MA0Y1C2D7", "220102", "36",
+        "长春市南关区东南湖大路 5 号")  # fmt: skip
+    baotou, _ = enterprise_with_contact(
         "包头稀土新材料股份有限公司", "baotou", "91150201MA0Y1C2D5", "150202", "32",
         "包头市东河区巴彦塔拉大街 18 号")  # fmt: skip
     db.session.flush()
@@ -80,20 +190,37 @@ def load() -> list[tuple[Role, str]]:
     # Agreement filed; the group has two members, one short of the pilot's three.
     agreed = _engagement(official, "changchun_pilot", second, provider)
     if agreed is not None:
-        services.file_agreement(agreed, expert, local_today() - timedelta(days=3),
-                                pdf_file("咨询诊断服务协议.pdf"))  # fmt: skip
-        _members(agreed, expert, [("郑专家", EngineerTitle.SENIOR), ("冯工", EngineerTitle.MID)])
-    # On site with a full group.
-    on_site = _engagement(nmg_official, "nmg_offline", third, provider)
+        _agreed_with_group(agreed, expert, 3, FULL_GROUP[:2])
+    # Presented to the head: changchun-c@'s survey to answer.
+    presented = _engagement(official, "changchun_pilot", third, provider)
+    if presented is not None:
+        _agreed_with_group(presented, expert, 20, FULL_GROUP)
+        walk(presented, expert, S.PRESENTED, day=local_today() - timedelta(days=10))
+    # Surveyed: Changchun's acceptance to give.
+    surveyed = _engagement(official, "changchun_pilot", fourth, provider)
+    if surveyed is not None:
+        _agreed_with_group(surveyed, expert, 25, FULL_GROUP)
+        walk(surveyed, expert, S.SURVEYED, enterprise=rater, day=local_today() - timedelta(days=15))
+    # Inner Mongolia: on site, a visit recorded with two photos the reviewer should look at.
+    on_site = _engagement(nmg_official, "nmg_offline", baotou, provider)
     if on_site is not None:
-        services.file_agreement(on_site, expert, local_today() - timedelta(days=10),
-                                pdf_file("线下评估诊断协议.pdf"))  # fmt: skip
-        _members(on_site, expert, [("那专家", EngineerTitle.SENIOR), ("李工", EngineerTitle.MID),
-                                   ("王助工", EngineerTitle.ASSISTANT)])  # fmt: skip
+        _agreed_with_group(on_site, expert, 10, FULL_GROUP)
         services.perform(on_site, "start", expert)
+        day = local_today() - timedelta(days=1)
+        visit = record.record_activity(
+            on_site, expert, kind=ActivityKind.VISIT,
+            started_at=datetime.combine(day, time(9)), ended_at=datetime.combine(day, time(17)),
+            topic="现场调研验证 24 项关键指标", outcome="核查生产线与仓储系统", attendees="",
+            sign_in=None,
+        )  # fmt: skip
+        for name, taken in (("生产线.jpg", datetime.combine(day, time(10))),
+                            ("仓库.jpg", datetime.combine(day - timedelta(days=30), time(10))),
+                            ("会议室.jpg", None)):  # fmt: skip
+            record.add_photo(on_site, expert, visit.id, record.OTHER_PHOTO, photo(name, taken))
     return [
         (Role.DIAGNOSTICIAN, "diagnosis@demo.certpath.cn"),
         (Role.AUTHORITY, "changchun@demo.certpath.cn"),
         (Role.AUTHORITY, "nmg@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-b@demo.certpath.cn"),
+        (Role.ENTERPRISE, "changchun-c@demo.certpath.cn"),
     ]

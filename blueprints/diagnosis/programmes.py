@@ -62,8 +62,24 @@ class VisitRules(Frozen):
         return sum(category.at_least for category in self.photos)
 
 
+class Section(Frozen):
+    key: Key
+    title: Text
+    guide: Text | None = None  # what the section describes, as the template asks
+
+
 class ReportRules(Frozen):
     min_characters: Annotated[int, Field(ge=0, le=1_000_000)]
+    # The sections the provider writes; the record's tables (work group, visits, grading,
+    # satisfaction) are added from the recorded data.
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+
+class SatisfactionRules(Frozen):
+    """The enterprise's survey: each criterion rated on the four-step scale, an overall
+    verdict and whether it adopts the suggestions (seed 004 annex 3's form)."""
+
+    criteria: tuple[Section, ...] = Field(min_length=1)
 
 
 class AgreementRules(Frozen):
@@ -84,6 +100,7 @@ class Programme(Frozen):
     team: TeamRules
     visits: VisitRules
     report: ReportRules
+    satisfaction: SatisfactionRules
     agreement: AgreementRules
     grading: tuple[GradingKind, ...] = Field(min_length=1)
     forms: tuple[Form, ...] = ()
@@ -96,6 +113,8 @@ class Programme(Frozen):
             ("grading", list(self.grading)),
             ("forms", [f.key for f in self.forms]),
             ("visits.photos", [c.key for c in self.visits.photos]),
+            ("report.sections", [c.key for c in self.report.sections]),
+            ("satisfaction.criteria", [c.key for c in self.satisfaction.criteria]),
         )
         for where, keys in lists:
             for key in sorted({k for k in keys if keys.count(k) > 1}):

@@ -160,12 +160,13 @@ def report_problems(programme: Programme, text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Done:
-    """What an engagement has recorded by its close."""
+    """What an engagement has recorded by its close (``reports_to_head`` None: not counted
+    yet, as when the report is submitted: it is presented afterwards)."""
 
     on_site_days: int
     visits: int
     trainings: int
-    reports_to_head: int
+    reports_to_head: int | None
 
 
 def close_problems(programme: Programme, done: Done) -> list[str]:
@@ -184,7 +185,7 @@ def close_problems(programme: Programme, done: Done) -> list[str]:
             min=minimum,
         )
         for n, minimum, what in wanted
-        if n < minimum
+        if n is not None and n < minimum
     ]
 
 

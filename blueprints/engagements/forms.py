@@ -1,18 +1,30 @@
 """The engagement's forms: enrolment by the authority, the agreement, a work-group member,
-and the comment of a move (withdrawal gives its reason)."""
+withdrawal (a reason, confirmed), a meeting or visit with its sign-in sheet, a visit's photo,
+the report section by section, the presentation, the survey and the acceptance."""
 
 from __future__ import annotations
+
+import functools
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import DateField, confirmation, enum_options, options
-from blueprints.engagements import services
-from models import EngagementStatus, EngineerTitle
+from app.forms import DateField, DateTimeLocalField, confirmation, enum_options, options
+from blueprints.diagnosis.programmes import Programme
+from blueprints.engagements import record, services
+from models import (
+    ActivityKind,
+    Adoption,
+    EngagementStatus,
+    EngineerTitle,
+    SurveyRating,
+    SurveyVerdict,
+)
 
 
 def _programme_choices():
@@ -95,3 +107,105 @@ class FilterForm(FlaskForm):
 
 class RemoveMemberForm(FlaskForm):
     confirm = confirmation(_l("Yes, remove this member from the work group."))
+
+
+def _activity_kinds():
+    return enum_options([k for k in ActivityKind if k != ActivityKind.REPORT_TO_HEAD])
+
+
+class _Times(FlaskForm):
+    started_at = DateTimeLocalField(_l("Started"), validators=[InputRequired()])
+    ended_at = DateTimeLocalField(_l("Ended"), validators=[InputRequired()])
+
+
+class ActivityForm(_Times):
+    kind = SelectField(_l("What"), choices=_activity_kinds, validators=[DataRequired()])
+    topic = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=5000)])
+    attendees = TextAreaField(
+        _l("Signed in (one per line: name, unit, title)"),
+        validators=[Optional(), Length(max=5000)],
+    )
+    sign_in = FileField(_l("Sign-in sheet (PDF or photo, optional)"))
+
+
+def photo_categories(programme: Programme):
+    """The programme's photo categories (a programme with none files every photo as other)."""
+    pairs = [(c.key, c.title.get(_locale())) for c in programme.visits.photos]
+    return options(pairs or [(record.OTHER_PHOTO, _l("Photo of the visit"))])
+
+
+class PhotoForm(FlaskForm):
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    photo = FileField(_l("Photo (JPEG or PNG, with its capture time)"))
+
+
+class PresentForm(_Times):
+    attendees = TextAreaField(
+        _l("Present (one per line: name, unit, title)"),
+        validators=[DataRequired(), Length(max=5000)],
+    )
+    outcome = TextAreaField(
+        _l("What was said and agreed"), validators=[Optional(), Length(max=5000)]
+    )
+
+
+class DecisionForm(FlaskForm):
+    opinion = TextAreaField(
+        _l("The experts' acceptance opinion"), validators=[DataRequired(), Length(max=5000)]
+    )
+    decision = SelectField(
+        _l("Decision"),
+        choices=lambda: options(
+            [("accept", _l("Accept the report")), ("return", _l("Return for revision"))]
+        ),
+        validators=[DataRequired()],
+    )
+
+
+def section_field(key: str) -> str:
+    return f"section_{key}"
+
+
+def rating_field(key: str) -> str:
+    return f"rating_{key}"
+
+
+@functools.cache
+def report_form_class(programme: Programme) -> type[FlaskForm]:
+    """The report form of ``programme``: a text per section of its template."""
+    fields: dict[str, Any] = {
+        section_field(s.key): TextAreaField(
+            s.title.zh, validators=[Optional(), Length(max=record.MAX_SECTION)]
+        )
+        for s in programme.report.sections
+    }
+    return type("ReportForm", (FlaskForm,), fields)
+
+
+@functools.cache
+def survey_form_class(programme: Programme) -> type[FlaskForm]:
+    """The satisfaction survey of ``programme``: a rating per criterion, the verdict, the
+    adoption of the suggestions, a comment."""
+    fields: dict[str, Any] = {
+        rating_field(c.key): RadioField(
+            c.title.zh,
+            choices=lambda: enum_options(SurveyRating),
+            validators=[InputRequired(message=_l("Rate this criterion."))],
+        )
+        for c in programme.satisfaction.criteria
+    }
+    fields["verdict"] = RadioField(
+        _l("Overall verdict"),
+        choices=lambda: enum_options(SurveyVerdict),
+        validators=[InputRequired(message=_l("Give the overall verdict."))],
+    )
+    fields["adoption"] = RadioField(
+        _l("The report's suggestions"),
+        choices=lambda: enum_options(Adoption),
+        validators=[InputRequired(message=_l("Say whether the suggestions are adopted."))],
+    )
+    fields["comment"] = TextAreaField(
+        _l("The enterprise's comments"), validators=[Optional(), Length(max=5000)]
+    )
+    return type("SurveyForm", (FlaskForm,), fields)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,9 +16,17 @@ from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.diagnosis import programmes, rules
-from blueprints.engagements import exports, forms, services, team
+from blueprints.engagements import conclusion, exports, forms, record, services, team
+from blueprints.engagements.changes import Refused
 from blueprints.engagements.transitions import ACTION_TITLES, TEAM_OPEN, TRANSITIONS
-from models import EngagementStatus, EngineerTitle
+from models import (
+    ActivityKind,
+    Adoption,
+    EngagementStatus,
+    EngineerTitle,
+    SurveyRating,
+    SurveyVerdict,
+)
 
 bp = Blueprint("engagements", __name__, url_prefix="/engagements", template_folder="templates")
 
@@ -76,7 +84,7 @@ def enrol():
         engagement = services.enrol(
             current_user, programme, form.credit_code.data or "", int(form.provider.data)
         )
-    except services.Refused as refused:
+    except Refused as refused:
         pages.refuse(form[refused.field], refused.message)
     flash(_("Enrolled: the provider and the enterprise are told."), "success")
     return redirect(url_for("engagements.view", engagement_id=engagement.id))
@@ -86,6 +94,20 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
     engagement = services.get_or_404(engagement_id)
     programme = team.programme_of(engagement)
     provider = current_user.organisation_id == engagement.provider_id
+    # One photo form per visit: the one submitted comes back with its errors and input.
+    kept_photo, kept_visit = pages.kept("photo"), g.get("photo_activity")
+    photo_forms = {}
+    for activity in engagement.activities:
+        form = (
+            kept_photo
+            if kept_photo and activity.id == kept_visit
+            else forms.PhotoForm(formdata=None)
+        )
+        form.category.choices = forms.photo_categories(programme)
+        photo_forms[activity.id] = form
+    report_form = pages.kept("report") or forms.report_form_class(programme)(
+        formdata=None, data={forms.section_field(k): v for k, v in engagement.report.items()}
+    )
     return render_template(
         "engagements/view.html",
         engagement=engagement,
@@ -95,10 +117,25 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
         agreement=services.agreement_file(engagement),
         team_problems=rules.team_problems(programme, team.members_of(engagement)),
         team_editable=provider and engagement.status in TEAM_OPEN,
+        record_editable=provider and engagement.status in record.RECORD_OPEN,
+        visits=record.visit_photos(engagement, programme),
+        done=record.done(engagement, with_reports=True),
+        submission_problems=record.submission_problems(engagement),
+        report_characters=rules.characters(record.report_text(engagement)),
         agreement_form=pages.kept("agreement") or forms.AgreementForm(formdata=None),
         member_form=pages.kept("member") or forms.MemberForm(formdata=None),
         remove_form=pages.kept("remove") or forms.RemoveMemberForm(formdata=None),
         withdraw_form=pages.kept("withdraw") or forms.WithdrawForm(formdata=None),
+        activity_form=pages.kept("activity") or forms.ActivityForm(formdata=None),
+        photo_forms=photo_forms,
+        report_form=report_form,
+        present_form=pages.kept("present") or forms.PresentForm(formdata=None),
+        survey_form=pages.kept("survey") or forms.survey_form_class(programme)(formdata=None),
+        decision_form=pages.kept("decision") or forms.DecisionForm(formdata=None),
+        section_field=forms.section_field,
+        photo_titles={c.value: c.label for c in forms.photo_categories(programme)},
+        rating_titles={r.value: r.title for r in SurveyRating},
+        rating_field=forms.rating_field,
         conflict=conflict,
     )
 
@@ -126,7 +163,7 @@ def file_agreement(engagement_id: int):
         pages.refuse(form.signed_on, _("Give the date the agreement was signed."))
     try:
         services.file_agreement(engagement, current_user, signed_on, form.scan.data)
-    except services.Refused as refused:
+    except Refused as refused:
         pages.refuse(form[refused.field], refused.message)
     flash(_("The agreement is filed with the authority."), "success")
     return _back(engagement_id)
@@ -160,7 +197,7 @@ def add_member(engagement_id: int):
             expert=bool(form.expert.data),
             pledged_on=form.pledged_on.data,
         )
-    except services.Refused as refused:
+    except Refused as refused:
         pages.refuse(form[refused.field], refused.message)
     return _back(engagement_id, "#team")
 
@@ -197,4 +234,151 @@ def withdraw(engagement_id: int):
     pages.validate(form)
     services.perform(engagement, "withdraw", current_user, form.comment.data or "")
     flash(_("The engagement is withdrawn; the provider and the enterprise are told."), "success")
+    return _back(engagement_id)
+
+
+# --- the record ------------------------------------------------------------------------------
+
+
+def _at_version(engagement_id: int):
+    engagement = services.get_or_404(engagement_id)
+    workflow.expect_version(engagement, version_field())
+    return engagement
+
+
+@bp.post("/<int:engagement_id>/activities")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def record_activity(engagement_id: int):
+    engagement = _at_version(engagement_id)
+    form = pages.submitted("activity", forms.ActivityForm())
+    pages.validate(form)
+    started, ended = form.started_at.data, form.ended_at.data
+    if started is None or ended is None:  # InputRequired refuses them; for the type checker
+        pages.refuse(form.started_at, _("Give the start and the end."))
+    try:
+        record.record_activity(
+            engagement,
+            current_user,
+            kind=ActivityKind(form.kind.data),
+            started_at=started,
+            ended_at=ended,
+            topic=(form.topic.data or "").strip(),
+            outcome=(form.outcome.data or "").strip(),
+            attendees=(form.attendees.data or "").strip(),
+            sign_in=form.sign_in.data,
+        )
+    except Refused as refused:
+        pages.refuse(form[refused.field], refused.message)
+    flash(_("Recorded."), "success")
+    return _back(engagement_id, "#record")
+
+
+@bp.post("/<int:engagement_id>/activities/<int:activity_id>/photos")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def add_photo(engagement_id: int, activity_id: int):
+    engagement = _at_version(engagement_id)
+    g.photo_activity = activity_id
+    form = pages.submitted("photo", forms.PhotoForm())
+    form.category.choices = forms.photo_categories(team.programme_of(engagement))
+    pages.validate(form)
+    try:
+        record.add_photo(engagement, current_user, activity_id, form.category.data or "",
+                         form.photo.data)  # fmt: skip
+    except Refused as refused:
+        pages.refuse(form[refused.field], refused.message)
+    return _back(engagement_id, f"#activity-{activity_id}")
+
+
+@bp.get("/<int:engagement_id>/files/<int:file_id>")
+@requires(Permission.DIAGNOSIS_VIEW)
+def download(engagement_id: int, file_id: int):
+    found = services.file_of(services.get_or_404(engagement_id), file_id)
+    return uploads.send(found.stored_name, found.original_name, found.content_type)
+
+
+@bp.post("/<int:engagement_id>/report")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def save_report(engagement_id: int):
+    engagement = _at_version(engagement_id)
+    programme = team.programme_of(engagement)
+    form = pages.submitted("report", forms.report_form_class(programme)())
+    pages.validate(form)
+    sections = {
+        s.key: (form[forms.section_field(s.key)].data or "").strip()
+        for s in programme.report.sections
+    }
+    record.save_report(engagement, current_user, sections)
+    flash(_("The report is saved."), "success")
+    return _back(engagement_id, "#report")
+
+
+@bp.post("/<int:engagement_id>/submit")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def submit_report(engagement_id: int):
+    conclusion.submit_report(_at_version(engagement_id), current_user)
+    flash(_("The report is submitted; the enterprise and the authority are told."), "success")
+    return _back(engagement_id)
+
+
+@bp.post("/<int:engagement_id>/present")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def present(engagement_id: int):
+    engagement = _at_version(engagement_id)
+    form = pages.submitted("present", forms.PresentForm())
+    pages.validate(form)
+    started, ended = form.started_at.data, form.ended_at.data
+    if started is None or ended is None:
+        pages.refuse(form.started_at, _("Give the start and the end."))
+    try:
+        conclusion.present(
+            engagement,
+            current_user,
+            started_at=started,
+            ended_at=ended,
+            attendees=(form.attendees.data or "").strip(),
+            outcome=(form.outcome.data or "").strip(),
+        )
+    except Refused as refused:
+        pages.refuse(form[refused.field], refused.message)
+    flash(_("Presented; the enterprise is asked for its survey."), "success")
+    return _back(engagement_id)
+
+
+@bp.post("/<int:engagement_id>/survey")
+@requires(Permission.DIAGNOSIS_VIEW)
+@pages.on_page(view_page)
+def survey(engagement_id: int):
+    engagement = _at_version(engagement_id)
+    programme = team.programme_of(engagement)
+    form = pages.submitted("survey", forms.survey_form_class(programme)())
+    pages.validate(form)
+    conclusion.survey(
+        engagement,
+        current_user,
+        ratings={
+            c.key: SurveyRating(form[forms.rating_field(c.key)].data)
+            for c in programme.satisfaction.criteria
+        },
+        verdict=SurveyVerdict(form["verdict"].data),
+        adoption=Adoption(form["adoption"].data),
+        comment=(form["comment"].data or "").strip(),
+    )
+    flash(_("Thank you: the survey is sent to the authority."), "success")
+    return _back(engagement_id)
+
+
+@bp.post("/<int:engagement_id>/decide")
+@requires(Permission.DIAGNOSIS_MANAGE)
+@pages.on_page(view_page)
+def decide(engagement_id: int):
+    engagement = _at_version(engagement_id)
+    form = pages.submitted("decision", forms.DecisionForm())
+    pages.validate(form)
+    conclusion.decide(engagement, current_user, form.decision.data or "", form.opinion.data or "")
+    flash(_("The decision is recorded; the provider and the enterprise are told."), "success")
     return _back(engagement_id)

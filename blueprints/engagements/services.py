@@ -6,7 +6,6 @@ Services only flush: the request commits (app.database)."""
 
 from __future__ import annotations
 
-import functools
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -16,9 +15,8 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased
 from werkzeug.datastructures import FileStorage
 
-from app import uploads, workflow
+from app import workflow
 from app.clock import utcnow
-from app.database import on_rollback
 from app.events import announce
 from app.extensions import db
 from app.security.access import in_region, region_prefix
@@ -27,7 +25,8 @@ from app.workflow import Actor
 from blueprints.auth.services import credit_code_problem
 from blueprints.diagnosis import programmes
 from blueprints.diagnosis.programmes import Programme
-from blueprints.engagements import team
+from blueprints.engagements import files, team
+from blueprints.engagements.changes import Refused, touch
 from blueprints.engagements.transitions import TEAM_OPEN, TRANSITIONS
 from models import (
     DiagnosisEngagement,
@@ -52,15 +51,6 @@ AGREEMENT_EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "png"})
 # How far back an agreement may have been signed when it is filed.
 AGREEMENT_MAX_AGE = timedelta(days=366)
 SEARCH_MAX = 100
-
-
-class Refused(Exception):
-    """A value the form accepted but the rules refuse: shown beside ``field``."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 # --- who sees what ---------------------------------------------------------------------------
@@ -249,27 +239,22 @@ def file_agreement(
         raise Refused("signed_on", _("The agreement cannot be signed in the future."))
     if signed_on < today - AGREEMENT_MAX_AGE:
         raise Refused("signed_on", _("The agreement was signed more than a year ago."))
-    try:
-        stored = uploads.store(scan, allowed=AGREEMENT_EXTENSIONS)
-    except uploads.UploadError as error:
-        raise Refused("scan", str(error.message)) from error
-    on_rollback(functools.partial(uploads.remove, stored.stored_name))
-    db.session.add(
-        DiagnosisFile(
-            engagement_id=engagement.id,
-            kind=AGREEMENT,
-            original_name=stored.original_name,
-            stored_name=stored.stored_name,
-            size=stored.size,
-            sha256=stored.sha256,
-            content_type=stored.content_type,
-            uploaded_by_id=actor.id,
-        )
-    )
+    files.keep(engagement, actor, scan, AGREEMENT, AGREEMENT_EXTENSIONS, "scan")
     term = team.programme_of(engagement).agreement.term_days
     engagement.agreement_signed_on = signed_on
     engagement.agreement_ends_on = signed_on + timedelta(days=term) if term else None
     perform(engagement, "file_agreement", actor)
+
+
+def file_of(engagement: DiagnosisEngagement, file_id: int) -> DiagnosisFile:
+    found = db.session.scalar(
+        sa.select(DiagnosisFile).where(
+            DiagnosisFile.id == file_id, DiagnosisFile.engagement_id == engagement.id
+        )
+    )
+    if found is None:
+        abort(404)
+    return found
 
 
 def agreement_file(engagement: DiagnosisEngagement) -> DiagnosisFile | None:
@@ -321,7 +306,7 @@ def add_member(
         pledged_on=pledged_on,
     )
     engagement.members.append(member)
-    _team_changed(engagement)
+    touch(engagement)
     return member
 
 
@@ -331,14 +316,7 @@ def remove_member(engagement: DiagnosisEngagement, actor: User, member_id: int) 
     if member is None:
         abort(404)
     engagement.members.remove(member)
-    _team_changed(engagement)
-
-
-def _team_changed(engagement: DiagnosisEngagement) -> None:
-    """The engagement's row moves with its group (its version too): of two changes made at
-    once from the same state (two leads added in two tabs), one wins and the other is 409."""
-    engagement.team_changed_at = utcnow()
-    workflow.flush(_("The work group was changed meanwhile. Reload the page to see it."))
+    touch(engagement)
 
 
 def programme_titles() -> list[tuple[str, Programme]]:

@@ -1,6 +1,9 @@
 """An engagement's way as data: the provider files the service agreement, forms its work
-group and goes on site once the group holds the programme's team rules; the authority that
-enrolled the engagement may withdraw it until it is done."""
+group and goes on site once the group holds the programme's team rules; it records its
+meetings, trainings and visits and submits the report once the programme's field work, photos
+and length are there; it presents the report to the enterprise's head; the enterprise answers
+the satisfaction survey; the authority's experts accept the report or return it for revision.
+The authority that enrolled the engagement may withdraw it until it is accepted."""
 
 from __future__ import annotations
 
@@ -10,11 +13,15 @@ from flask_babel import lazy_gettext as _l
 from app.security.permissions import Permission
 from app.workflow import Transition, names
 from blueprints.diagnosis import rules
-from blueprints.engagements import team
+from blueprints.engagements import record, team
 from models import DiagnosisEngagement, EngagementStatus
 
 S = EngagementStatus
+UNDER_WAY = frozenset(
+    {S.ENROLLED, S.AGREED, S.ON_SITE, S.REPORTED, S.PRESENTED, S.SURVEYED, S.REVISING}
+)
 PROVIDE, MANAGE = Permission.DIAGNOSIS_PROVIDE, Permission.DIAGNOSIS_MANAGE
+VIEW = Permission.DIAGNOSIS_VIEW
 
 
 def of_the_provider(engagement: DiagnosisEngagement, actor: object) -> str | None:
@@ -27,6 +34,18 @@ def of_the_authority(engagement: DiagnosisEngagement, actor: object) -> str | No
     if getattr(actor, "organisation_id", None) != engagement.authority_id:
         return _("Only the authority that enrolled the engagement may do this.")
     return None
+
+
+def of_the_enterprise(engagement: DiagnosisEngagement, actor: object) -> str | None:
+    if getattr(actor, "organisation_id", None) != engagement.enterprise_id:
+        return _("Only the enterprise diagnosed answers the survey.")
+    return None
+
+
+def record_complete(engagement: DiagnosisEngagement, _actor: object) -> str | None:
+    """The first thing the programme still asks of the record and the report."""
+    problems = record.submission_problems(engagement)
+    return problems[0] if problems else None
 
 
 def agreement_filed(engagement: DiagnosisEngagement, _actor: object) -> str | None:
@@ -48,7 +67,13 @@ TRANSITIONS: tuple[Transition[EngagementStatus], ...] = (
     _t("file_agreement", {S.ENROLLED}, S.AGREED, PROVIDE, of_the_provider),
     _t("start", {S.AGREED}, S.ON_SITE, PROVIDE, of_the_provider, agreement_filed,
        team_holds_the_rules),
-    _t("withdraw", {S.ENROLLED, S.AGREED, S.ON_SITE}, S.WITHDRAWN, MANAGE, of_the_authority),
+    _t("submit_report", {S.ON_SITE}, S.REPORTED, PROVIDE, of_the_provider, record_complete),
+    _t("present", {S.REPORTED}, S.PRESENTED, PROVIDE, of_the_provider),
+    _t("survey", {S.PRESENTED}, S.SURVEYED, VIEW, of_the_enterprise),
+    _t("accept", {S.SURVEYED}, S.ACCEPTED, MANAGE, of_the_authority),
+    _t("return", {S.SURVEYED}, S.REVISING, MANAGE, of_the_authority),
+    _t("resubmit", {S.REVISING}, S.SURVEYED, PROVIDE, of_the_provider, record_complete),
+    _t("withdraw", UNDER_WAY, S.WITHDRAWN, MANAGE, of_the_authority),
 )  # fmt: skip
 
 ACTION_NAMES = names(TRANSITIONS)
@@ -58,4 +83,10 @@ ACTION_TITLES = {
     "file_agreement": _l("File the agreement"),
     "start": _l("Go on site"),
     "withdraw": _l("Withdraw the engagement"),
+    "submit_report": _l("Submit the report"),
+    "present": _l("Record the presentation to the enterprise's head"),
+    "survey": _l("Send the survey"),
+    "accept": _l("Accept the report"),
+    "return": _l("Return for revision"),
+    "resubmit": _l("Resubmit the revised report"),
 }

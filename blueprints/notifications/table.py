@@ -491,6 +491,47 @@ ENGAGEMENT_NOTICES = {
             org=e.subject.enterprise.name,
         )
     ),
+    "engagement.submit_report": _engagement_notice(
+        lambda e: _(
+            "%(provider)s submitted the diagnosis report of %(org)s",
+            provider=e.subject.provider.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
+    "engagement.present": _engagement_notice(
+        lambda e: _(
+            "The diagnosis report of %(org)s was presented: the enterprise's survey is awaited",
+            org=e.subject.enterprise.name,
+        )
+    ),
+    "engagement.survey": _engagement_notice(
+        lambda e: _(
+            "%(org)s rated its diagnosis: %(verdict)s; the report awaits acceptance",
+            org=e.subject.enterprise.name,
+            verdict=e.subject.verdict.title if e.subject.verdict else "",
+        )
+    ),
+    "engagement.accept": _engagement_notice(
+        lambda e: _(
+            "%(authority)s accepted the diagnosis report of %(org)s",
+            authority=e.subject.authority.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
+    "engagement.return": _engagement_notice(
+        lambda e: _(
+            "%(authority)s returned the diagnosis report of %(org)s for revision",
+            authority=e.subject.authority.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
+    "engagement.resubmit": _engagement_notice(
+        lambda e: _(
+            "%(provider)s resubmitted the revised diagnosis report of %(org)s",
+            provider=e.subject.provider.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
     "engagement.withdraw": _engagement_notice(
         lambda e: _(
             "%(authority)s withdrew the diagnosis engagement of %(org)s",

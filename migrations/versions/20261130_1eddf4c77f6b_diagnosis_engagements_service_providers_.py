@@ -1,5 +1,5 @@
 """diagnosis engagements (programme, enterprise, provider, agreement, work group, files,
-history); service providers and think tanks as organisation kinds, diagnosis experts as a role
+history, activities and photos, report, survey and acceptance); service providers and think tanks as organisation kinds, diagnosis experts as a role
 
 Revision ID: 1eddf4c77f6b
 Revises: a0781a02dd48
@@ -45,11 +45,20 @@ def upgrade():
     sa.Column('authority_id', sa.Integer(), nullable=False),
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
     sa.Column('provider_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('enrolled', 'agreed', 'on_site', 'withdrawn', name='engagement_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('status', sa.Enum('enrolled', 'agreed', 'on_site', 'reported', 'presented', 'surveyed', 'revising', 'accepted', 'withdrawn', name='engagement_status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('status_changed_at', sa.DateTime(), nullable=False),
     sa.Column('agreement_signed_on', sa.Date(), nullable=True),
     sa.Column('agreement_ends_on', sa.Date(), nullable=True),
-    sa.Column('team_changed_at', sa.DateTime(), nullable=True),
+    sa.Column('record_changed_at', sa.DateTime(), nullable=True),
+    sa.Column('report', sa.JSON(), nullable=False),
+    sa.Column('report_submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('ratings', sa.JSON(), nullable=False),
+    sa.Column('verdict', sa.Enum('satisfied', 'fairly_satisfied', 'dissatisfied', name='survey_verdict', native_enum=False, create_constraint=True, length=32), nullable=True),
+    sa.Column('adoption', sa.Enum('adopted', 'partly', 'not_adopted', name='adoption', native_enum=False, create_constraint=True, length=32), nullable=True),
+    sa.Column('survey_comment', sa.Text(), nullable=False),
+    sa.Column('surveyed_at', sa.DateTime(), nullable=True),
+    sa.Column('acceptance_opinion', sa.Text(), nullable=False),
+    sa.Column('accepted_at', sa.DateTime(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('lock_version', sa.Integer(), nullable=False),
@@ -68,12 +77,31 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_diagnosis_engagements_status_changed_at'), ['status_changed_at'], unique=False)
         batch_op.create_index('uq_diagnosis_engagements_enterprise', ['programme_key', 'enterprise_id'], unique=True, sqlite_where=sa.text("status != 'withdrawn'"), postgresql_where=sa.text("status != 'withdrawn'"))
 
+    op.create_table('diagnosis_activities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('engagement_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('kickoff', 'training', 'first_meeting', 'visit', 'last_meeting', 'report_to_head', name='activity_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('ended_at', sa.DateTime(), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('attendees', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('ended_at > started_at', name=op.f('ck_diagnosis_activities_ends_after_start')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_diagnosis_activities_created_by_id_users')),
+    sa.ForeignKeyConstraint(['engagement_id'], ['diagnosis_engagements.id'], name=op.f('fk_diagnosis_activities_engagement_id_diagnosis_engagements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_diagnosis_activities'))
+    )
+    with op.batch_alter_table('diagnosis_activities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_diagnosis_activities_engagement_id'), ['engagement_id'], unique=False)
+
     op.create_table('diagnosis_engagement_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('engagement_id', sa.Integer(), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
-    sa.Column('from_status', sa.Enum('enrolled', 'agreed', 'on_site', 'withdrawn', name='engagement_event_from', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('to_status', sa.Enum('enrolled', 'agreed', 'on_site', 'withdrawn', name='engagement_event_to', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('from_status', sa.Enum('enrolled', 'agreed', 'on_site', 'reported', 'presented', 'surveyed', 'revising', 'accepted', 'withdrawn', name='engagement_event_from', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('to_status', sa.Enum('enrolled', 'agreed', 'on_site', 'reported', 'presented', 'surveyed', 'revising', 'accepted', 'withdrawn', name='engagement_event_to', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -83,25 +111,6 @@ def upgrade():
     )
     with op.batch_alter_table('diagnosis_engagement_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_diagnosis_engagement_events_engagement_id'), ['engagement_id'], unique=False)
-
-    op.create_table('diagnosis_files',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('engagement_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('original_name', sa.String(length=255), nullable=False),
-    sa.Column('stored_name', sa.String(length=80), nullable=False),
-    sa.Column('size', sa.BigInteger(), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('content_type', sa.String(length=100), nullable=False),
-    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
-    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['engagement_id'], ['diagnosis_engagements.id'], name=op.f('fk_diagnosis_files_engagement_id_diagnosis_engagements'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_diagnosis_files_uploaded_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_diagnosis_files')),
-    sa.UniqueConstraint('stored_name', name=op.f('uq_diagnosis_files_stored_name'))
-    )
-    with op.batch_alter_table('diagnosis_files', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_diagnosis_files_engagement_id'), ['engagement_id'], unique=False)
 
     op.create_table('diagnosis_team_members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -119,22 +128,53 @@ def upgrade():
     with op.batch_alter_table('diagnosis_team_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_diagnosis_team_members_engagement_id'), ['engagement_id'], unique=False)
 
+    op.create_table('diagnosis_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('engagement_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=True),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('taken_at', sa.DateTime(), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('stored_name', sa.String(length=80), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['diagnosis_activities.id'], name=op.f('fk_diagnosis_files_activity_id_diagnosis_activities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['engagement_id'], ['diagnosis_engagements.id'], name=op.f('fk_diagnosis_files_engagement_id_diagnosis_engagements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_diagnosis_files_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_diagnosis_files')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_diagnosis_files_stored_name'))
+    )
+    with op.batch_alter_table('diagnosis_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_diagnosis_files_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_diagnosis_files_engagement_id'), ['engagement_id'], unique=False)
+
 
 
 def downgrade():
     _kinds_and_roles(ORG_KINDS, ROLES)
+    with op.batch_alter_table('diagnosis_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_diagnosis_files_engagement_id'))
+        batch_op.drop_index(batch_op.f('ix_diagnosis_files_activity_id'))
+
+    op.drop_table('diagnosis_files')
     with op.batch_alter_table('diagnosis_team_members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_diagnosis_team_members_engagement_id'))
 
     op.drop_table('diagnosis_team_members')
-    with op.batch_alter_table('diagnosis_files', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_diagnosis_files_engagement_id'))
-
-    op.drop_table('diagnosis_files')
     with op.batch_alter_table('diagnosis_engagement_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_diagnosis_engagement_events_engagement_id'))
 
     op.drop_table('diagnosis_engagement_events')
+    with op.batch_alter_table('diagnosis_activities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_diagnosis_activities_engagement_id'))
+
+    op.drop_table('diagnosis_activities')
     with op.batch_alter_table('diagnosis_engagements', schema=None) as batch_op:
         batch_op.drop_index('uq_diagnosis_engagements_enterprise', sqlite_where=sa.text("status != 'withdrawn'"), postgresql_where=sa.text("status != 'withdrawn'"))
         batch_op.drop_index(batch_op.f('ix_diagnosis_engagements_status_changed_at'))

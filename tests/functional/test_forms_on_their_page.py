@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -32,16 +32,21 @@ from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates.forms import CONFIRMED_ACTIONS
 from blueprints.certificates.transitions import NEEDS_REASON, STAFF_ACTIONS
+from blueprints.demo import engagements as demo_engagements
 from blueprints.diagnosis import programmes, sme_level
 from blueprints.documents import services as documents
+from blueprints.engagements import record
 from blueprints.engagements import services as engagements
 from blueprints.projects.forms import ACTION_FORMS
 from blueprints.surveillance import services as schedule_services
 from models import (
+    ActivityKind,
     Assessment,
     AssessmentStatus,
     CorrectiveAction,
+    DiagnosisEngagement,
     DocumentKind,
+    EngagementStatus,
     EngineerTitle,
     Finding,
     FindingKind,
@@ -235,7 +240,35 @@ def build(app) -> dict[str, Any]:
             engagement, diagnostician, name="冯工", unit="", title=EngineerTitle.MID,
             lead=False, expert=False, pledged_on=None,
         )  # fmt: skip
+        # Engagements further along, one per state whose forms are checked.
+        along = {}
+        for until in (EngagementStatus.ON_SITE, EngagementStatus.REPORTED,
+                      EngagementStatus.PRESENTED, EngagementStatus.SURVEYED):  # fmt: skip
+            org = factories.organisation(region="310115")
+            contact = factories.user(org, is_org_admin=True)
+            made = engagements.enrol(authority, programmes.programme("nmg_offline"),
+                                     org.credit_code, provider.id)  # fmt: skip
+            engagements.file_agreement(made, diagnostician, TODAY() - timedelta(days=5),
+                                       pdf("协议.pdf"))  # fmt: skip
+            for n, name in enumerate(("郑专家", "冯工", "王工")):
+                engagements.add_member(made, diagnostician, name=name, unit="",
+                                       title=EngineerTitle.MID, lead=n == 0, expert=n == 0,
+                                       pledged_on=TODAY())  # fmt: skip
+            demo_engagements.walk(made, diagnostician, until, enterprise=contact,
+                                  day=TODAY() - timedelta(days=2))  # fmt: skip
+            along[until.value] = (made.id, contact.email)
+        on_site_visit = record.record_activity(
+            db.session.get(DiagnosisEngagement, along["on_site"][0]), diagnostician,
+            kind=ActivityKind.VISIT, started_at=datetime.combine(TODAY(), time(1)),
+            ended_at=datetime.combine(TODAY(), time(2)), topic="", outcome="", attendees="",
+            sign_in=None,
+        )  # fmt: skip
         w.update(
+            on_site=along["on_site"][0],
+            visit=on_site_visit.id,
+            reported=along["reported"][0],
+            presented=along["presented"][0],
+            surveyed=along["surveyed"][0],
             engagement=engagement.id,
             engagement_member=member.id,
             provider=provider.id,
@@ -252,6 +285,7 @@ def build(app) -> dict[str, Any]:
                 "staff": staff.email,
                 "authority": authority.email,
                 "diagnostician": diagnostician.email,
+                "surveyor": along["presented"][1],
                 "admin": admin.email,
             },
             fresh_enterprise=parties.enterprise_org.id,
@@ -322,8 +356,8 @@ def project_action(key: str, name: str) -> Url:
     return lambda w: f"{project_url(key)(w)}/actions/{name}"
 
 
-def engagement_url(tail: str = "") -> Url:
-    return lambda w: f"/engagements/{w['engagement']}{tail}"
+def engagement_url(tail: str = "", key: str = "engagement") -> Url:
+    return lambda w: f"/engagements/{w[key]}{tail}"
 
 
 def certificate_url(key: str) -> Url:
@@ -569,6 +603,30 @@ OTHER_CASES = [
          lambda w: [f"confirm-{w['engagement_member']}"]),
     Case("engagement_withdraw", "engagements.withdraw", "authority", engagement_url(),
          engagement_url("/withdraw"), {"comment": ""}, ["comment", "confirm"]),
+    Case("engagement_activity", "engagements.record_activity", "diagnostician",
+         engagement_url(key="on_site"), engagement_url("/activities", "on_site"),
+         {"kind": "visit", "started_at": "2026-02-30T09:00", "ended_at": "", "topic": "调研"},
+         ["started_at", "ended_at"], {"topic": "调研"}, files=True),
+    Case("engagement_photo", "engagements.add_photo", "diagnostician",
+         engagement_url(key="on_site"),
+         lambda w: f"/engagements/{w['on_site']}/activities/{w['visit']}/photos",
+         {"category": "nope"}, lambda w: [f"category-{w['visit']}"], files=True),
+    Case("engagement_report", "engagements.save_report", "diagnostician",
+         engagement_url(key="on_site"), engagement_url("/report", "on_site"),
+         {"section_findings": "字" * 100_001, "section_problems": "问题"},
+         ["section_findings"], {"section_problems": "问题"}),
+    Case("engagement_present", "engagements.present", "diagnostician",
+         engagement_url(key="reported"), engagement_url("/present", "reported"),
+         {"started_at": "", "ended_at": "2026-13-01T10:00", "attendees": "",
+          "outcome": "认可"}, ["p-started_at", "p-ended_at", "p-attendees"],
+         {"p-outcome": "认可"}),
+    Case("engagement_survey", "engagements.survey", "surveyor",
+         engagement_url(key="presented"), engagement_url("/survey", "presented"),
+         {"verdict": "satisfied", "comment": "很好"}, ["rating_process-0", "adoption-0"],
+         {"comment": "很好"}),
+    Case("engagement_decide", "engagements.decide", "authority",
+         engagement_url(key="surveyed"), engagement_url("/decide", "surveyed"),
+         {"opinion": "", "decision": "accept"}, ["opinion"]),
     Case("sme_level_new", "diagnosis.new_sme_level", "enterprise",
          lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},
@@ -595,6 +653,9 @@ SKIPPED: dict[str, str] = {
     "campaigns.remind": "a button; refused only when the window is not open: 409 on the page",
     "notices.confirm": "a button with no field; a notice not addressed to the reader is 404",
     "engagements.start": "a button; refused by the programme's team rules: 409 on the page",
+    "engagements.submit_report": (
+        "a button; refused by the programme's record and report rules: 409 on the page"
+    ),
     "campaigns.issue_bulletin": (
         "a button with no field; refused once the quarter's bulletin is out: 409 on the page"
     ),

@@ -96,6 +96,8 @@ def path_values(scene: Scene) -> dict[str, object]:
         "project_id": scene.project.id,
         "engagement_id": scene.engagement_id,
         "member_id": scene.member_id,
+        "activity_id": 1,
+        "file_id": scene.engagement_file_id,
         "audit_id": scene.stage2.id,
         "finding_id": scene.finding.id,
         "number": scene.certificate.number,

@@ -14,24 +14,31 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import sme_level
+from blueprints.engagements import services as engagements
 from models import (
     Assessment,
     Audit,
     CertificateEvent,
     CertificateStatus,
     CorrectiveAction,
+    DiagnosisEngagement,
+    DiagnosisEngagementEvent,
+    EngineerTitle,
     Finding,
     FindingKind,
     FindingStatus,
     Objection,
     ObjectionStatus,
+    OrgKind,
     Project,
     ProjectEvent,
     ProjectStatus,
     ScheduleItem,
     ScheduleKind,
     SmeLevelEvaluation,
+    User,
 )
 from tests import factories
 from tests.conftest import Browser
@@ -179,6 +186,48 @@ def test_an_sme_level_evaluation_is_recorded_once(module_committed_app):
     assert results == ONE_WINNER, results
     where = SmeLevelEvaluation.organisation_id == made["org"]
     assert count(app, SmeLevelEvaluation, where) == 1
+
+
+def test_an_enterprise_is_enrolled_once_and_a_work_group_goes_on_site_once(
+    module_committed_app,
+):
+    app = module_committed_app
+
+    def build():
+        city = factories.organisation(OrgKind.AUTHORITY, region="220100")
+        enterprise = factories.organisation(region="220102")
+        provider = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
+        return {
+            "authority": factories.user(city).email,
+            "code": enterprise.credit_code,
+            "provider": provider.id,
+            "expert": factories.user(provider).email,
+        }
+
+    made = setup(app, build)
+    form = {"programme": "nmg_offline", "credit_code": made["code"],
+            "provider": str(made["provider"])}  # fmt: skip
+    results = race(app, made["authority"], "/engagements/", "/engagements/", form)
+    # A loser that finds the enrolment made is told beside the credit code (422); one that
+    # races it to the unique index gets 409.
+    assert results.count("302") == 1 and set(results) <= {"302", "409", "422"}, results
+    assert count(app, DiagnosisEngagement) == 1
+
+    def group():
+        engagement = db.session.scalars(sa.select(DiagnosisEngagement)).one()
+        expert = db.session.scalar(sa.select(User).where(User.email == made["expert"]))
+        engagements.file_agreement(engagement, expert, date.today(), pdf_file("协议.pdf"))
+        for n, name in enumerate(("郑专家", "冯工", "王工")):
+            engagements.add_member(engagement, expert, name=name, unit="",
+                                   title=EngineerTitle.MID, lead=n == 0, expert=n == 0,
+                                   pledged_on=date.today())  # fmt: skip
+        return {"id": engagement.id}
+
+    engagement_id = setup(app, group)["id"]
+    page = f"/engagements/{engagement_id}"
+    results = race(app, made["expert"], page, f"{page}/start", {})
+    assert results == ONE_WINNER, results
+    assert count(app, DiagnosisEngagementEvent, DiagnosisEngagementEvent.action == "start") == 1
 
 
 def test_a_certificate_is_suspended_once(module_committed_app):

@@ -37,6 +37,7 @@ def lists(user: User) -> list[WorkList]:
         contacts_to_report(user),
         bulletins_due(user),
         notices_to_confirm(user.organisation),
+        diagnosis.reports_to_accept(user.organisation_id),
         diagnosis.authority_engagements(user.organisation_id),
     ]
 

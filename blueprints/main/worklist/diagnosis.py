@@ -1,5 +1,6 @@
-"""What diagnosis engagements put on work lists: the provider's agreements to file and work
-groups to take on site; the enterprise and the authority see theirs under way."""
+"""What diagnosis engagements put on work lists: the provider's agreements to file, work
+groups to take on site, diagnoses to report and reports to present; the enterprise's survey;
+the authority's reports to accept; and, for information, the engagements under way."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import DiagnosisEngagement, EngagementStatus, Organisation, User
 
 S = EngagementStatus
-_UNDER_WAY = (S.ENROLLED, S.AGREED, S.ON_SITE)
+_UNDER_WAY = (S.ENROLLED, S.AGREED, S.ON_SITE, S.REPORTED, S.PRESENTED, S.REVISING)
 
 
 def _engagements_where(*conditions: sa.ColumnElement[bool]) -> sa.Select:
@@ -65,7 +66,51 @@ def provider_lists(user: User) -> list[WorkList]:
             _item(_("Form the work group and go on site")),
             more_url=_more(S.AGREED),
         ),
+        capped(
+            "diagnoses_to_report",
+            _("Diagnoses to record and report"),
+            _engagements_where(mine, DiagnosisEngagement.status.in_((S.ON_SITE, S.REVISING))),
+            lambda row: WorkItem(
+                what=_("Revise the report and resubmit it")
+                if row.status == S.REVISING
+                else _("Record the visits and submit the report"),
+                whom=row.enterprise,
+                url=url_for("engagements.view", engagement_id=row.id),
+                since=row.status_changed_at,
+                due=row.agreement_ends_on,
+            ),
+        ),
+        capped(
+            "reports_to_present",
+            _("Reports to present"),
+            _engagements_where(mine, DiagnosisEngagement.status == S.REPORTED),
+            _item(_("Present the report to the enterprise's head")),
+            more_url=_more(S.REPORTED),
+        ),
     ]
+
+
+def surveys_to_answer(org: int | None) -> WorkList:
+    return capped(
+        "surveys_to_answer",
+        _("Satisfaction surveys to answer"),
+        _engagements_where(
+            DiagnosisEngagement.enterprise_id == org, DiagnosisEngagement.status == S.PRESENTED
+        ),
+        _item(_("Rate the diagnosis service")),
+    )
+
+
+def reports_to_accept(org: int | None) -> WorkList:
+    return capped(
+        "reports_to_accept",
+        _("Diagnosis reports to accept"),
+        _engagements_where(
+            DiagnosisEngagement.authority_id == org, DiagnosisEngagement.status == S.SURVEYED
+        ),
+        _item(_("Accept the report or return it for revision")),
+        more_url=_more(S.SURVEYED),
+    )
 
 
 def _under_way(key: str, title: str, party: sa.ColumnElement[bool]) -> WorkList:

@@ -22,34 +22,14 @@ from models import (
     Role,
 )
 from tests import factories
+from tests.functional.engagements.helpers import sign_in_as
 from tests.functional.projects.helpers import PDF
 
 TODAY = date.today()
 
 
-@pytest.fixture
-def people(app_ctx):
-    city = factories.organisation(OrgKind.AUTHORITY, region="220100")
-    enterprise_org = factories.organisation(region="220102")
-    provider = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
-    return {
-        "authority": factories.user(city, is_org_admin=True),
-        "enterprise": factories.user(enterprise_org, is_org_admin=True),
-        "expert": factories.user(provider, is_org_admin=True),
-        "provider": provider,
-        "enterprise_org": enterprise_org,
-    }
-
-
-def as_(browser, user):
-    for cookie in ("session", "remember_token"):
-        browser.client.delete_cookie(cookie)
-    assert browser.login(user.email, factories.PASSWORD).status_code == 302
-    return browser
-
-
 def enrol(browser, people, programme="changchun_pilot", **changes):
-    as_(browser, people["authority"])
+    sign_in_as(browser, people["authority"])
     data = {
         "programme": programme,
         "credit_code": people["enterprise_org"].credit_code,
@@ -65,7 +45,7 @@ def the_engagement() -> DiagnosisEngagement:
 
 
 def file_agreement(browser, people, engagement_id, signed_on=TODAY, name="协议.pdf", data=PDF):
-    as_(browser, people["expert"])
+    sign_in_as(browser, people["expert"])
     page = f"/engagements/{engagement_id}"
     return browser.submit(
         page,
@@ -103,7 +83,7 @@ def test_an_authority_enrols_and_the_parties_are_told(browser, people):
     assert engagement.authority_id == people["authority"].organisation_id
     assert titles_for(people["expert"]) and titles_for(people["enterprise"])
     assert titles_for(people["authority"]) == []  # nobody hears of their own act
-    dashboard = as_(browser, people["expert"]).get("/dashboard").text
+    dashboard = sign_in_as(browser, people["expert"]).get("/dashboard").text
     assert "agreements_to_file" in dashboard
 
 
@@ -240,10 +220,10 @@ def test_withdrawal_asks_first_and_frees_the_enterprise(browser, people):
     unconfirmed = browser.submit(page, {"comment": "企业停产"}, action=f"{page}/withdraw")
     assert unconfirmed.status_code == 422
     # The provider may not withdraw.
-    as_(browser, people["expert"])
+    sign_in_as(browser, people["expert"])
     assert browser.submit(page, {"comment": "x", "confirm": "y"}, action=f"{page}/withdraw"
                           ).status_code == 403  # fmt: skip
-    as_(browser, people["authority"])
+    sign_in_as(browser, people["authority"])
     done = browser.submit(page, {"comment": "企业停产", "confirm": "y"}, action=f"{page}/withdraw")
     assert done.status_code == 302
     assert the_engagement().status == EngagementStatus.WITHDRAWN
@@ -259,22 +239,22 @@ def test_nobody_else_sees_an_engagement(browser, people):
         factories.user(factories.organisation(OrgKind.AUTHORITY, region="220100")),
     ]
     for stranger in strangers:
-        as_(browser, stranger)
+        sign_in_as(browser, stranger)
         assert browser.get(f"/engagements/{engagement_id}").status_code == 404
         assert browser.get(f"/engagements/{engagement_id}/agreement").status_code == 404
         listed = browser.get("/engagements/")
         assert f'data-engagement="{engagement_id}"' not in listed.text
     # Another provider cannot touch the work group even by guessing the id.
-    as_(browser, strangers[1])
+    sign_in_as(browser, strangers[1])
     assert add(browser, engagement_id, "x").status_code in (403, 404)
     alliance = factories.alliance_staff()
-    as_(browser, alliance)
+    sign_in_as(browser, alliance)
     assert browser.get("/engagements/").status_code == 403
 
 
 def test_the_list_filters_exports_and_costs_the_same(browser, people, count_queries):
     enrol(browser, people)
-    as_(browser, people["expert"])
+    sign_in_as(browser, people["expert"])
 
     def cost() -> int:
         with count_queries() as counter:
@@ -284,9 +264,9 @@ def test_the_list_filters_exports_and_costs_the_same(browser, people, count_quer
     few = cost()
     for _ in range(8):
         org = factories.organisation(region="220102")
-        as_(browser, people["authority"])
+        sign_in_as(browser, people["authority"])
         enrol(browser, people, credit_code=org.credit_code)
-    as_(browser, people["expert"])
+    sign_in_as(browser, people["expert"])
     assert cost() == few
     assert "data-engagement" not in browser.get("/engagements/?status=on_site").text
     book = openpyxl.load_workbook(BytesIO(browser.get("/engagements/export.xlsx").data))

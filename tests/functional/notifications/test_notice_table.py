@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,8 +21,10 @@ from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import holder_requests
 from blueprints.certificates import services as certificates
+from blueprints.demo import engagements as demo_engagements
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
+from blueprints.engagements import conclusion, record
 from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.notifications.table import NOTICES, Category
@@ -31,6 +33,8 @@ from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
 from blueprints.surveillance import services as surveillance
 from models import (
+    ActivityKind,
+    Adoption,
     Assessment,
     AssessmentStatus,
     Audit,
@@ -39,6 +43,7 @@ from models import (
     Campaign,
     CertificateStatus,
     DiagnosisEngagement,
+    EngagementStatus,
     EngineerTitle,
     Finding,
     FindingKind,
@@ -52,6 +57,8 @@ from models import (
     ScheduleItem,
     ScheduleKind,
     ScheduleStatus,
+    SurveyRating,
+    SurveyVerdict,
     User,
 )
 from tests import factories
@@ -390,7 +397,8 @@ def _engagement(c: Cast, *, agreed: bool = False) -> tuple[DiagnosisEngagement, 
         provider.id,
     )  # fmt: skip
     if agreed:
-        engagements.file_agreement(engagement, expert, date.today(), pdf_file("协议.pdf"))
+        signed = date.today() - timedelta(days=10)
+        engagements.file_agreement(engagement, expert, signed, pdf_file("协议.pdf"))
     return engagement, expert
 
 
@@ -415,6 +423,71 @@ def engagement_on_site(c: Cast) -> set[int]:
         )  # fmt: skip
     clear_notices()
     engagements.perform(engagement, "start", expert)
+    return c.named("city", "enterprise")
+
+
+def _walked(c: Cast, until: EngagementStatus) -> tuple[DiagnosisEngagement, User]:
+    """An engagement with a full group taken to ``until`` (the demo's walk), notices cleared."""
+    engagement, expert = _engagement(c, agreed=True)
+    for n, name in enumerate(("郑专家", "冯工", "王工")):
+        engagements.add_member(
+            engagement, expert, name=name, unit="", title=EngineerTitle.MID, lead=n == 0,
+            expert=n == 0, pledged_on=date.today(),
+        )  # fmt: skip
+    demo_engagements.walk(engagement, expert, until, enterprise=c.parties.enterprise)
+    clear_notices()
+    return engagement, expert
+
+
+def engagement_reported(c: Cast) -> set[int]:
+    engagement, expert = _walked(c, EngagementStatus.ON_SITE)
+    day = date.today() - timedelta(days=1)
+    for kind, start in ((ActivityKind.VISIT, 9), (ActivityKind.TRAINING, 14)):
+        record.record_activity(
+            engagement, expert, kind=kind, started_at=datetime.combine(day, time(start)),
+            ended_at=datetime.combine(day, time(start + 2)), topic="", outcome="",
+            attendees="", sign_in=None,
+        )  # fmt: skip
+    record.save_report(engagement, expert, demo_engagements.report_for(engagement))
+    conclusion.submit_report(engagement, expert)
+    return c.named("city", "enterprise")
+
+
+def engagement_presented(c: Cast) -> set[int]:
+    engagement, expert = _walked(c, EngagementStatus.REPORTED)
+    day = date.today() - timedelta(days=1)
+    conclusion.present(
+        engagement, expert, started_at=datetime.combine(day, time(17)),
+        ended_at=datetime.combine(day, time(18)), attendees="总经理", outcome="",
+    )  # fmt: skip
+    return c.named("city", "enterprise")
+
+
+def engagement_surveyed(c: Cast) -> set[int]:
+    engagement, expert = _walked(c, EngagementStatus.PRESENTED)
+    criteria = programmes.programme("nmg_offline").satisfaction.criteria
+    ratings = {criterion.key: SurveyRating.GOOD for criterion in criteria}
+    conclusion.survey(
+        engagement, c.parties.enterprise, ratings=ratings, verdict=SurveyVerdict.SATISFIED,
+        adoption=Adoption.ADOPTED, comment="",
+    )  # fmt: skip
+    return {expert.id} | c.named("city")
+
+
+def engagement_decided(name: str) -> Callable[[Cast], set[int]]:
+    def scene(c: Cast) -> set[int]:
+        engagement, expert = _walked(c, EngagementStatus.SURVEYED)
+        conclusion.decide(engagement, c.city, name, "专家意见")
+        return {expert.id} | c.named("enterprise")
+
+    return scene
+
+
+def engagement_resubmitted(c: Cast) -> set[int]:
+    engagement, expert = _walked(c, EngagementStatus.SURVEYED)
+    conclusion.decide(engagement, c.city, "return", "请补充")
+    clear_notices()
+    conclusion.submit_report(engagement, expert)
     return c.named("city", "enterprise")
 
 
@@ -468,6 +541,12 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "engagement.file_agreement": engagement_agreement_filed,
     "engagement.start": engagement_on_site,
     "engagement.withdraw": engagement_withdrawn,
+    "engagement.submit_report": engagement_reported,
+    "engagement.present": engagement_presented,
+    "engagement.survey": engagement_surveyed,
+    "engagement.accept": engagement_decided("accept"),
+    "engagement.return": engagement_decided("return"),
+    "engagement.resubmit": engagement_resubmitted,
     "account.reset_link_sent": reset_link_sent_by_the_district,
     "account.one_time_password_set": one_time_password_set_by_the_city,
 }

@@ -1,0 +1,311 @@
+"""The work group's record and the close of an engagement, on both programmes' files: a visit
+or training shorter than the programme asks is refused beside its field; a photo keeps its
+EXIF time and place and is flagged outside its visit; the report goes in only once the field
+work, each visit's photos and the report's length are there; then the presentation, the
+enterprise's survey and the authority's acceptance or return, each told to the others."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from app.clock import local_time, utcnow
+from app.extensions import db
+from blueprints.demo.engagements import photo, report_for
+from blueprints.demo.projects import pdf_file
+from blueprints.diagnosis import programmes
+from blueprints.engagements import services
+from models import (
+    DiagnosisActivity,
+    DiagnosisEngagement,
+    DiagnosisEngagementEvent,
+    DiagnosisFile,
+    EngagementStatus,
+    EngineerTitle,
+    Notification,
+)
+from tests.functional.engagements.helpers import sign_in_as
+
+DAY = date.today() - timedelta(days=2)
+S = EngagementStatus
+
+
+def at(hour: float, day: date = DAY) -> datetime:
+    return datetime.combine(day, time()) + timedelta(hours=hour)
+
+
+def form_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def on_site(people, programme_key: str) -> DiagnosisEngagement:
+    """Enrolled, agreed five days before DAY, a full group, on site (through the services)."""
+    engagement = services.enrol(
+        people["authority"], programmes.programme(programme_key),
+        people["enterprise_org"].credit_code, people["provider"].id,
+    )  # fmt: skip
+    signed = DAY - timedelta(days=5)
+    services.file_agreement(engagement, people["expert"], signed, pdf_file("协议.pdf"))
+    for n, name in enumerate(("郑专家", "冯工", "王工")):
+        services.add_member(
+            engagement, people["expert"], name=name, unit="", title=EngineerTitle.MID,
+            lead=n == 0, expert=n == 0, pledged_on=signed,
+        )  # fmt: skip
+    services.perform(engagement, "start", people["expert"])
+    db.session.commit()
+    return engagement
+
+
+def record(browser, engagement, kind, start, end, **extra):
+    page = f"/engagements/{engagement.id}"
+    data = {"kind": kind, "started_at": form_time(start), "ended_at": form_time(end), **extra}
+    return browser.submit(page, data, action=f"{page}/activities",
+                          content_type="multipart/form-data")  # fmt: skip
+
+
+def add_photo(browser, engagement, activity_id, category, data, name="现场.jpg"):
+    page = f"/engagements/{engagement.id}"
+    return browser.submit(
+        page, {"category": category, "photo": (BytesIO(data), name)},
+        action=f"{page}/activities/{activity_id}/photos", content_type="multipart/form-data",
+    )  # fmt: skip
+
+
+def jpeg(taken: datetime | None, gps: dict | None = None) -> bytes:
+    return photo("x.jpg", taken).stream.read() if gps is None else _with_gps(taken, gps)
+
+
+def _with_gps(taken, gps) -> bytes:
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = taken.strftime("%Y:%m:%d %H:%M:%S")
+    exif.get_ifd(0x8825).update(gps)
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def activities() -> list[DiagnosisActivity]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(DiagnosisActivity).order_by(DiagnosisActivity.id)))
+
+
+def status_of(engagement) -> EngagementStatus:
+    db.session.expire_all()
+    return db.session.get(DiagnosisEngagement, engagement.id).status
+
+
+@pytest.mark.parametrize(
+    ("programme", "kind", "hours", "accepted"),
+    [
+        ("changchun_pilot", "visit", 2, False),  # seed 004: a visit of at least 3 hours
+        ("changchun_pilot", "visit", 3, True),
+        ("changchun_pilot", "training", 1.5, False),  # a training of at least 2 hours
+        ("changchun_pilot", "training", 2, True),
+        ("nmg_offline", "visit", 1, True),  # seed 002 sets no length for a visit
+    ],
+)
+def test_a_visit_or_training_too_short_is_refused(browser, people, programme, kind, hours,
+                                                   accepted):  # fmt: skip
+    engagement = on_site(people, programme)
+    sign_in_as(browser, people["expert"])
+    response = record(browser, engagement, kind, at(9), at(9 + hours), topic="调研")
+    if accepted:
+        assert response.status_code == 302
+        assert [a.kind.value for a in activities()] == [kind]
+    else:
+        assert response.status_code == 422
+        assert "小时" in response.text and 'value="调研"' in response.text
+        assert activities() == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (at(10), at(9), "晚于开始"),
+        (
+            at(9, date.today() + timedelta(days=2)),
+            at(12, date.today() + timedelta(days=2)),
+            "晚于现在",
+        ),
+        (at(9, DAY - timedelta(days=30)), at(12, DAY - timedelta(days=30)), "早于协议"),
+    ],
+)
+def test_impossible_times_are_refused(browser, people, start, end, message):
+    engagement = on_site(people, "nmg_offline")
+    sign_in_as(browser, people["expert"])
+    response = record(browser, engagement, "kickoff", start, end)
+    assert response.status_code == 422 and message in response.text
+    assert activities() == []
+
+
+def test_a_photo_keeps_its_time_and_place_and_is_flagged_outside_its_visit(browser, people):
+    engagement = on_site(people, "changchun_pilot")
+    sign_in_as(browser, people["expert"])
+    record(browser, engagement, "visit", at(9), at(13))
+    visit = activities()[0]
+    gps = {1: "N", 2: (Fraction(43), Fraction(53), Fraction(0)), 3: "E",
+           4: (Fraction(125), Fraction(19), Fraction(12))}  # fmt: skip
+    assert add_photo(browser, engagement, visit.id, "entering", _with_gps(at(9.5), gps)
+                     ).status_code == 302  # fmt: skip
+    assert add_photo(browser, engagement, visit.id, "leaving", jpeg(at(20))).status_code == 302
+    assert add_photo(browser, engagement, visit.id, "office", jpeg(None)).status_code == 302
+    photos = {f.category: f for f in db.session.scalars(sa.select(DiagnosisFile).where(
+        DiagnosisFile.kind == "photo"))}  # fmt: skip
+    assert photos["entering"].taken_at == at(9.5)
+    assert round(photos["entering"].latitude, 3) == 43.883
+    assert round(photos["entering"].longitude, 3) == 125.32
+    page = browser.get(f"/engagements/{engagement.id}").text
+    assert "43.88333, 125.32000" in page
+    assert page.count("photo-flag") == 2  # the one after the visit, the one with no time
+    assert "不在本次现场诊断时间内" in page and "没有拍摄时间" in page
+
+
+def test_a_photo_must_be_an_image_of_a_listed_category(browser, people):
+    engagement = on_site(people, "changchun_pilot")
+    sign_in_as(browser, people["expert"])
+    record(browser, engagement, "visit", at(9), at(13))
+    visit = activities()[0]
+    pdf = add_photo(browser, engagement, visit.id, "entering", pdf_file("x.pdf").stream.read(),
+                    name="现场.pdf")  # fmt: skip
+    assert pdf.status_code == 422
+    wrong = add_photo(browser, engagement, visit.id, "selfie", jpeg(at(10)))
+    assert wrong.status_code == 422
+    training = record(browser, engagement, "training", at(14), at(16))
+    assert training.status_code == 302
+    assert add_photo(browser, engagement, activities()[1].id, "office", jpeg(at(15))
+                     ).status_code == 404  # a training has no photo list  # fmt: skip
+
+
+def _changchun_ready(browser, people, *, photos: int, characters: int) -> DiagnosisEngagement:
+    engagement = on_site(people, "changchun_pilot")
+    sign_in_as(browser, people["expert"])
+    record(browser, engagement, "training", at(8), at(10))
+    record(browser, engagement, "visit", at(10), at(14))
+    visit = activities()[-1]
+    categories = ["entering", "leaving", "office", "office", "production"][:photos]
+    for category in categories:
+        add_photo(browser, engagement, visit.id, category, jpeg(at(11)))
+    sections = [s.key for s in programmes.programme("changchun_pilot").report.sections]
+    share = characters // len(sections)
+    page = f"/engagements/{engagement.id}"
+    data = {f"section_{key}": "字" * share for key in sections}
+    assert browser.submit(page, data, action=f"{page}/report").status_code == 302
+    return engagement
+
+
+def submit(browser, engagement):
+    page = f"/engagements/{engagement.id}"
+    return browser.submit(page, {}, action=f"{page}/submit")
+
+
+def test_four_photos_keep_the_report_back(browser, people):
+    engagement = _changchun_ready(browser, people, photos=4, characters=16_000)
+    refused = submit(browser, engagement)
+    assert refused.status_code == 409 and "照片" in refused.text
+    assert status_of(engagement) == S.ON_SITE
+
+
+def test_a_report_of_14000_characters_is_refused_and_15000_accepted(browser, people):
+    engagement = _changchun_ready(browser, people, photos=5, characters=14_000)
+    page = browser.get(f"/engagements/{engagement.id}").text
+    assert "14,000" in page and "15,000" in page
+    refused = submit(browser, engagement)
+    assert refused.status_code == 409 and "14,000" in refused.text
+    sections = [s.key for s in programmes.programme("changchun_pilot").report.sections]
+    data = {f"section_{key}": "字" * 3750 for key in sections}
+    url = f"/engagements/{engagement.id}"
+    assert browser.submit(url, data, action=f"{url}/report").status_code == 302
+    assert submit(browser, engagement).status_code == 302
+    assert status_of(engagement) == S.REPORTED
+
+
+def test_inner_mongolia_wants_a_day_on_site_and_a_training(browser, people):
+    engagement = on_site(people, "nmg_offline")
+    sign_in_as(browser, people["expert"])
+    page = f"/engagements/{engagement.id}"
+    data = {f"section_{s.key}": "内容" for s in programmes.programme("nmg_offline").report.sections}
+    browser.submit(page, data, action=f"{page}/report")
+    refused = submit(browser, engagement)
+    assert refused.status_code == 409 and 'id="conflict"' in refused.text
+    assert status_of(engagement) == S.ON_SITE
+    record(browser, engagement, "visit", at(9), at(11))
+    assert submit(browser, engagement).status_code == 409  # still no training
+    record(browser, engagement, "training", at(13), at(14))
+    assert submit(browser, engagement).status_code == 302
+
+
+def test_the_close_from_presentation_to_acceptance(browser, people):
+    engagement = on_site(people, "nmg_offline")
+    expert, enterprise, authority = people["expert"], people["enterprise"], people["authority"]
+    sign_in_as(browser, expert)
+    record(browser, engagement, "visit", at(9), at(11))
+    record(browser, engagement, "training", at(13), at(14))
+    page = f"/engagements/{engagement.id}"
+    db.session.refresh(engagement)
+    sections = report_for(engagement)
+    browser.submit(page, {f"section_{k}": v for k, v in sections.items()},
+                   action=f"{page}/report")  # fmt: skip
+    assert submit(browser, engagement).status_code == 302
+    now = local_time(utcnow())  # the presentation comes after the submission, in local time
+    present = {
+        "started_at": form_time(now - timedelta(minutes=50)),
+        "ended_at": form_time(now + timedelta(minutes=1)),
+        "attendees": "总经理",
+    }
+    assert browser.submit(page, present, action=f"{page}/present").status_code == 302
+    assert status_of(engagement) == S.PRESENTED
+
+    sign_in_as(browser, enterprise)
+    criteria = [c.key for c in programmes.programme("nmg_offline").satisfaction.criteria]
+    partial = {f"rating_{criteria[0]}": "very_good", "verdict": "satisfied"}
+    missing = browser.submit(page, partial, action=f"{page}/survey")
+    assert missing.status_code == 422 and status_of(engagement) == S.PRESENTED
+    full = {**{f"rating_{k}": "good" for k in criteria}, "verdict": "fairly_satisfied",
+            "adoption": "partly", "comment": "建议具体"}  # fmt: skip
+    assert browser.submit(page, full, action=f"{page}/survey").status_code == 302
+    assert status_of(engagement) == S.SURVEYED
+
+    sign_in_as(browser, authority)
+    decision = {"opinion": "第三部分需补充投资预算", "decision": "return"}
+    assert browser.submit(page, decision, action=f"{page}/decide").status_code == 302
+    assert status_of(engagement) == S.REVISING
+
+    sign_in_as(browser, expert)
+    assert submit(browser, engagement).status_code == 302
+    assert status_of(engagement) == S.SURVEYED
+
+    sign_in_as(browser, authority)
+    accepted = {"opinion": "同意通过验收", "decision": "accept"}
+    assert browser.submit(page, accepted, action=f"{page}/decide").status_code == 302
+    assert status_of(engagement) == S.ACCEPTED
+    actions = db.session.scalars(
+        sa.select(DiagnosisEngagementEvent.action).order_by(DiagnosisEngagementEvent.id)
+    ).all()
+    assert actions == ["enrol", "file_agreement", "start", "submit_report", "present", "survey",
+                       "return", "resubmit", "accept"]  # fmt: skip
+    heard = db.session.scalars(
+        sa.select(Notification.key).where(Notification.user_id == expert.id)
+    ).all()
+    assert {k.split(":")[0] for k in heard} >= {"engagement.survey", "engagement.return",
+                                                 "engagement.accept"}  # fmt: skip
+    view = browser.get(page).text
+    assert "同意通过验收" in view and "比较满意" in view
+
+
+def test_only_the_parties_take_their_steps(browser, people):
+    engagement = on_site(people, "nmg_offline")
+    page = f"/engagements/{engagement.id}"
+    sign_in_as(browser, people["authority"])
+    # The authority records nothing on the provider's behalf, nor does the enterprise.
+    assert record(browser, engagement, "visit", at(9), at(11)).status_code == 403
+    sign_in_as(browser, people["enterprise"])
+    assert browser.submit(page, {}, action=f"{page}/submit").status_code == 403
+    sign_in_as(browser, people["expert"])
+    decision = {"opinion": "x", "decision": "accept"}
+    assert browser.submit(page, decision, action=f"{page}/decide").status_code == 403
+    assert activities() == []
