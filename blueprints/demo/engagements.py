@@ -180,6 +180,13 @@ def load() -> list[tuple[Role, str]]:
     fourth, rater = enterprise_with_contact(
         "长春汽开区冲压件有限公司", "changchun-d", "91220101MA0Y1C2D7", "220102", "36",
         "长春市南关区东南湖大路 5 号")  # fmt: skip
+    # Not enrolled yet: the authorities' next enrolments (the README tour, the browser test).
+    enterprise_with_contact(
+        "长春净月数码科技有限公司", "changchun-e", "91220101MA0Y1C2D8", "220102", "39",
+        "长春市南关区净月大街 3 号")  # fmt: skip
+    enterprise_with_contact(
+        "呼和浩特云谷乳业科技有限公司", "hohhot", "91150102MA0Y1C2D9", "150102", "14",
+        "呼和浩特市新城区新华大街 20 号")  # fmt: skip
     baotou, _ = enterprise_with_contact(
         "包头稀土新材料股份有限公司", "baotou", "91150201MA0Y1C2D5", "150202", "32",
         "包头市东河区巴彦塔拉大街 18 号")  # fmt: skip
