@@ -178,6 +178,7 @@ class DiagnosisEngagement(Model):
         order_by="(DiagnosisTeamMember.lead.desc(), DiagnosisTeamMember.id)",
         cascade="all, delete-orphan",
     )
+    indicators: Mapped[list[DiagnosisIndicator]] = relationship(cascade="all, delete-orphan")
     activities: Mapped[list[DiagnosisActivity]] = relationship(
         order_by="(DiagnosisActivity.started_at, DiagnosisActivity.id)",
         cascade="all, delete-orphan",
@@ -258,6 +259,27 @@ class DiagnosisFile(Model):
     content_type: Mapped[str] = mapped_column(sa.String(100))
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DiagnosisIndicator(Model):
+    """One of the 24 key indicators verified on site (seed 002, 4.4.4): what the enterprise's
+    self-assessment said and what the work group found, in percent, with a note. The verified
+    value is what the programme reports."""
+
+    __tablename__ = "diagnosis_indicators"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "verified_value IS NULL OR verified_value BETWEEN 0 AND 100", name="verified_percent"
+        ),
+    )
+
+    engagement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    self_value: Mapped[float | None] = mapped_column()  # None: the self-assessment had none
+    verified_value: Mapped[float | None] = mapped_column()
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
 
 
 class DiagnosisEngagementEvent(Model):

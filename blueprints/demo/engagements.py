@@ -21,7 +21,7 @@ from app.extensions import db
 from blueprints.demo.people import account, enterprise_with_contact, organisation
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
-from blueprints.engagements import conclusion, record, services, team
+from blueprints.engagements import conclusion, indicators, record, services, team
 from models import (
     ActivityKind,
     Adoption,
@@ -65,6 +65,13 @@ def report_for(engagement: DiagnosisEngagement) -> dict[str, str]:
     return {s.key: "\n".join([_PARAGRAPH] * times) for s in sections}
 
 
+def verify_indicators(engagement: DiagnosisEngagement, expert: User) -> None:
+    """The 24 indicators verified: as the enterprise reported them, or 50 % where it did not."""
+    reported = indicators.self_reported(engagement.enterprise_id)
+    values = {i.key: (reported.get(i.key, 50.0), "") for i in indicators.definitions()}
+    indicators.save(engagement, expert, values)
+
+
 def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
          *, enterprise: User | None = None, day: date | None = None) -> None:  # fmt: skip
     """Take an agreed engagement with a full work group through the programme's steps up to
@@ -90,6 +97,8 @@ def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
         for n in range(count):
             record.add_photo(engagement, expert, visit.id, key,
                              photo(f"{key}-{n + 1}.jpg", at(14)))  # fmt: skip
+    if indicators.graded_by_indicators(engagement):
+        verify_indicators(engagement, expert)
     record.save_report(engagement, expert, report_for(engagement))
     conclusion.submit_report(engagement, expert)
     engagement.report_submitted_at = _utc(at(17))

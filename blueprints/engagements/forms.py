@@ -5,6 +5,7 @@ the report section by section, the presentation, the survey and the acceptance."
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale
@@ -12,9 +13,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import DateField, DateTimeLocalField, confirmation, enum_options, options
+from app.forms import (
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    confirmation,
+    enum_options,
+    options,
+)
 from blueprints.diagnosis.programmes import Programme
 from blueprints.engagements import record, services
 from models import (
@@ -209,3 +217,48 @@ def survey_form_class(programme: Programme) -> type[FlaskForm]:
         _l("The enterprise's comments"), validators=[Optional(), Length(max=5000)]
     )
     return type("SurveyForm", (FlaskForm,), fields)
+
+
+def verified_field(key: str) -> str:
+    return f"verified_{key}"
+
+
+def note_field(key: str) -> str:
+    return f"note_{key}"
+
+
+class _IndicatorForm(FlaskForm):
+    keys: tuple[str, ...]
+
+    def values(self) -> dict[str, tuple[float | None, str]]:
+        result = {}
+        for key in self.keys:
+            verified = self[verified_field(key)].data
+            note = (self[note_field(key)].data or "").strip()
+            result[key] = (float(verified) if verified is not None else None, note)
+        return result
+
+
+@functools.cache
+def _indicator_form_class(keys: tuple[str, ...]) -> type[_IndicatorForm]:
+    fields: dict[str, Any] = {"keys": keys}
+    for key in keys:
+        fields[verified_field(key)] = DecimalField(
+            key, places=1, validators=[Optional(), NumberRange(min=0, max=100)]
+        )
+        fields[note_field(key)] = StringField(key, validators=[Optional(), Length(max=500)])
+    return type("IndicatorForm", (_IndicatorForm,), fields)
+
+
+def indicator_form(rows: list[Any], submitted: bool = False) -> _IndicatorForm:
+    """The verification form: on a first visit, the values kept (the verified ones, or none)."""
+    keys = tuple(row.indicator.key for row in rows)
+    form_class = _indicator_form_class(keys)
+    if submitted:
+        return form_class()
+    data: dict[str, Any] = {}
+    for row in rows:
+        if row.verified_value is not None:
+            data[verified_field(row.indicator.key)] = Decimal(str(row.verified_value))
+        data[note_field(row.indicator.key)] = row.note
+    return form_class(formdata=None, data=data)

@@ -39,7 +39,7 @@ MAX_PHOTOS_PER_VISIT = 60
 MAX_SECTION = 100_000  # characters of one report section
 
 
-def _editable(engagement: DiagnosisEngagement, actor: User) -> Programme:
+def editable(engagement: DiagnosisEngagement, actor: User) -> Programme:
     if actor.organisation_id != engagement.provider_id:
         abort(404)
     if engagement.status not in RECORD_OPEN:
@@ -63,7 +63,7 @@ def record_activity(
 ) -> DiagnosisActivity:
     """A meeting, training or visit as the sign-in sheet gives it; its duration is checked
     against the programme (a visit of 2 hours where 3 are asked is refused)."""
-    programme = _editable(engagement, actor)
+    programme = editable(engagement, actor)
     if kind == ActivityKind.REPORT_TO_HEAD:
         raise Refused("kind", _("The report is presented to the enterprise's head once submitted."))
     if len(engagement.activities) >= MAX_ACTIVITIES:
@@ -119,7 +119,7 @@ def activity_of(engagement: DiagnosisEngagement, activity_id: int) -> DiagnosisA
 
 def add_photo(engagement: DiagnosisEngagement, actor: User, activity_id: int, category: str,
               photo: FileStorage) -> DiagnosisFile:  # fmt: skip
-    programme = _editable(engagement, actor)
+    programme = editable(engagement, actor)
     activity = activity_of(engagement, activity_id)
     if activity.kind != ActivityKind.VISIT:
         abort(404)
@@ -136,7 +136,7 @@ def add_photo(engagement: DiagnosisEngagement, actor: User, activity_id: int, ca
 
 
 def save_report(engagement: DiagnosisEngagement, actor: User, sections: dict[str, str]) -> None:
-    programme = _editable(engagement, actor)
+    programme = editable(engagement, actor)
     keys = {s.key for s in programme.report.sections}
     engagement.report = {key: text for key, text in sections.items() if key in keys}
     touch(engagement)

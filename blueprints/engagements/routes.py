@@ -16,7 +16,16 @@ from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.diagnosis import programmes, rules
-from blueprints.engagements import conclusion, exports, forms, record, services, team
+from blueprints.engagements import (
+    conclusion,
+    exports,
+    forms,
+    indicators,
+    record,
+    services,
+    team,
+    transitions,
+)
 from blueprints.engagements.changes import Refused
 from blueprints.engagements.transitions import ACTION_TITLES, TEAM_OPEN, TRANSITIONS
 from models import (
@@ -108,6 +117,9 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
     report_form = pages.kept("report") or forms.report_form_class(programme)(
         formdata=None, data={forms.section_field(k): v for k, v in engagement.report.items()}
     )
+    indicator_rows = (
+        indicators.rows(engagement) if indicators.graded_by_indicators(engagement) else []
+    )
     return render_template(
         "engagements/view.html",
         engagement=engagement,
@@ -120,7 +132,11 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
         record_editable=provider and engagement.status in record.RECORD_OPEN,
         visits=record.visit_photos(engagement, programme),
         done=record.done(engagement, with_reports=True),
-        submission_problems=record.submission_problems(engagement),
+        submission_problems=transitions.submission_problems(engagement),
+        indicator_rows=indicator_rows,
+        indicator_form=pages.kept("indicators") or forms.indicator_form(indicator_rows),
+        verified_field=forms.verified_field,
+        note_field=forms.note_field,
         report_characters=rules.characters(record.report_text(engagement)),
         agreement_form=pages.kept("agreement") or forms.AgreementForm(formdata=None),
         member_form=pages.kept("member") or forms.MemberForm(formdata=None),
@@ -382,3 +398,15 @@ def decide(engagement_id: int):
     conclusion.decide(engagement, current_user, form.decision.data or "", form.opinion.data or "")
     flash(_("The decision is recorded; the provider and the enterprise are told."), "success")
     return _back(engagement_id)
+
+
+@bp.post("/<int:engagement_id>/indicators")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def verify_indicators(engagement_id: int):
+    engagement = _at_version(engagement_id)
+    form = pages.submitted("indicators", forms.indicator_form(indicators.rows(engagement), True))
+    pages.validate(form)
+    indicators.save(engagement, current_user, form.values())
+    flash(_("The verified indicators are saved."), "success")
+    return _back(engagement_id, "#indicators")

@@ -1,5 +1,5 @@
 """diagnosis engagements (programme, enterprise, provider, agreement, work group, files,
-history, activities and photos, report, survey and acceptance); service providers and think tanks as organisation kinds, diagnosis experts as a role
+history, activities and photos, verified indicators, report, survey and acceptance); service providers and think tanks as organisation kinds, diagnosis experts as a role
 
 Revision ID: 1eddf4c77f6b
 Revises: a0781a02dd48
@@ -112,6 +112,16 @@ def upgrade():
     with op.batch_alter_table('diagnosis_engagement_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_diagnosis_engagement_events_engagement_id'), ['engagement_id'], unique=False)
 
+    op.create_table('diagnosis_indicators',
+    sa.Column('engagement_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=60), nullable=False),
+    sa.Column('self_value', sa.Float(), nullable=True),
+    sa.Column('verified_value', sa.Float(), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.CheckConstraint('verified_value IS NULL OR verified_value BETWEEN 0 AND 100', name=op.f('ck_diagnosis_indicators_verified_percent')),
+    sa.ForeignKeyConstraint(['engagement_id'], ['diagnosis_engagements.id'], name=op.f('fk_diagnosis_indicators_engagement_id_diagnosis_engagements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('engagement_id', 'key', name=op.f('pk_diagnosis_indicators'))
+    )
     op.create_table('diagnosis_team_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('engagement_id', sa.Integer(), nullable=False),
@@ -167,6 +177,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_diagnosis_team_members_engagement_id'))
 
     op.drop_table('diagnosis_team_members')
+    op.drop_table('diagnosis_indicators')
     with op.batch_alter_table('diagnosis_engagement_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_diagnosis_engagement_events_engagement_id'))
 

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from blueprints.diagnosis import programmes
+from blueprints.engagements import indicators
 from tests.browser.conftest import check_accessibility, server_today, shot
 from tests.browser.test_work_lists import DEMO, follow, notified, work_list
 from tests.functional.projects.helpers import PDF
@@ -114,6 +115,12 @@ def test_an_engagement_from_enrolment_to_acceptance(person, live_server, program
         }])  # fmt: skip
         submit(provider, f"form[action$='/activities/{visit_id}/photos']")
     assert provider.locator(".photo-flag").count() == 0
+
+    # Seed 002: the 24 key indicators verified on site.
+    if "indicators_24" in programme.grading:
+        for key in indicators.definitions():
+            provider.fill(f"#verified_{key.key}", "60")
+        submit(provider, "form[action$='/indicators']")
 
     # The report, long enough for the programme, then submitted.
     share = programme.report.min_characters // len(programme.report.sections) + 10

@@ -19,8 +19,10 @@ from app.extensions import db
 from blueprints.demo.engagements import photo, report_for
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
-from blueprints.engagements import services
+from blueprints.engagements import indicators, services
 from models import (
+    AssessmentIndicator,
+    AssessmentStatus,
     DiagnosisActivity,
     DiagnosisEngagement,
     DiagnosisEngagementEvent,
@@ -29,6 +31,7 @@ from models import (
     EngineerTitle,
     Notification,
 )
+from tests import factories
 from tests.functional.engagements.helpers import sign_in_as
 
 DAY = date.today() - timedelta(days=2)
@@ -198,6 +201,12 @@ def _changchun_ready(browser, people, *, photos: int, characters: int) -> Diagno
     return engagement
 
 
+def verify_all(browser, engagement, value: str = "60"):
+    page = f"/engagements/{engagement.id}"
+    data = {f"verified_{i.key}": value for i in indicators.definitions()}
+    assert browser.submit(page, data, action=f"{page}/indicators").status_code == 302
+
+
 def submit(browser, engagement):
     page = f"/engagements/{engagement.id}"
     return browser.submit(page, {}, action=f"{page}/submit")
@@ -236,6 +245,9 @@ def test_inner_mongolia_wants_a_day_on_site_and_a_training(browser, people):
     record(browser, engagement, "visit", at(9), at(11))
     assert submit(browser, engagement).status_code == 409  # still no training
     record(browser, engagement, "training", at(13), at(14))
+    refused = submit(browser, engagement)
+    assert refused.status_code == 409 and "0 / 24" in refused.text  # the indicators
+    verify_all(browser, engagement)
     assert submit(browser, engagement).status_code == 302
 
 
@@ -245,6 +257,7 @@ def test_the_close_from_presentation_to_acceptance(browser, people):
     sign_in_as(browser, expert)
     record(browser, engagement, "visit", at(9), at(11))
     record(browser, engagement, "training", at(13), at(14))
+    verify_all(browser, engagement)
     page = f"/engagements/{engagement.id}"
     db.session.refresh(engagement)
     sections = report_for(engagement)
@@ -309,3 +322,34 @@ def test_only_the_parties_take_their_steps(browser, people):
     decision = {"opinion": "x", "decision": "accept"}
     assert browser.submit(page, decision, action=f"{page}/decide").status_code == 403
     assert activities() == []
+
+
+def test_indicators_are_verified_beside_the_self_assessment(browser, people):
+    """Seed 002, 4.4.4: each verified value beside what the enterprise reported; a value out
+    of 0-100 comes back beside its field; Changchun's programme asks for none."""
+    assessment = factories.assessment(people["enterprise_org"], status=AssessmentStatus.APPROVED)
+    db.session.add(AssessmentIndicator(assessment_id=assessment.id,
+                                       key="key_process_cnc_rate", value=40.0))  # fmt: skip
+    engagement = on_site(people, "nmg_offline")
+    sign_in_as(browser, people["expert"])
+    page = f"/engagements/{engagement.id}"
+    shown = browser.get(page).text
+    assert 'data-indicator="key_process_cnc_rate"' in shown and "40.0" in shown
+    bad = browser.submit(page, {"verified_key_process_cnc_rate": "140"},
+                         action=f"{page}/indicators")  # fmt: skip
+    assert bad.status_code == 422 and 'value="140"' in bad.text
+    data = {"verified_key_process_cnc_rate": "35", "note_key_process_cnc_rate": "抽查 20 台"}
+    assert browser.submit(page, data, action=f"{page}/indicators").status_code == 302
+    db.session.expire_all()
+    [row] = [r for r in db.session.get(DiagnosisEngagement, engagement.id).indicators
+             if r.key == "key_process_cnc_rate"]  # fmt: skip
+    assert (row.self_value, row.verified_value, row.note) == (40.0, 35.0, "抽查 20 台")
+    assert "table-warning" in browser.get(page).text  # 35 differs from the 40 reported
+    other = on_site_elsewhere(people, "changchun_pilot")
+    assert 'id="indicators"' not in browser.get(f"/engagements/{other.id}").text
+
+
+def on_site_elsewhere(people, programme_key):
+    """The same provider on site at a second enterprise of the region."""
+    people = {**people, "enterprise_org": factories.organisation(region="220102")}
+    return on_site(people, programme_key)

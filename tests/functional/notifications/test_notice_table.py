@@ -448,6 +448,7 @@ def engagement_reported(c: Cast) -> set[int]:
             ended_at=datetime.combine(day, time(start + 2)), topic="", outcome="",
             attendees="", sign_in=None,
         )  # fmt: skip
+    demo_engagements.verify_indicators(engagement, expert)
     record.save_report(engagement, expert, demo_engagements.report_for(engagement))
     conclusion.submit_report(engagement, expert)
     return c.named("city", "enterprise")
