@@ -5,6 +5,7 @@ value before the report goes in."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -93,7 +94,7 @@ def rows(engagement: DiagnosisEngagement) -> list[Row]:
 def save(
     engagement: DiagnosisEngagement,
     actor: User,
-    values: dict[str, tuple[float | None, str]],
+    values: Mapping[str, tuple[float | None, str]],
 ) -> None:
     """``values``: key -> (verified percent or None, note), as the form bounds them."""
     record.editable(engagement, actor)
