@@ -21,6 +21,8 @@ from models.user import User
 class SmeLevelKind(TitledEnum):
     # The enterprise's own evaluation, made under a truthfulness pledge (seed 004, 三(一)4).
     SELF = "self", _l("Self-evaluation")
+    # An evaluator's grading at the enterprise, in a diagnosis engagement (seed 004, 四(一)5).
+    ON_SITE = "on_site", _l("On-site evaluation")
 
 
 class SmeLevelEvaluation(Model):
@@ -29,7 +31,9 @@ class SmeLevelEvaluation(Model):
         # One evaluation per number: a form made before another evaluation was recorded (a
         # double click, a second tab) loses the race instead of recording a second one. Its
         # index lists an enterprise's evaluations, newest first.
-        sa.UniqueConstraint("organisation_id", "number", name="uq_sme_level_evaluations_number"),
+        sa.UniqueConstraint(
+            "organisation_id", "kind", "number", name="uq_sme_level_evaluations_number"
+        ),
         sa.CheckConstraint("grade_level BETWEEN 0 AND 4", name="grade_level_range"),
         sa.CheckConstraint("total_points >= 0", name="total_points_not_negative"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
@@ -37,7 +41,11 @@ class SmeLevelEvaluation(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
-    number: Mapped[int] = mapped_column()  # the enterprise's 1st, 2nd, ... evaluation
+    number: Mapped[int] = mapped_column()  # the enterprise's 1st, 2nd, ... of its kind
+    # An on-site evaluation's engagement (a self-evaluation has none).
+    engagement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE"), index=True
+    )
     # The evaluation table the points and levels answer (blueprints/diagnosis/data/).
     table_key: Mapped[str] = mapped_column(sa.String(40))
     kind: Mapped[SmeLevelKind] = mapped_column(enum_column_type(SmeLevelKind, "sme_level_kind"))

@@ -99,6 +99,7 @@ class Scene:
     engagement_id: int = 0  # the enterprise's diagnosis, agreement filed, one member
     member_id: int = 0
     engagement_file_id: int = 0  # its agreement's scan
+    pilot_on_site_id: int = 0  # a Changchun engagement on site
 
 
 def pdf(name: str) -> FileStorage:
@@ -235,7 +236,18 @@ def build(app) -> Scene:
         engagement, diagnostician, name="郑专家", unit="", title=EngineerTitle.SENIOR,
         lead=True, expert=True, pledged_on=today,
     )  # fmt: skip
+    # A Changchun engagement on site: its on-site grading page.
+    pilot_org = factories.organisation(region="310115")
+    pilot = engagements.enrol(authority, programmes.programme("changchun_pilot"),
+                              pilot_org.credit_code, provider.id)  # fmt: skip
+    engagements.file_agreement(pilot, diagnostician, today, pdf("协议.pdf"))
+    for n, name in enumerate(("郑专家", "冯工", "王工")):
+        engagements.add_member(pilot, diagnostician, name=name, unit="",
+                               title=EngineerTitle.MID, lead=n == 0, expert=n == 0,
+                               pledged_on=today)  # fmt: skip
+    engagements.perform(pilot, "start", diagnostician)
     return Scene(
+        pilot_on_site_id=pilot.id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
         engagement_id=engagement.id,
@@ -396,6 +408,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "engagements.export": lambda _s: [{}, {"status": "enrolled"}],
     "engagements.view": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.agreement": lambda s: [{"engagement_id": s.engagement_id}],
+    "engagements.grade_on_site": lambda s: [{"engagement_id": s.pilot_on_site_id}],
     "engagements.download": lambda s: [
         {"engagement_id": s.engagement_id, "file_id": s.engagement_file_id}
     ],

@@ -20,8 +20,8 @@ from app.clock import local_today
 from app.extensions import db
 from blueprints.demo.people import account, enterprise_with_contact, organisation
 from blueprints.demo.projects import pdf_file
-from blueprints.diagnosis import programmes
-from blueprints.engagements import conclusion, indicators, record, services, team
+from blueprints.diagnosis import programmes, sme_level
+from blueprints.engagements import conclusion, grading, indicators, record, services, team
 from models import (
     ActivityKind,
     Adoption,
@@ -72,6 +72,15 @@ def verify_indicators(engagement: DiagnosisEngagement, expert: User) -> None:
     indicators.save(engagement, expert, values)
 
 
+def grade_on_site(engagement: DiagnosisEngagement, expert: User) -> None:
+    """The evaluator's grading: 48 points, the constrained scenarios at level 2 (grade 2)."""
+    table = sme_level.table()
+    share = round(48 / len(table.indicators), 2)
+    points = {i.key: share for i in table.indicators}
+    levels = {s.key: 2 if s.constrained else 1 for s in table.scenarios}
+    grading.record_on_site(engagement, expert, points, levels, None)
+
+
 def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
          *, enterprise: User | None = None, day: date | None = None) -> None:  # fmt: skip
     """Take an agreed engagement with a full work group through the programme's steps up to
@@ -99,6 +108,8 @@ def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
                              photo(f"{key}-{n + 1}.jpg", at(14)))  # fmt: skip
     if indicators.graded_by_indicators(engagement):
         verify_indicators(engagement, expert)
+    if grading.graded_by_sme_level(engagement):
+        grade_on_site(engagement, expert)
     record.save_report(engagement, expert, report_for(engagement))
     conclusion.submit_report(engagement, expert)
     engagement.report_submitted_at = _utc(at(17))

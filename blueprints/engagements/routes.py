@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,13 +14,17 @@ from app import pages, uploads, workflow
 from app.excel import xlsx_response
 from app.forms import filters_of
 from app.input_boundary import version_field
+from app.pages import status_of
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
-from blueprints.diagnosis import programmes, rules
+from blueprints.diagnosis import forms as sme_forms
+from blueprints.diagnosis import programmes, rules, sme_level
+from blueprints.diagnosis import services as evaluations
 from blueprints.engagements import (
     conclusion,
     exports,
     forms,
+    grading,
     indicators,
     record,
     services,
@@ -135,6 +140,10 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
         submission_problems=transitions.submission_problems(engagement),
         indicator_rows=indicator_rows,
         indicator_form=pages.kept("indicators") or forms.indicator_form(indicator_rows),
+        sme=grading.comparison(engagement, str(get_locale() or "zh"))
+        if grading.graded_by_sme_level(engagement)
+        else None,
+        graded_by_sme_level=grading.graded_by_sme_level(engagement),
         verified_field=forms.verified_field,
         note_field=forms.note_field,
         report_characters=rules.characters(record.report_text(engagement)),
@@ -410,3 +419,35 @@ def verify_indicators(engagement_id: int):
     indicators.save(engagement, current_user, form.values())
     flash(_("The verified indicators are saved."), "success")
     return _back(engagement_id, "#indicators")
+
+
+@bp.route("/<int:engagement_id>/sme-level", methods=["GET", "POST"])
+@requires(Permission.DIAGNOSIS_PROVIDE)
+def grade_on_site(engagement_id: int):
+    """The SME digital level graded at the enterprise, from the self-evaluation's figures."""
+    engagement = services.get_or_404(engagement_id)
+    record.editable(engagement, current_user)
+    if not grading.graded_by_sme_level(engagement):
+        abort(404)
+    table = sme_level.table(evaluations.TABLE_KEY)
+    first_visit = request.method == "GET"
+    start_from = (grading.on_site(engagement) or evaluations.latest_of(engagement.enterprise_id)
+                  if first_visit else None)  # fmt: skip
+    form = sme_forms.evaluation_form(table, previous=start_from)
+    del form.pledge  # the evaluator signs by recording; the pledge is the enterprise's
+    if first_visit:
+        form.after_number.data = str(grading.latest_number(engagement))
+    if form.validate_on_submit():
+        grading.record_on_site(engagement, current_user, form.points(), form.levels(),
+                               form.after())  # fmt: skip
+        flash(_("The on-site evaluation is recorded."), "success")
+        return _back(engagement_id, "#sme-level")
+    return render_template(
+        "diagnosis/sme_level_form.html",
+        form=form,
+        table=table,
+        points_field=sme_forms.points_field,
+        level_field=sme_forms.level_field,
+        heading=_("On-site evaluation of %(org)s", org=engagement.enterprise.name),
+        cancel_url=url_for("engagements.view", engagement_id=engagement_id),
+    ), status_of(form)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app.security.permissions import Permission
 from app.workflow import Transition, names
 from blueprints.diagnosis import rules
-from blueprints.engagements import indicators, record, team
+from blueprints.engagements import grading, indicators, record, team
 from models import DiagnosisEngagement, EngagementStatus
 
 S = EngagementStatus
@@ -44,7 +44,11 @@ def of_the_enterprise(engagement: DiagnosisEngagement, actor: object) -> str | N
 
 def submission_problems(engagement: DiagnosisEngagement) -> list[str]:
     """Everything the programme still asks before the report goes in."""
-    return record.submission_problems(engagement) + indicators.problems(engagement)
+    return (
+        record.submission_problems(engagement)
+        + indicators.problems(engagement)
+        + grading.problems(engagement)
+    )
 
 
 def record_complete(engagement: DiagnosisEngagement, _actor: object) -> str | None:

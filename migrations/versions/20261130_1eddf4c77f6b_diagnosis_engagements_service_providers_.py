@@ -1,5 +1,5 @@
 """diagnosis engagements (programme, enterprise, provider, agreement, work group, files,
-history, activities and photos, verified indicators, report, survey and acceptance); service providers and think tanks as organisation kinds, diagnosis experts as a role
+history, activities and photos, verified indicators, report, survey and acceptance; on-site SME level evaluations); service providers and think tanks as organisation kinds, diagnosis experts as a role
 
 Revision ID: 1eddf4c77f6b
 Revises: a0781a02dd48
@@ -28,6 +28,16 @@ def _in(column, values):
     return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
 
 
+SME_KINDS = ('self',)
+NEW_SME_KINDS = ('on_site',)
+
+
+def _sme_level_kinds(kinds):
+    with op.batch_alter_table('sme_level_evaluations', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_sme_level_evaluations_sme_level_kind'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_sme_level_evaluations_sme_level_kind'), _in('kind', kinds))
+
+
 def _kinds_and_roles(kinds, roles):
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_organisations_org_kind'), type_='check')
@@ -39,6 +49,7 @@ def _kinds_and_roles(kinds, roles):
 
 def upgrade():
     _kinds_and_roles(ORG_KINDS + NEW_KINDS, ROLES + NEW_ROLES)
+    _sme_level_kinds(SME_KINDS + NEW_SME_KINDS)
     op.create_table('diagnosis_engagements',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('programme_key', sa.String(length=40), nullable=False),
@@ -164,10 +175,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_diagnosis_files_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_diagnosis_files_engagement_id'), ['engagement_id'], unique=False)
 
+    with op.batch_alter_table('sme_level_evaluations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('engagement_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_sme_level_evaluations_engagement_id'), ['engagement_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_sme_level_evaluations_engagement_id_diagnosis_engagements'), 'diagnosis_engagements', ['engagement_id'], ['id'], ondelete='CASCADE')
+
 
 
 def downgrade():
     _kinds_and_roles(ORG_KINDS, ROLES)
+    with op.batch_alter_table('sme_level_evaluations', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_sme_level_evaluations_engagement_id_diagnosis_engagements'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_sme_level_evaluations_engagement_id'))
+        batch_op.drop_column('engagement_id')
+
     with op.batch_alter_table('diagnosis_files', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_diagnosis_files_engagement_id'))
         batch_op.drop_index(batch_op.f('ix_diagnosis_files_activity_id'))
@@ -194,3 +215,4 @@ def downgrade():
         batch_op.drop_index('ix_diagnosis_engagements_authority')
 
     op.drop_table('diagnosis_engagements')
+    _sme_level_kinds(SME_KINDS)

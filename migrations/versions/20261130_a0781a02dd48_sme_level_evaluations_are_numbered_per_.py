@@ -21,6 +21,7 @@ BACKFILL = """
 UPDATE sme_level_evaluations SET number = (
     SELECT COUNT(*) FROM sme_level_evaluations AS earlier
     WHERE earlier.organisation_id = sme_level_evaluations.organisation_id
+      AND earlier.kind = sme_level_evaluations.kind
       AND (earlier.created_at < sme_level_evaluations.created_at
            OR (earlier.created_at = sme_level_evaluations.created_at
                AND earlier.id <= sme_level_evaluations.id))
@@ -34,7 +35,7 @@ def upgrade():
     op.execute(BACKFILL)
     with op.batch_alter_table('sme_level_evaluations', schema=None) as batch_op:
         batch_op.alter_column('number', existing_type=sa.Integer(), nullable=False)
-        batch_op.create_unique_constraint('uq_sme_level_evaluations_number', ['organisation_id', 'number'])
+        batch_op.create_unique_constraint('uq_sme_level_evaluations_number', ['organisation_id', 'kind', 'number'])
         batch_op.create_check_constraint(op.f('ck_sme_level_evaluations_number_positive'), 'number >= 1')
         # The unique constraint's index lists an enterprise's evaluations now.
         batch_op.drop_index('ix_sme_level_evaluations_organisation')

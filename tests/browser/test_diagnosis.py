@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from PIL import Image
 
-from blueprints.diagnosis import programmes
+from blueprints.diagnosis import programmes, sme_level
 from blueprints.engagements import indicators
 from tests.browser.conftest import check_accessibility, server_today, shot
 from tests.browser.test_work_lists import DEMO, follow, notified, work_list
@@ -121,6 +121,18 @@ def test_an_engagement_from_enrolment_to_acceptance(person, live_server, program
         for key in indicators.definitions():
             provider.fill(f"#verified_{key.key}", "60")
         submit(provider, "form[action$='/indicators']")
+
+    # Seed 004: the SME digital level graded on site (tables 7 and 8).
+    if "sme_level_2024" in programme.grading:
+        provider.goto(engagement_url + "/sme-level")
+        check_accessibility(provider)
+        table = sme_level.table()
+        for indicator in table.indicators:
+            provider.fill(f"#points_{indicator.key}", "5")
+        for scenario in table.scenarios:
+            provider.select_option(f"#level_{scenario.key}", "2")
+        submit(provider, "main form")
+        assert provider.locator("#sme-grades").count(), provider.inner_text("main")[:1500]
 
     # The report, long enough for the programme, then submitted.
     share = programme.report.min_characters // len(programme.report.sections) + 10

@@ -242,11 +242,14 @@ def build(app) -> dict[str, Any]:
         )  # fmt: skip
         # Engagements further along, one per state whose forms are checked.
         along = {}
-        for until in (EngagementStatus.ON_SITE, EngagementStatus.REPORTED,
-                      EngagementStatus.PRESENTED, EngagementStatus.SURVEYED):  # fmt: skip
+        for key, until in (("nmg_offline", EngagementStatus.ON_SITE),
+                           ("nmg_offline", EngagementStatus.REPORTED),
+                           ("nmg_offline", EngagementStatus.PRESENTED),
+                           ("nmg_offline", EngagementStatus.SURVEYED),
+                           ("changchun_pilot", EngagementStatus.ON_SITE)):  # fmt: skip
             org = factories.organisation(region="310115")
             contact = factories.user(org, is_org_admin=True)
-            made = engagements.enrol(authority, programmes.programme("nmg_offline"),
+            made = engagements.enrol(authority, programmes.programme(key),
                                      org.credit_code, provider.id)  # fmt: skip
             engagements.file_agreement(made, diagnostician, TODAY() - timedelta(days=5),
                                        pdf("协议.pdf"))  # fmt: skip
@@ -256,19 +259,20 @@ def build(app) -> dict[str, Any]:
                                        pledged_on=TODAY())  # fmt: skip
             demo_engagements.walk(made, diagnostician, until, enterprise=contact,
                                   day=TODAY() - timedelta(days=2))  # fmt: skip
-            along[until.value] = (made.id, contact.email)
+            along[f"{key}:{until.value}"] = (made.id, contact.email)
         on_site_visit = record.record_activity(
-            db.session.get(DiagnosisEngagement, along["on_site"][0]), diagnostician,
+            db.session.get(DiagnosisEngagement, along["nmg_offline:on_site"][0]), diagnostician,
             kind=ActivityKind.VISIT, started_at=datetime.combine(TODAY(), time(1)),
             ended_at=datetime.combine(TODAY(), time(2)), topic="", outcome="", attendees="",
             sign_in=None,
         )  # fmt: skip
         w.update(
-            on_site=along["on_site"][0],
+            on_site=along["nmg_offline:on_site"][0],
+            pilot_on_site=along["changchun_pilot:on_site"][0],
             visit=on_site_visit.id,
-            reported=along["reported"][0],
-            presented=along["presented"][0],
-            surveyed=along["surveyed"][0],
+            reported=along["nmg_offline:reported"][0],
+            presented=along["nmg_offline:presented"][0],
+            surveyed=along["nmg_offline:surveyed"][0],
             engagement=engagement.id,
             engagement_member=member.id,
             provider=provider.id,
@@ -285,7 +289,7 @@ def build(app) -> dict[str, Any]:
                 "staff": staff.email,
                 "authority": authority.email,
                 "diagnostician": diagnostician.email,
-                "surveyor": along["presented"][1],
+                "surveyor": along["nmg_offline:presented"][1],
                 "admin": admin.email,
             },
             fresh_enterprise=parties.enterprise_org.id,
@@ -611,6 +615,15 @@ OTHER_CASES = [
          engagement_url(key="on_site"),
          lambda w: f"/engagements/{w['on_site']}/activities/{w['visit']}/photos",
          {"category": "nope"}, lambda w: [f"category-{w['visit']}"], files=True),
+    Case("engagement_indicators", "engagements.verify_indicators", "diagnostician",
+         engagement_url(key="on_site"), engagement_url("/indicators", "on_site"),
+         {"verified_key_process_cnc_rate": "140", "note_key_process_cnc_rate": "抽查"},
+         ["verified_key_process_cnc_rate"], {"note_key_process_cnc_rate": "抽查"}),
+    Case("engagement_grade_on_site", "engagements.grade_on_site", "diagnostician",
+         engagement_url("/sme-level", "pilot_on_site"),
+         engagement_url("/sme-level", "pilot_on_site"),
+         {**SME_LEVEL_FORM, "points_equipment_systems": "-3"}, ["points_equipment_systems"],
+         {"points_data_collection": "5"}),
     Case("engagement_report", "engagements.save_report", "diagnostician",
          engagement_url(key="on_site"), engagement_url("/report", "on_site"),
          {"section_findings": "字" * 100_001, "section_problems": "问题"},

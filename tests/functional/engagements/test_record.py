@@ -18,7 +18,7 @@ from app.clock import local_time, utcnow
 from app.extensions import db
 from blueprints.demo.engagements import photo, report_for
 from blueprints.demo.projects import pdf_file
-from blueprints.diagnosis import programmes
+from blueprints.diagnosis import programmes, sme_level
 from blueprints.engagements import indicators, services
 from models import (
     AssessmentIndicator,
@@ -30,6 +30,8 @@ from models import (
     EngagementStatus,
     EngineerTitle,
     Notification,
+    SmeLevelEvaluation,
+    SmeLevelKind,
 )
 from tests import factories
 from tests.functional.engagements.helpers import sign_in_as
@@ -193,12 +195,21 @@ def _changchun_ready(browser, people, *, photos: int, characters: int) -> Diagno
     categories = ["entering", "leaving", "office", "office", "production"][:photos]
     for category in categories:
         add_photo(browser, engagement, visit.id, category, jpeg(at(11)))
+    grade_on_site(browser, engagement)
     sections = [s.key for s in programmes.programme("changchun_pilot").report.sections]
     share = characters // len(sections)
     page = f"/engagements/{engagement.id}"
     data = {f"section_{key}": "字" * share for key in sections}
     assert browser.submit(page, data, action=f"{page}/report").status_code == 302
     return engagement
+
+
+def grade_on_site(browser, engagement, points: str = "5", level: str = "1"):
+    page = f"/engagements/{engagement.id}/sme-level"
+    table = sme_level.table()
+    data = {f"points_{i.key}": points for i in table.indicators}
+    data |= {f"level_{s.key}": level for s in table.scenarios}
+    assert browser.submit(page, data).status_code == 302
 
 
 def verify_all(browser, engagement, value: str = "60"):
@@ -353,3 +364,35 @@ def on_site_elsewhere(people, programme_key):
     """The same provider on site at a second enterprise of the region."""
     people = {**people, "enterprise_org": factories.organisation(region="220102")}
     return on_site(people, programme_key)
+
+
+def test_changchun_grades_on_site_beside_the_self_evaluation(browser, people):
+    """Seed 004: the evaluator's grading kept beside the enterprise's own, the differences
+    highlighted; the report waits for it; Inner Mongolia's programme asks for none."""
+    sign_in_as(browser, people["enterprise"])
+    table = sme_level.table()
+    own = {f"points_{i.key}": "3" for i in table.indicators}
+    own |= {f"level_{s.key}": "1" for s in table.scenarios} | {"pledge": "y"}
+    assert browser.submit("/diagnosis/sme-level/new", own).status_code == 302
+    engagement = on_site(people, "changchun_pilot")
+    sign_in_as(browser, people["expert"])
+    page = f"/engagements/{engagement.id}"
+    assert 'id="sme-level"' in browser.get(page).text
+    form = browser.get(f"{page}/sme-level").text
+    assert 'name="pledge"' not in form and 'value="3"' in form  # starts from the enterprise's
+    grade_on_site(browser, engagement, points="6", level="2")
+    shown = browser.get(page).text
+    assert 'id="sme-grades"' in shown and shown.count("table-warning") >= 2
+    graded = db.session.scalars(
+        sa.select(SmeLevelEvaluation).where(SmeLevelEvaluation.kind == SmeLevelKind.ON_SITE)
+    ).one()
+    assert graded.engagement_id == engagement.id and graded.organisation_id == (
+        people["enterprise_org"].id
+    )
+    # The enterprise's own list shows its self-evaluations only.
+    sign_in_as(browser, people["enterprise"])
+    assert f'/diagnosis/sme-level/{graded.id}"' not in browser.get("/diagnosis/sme-level").text
+    assert browser.get(f"/diagnosis/sme-level/{graded.id}").status_code == 404
+    sign_in_as(browser, people["expert"])
+    other = on_site_elsewhere(people, "nmg_offline")
+    assert browser.get(f"/engagements/{other.id}/sme-level").status_code == 404
