@@ -47,6 +47,7 @@ NAVIGATION = (
     NavItem(_l("My certificates"), "certificates.mine", Permission.CERTIFICATES_OWN),
     NavItem(_l("Digital level"), "diagnosis.sme_level_page", Permission.SME_LEVEL_EVALUATE),
     NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_VIEW),
+    NavItem(_l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE),
     NavItem(_l("Clauses"), "clauses.index", Permission.CLAUSES_EDIT),
     NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE),
     NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from app.clock import local_time
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
-from blueprints.engagements import services
+from blueprints.engagements import progress, services
+from models import EngagementStatus
 
 CHUNK = 1000
 
@@ -44,3 +45,59 @@ def list_xlsx(query: sa.Select, out: IO[bytes]) -> None:
     ]
     title = _("Diagnosis engagements")
     write_xlsx([Sheet(title, header, rows)], out, title=title)
+
+
+def progress_xlsx(shown: progress.Progress, definitions: list[Any], out: IO[bytes]) -> None:
+    """The progress page as a workbook: states by provider, the overdue engagements, the
+    grades, the verified indicators by prefecture and by industry."""
+    locale = str(get_locale() or "zh")
+    statuses = list(EngagementStatus)
+    sheets = [
+        Sheet(
+            _("By provider"),
+            [_("Provider"), *(s.title for s in statuses), _("In all")],
+            [[r.name, *(r.counts.get(s, 0) for s in statuses), r.total] for r in shown.providers],
+            caption=shown.programme.title.get(locale),
+        ),
+        Sheet(
+            _("Overdue"),
+            [_("No."), _("Enterprise"), _("Status"), _("Agreement ends")],
+            [[r.id, r.enterprise, r.status.title, r.agreement_ends_on] for r in shown.overdue],
+        ),
+    ]
+    if shown.grades:
+        sheets.append(
+            Sheet(
+                _("Grades"),
+                [_("Grade"), _("Self-evaluation"), _("On-site evaluation")],
+                [[level, own, on_site] for level, own, on_site in shown.grades],
+            )
+        )
+    if shown.overall is not None:
+        for title, groups in ((_("By prefecture"), shown.by_region),
+                              (_("By industry"), shown.by_industry)):  # fmt: skip
+            sheets.append(
+                Sheet(
+                    title,
+                    [
+                        _("Code"),
+                        _("Name"),
+                        _("Enterprises"),
+                        *(d.title.get(locale) for d in definitions),
+                    ],
+                    [
+                        [
+                            g.code,
+                            g.name,
+                            g.enterprises,
+                            *(_rounded(g.verified.get(d.key)) for d in definitions),
+                        ]
+                        for g in groups
+                    ],
+                )
+            )
+    write_xlsx(sheets, out, title=_("Diagnosis progress"))
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import pages, uploads, workflow
+from app.clock import local_today
 from app.excel import xlsx_response
 from app.forms import filters_of
 from app.input_boundary import version_field
@@ -26,6 +27,7 @@ from blueprints.engagements import (
     forms,
     grading,
     indicators,
+    progress,
     record,
     services,
     team,
@@ -451,3 +453,33 @@ def grade_on_site(engagement_id: int):
         heading=_("On-site evaluation of %(org)s", org=engagement.enterprise.name),
         cancel_url=url_for("engagements.view", engagement_id=engagement_id),
     ), status_of(form)
+
+
+# --- the programme's progress ----------------------------------------------------------------
+
+
+def _progress() -> progress.Progress:
+    titles = dict(services.programme_titles())
+    key = request.args.get("programme", "")
+    chosen = titles.get(key) or next(iter(titles.values()))
+    return progress.of(current_user, chosen, local_today())
+
+
+@bp.get("/progress")
+@requires(Permission.DIAGNOSIS_MANAGE)
+def progress_page():
+    return render_template(
+        "engagements/progress.html",
+        progress=_progress(),
+        programmes=services.programme_titles(),
+        statuses=list(EngagementStatus),
+        definitions=indicators.definitions(),
+    )
+
+
+@bp.get("/progress.xlsx")
+@requires(Permission.DIAGNOSIS_MANAGE)
+def progress_xlsx():
+    shown = _progress()
+    write = functools.partial(exports.progress_xlsx, shown, indicators.definitions())
+    return xlsx_response(write, f"diagnosis-progress-{shown.programme.id}.xlsx")

@@ -1,0 +1,255 @@
+"""A programme's progress for the authority that runs it (issue 16, item 6): engagements by
+state and by provider, the overdue ones (the agreement's term passed before the report), the
+SME grades the enterprises gave themselves and those graded on site, and the verified key
+indicators averaged over the region's prefectures and the industries. Each figure is one
+grouped SQL query over the authority's engagements, whatever their number."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from blueprints.diagnosis.programmes import Programme
+from blueprints.engagements import indicators
+from models import (
+    DiagnosisEngagement,
+    DiagnosisIndicator,
+    EngagementStatus,
+    Industry,
+    Organisation,
+    Region,
+    SmeLevelEvaluation,
+    SmeLevelKind,
+    User,
+)
+
+S = EngagementStatus
+# Still to report: an agreement's term that has passed in these states is overdue.
+BEFORE_REPORT = (S.ENROLLED, S.AGREED, S.ON_SITE, S.REVISING)
+OVERDUE_SHOWN = 50
+
+
+@dataclass
+class ProviderRow:
+    name: str
+    counts: dict[EngagementStatus, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class IndicatorAverages:
+    """Averages of one group (a prefecture, an industry, or all) by indicator key."""
+
+    code: str
+    name: str
+    enterprises: int
+    verified: dict[str, float]
+
+
+@dataclass
+class Progress:
+    programme: Programme
+    by_status: dict[EngagementStatus, int]
+    providers: list[ProviderRow]
+    overdue: list[sa.Row]
+    overdue_total: int
+    grades: list[tuple[int, int, int]]  # grade level, self-evaluated, graded on site
+    self_averages: dict[str, float]
+    overall: IndicatorAverages | None
+    by_region: list[IndicatorAverages]
+    by_industry: list[IndicatorAverages]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def scope(user: User, programme: Programme) -> list[sa.ColumnElement[bool]]:
+    """The engagements of ``programme`` the user's authority enrolled (None: every one, for
+    the platform's administrators)."""
+    conditions = [DiagnosisEngagement.programme_key == programme.id]
+    if user.organisation is None or user.organisation.kind.value == "authority":
+        conditions.append(DiagnosisEngagement.authority_id == user.organisation_id)
+    return conditions
+
+
+def of(user: User, programme: Programme, today: date) -> Progress:
+    where = scope(user, programme)
+    by_status = _pairs(
+        sa.select(DiagnosisEngagement.status, sa.func.count())
+        .where(*where)
+        .group_by(DiagnosisEngagement.status)
+    )
+    providers: dict[int, ProviderRow] = {}
+    for provider_id, name, status, n in db.session.execute(
+        sa.select(Organisation.id, Organisation.name, DiagnosisEngagement.status, sa.func.count())
+        .join(Organisation, Organisation.id == DiagnosisEngagement.provider_id)
+        .where(*where)
+        .group_by(Organisation.id, Organisation.name, DiagnosisEngagement.status)
+        .order_by(Organisation.name)
+    ):
+        providers.setdefault(provider_id, ProviderRow(name)).counts[status] = n
+    overdue_where = [
+        *where,
+        DiagnosisEngagement.status.in_(BEFORE_REPORT),
+        DiagnosisEngagement.agreement_ends_on < today,
+    ]
+    overdue = db.session.execute(
+        sa.select(
+            DiagnosisEngagement.id,
+            DiagnosisEngagement.status,
+            DiagnosisEngagement.agreement_ends_on,
+            Organisation.name.label("enterprise"),
+        )
+        .join(Organisation, Organisation.id == DiagnosisEngagement.enterprise_id)
+        .where(*overdue_where)
+        .order_by(DiagnosisEngagement.agreement_ends_on, DiagnosisEngagement.id)
+        .limit(OVERDUE_SHOWN)
+    ).all()
+    overdue_total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(DiagnosisEngagement).where(*overdue_where)
+    )
+    grading = "sme_level_2024" in programme.grading
+    verifying = indicators.GRADING in programme.grading
+    return Progress(
+        programme=programme,
+        by_status=by_status,
+        providers=list(providers.values()),
+        overdue=list(overdue),
+        overdue_total=overdue_total or 0,
+        grades=_grades(where) if grading else [],
+        self_averages=_self_averages(where) if verifying else {},
+        overall=_overall(where) if verifying else None,
+        by_region=_averages(where, "region", sa.func.substr(Organisation.region_code, 1, 4))
+        if verifying
+        else [],
+        by_industry=_averages(where, "industry", Organisation.industry_code) if verifying else [],
+    )
+
+
+def _grades(where: list[sa.ColumnElement[bool]]) -> list[tuple[int, int, int]]:
+    """How many enterprises hold each grade: in their latest self-evaluation, and in their
+    engagement's latest on-site evaluation."""
+    engaged = sa.select(DiagnosisEngagement.enterprise_id).where(
+        *where, DiagnosisEngagement.status != S.WITHDRAWN
+    )
+    latest_self = (
+        sa.select(
+            SmeLevelEvaluation.organisation_id,
+            sa.func.max(SmeLevelEvaluation.number).label("number"),
+        )
+        .where(
+            SmeLevelEvaluation.kind == SmeLevelKind.SELF,
+            SmeLevelEvaluation.organisation_id.in_(engaged),
+        )
+        .group_by(SmeLevelEvaluation.organisation_id)
+        .subquery()
+    )
+    own = _pairs(
+        sa.select(SmeLevelEvaluation.grade_level, sa.func.count())
+        .join(
+            latest_self,
+            sa.and_(
+                latest_self.c.organisation_id == SmeLevelEvaluation.organisation_id,
+                latest_self.c.number == SmeLevelEvaluation.number,
+            ),
+        )
+        .where(SmeLevelEvaluation.kind == SmeLevelKind.SELF)
+        .group_by(SmeLevelEvaluation.grade_level)
+    )
+    latest_on_site = (
+        sa.select(
+            SmeLevelEvaluation.engagement_id,
+            sa.func.max(SmeLevelEvaluation.number).label("number"),
+        )
+        .join(DiagnosisEngagement, DiagnosisEngagement.id == SmeLevelEvaluation.engagement_id)
+        .where(*where, DiagnosisEngagement.status != S.WITHDRAWN)
+        .group_by(SmeLevelEvaluation.engagement_id)
+        .subquery()
+    )
+    on_site = _pairs(
+        sa.select(SmeLevelEvaluation.grade_level, sa.func.count())
+        .join(
+            latest_on_site,
+            sa.and_(
+                latest_on_site.c.engagement_id == SmeLevelEvaluation.engagement_id,
+                latest_on_site.c.number == SmeLevelEvaluation.number,
+            ),
+        )
+        .group_by(SmeLevelEvaluation.grade_level)
+    )
+    return [(level, own.get(level, 0), on_site.get(level, 0)) for level in range(5)]
+
+
+def _verified(where: list[sa.ColumnElement[bool]]) -> sa.Select:
+    return (
+        sa.select()
+        .select_from(DiagnosisIndicator)
+        .join(DiagnosisEngagement, DiagnosisEngagement.id == DiagnosisIndicator.engagement_id)
+        .join(Organisation, Organisation.id == DiagnosisEngagement.enterprise_id)
+        .where(*where, DiagnosisEngagement.status != S.WITHDRAWN)
+    )
+
+
+def _self_averages(where: list[sa.ColumnElement[bool]]) -> dict[str, float]:
+    rows = db.session.execute(
+        _verified(where)
+        .add_columns(DiagnosisIndicator.key, sa.func.avg(DiagnosisIndicator.self_value))
+        .group_by(DiagnosisIndicator.key)
+    )
+    return {key: value for key, value in rows if value is not None}
+
+
+def _averages(where: list[sa.ColumnElement[bool]], by: str, group: Any) -> list[IndicatorAverages]:
+    """The verified values averaged per ``group`` (all, a prefecture, an industry)."""
+    rows = db.session.execute(
+        _verified(where)
+        .add_columns(
+            group.label("code"),
+            DiagnosisIndicator.key,
+            sa.func.avg(DiagnosisIndicator.verified_value),
+            sa.func.count(sa.distinct(DiagnosisEngagement.enterprise_id)),
+        )
+        .where(DiagnosisIndicator.verified_value.is_not(None))
+        .group_by(group, DiagnosisIndicator.key)
+    ).all()
+    values: dict[str, dict[str, float]] = defaultdict(dict)
+    counts: dict[str, int] = defaultdict(int)
+    for code, key, average, enterprises in rows:
+        values[code or ""][key] = float(average)
+        counts[code or ""] = max(counts[code or ""], enterprises)
+    names = _names(by, list(values))
+    return [
+        IndicatorAverages(code, names.get(code, code), counts[code], values[code])
+        for code in sorted(values)
+    ]
+
+
+def _overall(where: list[sa.ColumnElement[bool]]) -> IndicatorAverages | None:
+    groups = _averages(where, "", sa.literal(""))
+    return groups[0] if groups else None
+
+
+def _names(by: str, codes: list[str]) -> dict[str, str]:
+    if by == "region":  # prefectures by their first four digits
+        query = sa.select(sa.func.substr(Region.code, 1, 4), Region.name).where(
+            Region.code.in_([code + "00" for code in codes])
+        )
+    elif by == "industry":
+        query = sa.select(Industry.code, Industry.name).where(Industry.code.in_(codes))
+    else:
+        return {}
+    return _pairs(query)
+
+
+def _pairs(query: sa.Select) -> dict[Any, Any]:
+    """A two-column query's rows as a mapping of the first column to the second."""
+    return {row[0]: row[1] for row in db.session.execute(query)}
