@@ -409,6 +409,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "engagements.view": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.agreement": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.grade_on_site": lambda s: [{"engagement_id": s.pilot_on_site_id}],
+    "engagements.report_pdf": lambda s: [
+        {"engagement_id": s.pilot_on_site_id},
+        {"engagement_id": s.engagement_id},
+    ],
     "engagements.progress_page": lambda _s: [{}, {"programme": "nmg_offline"}, {"programme": "x"}],
     "engagements.progress_xlsx": lambda _s: [{"programme": "changchun_pilot"}],
     "engagements.download": lambda s: [

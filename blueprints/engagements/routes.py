@@ -17,6 +17,7 @@ from app.forms import filters_of
 from app.input_boundary import version_field
 from app.pages import status_of
 from app.pagination import paginate
+from app.pdf_layout import pdf_response
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.diagnosis import forms as sme_forms
 from blueprints.diagnosis import programmes, rules, sme_level
@@ -33,6 +34,7 @@ from blueprints.engagements import (
     team,
     transitions,
 )
+from blueprints.engagements import report_pdf as report
 from blueprints.engagements.changes import Refused
 from blueprints.engagements.transitions import ACTION_TITLES, TEAM_OPEN, TRANSITIONS
 from models import (
@@ -483,3 +485,10 @@ def progress_xlsx():
     shown = _progress()
     write = functools.partial(exports.progress_xlsx, shown, indicators.definitions())
     return xlsx_response(write, f"diagnosis-progress-{shown.programme.id}.xlsx")
+
+
+@bp.get("/<int:engagement_id>/report.pdf")
+@requires(Permission.DIAGNOSIS_VIEW)
+def report_pdf(engagement_id: int):
+    engagement = services.get_or_404(engagement_id)
+    return pdf_response(report.report_pdf(engagement), f"diagnosis-report-{engagement_id}.pdf")

@@ -13,6 +13,7 @@ from io import BytesIO
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from pypdf import PdfReader
 
 from app.clock import local_time, utcnow
 from app.extensions import db
@@ -396,3 +397,23 @@ def test_changchun_grades_on_site_beside_the_self_evaluation(browser, people):
     sign_in_as(browser, people["expert"])
     other = on_site_elsewhere(people, "nmg_offline")
     assert browser.get(f"/engagements/{other.id}/sme-level").status_code == 404
+
+
+def test_the_report_downloads_as_a_pdf_with_the_record(browser, people):
+    engagement = on_site(people, "nmg_offline")
+    sign_in_as(browser, people["expert"])
+    record(browser, engagement, "visit", at(9), at(11), topic="现场调研")
+    verify_all(browser, engagement, "55")
+    page = f"/engagements/{engagement.id}"
+    template = programmes.programme("nmg_offline").report.sections
+    sections = {f"section_{s.key}": f"第{n}部分内容" for n, s in enumerate(template)}
+    browser.submit(page, sections, action=f"{page}/report")
+    response = browser.get(f"{page}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
+    for expected in ("线下数字化评估诊断报告", "第0部分内容", "第3部分内容", "郑专家", "现场调研",
+                     "关键工序数控化率", "55.0"):  # fmt: skip
+        assert expected in text, expected
+    # Nobody else reads it.
+    sign_in_as(browser, factories.user(factories.organisation(region="220102")))
+    assert browser.get(f"{page}/report.pdf").status_code == 404
