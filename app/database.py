@@ -80,7 +80,15 @@ def on_rollback(callback: Callable[[], None]) -> None:
         g.setdefault("rollback_callbacks", []).append(callback)
 
 
+def on_commit(callback: Callable[[], None]) -> None:
+    """Do something outside the database (e.g. delete a stored file whose row is deleted) once
+    the request's work is committed, and never if it rolls back."""
+    if has_request_context():
+        g.setdefault("commit_callbacks", []).append(callback)
+
+
 def _run_rollback_callbacks() -> None:
+    g.pop("commit_callbacks", None)
     for callback in g.pop("rollback_callbacks", []):
         callback()
 
@@ -101,6 +109,8 @@ def commit_response(response: Response) -> Response:
                 return make_response(changed_meanwhile())
             raise
         g.pop("rollback_callbacks", None)
+        for callback in g.pop("commit_callbacks", []):
+            callback()
     else:
         db.session.rollback()
         _run_rollback_callbacks()

@@ -238,7 +238,9 @@ class DiagnosisActivity(Model):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    files: Mapped[list[DiagnosisFile]] = relationship(order_by="DiagnosisFile.id")
+    files: Mapped[list[DiagnosisFile]] = relationship(
+        order_by="DiagnosisFile.id", cascade="all, delete-orphan"
+    )
 
 
 class DiagnosisFile(Model):

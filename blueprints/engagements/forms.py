@@ -117,6 +117,10 @@ class RemoveMemberForm(FlaskForm):
     confirm = confirmation(_l("Yes, remove this member from the work group."))
 
 
+class RemoveRecordForm(FlaskForm):
+    confirm = confirmation(_l("Yes, remove it from the record."))
+
+
 def _activity_kinds():
     return enum_options([k for k in ActivityKind if k != ActivityKind.REPORT_TO_HEAD])
 

@@ -5,6 +5,7 @@ here for the transition guards and the page alike."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import uploads, workflow
 from app.clock import local_time, utcnow
+from app.database import on_commit
 from app.extensions import db
 from blueprints.diagnosis import rules
 from blueprints.diagnosis.programmes import Programme
@@ -115,6 +117,32 @@ def activity_of(engagement: DiagnosisEngagement, activity_id: int) -> DiagnosisA
     if found is None:
         abort(404)
     return found
+
+
+def remove_activity(engagement: DiagnosisEngagement, actor: User, activity_id: int) -> None:
+    """A meeting or visit recorded by mistake, with its sign-in sheet and photos. The
+    presentation to the head is part of the close and stays."""
+    editable(engagement, actor)
+    activity = activity_of(engagement, activity_id)
+    if activity.kind == ActivityKind.REPORT_TO_HEAD:
+        abort(404)
+    for kept in activity.files:
+        on_commit(functools.partial(uploads.remove, kept.stored_name))
+    engagement.activities.remove(activity)
+    touch(engagement)
+
+
+def remove_file(engagement: DiagnosisEngagement, actor: User, file_id: int) -> None:
+    """A photo or sign-in sheet uploaded by mistake; the stored file goes once committed."""
+    editable(engagement, actor)
+    for activity in engagement.activities:
+        kept = next((f for f in activity.files if f.id == file_id), None)
+        if kept is not None and activity.kind != ActivityKind.REPORT_TO_HEAD:
+            on_commit(functools.partial(uploads.remove, kept.stored_name))
+            activity.files.remove(kept)
+            touch(engagement)
+            return
+    abort(404)
 
 
 def add_photo(engagement: DiagnosisEngagement, actor: User, activity_id: int, category: str,

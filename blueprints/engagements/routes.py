@@ -63,13 +63,20 @@ def _filters() -> tuple[forms.FilterForm, dict]:
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
     filter_form, filters = _filters()
     enrols = has_permission(current_user, Permission.DIAGNOSIS_MANAGE)
-    form = (pages.kept("enrol") or forms.EnrolForm(formdata=None)) if enrols else None
+    # From the roster: the enterprise's credit code given, the form open.
+    given = request.args.get("credit_code", "")[:40]
+    form = (
+        (pages.kept("enrol") or forms.EnrolForm(formdata=None, credit_code=given))
+        if enrols
+        else None
+    )
     return render_template(
         "engagements/index.html",
         page=paginate(services.listed(current_user, **filters), rows=True),
         filter_form=filter_form,
         filters=filters,
         form=form,
+        enrol_open=bool(given),
         programmes=dict(services.programme_titles()),
         conflict=conflict,
     )
@@ -155,6 +162,7 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
         member_form=pages.kept("member") or forms.MemberForm(formdata=None),
         remove_form=pages.kept("remove") or forms.RemoveMemberForm(formdata=None),
         withdraw_form=pages.kept("withdraw") or forms.WithdrawForm(formdata=None),
+        removal_form=pages.kept("removal") or forms.RemoveRecordForm(formdata=None),
         activity_form=pages.kept("activity") or forms.ActivityForm(formdata=None),
         photo_forms=photo_forms,
         report_form=report_form,
@@ -492,3 +500,25 @@ def progress_xlsx():
 def report_pdf(engagement_id: int):
     engagement = services.get_or_404(engagement_id)
     return pdf_response(report.report_pdf(engagement), f"diagnosis-report-{engagement_id}.pdf")
+
+
+@bp.post("/<int:engagement_id>/activities/<int:activity_id>/remove")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def remove_activity(engagement_id: int, activity_id: int):
+    engagement = _at_version(engagement_id)
+    pages.validate(pages.submitted("removal", forms.RemoveRecordForm()))
+    record.remove_activity(engagement, current_user, activity_id)
+    flash(_("Removed from the record."), "success")
+    return _back(engagement_id, "#record")
+
+
+@bp.post("/<int:engagement_id>/files/<int:file_id>/remove")
+@requires(Permission.DIAGNOSIS_PROVIDE)
+@pages.on_page(view_page)
+def remove_file(engagement_id: int, file_id: int):
+    engagement = _at_version(engagement_id)
+    pages.validate(pages.submitted("removal", forms.RemoveRecordForm()))
+    record.remove_file(engagement, current_user, file_id)
+    flash(_("Removed from the record."), "success")
+    return _back(engagement_id, "#record")

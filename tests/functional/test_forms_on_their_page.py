@@ -266,7 +266,12 @@ def build(app) -> dict[str, Any]:
             ended_at=datetime.combine(TODAY(), time(2)), topic="", outcome="", attendees="",
             sign_in=None,
         )  # fmt: skip
+        photo = record.add_photo(
+            db.session.get(DiagnosisEngagement, along["nmg_offline:on_site"][0]), diagnostician,
+            on_site_visit.id, record.OTHER_PHOTO, demo_engagements.photo("现场.jpg", None),
+        )  # fmt: skip
         w.update(
+            photo=photo.id,
             on_site=along["nmg_offline:on_site"][0],
             pilot_on_site=along["changchun_pilot:on_site"][0],
             visit=on_site_visit.id,
@@ -624,6 +629,14 @@ OTHER_CASES = [
          engagement_url("/sme-level", "pilot_on_site"),
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"}, ["points_equipment_systems"],
          {"points_data_collection": "5"}),
+    Case("engagement_remove_file", "engagements.remove_file", "diagnostician",
+         engagement_url(key="on_site"),
+         lambda w: f"/engagements/{w['on_site']}/files/{w['photo']}/remove", {},
+         lambda w: [f"confirm-file-{w['photo']}"]),
+    Case("engagement_remove_activity", "engagements.remove_activity", "diagnostician",
+         engagement_url(key="on_site"),
+         lambda w: f"/engagements/{w['on_site']}/activities/{w['visit']}/remove", {},
+         lambda w: [f"confirm-activity-{w['visit']}"]),
     Case("engagement_report", "engagements.save_report", "diagnostician",
          engagement_url(key="on_site"), engagement_url("/report", "on_site"),
          {"section_findings": "字" * 100_001, "section_problems": "问题"},

@@ -24,6 +24,7 @@ from models import (
 from tests import factories
 from tests.functional.engagements.helpers import sign_in_as
 from tests.functional.projects.helpers import PDF
+from tests.functional.roster.helpers import on_roster
 
 TODAY = date.today()
 
@@ -276,3 +277,16 @@ def test_the_list_filters_exports_and_costs_the_same(browser, people, count_quer
 def test_a_diagnostician_account_has_its_role(app_ctx):
     user = factories.user(factories.organisation(OrgKind.THINK_TANK, region="220100"))
     assert user.role == Role.DIAGNOSTICIAN
+
+
+def test_an_authority_enrols_from_its_roster(browser, people):
+    """A roster enterprise with an account links to the enrolment form, filled and open."""
+    code = people["enterprise_org"].credit_code
+    on_roster(people["authority"], "220102", code=code, name="名录企业")
+    on_roster(people["authority"], "220102")  # no account: nothing to enrol yet
+    db.session.commit()
+    sign_in_as(browser, people["authority"])
+    roster = browser.get("/roster/").text
+    assert roster.count("/engagements/?credit_code=") == 1
+    form = browser.get(f"/engagements/?credit_code={code}").text
+    assert 'id="enrol" open' in form and f'value="{code}"' in form

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from PIL import Image
 from pypdf import PdfReader
 
+from app import uploads
 from app.clock import local_time, utcnow
 from app.extensions import db
 from blueprints.demo.engagements import photo, report_for
@@ -417,3 +418,27 @@ def test_the_report_downloads_as_a_pdf_with_the_record(browser, people):
     # Nobody else reads it.
     sign_in_as(browser, factories.user(factories.organisation(region="220102")))
     assert browser.get(f"{page}/report.pdf").status_code == 404
+
+
+def test_a_photo_or_visit_recorded_by_mistake_is_removed_once_confirmed(browser, people):
+    engagement = on_site(people, "changchun_pilot")
+    sign_in_as(browser, people["expert"])
+    record(browser, engagement, "visit", at(9), at(13))
+    visit = activities()[0]
+    add_photo(browser, engagement, visit.id, "entering", jpeg(at(10)))
+    add_photo(browser, engagement, visit.id, "leaving", jpeg(at(12)))
+    photos = db.session.scalars(sa.select(DiagnosisFile).where(DiagnosisFile.kind == "photo")).all()
+    stored = [uploads.path_of(p.stored_name) for p in photos]
+    assert all(path.is_file() for path in stored)
+    page = f"/engagements/{engagement.id}"
+    unconfirmed = browser.submit(page, {}, action=f"{page}/files/{photos[0].id}/remove")
+    assert unconfirmed.status_code == 422 and stored[0].is_file()
+    done = browser.submit(page, {"confirm": "y"}, action=f"{page}/files/{photos[0].id}/remove")
+    assert done.status_code == 302 and not stored[0].is_file() and stored[1].is_file()
+    gone = browser.submit(page, {"confirm": "y"}, action=f"{page}/activities/{visit.id}/remove")
+    assert gone.status_code == 302 and activities() == [] and not stored[1].is_file()
+    assert db.session.scalar(sa.select(sa.func.count(DiagnosisFile.id)).where(
+        DiagnosisFile.kind == "photo")) == 0  # fmt: skip
+    # Another engagement's file is not found through this one.
+    assert browser.submit(page, {"confirm": "y"}, action=f"{page}/files/999999/remove"
+                          ).status_code == 404  # fmt: skip
