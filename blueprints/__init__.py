@@ -17,7 +17,9 @@ from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.clauses.routes import bp as clauses_bp
 from blueprints.demo.cli import demo_cli
 from blueprints.diagnosis.routes import bp as diagnosis_bp
-from blueprints.engagements.routes import bp as engagements_bp
+
+# The blueprint, with the record's views registered on it (record_routes imports routes).
+from blueprints.engagements.record_routes import bp as engagements_bp
 from blueprints.main.routes import bp as main_bp
 from blueprints.notices.routes import bp as notices_bp
 from blueprints.notifications.routes import bp as notifications_bp
