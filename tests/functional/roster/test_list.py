@@ -75,11 +75,15 @@ def test_each_row_says_whether_the_enterprise_has_an_account(client, roster):
     browser = signed_in(client, city)
     soup = BeautifulSoup(browser.get("/roster/").get_data(as_text=True), "html.parser")
     cells = {
-        row.select("td")[0].get_text(strip=True): row.select("td")[-1].get_text(strip=True)
+        row.select("td")[0].get_text(strip=True): row.select("td")[-1]
         for row in soup.select("tbody tr")
     }
-    assert cells[made["pudong"].name] == "Yes"
-    assert cells[made["xuhui"].name] == "No"
+    pudong, xuhui = cells[made["pudong"].name], cells[made["xuhui"].name]
+    assert pudong.select_one(".badge").get_text(strip=True) == "Yes"
+    assert xuhui.get_text(strip=True) == "No"
+    # An enterprise with an account may be enrolled in a diagnosis programme from here.
+    assert "/engagements/?credit_code=" in str(pudong.select_one("a"))
+    assert xuhui.select_one("a") is None
 
 
 def test_the_export_follows_the_filters(client, roster):
