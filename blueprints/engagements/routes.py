@@ -124,6 +124,7 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
     report_form = pages.kept("report") or forms.report_form_class(programme)(
         formdata=None, data={forms.section_field(k): v for k, v in engagement.report.items()}
     )
+    problems = transitions.submission_problems(engagement)
     indicator_rows = (
         indicators.rows(engagement) if indicators.graded_by_indicators(engagement) else []
     )
@@ -131,7 +132,14 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
         "engagements/view.html",
         engagement=engagement,
         programme=programme,
-        options=workflow.options(TRANSITIONS, engagement, engagement.status, current_user),
+        # The submit guard is the list the page shows: counted once, not again by the table.
+        options=workflow.options(
+            TRANSITIONS,
+            engagement,
+            engagement.status,
+            current_user,
+            {transitions.record_complete: problems[0] if problems else None},
+        ),
         titles=ACTION_TITLES,
         agreement=services.agreement_file(engagement),
         team_problems=rules.team_problems(programme, team.members_of(engagement)),
@@ -139,7 +147,7 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
         record_editable=provider and engagement.status in record.RECORD_OPEN,
         visits=record.visit_photos(engagement, programme),
         done=record.done(engagement, with_reports=True),
-        submission_problems=transitions.submission_problems(engagement),
+        submission_problems=problems,
         indicator_rows=indicator_rows,
         indicator_form=pages.kept("indicators") or forms.indicator_form(indicator_rows),
         sme=grading.comparison(engagement, str(get_locale() or "zh"))
