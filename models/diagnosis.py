@@ -292,6 +292,42 @@ class DiagnosisIndicator(Model):
     note: Mapped[str] = mapped_column(sa.String(500), default="")
 
 
+class DiagnosisFormEntry(Model):
+    """What a party filled in on one of the programme's forms (its data file says which
+    fields): the one entry of a form filled in once, or a row of a table form (a plan, a
+    ledger), the values by field key."""
+
+    __tablename__ = "diagnosis_form_entries"
+    __table_args__ = (
+        # A row is numbered within its form: of two rows added at once from the same page,
+        # one wins and the other is refused (409) instead of both taking the same place.
+        sa.UniqueConstraint(
+            "engagement_id", "form_key", "number", name="uq_diagnosis_form_entries_number"
+        ),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("diagnosis_engagements.id", ondelete="CASCADE")
+    )
+    form_key: Mapped[str] = mapped_column(sa.String(64))
+    number: Mapped[int] = mapped_column()
+    values: Mapped[dict[str, str | int | None]] = mapped_column(sa.JSON)
+    # A form that carries the enterprise's self-assessment: which one, and its report kept
+    # in the file.
+    assessment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+    file_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("diagnosis_files.id", ondelete="SET NULL")
+    )
+    filed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    filed_by: Mapped[User] = relationship()
+
+
 class DiagnosisEngagementEvent(Model):
     """The history: who moved the engagement from where to where, when, and why."""
 

@@ -20,6 +20,7 @@ from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.certificates import services as certificate_services
+from blueprints.demo import engagements as demo_engagements
 from blueprints.diagnosis import programmes, sme_level
 from blueprints.diagnosis.services import record_self_evaluation
 from blueprints.documents import services as documents
@@ -100,6 +101,7 @@ class Scene:
     member_id: int = 0
     engagement_file_id: int = 0  # its agreement's scan
     pilot_on_site_id: int = 0  # a Changchun engagement on site
+    nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
 
 
 def pdf(name: str) -> FileStorage:
@@ -246,7 +248,15 @@ def build(app) -> Scene:
                                title=EngineerTitle.MID, lead=n == 0, expert=n == 0,
                                pledged_on=today)  # fmt: skip
     engagements.perform(pilot, "start", diagnostician)
+    # An Inner Mongolia engagement, agreed: its forms before going on site, the plan begun.
+    nmg_org = factories.organisation(region="310115")
+    nmg = engagements.enrol(authority, programmes.programme("nmg_offline"),
+                            nmg_org.credit_code, provider.id)  # fmt: skip
+    engagements.file_agreement(nmg, diagnostician, today, pdf("协议.pdf"))
+    demo_engagements.fill_forms(nmg, "start", provider=diagnostician, enterprise=None, day=today,
+                                only=("plan",), at_most=1)  # fmt: skip
     return Scene(
+        nmg_engagement_id=nmg.id,
         pilot_on_site_id=pilot.id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
@@ -415,6 +425,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "engagements.progress_page": lambda _s: [{}, {"programme": "nmg_offline"}, {"programme": "x"}],
     "engagements.progress_xlsx": lambda _s: [{"programme": "changchun_pilot"}],
+    "engagements.paperwork_form": lambda s: [
+        {"engagement_id": s.nmg_engagement_id, "key": "plan"},
+        {"engagement_id": s.nmg_engagement_id, "key": "application"},
+        {"engagement_id": s.nmg_engagement_id, "key": "nope"},
+        {"engagement_id": s.engagement_id, "key": "plan"},  # Changchun has none
+    ],
     "engagements.download": lambda s: [
         {"engagement_id": s.engagement_id, "file_id": s.engagement_file_id}
     ],

@@ -60,7 +60,7 @@ def _reviewer_user(org: Organisation | None) -> User | None:
     return db.session.scalar(sa.select(User).where(User.organisation_id == org.id).limit(1))
 
 
-def _submitted(org: Organisation, actor: User, year: int, level: float, approve: bool) -> None:
+def submitted(org: Organisation, actor: User, year: int, level: float, approve: bool) -> None:
     if db.session.scalar(
         sa.select(sa.exists().where(Assessment.organisation_id == org.id, Assessment.year == year))
     ):
@@ -98,7 +98,7 @@ def load(enterprises: list[tuple[Organisation, User]]) -> None:
     year = services.current_year()
     for index, (org, actor) in enumerate(enterprises):
         level = 0.3 + 0.6 * ((index * 37) % 10) / 10
-        _submitted(org, actor, year - 1, level - 0.1, approve=True)
+        submitted(org, actor, year - 1, level - 0.1, approve=True)
         if index > 0:
-            _submitted(org, actor, year, level, approve=False)
+            submitted(org, actor, year, level, approve=False)
     db.session.flush()

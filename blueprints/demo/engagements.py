@@ -7,6 +7,7 @@ so the reviewer sees both flags."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -18,10 +19,21 @@ from werkzeug.datastructures import FileStorage
 
 from app.clock import local_today
 from app.extensions import db
-from blueprints.demo.people import account, enterprise_with_contact, organisation
+from blueprints.assessment.services import current_year
+from blueprints.demo.assessments import submitted
+from blueprints.demo.people import account, enterprise_with_contact, first_user, organisation
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes, sme_level
-from blueprints.engagements import conclusion, grading, indicators, record, services, team
+from blueprints.diagnosis.programmes import Form
+from blueprints.engagements import (
+    conclusion,
+    grading,
+    indicators,
+    paperwork,
+    record,
+    services,
+    team,
+)
 from models import (
     ActivityKind,
     Adoption,
@@ -56,6 +68,79 @@ def photo(name: str, taken: datetime | None) -> FileStorage:
     return FileStorage(stream=buffer, filename=name, content_type="image/jpeg")
 
 
+# What the demo's enterprises and work group write on the programme's forms, by field key (a
+# list: one per row of a table form, in turn).
+_FORM_TEXT: dict[str, str | int | list[str]] = {
+    "contact": "李明",
+    "contact_position": "信息化部部长",
+    "phone": "0472-5123456",
+    "products": "稀土永磁材料与稀土抛光粉的研发、生产和销售",
+    "employees": 860,
+    "revenue": 152000,
+    "systems": "ERP（财务、供应链）、OA、MES（试运行）、质量检测数据采集系统",
+    "needs": "生产计划依赖人工排产，设备联网率低；希望诊断生产管控与质量追溯的改造路径。",
+    "task": [
+        "组建工作组，收集企业资料，编制诊断计划",
+        "启动会、宣贯培训、现场调研与 24 项指标验证",
+        "编制诊断报告，召开末次会议并向企业主要负责人汇报",
+    ],
+    "owner": "郑专家",
+    "attendees": "总经理、分管副总经理，信息化、生产、质量、设备、仓储部门负责人",
+    "materials": "营业执照、资质证书、近三年工业设备采购合同、线上自评估报告、信息系统清单",
+    "sites": "烧结和磁材生产线、仓储物流中心、MES 与 ERP 系统演示、能源计量表",
+    "area": ["组织：数字化转型领导机构与职责", "过程：生产计划与排产", "活动：设备运维与点检"],
+    "information": [
+        "企业设信息化部，由分管副总牵头数字化转型，年度预算单列。",
+        "生产计划由计划员按订单手工排产，MES 仅在一条产线试运行。",
+        "关键设备 126 台，联网 48 台，点检记录为纸质。",
+    ],
+    "evidence": ["组织架构图", "MES 排产截图", "设备台账"],
+    "name": [
+        "营业执照副本",
+        "高新技术企业证书",
+        "2024 年设备采购合同汇总",
+        "两化融合自评估报告",
+        "信息系统与技术应用清单",
+    ],
+    "note": "",
+}
+
+
+def _form_values(form: Form, n: int, day: date, known: dict[str, str]) -> dict:
+    """Row ``n`` of ``form`` as the demo fills it: each choice in turn, its dates on ``day``."""
+    values: dict = {}
+    for field in form.fields:
+        sample = known.get(field.key) or _FORM_TEXT.get(field.key, field.title.zh)
+        if field.kind == "choice":
+            values[field.key] = field.choices[n % len(field.choices)].key
+        elif field.kind == "date":
+            values[field.key] = day
+        elif field.kind == "integer":
+            values[field.key] = sample if isinstance(sample, int) else field.minimum
+        else:
+            values[field.key] = sample[n % len(sample)] if isinstance(sample, list) else sample
+    return values
+
+
+def fill_forms(engagement: DiagnosisEngagement, before: str, *, provider: User,
+               enterprise: User | None, day: date, only: tuple[str, ...] = (),
+               at_most: int | None = None) -> None:  # fmt: skip
+    """The programme's forms needed before the move ``before`` (or ``only`` those), filled in
+    by their parties: a table with as many rows as it asks (or ``at_most``), each choice
+    covered."""
+    known = {"address": engagement.enterprise.address or ""}
+    for form in team.programme_of(engagement).fillable_forms:
+        if form.before != before or (only and form.key not in only):
+            continue
+        actor = enterprise if form.filled_by == "enterprise" else provider
+        if actor is None:
+            raise ValueError(f"the enterprise fills in {form.key}: give its user")
+        field = form.field(form.must_cover) if form.must_cover else None
+        count = max(form.min_rows, len(field.choices) if field else 0) if form.rows else 1
+        for n in range(min(count, at_most or count)):
+            paperwork.fill(engagement, actor, form, _form_values(form, n, day, known))
+
+
 def report_for(engagement: DiagnosisEngagement) -> dict[str, str]:
     """Sections long enough for the programme's minimum (the demo's text, repeated)."""
     programme = team.programme_of(engagement)
@@ -84,10 +169,13 @@ def grade_on_site(engagement: DiagnosisEngagement, expert: User) -> None:
 def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
          *, enterprise: User | None = None, day: date | None = None) -> None:  # fmt: skip
     """Take an agreed engagement with a full work group through the programme's steps up to
-    ``until``: a kick-off, a training, a visit with the programme's photos, the report, the
-    presentation and the survey."""
+    ``until``: the forms before going on site, a kick-off, a training, a visit with the
+    programme's photos, the forms and the report, the presentation and the survey."""
     programme = team.programme_of(engagement)
     day = day or local_today() - timedelta(days=2)
+    fill = functools.partial(fill_forms, engagement, provider=expert, enterprise=enterprise,
+                             day=day)  # fmt: skip
+    fill("start")
     services.perform(engagement, "start", expert)
     if until == S.ON_SITE:
         return
@@ -110,6 +198,7 @@ def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
         verify_indicators(engagement, expert)
     if grading.graded_by_sme_level(engagement):
         grade_on_site(engagement, expert)
+    fill("submit_report")
     record.save_report(engagement, expert, report_for(engagement))
     conclusion.submit_report(engagement, expert)
     engagement.report_submitted_at = _utc(at(17))
@@ -204,13 +293,19 @@ def load() -> list[tuple[Role, str]]:
     enterprise_with_contact(
         "长春净月数码科技有限公司", "changchun-e", "91220101MA0Y1C2D8", "220102", "39",
         "长春市南关区净月大街 3 号")  # fmt: skip
-    enterprise_with_contact(
+    hohhot, _ = enterprise_with_contact(
         "呼和浩特云谷乳业科技有限公司", "hohhot", "91150102MA0Y1C2D9", "150102", "14",
         "呼和浩特市新城区新华大街 20 号")  # fmt: skip
-    baotou, _ = enterprise_with_contact(
+    baotou, baotou_contact = enterprise_with_contact(
         "包头稀土新材料股份有限公司", "baotou", "91150201MA0Y1C2D5", "150202", "32",
         "包头市东河区巴彦塔拉大街 18 号")  # fmt: skip
+    ordos, _ = enterprise_with_contact(
+        "鄂尔多斯煤化工装备制造有限公司", "ordos", "91150602MA0Y1C2E2", "150602", "35",
+        "鄂尔多斯市东胜区天骄北路 8 号")  # fmt: skip
     db.session.flush()
+    # Seed 002 asks the enterprises to self-assess before the diagnosis (4.3(3)).
+    for org in (hohhot, baotou, ordos):
+        submitted(org, first_user(org), current_year() - 1, 0.45, approve=True)
 
     # On the provider's list: the agreement to file.
     _engagement(official, "changchun_pilot", first, provider)
@@ -228,12 +323,19 @@ def load() -> list[tuple[Role, str]]:
     if surveyed is not None:
         _agreed_with_group(surveyed, expert, 25, FULL_GROUP)
         walk(surveyed, expert, S.SURVEYED, enterprise=rater, day=local_today() - timedelta(days=15))
-    # Inner Mongolia: on site, a visit recorded with two photos the reviewer should look at.
+    # Inner Mongolia: on site after the application, the plan and the notice; a visit recorded
+    # with two photos the reviewer should look at; the record begun and the ledger short of
+    # two kinds of document.
     on_site = _engagement(nmg_official, "nmg_offline", baotou, provider)
     if on_site is not None:
         _agreed_with_group(on_site, expert, 10, FULL_GROUP)
-        services.perform(on_site, "start", expert)
         day = local_today() - timedelta(days=1)
+        fill = functools.partial(fill_forms, on_site, provider=expert, enterprise=baotou_contact,
+                                 day=day)  # fmt: skip
+        fill("start")
+        services.perform(on_site, "start", expert)
+        fill("submit_report", only=("record",), at_most=2)
+        fill("submit_report", only=("ledger",), at_most=3)
         visit = record.record_activity(
             on_site, expert, kind=ActivityKind.VISIT,
             started_at=datetime.combine(day, time(9)), ended_at=datetime.combine(day, time(17)),
@@ -244,10 +346,17 @@ def load() -> list[tuple[Role, str]]:
                             ("仓库.jpg", datetime.combine(day - timedelta(days=30), time(10))),
                             ("会议室.jpg", None)):  # fmt: skip
             record.add_photo(on_site, expert, visit.id, record.OTHER_PHOTO, photo(name, taken))
+    # Agreed, the plan and the notice filed: ordos@'s application to fill in.
+    waiting = _engagement(nmg_official, "nmg_offline", ordos, provider)
+    if waiting is not None:
+        _agreed_with_group(waiting, expert, 4, FULL_GROUP)
+        fill_forms(waiting, "start", provider=expert, enterprise=None,
+                   day=local_today() + timedelta(days=7), only=("plan", "notice"))  # fmt: skip
     return [
         (Role.DIAGNOSTICIAN, "diagnosis@demo.certpath.cn"),
         (Role.AUTHORITY, "changchun@demo.certpath.cn"),
         (Role.AUTHORITY, "nmg@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-b@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-c@demo.certpath.cn"),
+        (Role.ENTERPRISE, "ordos@demo.certpath.cn"),
     ]

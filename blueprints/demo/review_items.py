@@ -25,7 +25,7 @@ from app.clock import local_today
 from app.extensions import db
 from app.workdays import add_working_days, is_working_day
 from blueprints.assessment import services as assessments
-from blueprints.demo.assessments import _submitted
+from blueprints.demo.assessments import submitted
 from blueprints.demo.people import Team, enterprise_with_contact, team_of
 from blueprints.demo.projects import _apply, _audits, _consult, _spread, _upload
 from blueprints.projects import services as projects
@@ -102,7 +102,7 @@ def _enterprise(
     name: str, mailbox: str, base: str, county: str, industry: str, address: str
 ) -> tuple[Organisation, User]:
     org, owner = enterprise_with_contact(name, mailbox, base, county, industry, address)
-    _submitted(org, owner, assessments.current_year() - 1, 0.6, approve=True)
+    submitted(org, owner, assessments.current_year() - 1, 0.6, approve=True)
     return org, owner
 
 

@@ -31,7 +31,7 @@ from blueprints.assessment import services as assessments
 from blueprints.assessment.questionnaire import questionnaire_for
 from blueprints.certificates import services as certificates
 from blueprints.certificates.services import expiry_for, format_number
-from blueprints.demo.assessments import _submitted, sample_answers
+from blueprints.demo.assessments import sample_answers, submitted
 from blueprints.demo.people import Team, account, credit_code, first_user, organisation, team_of
 from blueprints.demo.projects import _apply, _audits, _consult, _upload
 from blueprints.projects import services as projects
@@ -252,7 +252,7 @@ def surveillance_due_in_30_days(org: Organisation, people: Team) -> None:
     today = local_today()
     months = current_app.config["SURVEILLANCE_MONTHS"][0]
     effective_on = today + timedelta(days=30) - relativedelta(months=months)
-    _submitted(org, first_user(org), effective_on.year - 2, 0.5, approve=True)
+    submitted(org, first_user(org), effective_on.year - 2, 0.5, approve=True)
     project, certificate, batch = _certify(
         org, people, "精密装备的研发、生产和销售", ["数据驱动的精益生产管控能力"], "上海市浦东新区"
     )
@@ -274,7 +274,7 @@ def recertification_overdue(org: Organisation, people: Team) -> None:
     today = local_today()
     expires_on = today - timedelta(days=10)
     effective_on = expires_on - relativedelta(years=3)
-    _submitted(org, first_user(org), effective_on.year - 1, 0.6, approve=True)
+    submitted(org, first_user(org), effective_on.year - 1, 0.6, approve=True)
     project, certificate, batch = _certify(
         org, people, "汽车零部件的研发和制造", ["柔性制造与质量追溯能力"], "济南市历下区"
     )

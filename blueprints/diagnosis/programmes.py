@@ -86,10 +86,90 @@ class AgreementRules(Frozen):
     term_days: Annotated[int, Field(ge=0, le=3660)]  # 0: the programme sets none
 
 
-class Form(Frozen):
+class Choice(Frozen):
     key: Key
-    annex: NonEmpty
     title: Text
+
+
+# What a form's field holds: a line, a paragraph, a date, one of the field's choices, or a
+# whole number.
+FieldKind = Literal["text", "textarea", "date", "choice", "integer"]
+
+
+class FormField(Frozen):
+    key: Key
+    title: Text
+    kind: FieldKind
+    required: bool = True
+    max_length: Annotated[int, Field(ge=1, le=20_000)] = 200  # text and textarea
+    minimum: Annotated[int, Field(ge=0)] = 0  # integer
+    maximum: Annotated[int, Field(ge=0, le=2**31 - 1)] = 10**9
+    choices: tuple[Choice, ...] = ()  # choice
+
+
+# Who fills a form in: the provider's work group or the enterprise diagnosed.
+Party = Literal["provider", "enterprise"]
+# The move a filled form is a condition of: going on site, or submitting the report.
+Before = Literal["start", "submit_report"]
+
+
+class Form(Frozen):
+    """A form of the programme. One with ``fields`` is filled in on Certpath by ``filled_by``
+    before the move ``before``: once (an application, a notice) or, with ``rows``, as a table
+    of at least ``min_rows`` rows (a plan, a ledger) that lists every choice of ``must_cover``
+    for its field. One without fields is a document the engagement produces elsewhere (the
+    report, the survey) and is listed for reference."""
+
+    key: Key
+    annex: NonEmpty | None = None
+    title: Text
+    guide: Text | None = None  # what the form is for, as the programme's text puts it
+    filled_by: Party | None = None
+    before: Before | None = None
+    rows: bool = False
+    min_rows: Annotated[int, Field(ge=0, le=100)] = 1
+    fields: tuple[FormField, ...] = ()
+    # Pairs of date fields of one row: the second is not before the first.
+    date_order: tuple[tuple[Key, Key], ...] = ()
+    # A choice field each of whose choices has a row.
+    must_cover: Key | None = None
+    # On filing, the enterprise's latest self-assessment report is kept in the file (seed
+    # 002 4.3(3)); none submitted, the form is refused.
+    self_assessment: bool = False
+
+    @property
+    def fillable(self) -> bool:
+        return bool(self.fields)
+
+    def field(self, key: str) -> FormField | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    def problems(self) -> list[tuple[str, str]]:
+        where = f"forms.{self.key}"
+        found = []
+        keys = [f.key for f in self.fields]
+        for key in sorted({k for k in keys if keys.count(k) > 1}):
+            found.append((f"{where}.fields", f"'{key}' is given twice"))
+        if self.fields and (self.filled_by is None or self.before is None):
+            found.append((where, "a form with fields names filled_by and before"))
+        if not self.fields and (self.filled_by or self.before or self.rows):
+            found.append((where, "filled_by, before and rows need fields"))
+        for field in self.fields:
+            if (field.kind == "choice") != bool(field.choices):
+                found.append((f"{where}.fields.{field.key}", "choices go with kind choice"))
+            if field.minimum > field.maximum:
+                found.append((f"{where}.fields.{field.key}", "minimum above maximum"))
+        for first, second in self.date_order:
+            for key in (first, second):
+                if (f := self.field(key)) is None or f.kind != "date":
+                    found.append((f"{where}.date_order", f"'{key}' is no date field"))
+        if self.must_cover is not None:
+            f = self.field(self.must_cover)
+            if f is None or f.kind != "choice" or not self.rows:
+                found.append((f"{where}.must_cover", "names a choice field of a table form"))
+        if self.self_assessment and self.filled_by != "enterprise":
+            found.append((f"{where}.self_assessment", "only on a form the enterprise files"))
+        return found
 
 
 class Programme(Frozen):
@@ -124,9 +204,18 @@ class Programme(Frozen):
         for kind in self.grading:
             if kind != "indicators_24" and not (sme_level.TABLE_DIR / f"{kind}.yaml").is_file():
                 problems.append(("grading", f"no evaluation table '{kind}'"))
+        for form in self.forms:
+            problems.extend(form.problems())
         if problems:
             raise ProgrammeError(problems)
         return self
+
+    def form(self, key: str) -> Form | None:
+        return next((f for f in self.forms if f.key == key), None)
+
+    @property
+    def fillable_forms(self) -> tuple[Form, ...]:
+        return tuple(f for f in self.forms if f.fillable)
 
 
 def load_programme(path: Path) -> Programme:

@@ -16,14 +16,16 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import (
+    BLANK,
     DateField,
     DateTimeLocalField,
     DecimalField,
+    IntegerField,
     confirmation,
     enum_options,
     options,
 )
-from blueprints.diagnosis.programmes import Programme
+from blueprints.diagnosis.programmes import Form, FormField, Programme
 from blueprints.engagements import record, services
 from models import (
     ActivityKind,
@@ -266,3 +268,64 @@ def indicator_form(rows: list[Any], submitted: bool = False) -> _IndicatorForm:
             data[verified_field(row.indicator.key)] = Decimal(str(row.verified_value))
         data[note_field(row.indicator.key)] = row.note
     return form_class(formdata=None, data=data)
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _paperwork_field(field: FormField) -> Any:
+    """The WTForms field of one field of a programme's form (labelled in the template)."""
+    needed = (
+        (
+            [InputRequired(message=_l("This field is required."))]
+            if field.kind in ("date", "integer")
+            else [DataRequired()]
+        )
+        if field.required
+        else [Optional()]
+    )
+    if field.kind == "text":
+        return StringField(field.key, validators=[*needed, Length(max=field.max_length)],
+                           filters=[_strip])  # fmt: skip
+    if field.kind == "textarea":
+        return TextAreaField(field.key, validators=[*needed, Length(max=field.max_length)],
+                             filters=[_strip])  # fmt: skip
+    if field.kind == "date":
+        return DateField(field.key, validators=needed)
+    if field.kind == "integer":
+        return IntegerField(
+            field.key, validators=[*needed, NumberRange(min=field.minimum, max=field.maximum)]
+        )
+    return SelectField(
+        field.key,
+        choices=lambda: options(
+            [(c.key, c.title.get(_locale())) for c in field.choices], blank=BLANK
+        ),
+        validators=needed,
+    )
+
+
+@functools.cache
+def paperwork_form_class(form: Form) -> type[FlaskForm]:
+    """The WTForms form of a programme's form: one field per field of its data file."""
+    fields = {value_field(f.key): _paperwork_field(f) for f in form.fields}
+    return type("PaperworkForm", (FlaskForm,), fields)
+
+
+def paperwork_form(form: Form, **kwargs: Any) -> FlaskForm:
+    """The form of ``form``, labelled in the reader's language."""
+    made = paperwork_form_class(form)(**kwargs)
+    for field in form.fields:
+        made[value_field(field.key)].label.text = field.title.get(_locale())
+    return made
+
+
+def value_field(key: str) -> str:
+    """The form field of a data file's field (prefixed: a key may not shadow the form's own
+    attributes, such as ``data``)."""
+    return f"value_{key}"
+
+
+class RemoveRowForm(FlaskForm):
+    confirm = confirmation()

@@ -23,6 +23,7 @@ from blueprints.engagements import (
     forms,
     grading,
     indicators,
+    paperwork,
     progress,
     record,
     services,
@@ -124,7 +125,9 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
     report_form = pages.kept("report") or forms.report_form_class(programme)(
         formdata=None, data={forms.section_field(k): v for k, v in engagement.report.items()}
     )
-    problems = transitions.submission_problems(engagement)
+    entries = paperwork.entries_of(engagement)
+    problems = transitions.submission_problems(engagement, entries)
+    before_start = paperwork.problems(engagement, "start", entries)
     indicator_rows = (
         indicators.rows(engagement) if indicators.graded_by_indicators(engagement) else []
     )
@@ -138,8 +141,16 @@ def view_page(engagement_id: int, conflict: str | None = None, **_view_args: obj
             engagement,
             engagement.status,
             current_user,
-            {transitions.record_complete: problems[0] if problems else None},
+            {
+                transitions.record_complete: problems[0] if problems else None,
+                transitions.forms_filed: before_start[0] if before_start else None,
+            },
         ),
+        paperwork_status=[
+            (form, rows, paperwork.form_problems(form, rows))
+            for form in programme.fillable_forms
+            for rows in [entries.get(form.key, [])]
+        ],
         titles=ACTION_TITLES,
         agreement=services.agreement_file(engagement),
         team_problems=rules.team_problems(programme, team.members_of(engagement)),

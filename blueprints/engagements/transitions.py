@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app.security.permissions import Permission
 from app.workflow import Transition, names
 from blueprints.diagnosis import rules
-from blueprints.engagements import grading, indicators, record, team
+from blueprints.engagements import grading, indicators, paperwork, record, team
 from models import DiagnosisEngagement, EngagementStatus
 
 S = EngagementStatus
@@ -42,10 +42,13 @@ def of_the_enterprise(engagement: DiagnosisEngagement, actor: object) -> str | N
     return None
 
 
-def submission_problems(engagement: DiagnosisEngagement) -> list[str]:
+def submission_problems(
+    engagement: DiagnosisEngagement, entries: paperwork.Entries | None = None
+) -> list[str]:
     """Everything the programme still asks before the report goes in."""
     return (
         record.submission_problems(engagement)
+        + paperwork.problems(engagement, "submit_report", entries)
         + indicators.problems(engagement)
         + grading.problems(engagement)
     )
@@ -69,12 +72,19 @@ def team_holds_the_rules(engagement: DiagnosisEngagement, _actor: object) -> str
     return problems[0] if problems else None
 
 
+def forms_filed(engagement: DiagnosisEngagement, _actor: object) -> str | None:
+    """The first of the programme's forms still to fill in before going on site (the
+    application, the plan, the advance notice of seed 002)."""
+    problems = paperwork.problems(engagement, "start")
+    return problems[0] if problems else None
+
+
 _t = Transition.of
 
 TRANSITIONS: tuple[Transition[EngagementStatus], ...] = (
     _t("file_agreement", {S.ENROLLED}, S.AGREED, PROVIDE, of_the_provider),
     _t("start", {S.AGREED}, S.ON_SITE, PROVIDE, of_the_provider, agreement_filed,
-       team_holds_the_rules),
+       team_holds_the_rules, forms_filed),
     _t("submit_report", {S.ON_SITE}, S.REPORTED, PROVIDE, of_the_provider, record_complete),
     _t("present", {S.REPORTED}, S.PRESENTED, PROVIDE, of_the_provider),
     _t("survey", {S.PRESENTED}, S.SURVEYED, VIEW, of_the_enterprise),

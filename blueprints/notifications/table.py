@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -481,6 +481,15 @@ ENGAGEMENT_NOTICES = {
         lambda e: _(
             "%(provider)s filed its diagnosis agreement with %(org)s",
             provider=e.subject.provider.name,
+            org=e.subject.enterprise.name,
+        )
+    ),
+    # A form filled in once (the application, the advance notice): for the other parties.
+    "engagement.form": _engagement_notice(
+        lambda e: _(
+            "%(party)s filled in the %(form)s of the diagnosis of %(org)s",
+            party=e.context["party"],
+            form=e.context["form"].title.get(get_locale()),
             org=e.subject.enterprise.name,
         )
     ),

@@ -51,6 +51,33 @@ def local_input(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
+def fill_forms(page, engagement_url: str, programme, before: str, party: str, day) -> None:
+    """The programme's forms ``party`` fills in before the move ``before``, each from the
+    engagement page's list of forms: a table with a row per choice it must cover."""
+    for form in programme.fillable_forms:
+        if form.before != before or form.filled_by != party:
+            continue
+        page.goto(engagement_url)
+        with page.expect_navigation():
+            page.click(f"[data-form='{form.key}'] a")
+        check_accessibility(page)
+        cover = form.field(form.must_cover) if form.must_cover else None
+        rows = max(form.min_rows, len(cover.choices) if cover else 0) if form.rows else 1
+        for n in range(rows):
+            for field in form.fields:
+                where = f"#value_{field.key}"
+                if field.kind == "choice":
+                    page.select_option(where, field.choices[n % len(field.choices)].key)
+                elif field.kind == "date":
+                    page.fill(where, day.isoformat())
+                elif field.kind == "integer":
+                    page.fill(where, str(field.minimum + 10))
+                else:
+                    page.fill(where, f"{field.title.zh}（{n + 1}）")
+            submit(page, "#paperwork-form")
+        assert page.locator("#form-complete").count(), page.inner_text("main")[:800]
+
+
 @pytest.mark.parametrize("programme_key", list(CASES))
 def test_an_engagement_from_enrolment_to_acceptance(person, live_server, programme_key):
     base = live_server["base"]
@@ -92,6 +119,14 @@ def test_an_engagement_from_enrolment_to_acceptance(person, live_server, program
         provider.fill("#pledged_on", (today - timedelta(days=3)).isoformat())
         submit(provider, "form[action$='/members']")
     assert provider.locator("#team-ok").count()
+
+    # Seed 002: the enterprise's application (from its work list), the plan and the notice.
+    company = person(enterprise_account + DEMO)
+    if any(f.filled_by == "enterprise" for f in programme.fillable_forms):
+        follow(company, base, "diagnosis_forms_to_fill", enterprise)
+    fill_forms(company, engagement_url, programme, "start", "enterprise", today)
+    fill_forms(provider, engagement_url, programme, "start", "provider", today)
+    provider.goto(engagement_url)
     submit(provider, "form[action$='/start']")
     assert "入企诊断中" in provider.inner_text("#status")
 
@@ -134,6 +169,10 @@ def test_an_engagement_from_enrolment_to_acceptance(person, live_server, program
         submit(provider, "main form")
         assert provider.locator("#sme-grades").count(), provider.inner_text("main")[:1500]
 
+    # Seed 002: the information collected and the documents reviewed.
+    fill_forms(provider, engagement_url, programme, "submit_report", "provider", day)
+    provider.goto(engagement_url)
+
     # The report, long enough for the programme, then submitted.
     share = programme.report.min_characters // len(programme.report.sections) + 10
     for section in programme.report.sections:
@@ -152,7 +191,6 @@ def test_an_engagement_from_enrolment_to_acceptance(person, live_server, program
     assert "待企业评价" in provider.inner_text("#status")
 
     # The enterprise answers the survey from its work list.
-    company = person(enterprise_account + DEMO)
     follow(company, base, "surveys_to_answer", enterprise)
     for criterion in programme.satisfaction.criteria:
         company.check(f"input[name='rating_{criterion.key}'][value='very_good']")

@@ -249,6 +249,7 @@ def build(app) -> dict[str, Any]:
                            ("changchun_pilot", EngagementStatus.ON_SITE)):  # fmt: skip
             org = factories.organisation(region="310115")
             contact = factories.user(org, is_org_admin=True)
+            factories.assessment(org, status=AssessmentStatus.APPROVED)  # for the application
             made = engagements.enrol(authority, programmes.programme(key),
                                      org.credit_code, provider.id)  # fmt: skip
             engagements.file_agreement(made, diagnostician, TODAY() - timedelta(days=5),
@@ -269,6 +270,11 @@ def build(app) -> dict[str, Any]:
         photo = record.add_photo(
             db.session.get(DiagnosisEngagement, along["nmg_offline:on_site"][0]), diagnostician,
             on_site_visit.id, record.OTHER_PHOTO, demo_engagements.photo("现场.jpg", None),
+        )  # fmt: skip
+        demo_engagements.fill_forms(
+            db.session.get(DiagnosisEngagement, along["nmg_offline:on_site"][0]),
+            "submit_report", provider=diagnostician, enterprise=None, day=TODAY(),
+            only=("record",), at_most=1,
         )  # fmt: skip
         w.update(
             photo=photo.id,
@@ -653,6 +659,14 @@ OTHER_CASES = [
     Case("engagement_decide", "engagements.decide", "authority",
          engagement_url(key="surveyed"), engagement_url("/decide", "surveyed"),
          {"opinion": "", "decision": "accept"}, ["opinion"]),
+    Case("engagement_form", "engagements.fill_form", "diagnostician",
+         engagement_url("/forms/record", "on_site"), engagement_url("/forms/record", "on_site"),
+         {"value_collected_on": "2026-02-30", "value_area": "组织", "value_method": "séance",
+          "value_information": ""},
+         ["value_collected_on", "value_method", "value_information"], {"value_area": "组织"}),
+    Case("engagement_form_remove_row", "engagements.remove_form_row", "diagnostician",
+         engagement_url("/forms/record", "on_site"),
+         engagement_url("/forms/record/1/remove", "on_site"), {}, ["confirm-1"]),
     Case("sme_level_new", "diagnosis.new_sme_level", "enterprise",
          lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},

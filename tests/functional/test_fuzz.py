@@ -95,6 +95,8 @@ def path_values(scene: Scene) -> dict[str, object]:
     return {
         "project_id": scene.project.id,
         "engagement_id": scene.engagement_id,
+        "key": "plan",
+        "row": 1,
         "member_id": scene.member_id,
         "activity_id": 1,
         "file_id": scene.engagement_file_id,

@@ -14,17 +14,20 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
+from blueprints.demo.engagements import fill_forms
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import sme_level
 from blueprints.engagements import services as engagements
 from models import (
     Assessment,
+    AssessmentStatus,
     Audit,
     CertificateEvent,
     CertificateStatus,
     CorrectiveAction,
     DiagnosisEngagement,
     DiagnosisEngagementEvent,
+    DiagnosisFormEntry,
     EngineerTitle,
     Finding,
     FindingKind,
@@ -197,11 +200,13 @@ def test_an_enterprise_is_enrolled_once_and_a_work_group_goes_on_site_once(
         city = factories.organisation(OrgKind.AUTHORITY, region="220100")
         enterprise = factories.organisation(region="220102")
         provider = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
+        factories.assessment(enterprise, status=AssessmentStatus.APPROVED)
         return {
             "authority": factories.user(city).email,
             "code": enterprise.credit_code,
             "provider": provider.id,
             "expert": factories.user(provider).email,
+            "enterprise": factories.user(enterprise).email,
         }
 
     made = setup(app, build)
@@ -221,10 +226,27 @@ def test_an_enterprise_is_enrolled_once_and_a_work_group_goes_on_site_once(
             engagements.add_member(engagement, expert, name=name, unit="",
                                    title=EngineerTitle.MID, lead=n == 0, expert=n == 0,
                                    pledged_on=date.today())  # fmt: skip
-        return {"id": engagement.id}
+        return {"id": engagement.id, "version": engagement.lock_version}
 
-    engagement_id = setup(app, group)["id"]
+    grouped = setup(app, group)
+    engagement_id = grouped["id"]
     page = f"/engagements/{engagement_id}"
+    # The plan's row posted from one page at once: one row, the others are told (409).
+    row = {"value_phase": "preparation", "value_task": "收集资料", "value_owner": "郑专家",
+           "value_starts_on": date.today().isoformat(), "value_ends_on": date.today().isoformat(),
+           "version": str(grouped["version"])}  # fmt: skip
+    results = race(app, made["expert"], f"{page}/forms/plan", f"{page}/forms/plan", row)
+    assert results == ONE_WINNER, results
+    assert count(app, DiagnosisFormEntry) == 1
+
+    def forms():
+        engagement = db.session.get(DiagnosisEngagement, engagement_id)
+        users = {u.email: u for u in db.session.scalars(sa.select(User))}
+        fill_forms(engagement, "start", provider=users[made["expert"]],
+                   enterprise=users[made["enterprise"]], day=date.today())  # fmt: skip
+        return {}
+
+    setup(app, forms)
     results = race(app, made["expert"], page, f"{page}/start", {})
     assert results == ONE_WINNER, results
     assert count(app, DiagnosisEngagementEvent, DiagnosisEngagementEvent.action == "start") == 1

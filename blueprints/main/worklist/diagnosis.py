@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
+from blueprints.diagnosis import programmes
+from blueprints.engagements.paperwork import OPEN_IN
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
-from models import DiagnosisEngagement, EngagementStatus, Organisation, User
+from models import DiagnosisEngagement, DiagnosisFormEntry, EngagementStatus, Organisation, User
 
 S = EngagementStatus
 _UNDER_WAY = (S.ENROLLED, S.AGREED, S.ON_SITE, S.REPORTED, S.PRESENTED, S.REVISING)
@@ -88,6 +90,34 @@ def provider_lists(user: User) -> list[WorkList]:
             more_url=_more(S.REPORTED),
         ),
     ]
+
+
+def _forms_to_fill(party: str) -> sa.ColumnElement[bool]:
+    """Engagements where a form of its programme filled in once by ``party`` is open and not
+    yet filed (a table form is counted by the move it guards, on the page)."""
+    wanted = [
+        sa.and_(
+            DiagnosisEngagement.programme_key == programme.id,
+            DiagnosisEngagement.status.in_(OPEN_IN[form.before]),
+            ~sa.exists().where(
+                DiagnosisFormEntry.engagement_id == DiagnosisEngagement.id,
+                DiagnosisFormEntry.form_key == form.key,
+            ),
+        )
+        for programme in programmes.load_all().values()
+        for form in programme.fillable_forms
+        if form.filled_by == party and not form.rows and form.before
+    ]
+    return sa.or_(*wanted) if wanted else sa.false()
+
+
+def applications_to_fill(org: int | None) -> WorkList:
+    return capped(
+        "diagnosis_forms_to_fill",
+        _("Diagnosis forms to fill in"),
+        _engagements_where(DiagnosisEngagement.enterprise_id == org, _forms_to_fill("enterprise")),
+        _item(_("Fill in the forms the diagnosis asks of your enterprise")),
+    )
 
 
 def surveys_to_answer(org: int | None) -> WorkList:

@@ -51,6 +51,7 @@ def lists(user: User) -> list[WorkList]:
         project_steps(org),
         returned_assessments(org),
         surveillance_due(org),
+        diagnosis.applications_to_fill(org),
         diagnosis.surveys_to_answer(org),
         diagnosis.enterprise_engagements(org),
         requests_waiting(org),

@@ -13,7 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from blueprints.demo.engagements import fill_forms
 from models import (
+    Assessment,
+    AssessmentStatus,
     DiagnosisEngagement,
     DiagnosisEngagementEvent,
     EngagementStatus,
@@ -63,6 +66,16 @@ def add(browser, engagement_id, name, *, title="mid", lead=False, expert=False, 
     data |= {"expert": "y"} if expert else {}
     data |= {"pledged_on": TODAY.isoformat()} if pledged else {}
     return browser.submit(page, data, action=f"{page}/members")
+
+
+def forms_filled(people, engagement_id):
+    """The forms the programme asks before going on site, filled in (the enterprise has
+    self-assessed); none in Changchun."""
+    if not db.session.scalar(sa.select(sa.func.count(Assessment.id))):
+        factories.assessment(people["enterprise_org"], status=AssessmentStatus.APPROVED)
+    fill_forms(db.session.get(DiagnosisEngagement, engagement_id), "start",
+               provider=people["expert"], enterprise=people["enterprise"], day=TODAY)  # fmt: skip
+    db.session.commit()
 
 
 def start(browser, engagement_id):
@@ -181,6 +194,7 @@ def test_changchun_wants_an_engineer_title_and_inner_mongolia_does_not(browser, 
         add(browser, engagement_id, "郑专家", title="assistant", lead=True, expert=True)
         add(browser, engagement_id, "冯助工", title="assistant")
         add(browser, engagement_id, "王助工", title="none")
+        forms_filled(people, engagement_id)
         assert start(browser, engagement_id).status_code == expected, programme
         db.session.execute(sa.delete(DiagnosisEngagement))  # the next programme's turn
         db.session.commit()

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 
 from app.extensions import db
-from blueprints.demo.engagements import FULL_GROUP, grade_on_site
+from blueprints.demo.engagements import FULL_GROUP, fill_forms, grade_on_site
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes, sme_level
 from blueprints.diagnosis.services import record_self_evaluation
 from blueprints.engagements import indicators, services
-from models import OrgKind
+from models import AssessmentStatus, OrgKind
 from tests import factories
 from tests.functional.engagements.helpers import sign_in_as
 
@@ -43,6 +43,9 @@ def province(app_ctx):
             for n, (name, title) in enumerate(FULL_GROUP):
                 services.add_member(engagement, expert, name=name, unit="", title=title,
                                     lead=n == 0, expert=n == 0, pledged_on=TODAY)  # fmt: skip
+            factories.assessment(org, status=AssessmentStatus.APPROVED)
+            fill_forms(engagement, "start", provider=expert, enterprise=factories.user(org),
+                       day=TODAY)  # fmt: skip
             services.perform(engagement, "start", expert)
         return engagement, org
 

@@ -18,10 +18,10 @@ from pypdf import PdfReader
 from app import uploads
 from app.clock import local_time, utcnow
 from app.extensions import db
-from blueprints.demo.engagements import photo, report_for
+from blueprints.demo.engagements import fill_forms, photo, report_for
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes, sme_level
-from blueprints.engagements import indicators, services
+from blueprints.engagements import indicators, paperwork, services
 from models import (
     AssessmentIndicator,
     AssessmentStatus,
@@ -51,7 +51,8 @@ def form_time(moment: datetime) -> str:
 
 
 def on_site(people, programme_key: str) -> DiagnosisEngagement:
-    """Enrolled, agreed five days before DAY, a full group, on site (through the services)."""
+    """Enrolled, agreed five days before DAY, a full group, the programme's forms filled in
+    (the enterprise self-assessed), on site (through the services)."""
     engagement = services.enrol(
         people["authority"], programmes.programme(programme_key),
         people["enterprise_org"].credit_code, people["provider"].id,
@@ -63,7 +64,12 @@ def on_site(people, programme_key: str) -> DiagnosisEngagement:
             engagement, people["expert"], name=name, unit="", title=EngineerTitle.MID,
             lead=n == 0, expert=n == 0, pledged_on=signed,
         )  # fmt: skip
+    if paperwork.latest_assessment(engagement) is None:
+        factories.assessment(people["enterprise_org"], status=AssessmentStatus.APPROVED)
+    parties = {"provider": people["expert"], "enterprise": people["enterprise"], "day": signed}
+    fill_forms(engagement, "start", **parties)
     services.perform(engagement, "start", people["expert"])
+    fill_forms(engagement, "submit_report", **parties)
     db.session.commit()
     return engagement
 
@@ -364,8 +370,9 @@ def test_indicators_are_verified_beside_the_self_assessment(browser, people):
 
 def on_site_elsewhere(people, programme_key):
     """The same provider on site at a second enterprise of the region."""
-    people = {**people, "enterprise_org": factories.organisation(region="220102")}
-    return on_site(people, programme_key)
+    org = factories.organisation(region="220102")
+    return on_site({**people, "enterprise_org": org, "enterprise": factories.user(org)},
+                   programme_key)  # fmt: skip
 
 
 def test_changchun_grades_on_site_beside_the_self_evaluation(browser, people):

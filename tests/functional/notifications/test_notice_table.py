@@ -421,9 +421,21 @@ def engagement_on_site(c: Cast) -> set[int]:
             engagement, expert, name=name, unit="", title=EngineerTitle.MID, lead=n == 0,
             expert=n == 0, pledged_on=date.today(),
         )  # fmt: skip
+    demo_engagements.fill_forms(engagement, "start", provider=expert,
+                                enterprise=c.parties.enterprise, day=date.today())  # fmt: skip
     clear_notices()
     engagements.perform(engagement, "start", expert)
     return c.named("city", "enterprise")
+
+
+def engagement_form_filed(c: Cast) -> set[int]:
+    """The enterprise's application: the provider and the city hear of it."""
+    engagement, expert = _engagement(c, agreed=True)
+    clear_notices()
+    demo_engagements.fill_forms(engagement, "start", provider=expert,
+                                enterprise=c.parties.enterprise, day=date.today(),
+                                only=("application",))  # fmt: skip
+    return {expert.id} | c.named("city")
 
 
 def _walked(c: Cast, until: EngagementStatus) -> tuple[DiagnosisEngagement, User]:
@@ -449,6 +461,8 @@ def engagement_reported(c: Cast) -> set[int]:
             attendees="", sign_in=None,
         )  # fmt: skip
     demo_engagements.verify_indicators(engagement, expert)
+    demo_engagements.fill_forms(engagement, "submit_report", provider=expert, enterprise=None,
+                                day=day)  # fmt: skip
     record.save_report(engagement, expert, demo_engagements.report_for(engagement))
     conclusion.submit_report(engagement, expert)
     return c.named("city", "enterprise")
@@ -541,6 +555,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "engagement.enrol": engagement_enrolled,
     "engagement.file_agreement": engagement_agreement_filed,
     "engagement.start": engagement_on_site,
+    "engagement.form": engagement_form_filed,
     "engagement.withdraw": engagement_withdrawn,
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,
