@@ -49,3 +49,10 @@ def local_time(moment: datetime | None) -> datetime | None:
         return None
     tz = ZoneInfo(current_app.config["TIMEZONE"])
     return moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+
+
+def utc_from_local(moment: datetime) -> datetime:
+    """A naive local time in the business time zone as stored (naive UTC): the bounds of a
+    local day compared with stored moments."""
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    return moment.replace(tzinfo=tz).astimezone(UTC).replace(tzinfo=None)

@@ -18,9 +18,10 @@ from blueprints.clauses.routes import bp as clauses_bp
 from blueprints.demo.cli import demo_cli
 from blueprints.diagnosis.routes import bp as diagnosis_bp
 
-# The blueprint, with the record's and the forms' views registered on it (both modules
-# import routes, which makes it).
+# The blueprint, with the record's, the forms' and the progress reports' views registered on
+# it (each module imports routes, which makes it).
 from blueprints.engagements import paperwork_routes as _paperwork_views  # noqa: F401
+from blueprints.engagements import progress_report_routes as _report_views  # noqa: F401
 from blueprints.engagements.record_routes import bp as engagements_bp
 from blueprints.main.routes import bp as main_bp
 from blueprints.notices.routes import bp as notices_bp

@@ -328,6 +328,44 @@ class DiagnosisFormEntry(Model):
     filed_by: Mapped[User] = relationship()
 
 
+class DiagnosisProgressReport(Model):
+    """A provider's report of its diagnosis work to the authority that enrolled it, for a
+    period (seed 002 5.1): what it writes, and the figures of its engagements when it reported
+    them (kept as reported)."""
+
+    __tablename__ = "diagnosis_progress_reports"
+    __table_args__ = (
+        # One report per period end: a double post is refused rather than filed twice. Its
+        # index finds a provider's last report to an authority.
+        sa.UniqueConstraint(
+            "provider_id",
+            "authority_id",
+            "programme_key",
+            "period_end",
+            name="uq_diagnosis_progress_reports_period",
+        ),
+        sa.Index("ix_diagnosis_progress_reports_authority", "authority_id", "period_end"),
+        sa.CheckConstraint("period_end >= period_start", name="period_forward"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(sa.String(40))
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    period_start: Mapped[date] = mapped_column()
+    period_end: Mapped[date] = mapped_column()
+    summary: Mapped[str] = mapped_column(sa.Text)
+    # The engagements by state key, and the meetings, visits and trainings recorded and the
+    # reports submitted within the period, when reported.
+    figures: Mapped[dict[str, int]] = mapped_column(sa.JSON)
+    submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    provider: Mapped[Organisation] = relationship(foreign_keys=[provider_id])
+    authority: Mapped[Organisation] = relationship(foreign_keys=[authority_id])
+    submitted_by: Mapped[User] = relationship()
+
+
 class DiagnosisEngagementEvent(Model):
     """The history: who moved the engagement from where to where, when, and why."""
 

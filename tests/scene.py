@@ -24,6 +24,7 @@ from blueprints.demo import engagements as demo_engagements
 from blueprints.diagnosis import programmes, sme_level
 from blueprints.diagnosis.services import record_self_evaluation
 from blueprints.documents import services as documents
+from blueprints.engagements import progress_reports
 from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.surveillance import services as schedule_services
@@ -102,6 +103,7 @@ class Scene:
     engagement_file_id: int = 0  # its agreement's scan
     pilot_on_site_id: int = 0  # a Changchun engagement on site
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
+    progress_report_id: int = 0  # its provider's progress report to the authority
 
 
 def pdf(name: str) -> FileStorage:
@@ -255,8 +257,11 @@ def build(app) -> Scene:
     engagements.file_agreement(nmg, diagnostician, today, pdf("协议.pdf"))
     demo_engagements.fill_forms(nmg, "start", provider=diagnostician, enterprise=None, day=today,
                                 only=("plan",), at_most=1)  # fmt: skip
+    progress = progress_reports.submit(diagnostician, f"nmg_offline:{authority.organisation_id}",
+                                       today, today, "完成诊断计划编制")  # fmt: skip
     return Scene(
         nmg_engagement_id=nmg.id,
+        progress_report_id=progress.id,
         pilot_on_site_id=pilot.id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
@@ -431,6 +436,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"engagement_id": s.nmg_engagement_id, "key": "nope"},
         {"engagement_id": s.engagement_id, "key": "plan"},  # Changchun has none
     ],
+    "engagements.progress_reports": lambda _s: [
+        {},
+        {"programme": "nmg_offline", "q": "测试", "page": "2"},
+        {"programme": "nope", "q": "%_\\"},
+    ],
+    "engagements.progress_reports_xlsx": lambda _s: [{}, {"programme": "nmg_offline"}],
+    "engagements.progress_report": lambda s: [{"report_id": s.progress_report_id}],
     "engagements.download": lambda s: [
         {"engagement_id": s.engagement_id, "file_id": s.engagement_file_id}
     ],

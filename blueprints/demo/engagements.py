@@ -8,16 +8,14 @@ so the reviewer sees both flags."""
 from __future__ import annotations
 
 import functools
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from app.clock import local_today
+from app.clock import local_today, utc_from_local
 from app.extensions import db
 from blueprints.assessment.services import current_year
 from blueprints.demo.assessments import submitted
@@ -30,6 +28,7 @@ from blueprints.engagements import (
     grading,
     indicators,
     paperwork,
+    progress_reports,
     record,
     services,
     team,
@@ -201,7 +200,7 @@ def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
     fill("submit_report")
     record.save_report(engagement, expert, report_for(engagement))
     conclusion.submit_report(engagement, expert)
-    engagement.report_submitted_at = _utc(at(17))
+    engagement.report_submitted_at = utc_from_local(at(17))
     if until != S.REPORTED:
         conclusion.present(engagement, expert, started_at=at(17), ended_at=at(18),
                            attendees="总经理\n信息化主管", outcome="企业认可诊断结论")  # fmt: skip
@@ -210,7 +209,7 @@ def walk(engagement: DiagnosisEngagement, expert: User, until: EngagementStatus,
         conclusion.survey(engagement, enterprise, ratings=ratings,
                           verdict=SurveyVerdict.SATISFIED, adoption=Adoption.PARTLY,
                           comment="")  # fmt: skip
-        engagement.surveyed_at = _utc(at(18) + timedelta(days=1))
+        engagement.surveyed_at = utc_from_local(at(18) + timedelta(days=1))
     _backdate(engagement, at)
 
 
@@ -222,13 +221,8 @@ def _backdate(engagement: DiagnosisEngagement, at) -> None:
     """The history as the record tells it: each move on the day of the visit."""
     for event in engagement.events:
         if event.action in _STEP_HOURS:
-            event.created_at = _utc(at(0) + timedelta(hours=_STEP_HOURS[event.action]))
+            event.created_at = utc_from_local(at(0) + timedelta(hours=_STEP_HOURS[event.action]))
     engagement.status_changed_at = engagement.events[-1].created_at
-
-
-def _utc(local: datetime) -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
 
 def _engagement(
@@ -257,10 +251,12 @@ def _agreed_with_group(engagement: DiagnosisEngagement, expert: User, days_ago: 
                             lead=n == 0, expert=n == 0, pledged_on=signed)  # fmt: skip
     # Enrolled three days before the signing, filed on the day it was signed.
     enrolled, filed = engagement.events[:2]
-    enrolled.created_at = engagement.created_at = _utc(
+    enrolled.created_at = engagement.created_at = utc_from_local(
         datetime.combine(signed - timedelta(days=3), time(9))
     )
-    filed.created_at = engagement.status_changed_at = _utc(datetime.combine(signed, time(16)))
+    filed.created_at = engagement.status_changed_at = utc_from_local(
+        datetime.combine(signed, time(16))
+    )
 
 
 FULL_GROUP = [("郑专家", EngineerTitle.SENIOR), ("冯工", EngineerTitle.MID),
@@ -328,7 +324,7 @@ def load() -> list[tuple[Role, str]]:
     # two kinds of document.
     on_site = _engagement(nmg_official, "nmg_offline", baotou, provider)
     if on_site is not None:
-        _agreed_with_group(on_site, expert, 10, FULL_GROUP)
+        _agreed_with_group(on_site, expert, 62, FULL_GROUP)
         day = local_today() - timedelta(days=1)
         fill = functools.partial(fill_forms, on_site, provider=expert, enterprise=baotou_contact,
                                  day=day)  # fmt: skip
@@ -346,6 +342,14 @@ def load() -> list[tuple[Role, str]]:
                             ("仓库.jpg", datetime.combine(day - timedelta(days=30), time(10))),
                             ("会议室.jpg", None)):  # fmt: skip
             record.add_photo(on_site, expert, visit.id, record.OTHER_PHOTO, photo(name, taken))
+        # Its first month reported to the region (seed 002 5.1); the second is overdue, on
+        # diagnosis@'s work list and, for information, on nmg@'s.
+        start = local_today() - timedelta(days=65)
+        first = progress_reports.submit(
+            expert, f"nmg_offline:{nmg.id}", start, start + timedelta(days=29),
+            "完成包头稀土工作组组建与服务协议备案，收集企业资料并编制诊断计划；下月入企开展现场诊断。",
+        )  # fmt: skip
+        first.submitted_at = utc_from_local(datetime.combine(start + timedelta(days=30), time(10)))
     # Agreed, the plan and the notice filed: ordos@'s application to fill in.
     waiting = _engagement(nmg_official, "nmg_offline", ordos, provider)
     if waiting is not None:

@@ -86,6 +86,12 @@ class AgreementRules(Frozen):
     term_days: Annotated[int, Field(ge=0, le=3660)]  # 0: the programme sets none
 
 
+class ProgressReportRules(Frozen):
+    """The providers' regular reports of their progress to the authority (seed 002 5.1)."""
+
+    every_days: Annotated[int, Field(ge=1, le=366)]
+
+
 class Choice(Frozen):
     key: Key
     title: Text
@@ -184,6 +190,7 @@ class Programme(Frozen):
     agreement: AgreementRules
     grading: tuple[GradingKind, ...] = Field(min_length=1)
     forms: tuple[Form, ...] = ()
+    progress_reports: ProgressReportRules | None = None  # none: the programme asks none
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from app.clock import local_time
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
-from blueprints.engagements import progress, services
-from models import EngagementStatus
+from blueprints.engagements import progress, progress_reports, services
+from models import ActivityKind, EngagementStatus
 
 CHUNK = 1000
 
@@ -44,6 +44,46 @@ def list_xlsx(query: sa.Select, out: IO[bytes]) -> None:
         _("Agreement ends"),
     ]
     title = _("Diagnosis engagements")
+    write_xlsx([Sheet(title, header, rows)], out, title=title)
+
+
+def reports_xlsx(query: sa.Select, out: IO[bytes]) -> None:
+    """The progress reports as listed: the period, and the figures kept when reported."""
+    locale = str(get_locale() or "zh")
+    titles = {key: p.title.get(locale) for key, p in services.programme_titles()}
+    under_way = [s.value for s in progress_reports.UNDER_WAY]
+    rows = (
+        [
+            r.id,
+            titles.get(r.programme_key, r.programme_key),
+            r.provider,
+            r.authority,
+            r.period_start,
+            r.period_end,
+            local_time(r.submitted_at),
+            sum(r.figures.get(s, 0) for s in under_way),
+            r.figures.get(EngagementStatus.ACCEPTED.value, 0),
+            r.figures.get(f"activity_{ActivityKind.VISIT.value}", 0),
+            r.figures.get(f"activity_{ActivityKind.TRAINING.value}", 0),
+            r.figures.get("reports_submitted", 0),
+        ]
+        for r in db.session.execute(query.execution_options(yield_per=CHUNK))
+    )
+    header = [
+        _("No."),
+        _("Programme"),
+        _("Provider"),
+        _("Authority"),
+        _("Period from"),
+        _("Period to"),
+        _("Reported at"),
+        _("Engagements under way"),
+        _("Accepted"),
+        _("Visits in the period"),
+        _("Trainings in the period"),
+        _("Reports submitted in the period"),
+    ]
+    title = _("Progress reports")
     write_xlsx([Sheet(title, header, rows)], out, title=title)
 
 

@@ -329,3 +329,24 @@ def value_field(key: str) -> str:
 
 class RemoveRowForm(FlaskForm):
     confirm = confirmation()
+
+
+class ProgressReportForm(FlaskForm):
+    """A provider's progress report; the choices of ``target`` are its programmes and
+    authorities with engagements under way, set by the page."""
+
+    target = SelectField(_l("Programme and authority"), validators=[DataRequired()])
+    period_start = DateField(_l("Period from"), validators=[InputRequired()])
+    period_end = DateField(_l("Period to"), validators=[InputRequired()])
+    summary = TextAreaField(
+        _l("Progress of the work"), validators=[DataRequired(), Length(max=20_000)],
+        filters=[_strip],
+    )  # fmt: skip
+
+
+class ReportFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    programme = FilterForm.programme
+    q = StringField(_l("Provider or authority"), validators=[Optional(), Length(max=100)])

@@ -541,6 +541,18 @@ ENGAGEMENT_NOTICES = {
             org=e.subject.enterprise.name,
         )
     ),
+    # A provider's progress report (seed 002 5.1): for the authority it reports to.
+    "engagement.progress_report": Notice(
+        Category.DIAGNOSIS,
+        lambda e: who.contacts(e.subject.authority_id),
+        lambda e: _(
+            "%(provider)s reported its diagnosis progress from %(start)s to %(end)s",
+            provider=e.subject.provider.name,
+            start=format_date(e.subject.period_start),
+            end=format_date(e.subject.period_end),
+        ),
+        lambda e: external_url("engagements.progress_report", report_id=e.subject.id),
+    ),
     "engagement.withdraw": _engagement_notice(
         lambda e: _(
             "%(authority)s withdrew the diagnosis engagement of %(org)s",

@@ -277,6 +277,7 @@ def build(app) -> dict[str, Any]:
             only=("record",), at_most=1,
         )  # fmt: skip
         w.update(
+            progress_target=f"nmg_offline:{authority.organisation_id}",
             photo=photo.id,
             on_site=along["nmg_offline:on_site"][0],
             pilot_on_site=along["changchun_pilot:on_site"][0],
@@ -667,6 +668,11 @@ OTHER_CASES = [
     Case("engagement_form_remove_row", "engagements.remove_form_row", "diagnostician",
          engagement_url("/forms/record", "on_site"),
          engagement_url("/forms/record/1/remove", "on_site"), {}, ["confirm-1"]),
+    Case("engagement_progress_report", "engagements.submit_progress_report", "diagnostician",
+         lambda w: "/engagements/progress-reports", lambda w: "/engagements/progress-reports",
+         lambda w: {"target": w["progress_target"], "period_start": "2026-02-30",
+                    "period_end": "", "summary": "本月完成两家"},
+         ["period_start", "period_end"], {"summary": "本月完成两家"}),
     Case("sme_level_new", "diagnosis.new_sme_level", "enterprise",
          lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},

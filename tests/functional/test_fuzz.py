@@ -96,6 +96,7 @@ def path_values(scene: Scene) -> dict[str, object]:
         "project_id": scene.project.id,
         "engagement_id": scene.engagement_id,
         "key": "plan",
+        "report_id": scene.progress_report_id,
         "row": 1,
         "member_id": scene.member_id,
         "activity_id": 1,

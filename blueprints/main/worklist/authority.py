@@ -39,6 +39,7 @@ def lists(user: User) -> list[WorkList]:
         notices_to_confirm(user.organisation),
         diagnosis.reports_to_accept(user.organisation_id),
         diagnosis.authority_engagements(user.organisation_id),
+        diagnosis.reports_overdue(user.organisation_id, local_today()),
     ]
 
 

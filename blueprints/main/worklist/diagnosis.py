@@ -1,14 +1,20 @@
 """What diagnosis engagements put on work lists: the provider's agreements to file, work
-groups to take on site, diagnoses to report and reports to present; the enterprise's survey;
-the authority's reports to accept; and, for information, the engagements under way."""
+groups to take on site, diagnoses to report, reports to present and progress reports due; the
+enterprise's forms and survey; the authority's reports to accept; and, for information, the
+engagements under way and the providers late with their progress reports."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
+from app.clock import local_today
 from blueprints.diagnosis import programmes
+from blueprints.engagements import progress_reports
 from blueprints.engagements.paperwork import OPEN_IN
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import DiagnosisEngagement, DiagnosisFormEntry, EngagementStatus, Organisation, User
@@ -50,10 +56,53 @@ def _more(status: EngagementStatus | None = None) -> str:
     return url_for("engagements.index", status=status.value if status else None)
 
 
+# A progress report appears on the provider's list this many days before it is due.
+REPORT_NOTICE_DAYS = 7
+
+
+def reports_due(org: int | None, today: date) -> WorkList:
+    """The provider's progress reports due within a week or overdue, one per programme and
+    authority (a handful: computed from one grouped query)."""
+    due = [
+        s
+        for s in progress_reports.of_provider(org or 0)
+        if s.due <= today + timedelta(days=REPORT_NOTICE_DAYS)
+    ]
+    items = [
+        WorkItem(
+            what=_("Report your diagnosis progress (%(n)d engagements under way)", n=s.under_way),
+            whom=s.authority,
+            url=url_for("engagements.progress_reports") + "#report-progress",
+            since=s.last or s.since,
+            due=s.due,
+        )
+        for s in sorted(due, key=lambda s: s.due)
+    ]
+    return WorkList("progress_reports_due", _("Progress reports due"), items, len(items))
+
+
+def reports_overdue(org: int | None, today: date) -> WorkList:
+    """For the authority's information: the providers late with their progress reports."""
+    items = [
+        WorkItem(
+            what=_("No progress report since %(date)s", date=format_date(s.last or s.since)),
+            whom=s.provider,
+            url=url_for("engagements.progress_reports"),
+            since=s.last or s.since,
+            due=s.due,
+        )
+        for s in progress_reports.of_authority(org or 0)
+        if s.overdue(today)
+    ]
+    return WorkList("progress_reports_overdue", _("Progress reports overdue"), items,
+                    len(items), waiting=True)  # fmt: skip
+
+
 def provider_lists(user: User) -> list[WorkList]:
     org = user.organisation_id
     mine = DiagnosisEngagement.provider_id == org
     return [
+        reports_due(org, local_today()),
         capped(
             "agreements_to_file",
             _("Diagnosis agreements to file"),

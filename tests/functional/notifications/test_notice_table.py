@@ -24,7 +24,7 @@ from blueprints.certificates import services as certificates
 from blueprints.demo import engagements as demo_engagements
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
-from blueprints.engagements import conclusion, record
+from blueprints.engagements import conclusion, progress_reports, record
 from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.notifications.table import NOTICES, Category
@@ -428,6 +428,15 @@ def engagement_on_site(c: Cast) -> set[int]:
     return c.named("city", "enterprise")
 
 
+def engagement_progress_reported(c: Cast) -> set[int]:
+    """A provider's progress report: its authority hears of it."""
+    _made, expert = _engagement(c)
+    clear_notices()
+    progress_reports.submit(expert, f"nmg_offline:{c.city.organisation_id}", date.today(),
+                            date.today(), "完成资料收集")  # fmt: skip
+    return c.named("city")
+
+
 def engagement_form_filed(c: Cast) -> set[int]:
     """The enterprise's application: the provider and the city hear of it."""
     engagement, expert = _engagement(c, agreed=True)
@@ -556,6 +565,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "engagement.file_agreement": engagement_agreement_filed,
     "engagement.start": engagement_on_site,
     "engagement.form": engagement_form_filed,
+    "engagement.progress_report": engagement_progress_reported,
     "engagement.withdraw": engagement_withdrawn,
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,
