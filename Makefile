@@ -53,6 +53,9 @@ test-tools:
 	@command -v pdftoppm >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
 	  else echo "the QR-code test needs pdftoppm: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
+	@command -v soffice >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+	  else echo "the export tests open the workbooks in LibreOffice: sudo apt-get install libreoffice-calc-nogui" >&2; exit 1; fi; }
 
 assets: node_modules/.installed
 	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons app/static/vendor/chart.js app/static/vendor/echarts

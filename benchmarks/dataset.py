@@ -61,6 +61,7 @@ def _tables() -> list[tuple[str, tuple[str, ...]]]:
     from benchmarks import dataset_assessments as assessments
     from benchmarks import dataset_campaigns as campaigns
     from benchmarks import dataset_certificates as certificates
+    from benchmarks import dataset_diagnosis as diagnosis
     from benchmarks import dataset_documents as documents
     from benchmarks import dataset_findings as findings
     from benchmarks import dataset_people as people
@@ -94,6 +95,10 @@ def _tables() -> list[tuple[str, tuple[str, ...]]]:
         ("certificate_requests", certificates.REQUEST_COLUMNS),
         ("schedule_items", certificates.ITEM_COLUMNS),
         ("body_serials", certificates.SERIAL_COLUMNS),
+        ("diagnosis_engagements", diagnosis.ENGAGEMENT_COLUMNS),
+        ("diagnosis_indicators", diagnosis.INDICATOR_COLUMNS),
+        ("sme_level_evaluations", diagnosis.SME_COLUMNS),
+        ("diagnosis_progress_reports", diagnosis.REPORT_COLUMNS),
     ]
 
 
@@ -137,6 +142,7 @@ def generate(
     from app.extensions import db
     from app.security.passwords import hash_password
     from benchmarks import dataset_campaigns as campaigns
+    from benchmarks import dataset_diagnosis as diagnosis
     from benchmarks import dataset_people as people_module
     from benchmarks.dataset_assessments import AssessmentWriter
     from benchmarks.dataset_certificates import CertificateWriter
@@ -223,7 +229,10 @@ def generate(
                 began = flush("enterprises and their users", began)
                 CertificateWriter(rng, rows, clock, auditor, people.staff).build(projects.certified)
                 calendar.emit(rows)
-                began = flush("certificates, schedules, publicity", began, last=True)
+                began = flush("certificates, schedules, publicity", began)
+                # Last: its draws leave every earlier phase's rows as they were for a seed.
+                diagnosis.build(rng, rows, geo, people, clock, scale)
+                began = flush("diagnosis engagements", began, last=True)
             if deferred.keys:
                 restored = time.monotonic() - began
                 say(f"{'indexes and foreign keys restored':<34} in {restored:5.1f} s")

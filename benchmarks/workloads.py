@@ -74,6 +74,7 @@ KEYS = (
     "progress",
     "statistics",
     "map",
+    "diagnosis",
 )
 
 
@@ -246,7 +247,7 @@ def plan(
             signed_in(holders, "/certificates/{}/certificate.pdf", per_user=3),
             measure_memory=True,
         )
-    region_keys = [k for k in ("progress", "statistics", "map") if k in wanted]
+    region_keys = [k for k in ("progress", "statistics", "map", "diagnosis") if k in wanted]
     if region_keys:
         # The largest province's authority, its round of the year and its biggest prefecture.
         largest = max(sizes, key=lambda p: (sizes[p], p)) if sizes else ""
@@ -279,8 +280,16 @@ def plan(
                 f"/statistics/map?region={code}&campaign={campaign}",
                 f"/statistics/map?region={prefecture}00&campaign={campaign}",
             ],
+            # The province's diagnosis programmes: states, providers, overdue, grades and the
+            # verified indicators by prefecture and industry; the providers' reports.
+            "diagnosis": [
+                "/engagements/progress?programme=nmg_offline",
+                "/engagements/progress?programme=changchun_pilot",
+                "/engagements/progress-reports",
+            ],
         }
         titles = {
+            "diagnosis": "diagnosis progress and progress reports (largest province)",
             "progress": "campaign progress table (largest province and its largest city)",
             "statistics": "regional statistics (largest province and its largest city)",
             "map": "data map (largest province and its largest city)",

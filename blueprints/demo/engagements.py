@@ -345,11 +345,12 @@ def load() -> list[tuple[Role, str]]:
         # Its first month reported to the region (seed 002 5.1); the second is overdue, on
         # diagnosis@'s work list and, for information, on nmg@'s.
         start = local_today() - timedelta(days=65)
-        first = progress_reports.submit(
+        first_month = progress_reports.submit(
             expert, f"nmg_offline:{nmg.id}", start, start + timedelta(days=29),
             "完成包头稀土工作组组建与服务协议备案，收集企业资料并编制诊断计划；下月入企开展现场诊断。",
         )  # fmt: skip
-        first.submitted_at = utc_from_local(datetime.combine(start + timedelta(days=30), time(10)))
+        sent = datetime.combine(start + timedelta(days=30), time(10))
+        first_month.submitted_at = utc_from_local(sent)
     # Agreed, the plan and the notice filed: ordos@'s application to fill in.
     waiting = _engagement(nmg_official, "nmg_offline", ordos, provider)
     if waiting is not None:

@@ -118,7 +118,8 @@ def of(user: User, programme: Programme, today: date) -> Progress:
         sa.select(sa.func.count()).select_from(DiagnosisEngagement).where(*overdue_where)
     )
     grading = "sme_level_2024" in programme.grading
-    verifying = indicators.GRADING in programme.grading
+    cells = _cells(where) if indicators.GRADING in programme.grading else {}
+    regions, industries = cells.get("region", {}), cells.get("industry", {})
     return Progress(
         programme=programme,
         by_status=by_status,
@@ -126,12 +127,10 @@ def of(user: User, programme: Programme, today: date) -> Progress:
         overdue=list(overdue),
         overdue_total=overdue_total or 0,
         grades=_grades(where) if grading else [],
-        self_averages=_self_averages(where) if verifying else {},
-        overall=_overall(where) if verifying else None,
-        by_region=_averages(where, "region", sa.func.substr(Organisation.region_code, 1, 4))
-        if verifying
-        else [],
-        by_industry=_averages(where, "industry", Organisation.industry_code) if verifying else [],
+        self_averages=_self_averages(regions),
+        overall=_overall(regions),
+        by_region=_averages(regions, "region"),
+        by_industry=_averages(industries, "industry"),
     )
 
 
@@ -189,53 +188,101 @@ def _grades(where: list[sa.ColumnElement[bool]]) -> list[tuple[int, int, int]]:
     return [(level, own.get(level, 0), on_site.get(level, 0)) for level in range(5)]
 
 
-def _verified(where: list[sa.ColumnElement[bool]]) -> sa.Select:
-    return (
-        sa.select()
+@dataclass
+class _Sums:
+    """Sums and counts of values of one indicator in one group, added up group by group."""
+
+    verified: float = 0.0
+    verified_n: int = 0
+    reported: float = 0.0
+    reported_n: int = 0
+
+    def add(self, other: _Sums) -> None:
+        self.verified += other.verified
+        self.verified_n += other.verified_n
+        self.reported += other.reported
+        self.reported_n += other.reported_n
+
+
+Groups = dict[str, dict[str, _Sums]]  # group code -> indicator key -> sums
+
+
+def _cells(where: list[sa.ColumnElement[bool]]) -> dict[str, Groups]:
+    """The indicators of the engagements under ``where`` summed per prefecture and key and per
+    industry and key, in one statement over the rows read once (a common table expression);
+    every average of the page is added up from these sums. An enterprise is in one
+    engagement per programme, so a group's enterprises are its engagements."""
+    base = (
+        sa.select(
+            sa.func.substr(Organisation.region_code, 1, 4).label("region"),
+            Organisation.industry_code.label("industry"),
+            DiagnosisIndicator.key,
+            DiagnosisIndicator.verified_value,
+            DiagnosisIndicator.self_value,
+        )
         .select_from(DiagnosisIndicator)
         .join(DiagnosisEngagement, DiagnosisEngagement.id == DiagnosisIndicator.engagement_id)
         .join(Organisation, Organisation.id == DiagnosisEngagement.enterprise_id)
         .where(*where, DiagnosisEngagement.status != S.WITHDRAWN)
+        .cte("indicator_values")
     )
 
+    def summed(by: str) -> sa.Select:
+        code = base.c[by]
+        return sa.select(
+            sa.literal(by).label("by"),
+            code.label("code"),
+            base.c.key,
+            sa.func.sum(base.c.verified_value),
+            sa.func.count(base.c.verified_value),
+            sa.func.sum(base.c.self_value),
+            sa.func.count(base.c.self_value),
+        ).group_by(code, base.c.key)
 
-def _self_averages(where: list[sa.ColumnElement[bool]]) -> dict[str, float]:
-    rows = db.session.execute(
-        _verified(where)
-        .add_columns(DiagnosisIndicator.key, sa.func.avg(DiagnosisIndicator.self_value))
-        .group_by(DiagnosisIndicator.key)
-    )
-    return {key: value for key, value in rows if value is not None}
+    groups: dict[str, Groups] = {"region": defaultdict(dict), "industry": defaultdict(dict)}
+    for by, code, key, verified, verified_n, reported, reported_n in db.session.execute(
+        sa.union_all(summed("region"), summed("industry"))
+    ):
+        sums = _Sums(float(verified or 0), verified_n, float(reported or 0), reported_n)
+        groups[by][code or ""][key] = sums
+    return groups
 
 
-def _averages(where: list[sa.ColumnElement[bool]], by: str, group: Any) -> list[IndicatorAverages]:
-    """The verified values averaged per ``group`` (all, a prefecture, an industry)."""
-    rows = db.session.execute(
-        _verified(where)
-        .add_columns(
-            group.label("code"),
-            DiagnosisIndicator.key,
-            sa.func.avg(DiagnosisIndicator.verified_value),
-            sa.func.count(sa.distinct(DiagnosisEngagement.enterprise_id)),
-        )
-        .where(DiagnosisIndicator.verified_value.is_not(None))
-        .group_by(group, DiagnosisIndicator.key)
-    ).all()
-    values: dict[str, dict[str, float]] = defaultdict(dict)
-    counts: dict[str, int] = defaultdict(int)
-    for code, key, average, enterprises in rows:
-        values[code or ""][key] = float(average)
-        counts[code or ""] = max(counts[code or ""], enterprises)
-    names = _names(by, list(values))
+def _all_together(groups: Groups) -> Groups:
+    together: dict[str, _Sums] = defaultdict(_Sums)
+    for by_key in groups.values():
+        for key, sums in by_key.items():
+            together[key].add(sums)
+    return {"": together} if together else {}
+
+
+def _self_averages(groups: Groups) -> dict[str, float]:
+    overall = _all_together(groups).get("", {})
+    return {k: s.reported / s.reported_n for k, s in overall.items() if s.reported_n}
+
+
+def _averages(groups: Groups, by: str) -> list[IndicatorAverages]:
+    """The verified values averaged per group; a group's enterprises are those with its most
+    verified indicator."""
+    verified = {
+        code: {k: s for k, s in by_key.items() if s.verified_n} for code, by_key in groups.items()
+    }
+    verified = {code: by_key for code, by_key in verified.items() if by_key}
+    names = _names(by, list(verified))
     return [
-        IndicatorAverages(code, names.get(code, code), counts[code], values[code])
-        for code in sorted(values)
+        IndicatorAverages(
+            code,
+            names.get(code, code),
+            max(s.verified_n for s in verified[code].values()),
+            {k: s.verified / s.verified_n for k, s in verified[code].items()},
+        )
+        for code in sorted(verified)
     ]
 
 
-def _overall(where: list[sa.ColumnElement[bool]]) -> IndicatorAverages | None:
-    groups = _averages(where, "", sa.literal(""))
-    return groups[0] if groups else None
+def _overall(groups: Groups) -> IndicatorAverages | None:
+    averaged = _averages(_all_together(groups), "")
+    return averaged[0] if averaged else None
 
 
 def _names(by: str, codes: list[str]) -> dict[str, str]:

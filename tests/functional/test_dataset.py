@@ -41,6 +41,7 @@ from models import (
     CertificateEvent,
     CertificateStatus,
     CorrectiveAction,
+    DiagnosisEngagement,
     Document,
     DocumentKind,
     Finding,
@@ -453,3 +454,34 @@ def test_campaigns_quotas_and_the_roster(generated):
     assert browser.get(f"/campaigns/{first.id}").status_code == 200
     page = browser.get(f"/statistics/map?campaign={first.id}")
     assert page.status_code == 200 and 'id="region-map"' in page.get_data(as_text=True)
+
+
+def test_diagnosis_engagements_are_generated_and_render(generated):
+    """Both programmes, every state, the verified indicators and the on-site grades; the
+    busiest authority's progress pages and its engagements answer."""
+    app, written = generated
+    assert written["diagnosis_engagements"] > 0 and written["diagnosis_indicators"] > 0
+    assert written["sme_level_evaluations"] > 0
+    with app.app_context():
+        busiest = rows(
+            sa.select(DiagnosisEngagement.authority_id, sa.func.count())
+            .group_by(DiagnosisEngagement.authority_id)
+            .order_by(sa.func.count().desc(), DiagnosisEngagement.authority_id)
+            .limit(1)
+        )[0][0]
+        email = db.session.scalar(
+            sa.select(User.email).where(User.organisation_id == busiest).order_by(User.id).limit(1)
+        )
+        shown = rows(
+            sa.select(DiagnosisEngagement.status, sa.func.min(DiagnosisEngagement.id))
+            .where(DiagnosisEngagement.authority_id == busiest)
+            .group_by(DiagnosisEngagement.status)
+        )
+    browser = Browser(app.test_client())
+    assert browser.login(email, dataset.PASSWORD).status_code == 302
+    for programme in ("nmg_offline", "changchun_pilot"):
+        page = browser.get(f"/engagements/progress?programme={programme}")
+        assert page.status_code == 200 and 'id="status-totals"' in page.text, programme
+    assert browser.get("/engagements/progress-reports").status_code == 200
+    for status, engagement_id in shown:
+        assert browser.get(f"/engagements/{engagement_id}").status_code == 200, status

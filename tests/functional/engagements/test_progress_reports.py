@@ -101,10 +101,11 @@ def test_a_bad_period_comes_back_beside_its_field(browser, people, start, end, f
 
 
 def test_only_a_provider_with_engagements_there_reports(browser, people):
-    enrolled_days_ago(people, 40, programme="changchun_pilot")  # asks no progress reports
     sign_in_as(browser, people["expert"])
-    assert 'name="target"' not in browser.get(PAGE).text
-    forged = report(browser, people, TODAY - timedelta(days=3), TODAY)
+    assert 'name="target"' not in browser.get(PAGE).text  # nothing under way yet
+    enrolled_days_ago(people, 40, programme="changchun_pilot")
+    assert 'name="target"' in browser.get(PAGE).text
+    forged = report(browser, people, TODAY - timedelta(days=3), TODAY)  # nmg: none there
     assert forged.status_code == 422
     sign_in_as(browser, people["enterprise"])
     assert browser.get(PAGE).status_code == 403
