@@ -59,6 +59,20 @@ def entries_of(engagement: DiagnosisEngagement) -> Entries:
     return found
 
 
+def rows_of(engagement: DiagnosisEngagement, form: Form) -> list[DiagnosisFormEntry]:
+    """The entries of one form, in order."""
+    return list(
+        db.session.scalars(
+            sa.select(DiagnosisFormEntry)
+            .where(
+                DiagnosisFormEntry.engagement_id == engagement.id,
+                DiagnosisFormEntry.form_key == form.key,
+            )
+            .order_by(DiagnosisFormEntry.number)
+        )
+    )
+
+
 def _title(form: Form) -> str:
     title = form.title.get(get_locale())
     return f"{title}（{form.annex}）" if form.annex else title
@@ -142,7 +156,7 @@ def _check_editable(engagement: DiagnosisEngagement, form: Form, actor: User) ->
         )
 
 
-def _check_values(form: Form, values: dict[str, Value]) -> None:
+def _check_values(form: Form, values: dict[str, Value | date]) -> None:
     for first, second in form.date_order:
         start, end = values.get(first), values.get(second)
         if isinstance(start, date) and isinstance(end, date) and end < start:
@@ -194,15 +208,8 @@ def fill(
     """File ``values`` on ``form``: the form's one entry (filed again, it is replaced) or a new
     row of a table form. A form filed once is told to the other parties."""
     _check_editable(engagement, form, actor)
-    _check_values(form, values)  # type: ignore[arg-type]
-    existing = db.session.scalars(
-        sa.select(DiagnosisFormEntry)
-        .where(
-            DiagnosisFormEntry.engagement_id == engagement.id,
-            DiagnosisFormEntry.form_key == form.key,
-        )
-        .order_by(DiagnosisFormEntry.number)
-    ).all()
+    _check_values(form, values)
+    existing = rows_of(engagement, form)
     if form.rows and len(existing) >= MAX_ROWS:
         raise Refused(form.fields[0].key, _("A form holds at most %(n)d rows.", n=MAX_ROWS))
     entry = existing[0] if existing and not form.rows else None

@@ -22,7 +22,7 @@ def form_page(
 ) -> str:
     engagement = services.get_or_404(engagement_id)
     form = paperwork.form_of(team.programme_of(engagement), key)
-    rows = paperwork.entries_of(engagement).get(form.key, [])
+    rows = paperwork.rows_of(engagement, form)
     editable = paperwork.editable(engagement, form, current_user)
     entry_form = pages.kept("paperwork")
     if entry_form is None:

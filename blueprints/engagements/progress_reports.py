@@ -17,12 +17,12 @@ from sqlalchemy.orm import aliased
 from app.clock import local_today, utc_from_local
 from app.events import announce
 from app.extensions import db
+from app.search import name_matches
 from app.security.permissions import Permission, has_permission
 from blueprints.diagnosis import programmes
 from blueprints.diagnosis.programmes import Programme
 from blueprints.engagements.changes import Refused
 from models import (
-    ActivityKind,
     DiagnosisActivity,
     DiagnosisEngagement,
     DiagnosisProgressReport,
@@ -84,15 +84,17 @@ def standing(*where: sa.ColumnElement[bool]) -> list[Standing]:
     if not reporting:
         return []
     E = DiagnosisEngagement
+    # The last period reported per provider, authority and programme, joined once (not asked
+    # again for every engagement).
     last = (
-        sa.select(sa.func.max(Report.period_end))
-        .where(
-            Report.provider_id == E.provider_id,
-            Report.authority_id == E.authority_id,
-            Report.programme_key == E.programme_key,
+        sa.select(
+            Report.provider_id,
+            Report.authority_id,
+            Report.programme_key,
+            sa.func.max(Report.period_end).label("period_end"),
         )
-        .correlate(E)
-        .scalar_subquery()
+        .group_by(Report.provider_id, Report.authority_id, Report.programme_key)
+        .subquery()
     )
     rows = db.session.execute(
         sa.select(
@@ -103,10 +105,18 @@ def standing(*where: sa.ColumnElement[bool]) -> list[Standing]:
             Authority.name.label("authority"),
             sa.func.count().label("under_way"),
             sa.func.min(E.created_at).label("since"),
-            sa.func.max(last).label("last"),
+            sa.func.max(last.c.period_end).label("last"),
         )
         .join(Provider, Provider.id == E.provider_id)
         .join(Authority, Authority.id == E.authority_id)
+        .outerjoin(
+            last,
+            sa.and_(
+                last.c.provider_id == E.provider_id,
+                last.c.authority_id == E.authority_id,
+                last.c.programme_key == E.programme_key,
+            ),
+        )
         .where(E.programme_key.in_(reporting), E.status.in_(UNDER_WAY), *where)
         .group_by(E.programme_key, E.provider_id, Provider.name, E.authority_id, Authority.name)
         .order_by(Provider.name, Authority.name, E.programme_key)
@@ -234,11 +244,10 @@ def listed(user: User, *, programme: str = "", q: str = "") -> sa.Select:
     if programme:
         query = query.where(Report.programme_key == programme)
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
         query = query.where(
             sa.or_(
-                Provider.name.ilike(pattern, escape="\\"),
-                Authority.name.ilike(pattern, escape="\\"),
+                name_matches(Provider.name, Provider.name_tokens, q),
+                name_matches(Authority.name, Authority.name_tokens, q),
             )
         )
     return query
@@ -249,7 +258,3 @@ def get_or_404(user: User, report_id: int) -> Report:
     if found is None:
         abort(404)
     return found
-
-
-# The figures a report keeps, in the order they are shown, by key.
-ACTIVITY_KEYS = [f"activity_{kind.value}" for kind in ActivityKind]

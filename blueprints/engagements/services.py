@@ -19,6 +19,7 @@ from app import workflow
 from app.clock import utcnow
 from app.events import announce
 from app.extensions import db
+from app.search import name_matches, prefix_of
 from app.security.access import in_region, region_prefix
 from app.security.permissions import Permission, has_permission
 from app.workflow import Actor
@@ -109,12 +110,11 @@ def listed(
     if status is not None:
         query = query.where(DiagnosisEngagement.status == status)
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
         query = query.where(
             sa.or_(
-                Enterprise.name.ilike(pattern, escape="\\"),
-                Provider.name.ilike(pattern, escape="\\"),
-                Enterprise.credit_code == q.upper(),
+                name_matches(Enterprise.name, Enterprise.name_tokens, q),
+                name_matches(Provider.name, Provider.name_tokens, q),
+                prefix_of(Enterprise.credit_code, q),
             )
         )
     return query
