@@ -58,12 +58,13 @@ test-tools:
 	  else echo "the export tests open the workbooks in LibreOffice: sudo apt-get install libreoffice-calc-nogui" >&2; exit 1; fi; }
 
 assets: node_modules/.installed
-	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons app/static/vendor/chart.js app/static/vendor/echarts
+	mkdir -p app/static/vendor/bootstrap app/static/vendor/bootstrap-icons app/static/vendor/chart.js app/static/vendor/echarts app/static/vendor/swagger-ui
 	cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chart.js/
 	cp node_modules/echarts/dist/echarts.min.js app/static/vendor/echarts/
 	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js app/static/vendor/bootstrap/
 	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css app/static/vendor/bootstrap-icons/
 	cp -r node_modules/bootstrap-icons/font/fonts app/static/vendor/bootstrap-icons/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css app/static/vendor/swagger-ui/
 
 # The GB/T 2260 region list that `flask reference load` reads, from the npm package that
 # tracks the 民政部 list: copied next to the loader, so that nothing reads node_modules/ at

@@ -88,6 +88,15 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_RATE_LIMIT": "60 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "certpath",  # several apps (or test runs) may share one Redis
+    # Every limited response says where the caller stands (the IETF RateLimit header fields)
+    # and a refused one when to come back (Retry-After).
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_HEADER_LIMIT": "RateLimit-Limit",
+    "RATELIMIT_HEADER_REMAINING": "RateLimit-Remaining",
+    "RATELIMIT_HEADER_RESET": "RateLimit-Reset",
+    # The API (/api/v1): calls per key, and per address for the public certificate lookup.
+    "API_KEY_RATE_LIMIT": "600 per minute",
+    "API_PUBLIC_RATE_LIMIT": "60 per minute",
     # How long a process keeps its copy of the region names before reading them again, and
     # how long browsers and proxies may keep the public certificate and publicity pages.
     "REFERENCE_CACHE_SECONDS": 3600,
@@ -134,7 +143,12 @@ DEFAULTS: dict[str, Any] = {
 
 PROFILES: dict[str, dict[str, Any]] = {
     "development": {},
-    "testing": {"PASSWORD_MIN_STRENGTH": 2, "PUBLIC_RATE_LIMIT": "10000 per minute"},
+    "testing": {
+        "PASSWORD_MIN_STRENGTH": 2,
+        "PUBLIC_RATE_LIMIT": "10000 per minute",
+        "API_KEY_RATE_LIMIT": "10000 per minute",
+        "API_PUBLIC_RATE_LIMIT": "10000 per minute",
+    },
     "production": {"SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True},
 }
 

@@ -16,6 +16,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from app import problems
 from app.extensions import db, login_manager
 
 
@@ -57,6 +58,8 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, detail: str | None = None):
+    if problems.is_api_request():
+        return problems.problem(status, detail)
     title, default_detail = _TITLES.get(status, _TITLES[500])
     message = detail or str(default_detail)
     if wants_json():
@@ -118,6 +121,24 @@ def _conflict_or_error(error: sa_exc.SQLAlchemyError):
     raise error
 
 
+def _api_detail(error: HTTPException) -> str | None:
+    """A refusal's own words for a program (an input refused, a limit named); the generic
+    description of the status otherwise."""
+    if isinstance(error, InputRefused) or getattr(error, "api_detail", False):
+        return error.description
+    return None
+
+
+def _kept_headers(error: HTTPException) -> dict[str, str]:
+    """What the refusal told the client besides its body: Allow for a 405, Retry-After."""
+    response = error.get_response()
+    return {
+        name: value
+        for name, value in response.headers.items()
+        if name in ("Allow", "Retry-After", "WWW-Authenticate")
+    }
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(StaleDataError, _conflict_or_error)
     app.register_error_handler(sa_exc.IntegrityError, _conflict_or_error)
@@ -142,6 +163,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if problems.is_api_request():
+            return problems.problem(status, _api_detail(error), headers=_kept_headers(error))
         if status not in _TITLES:
             return error
         return render_error(status, error.description if isinstance(error, InputRefused) else None)

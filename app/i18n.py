@@ -21,10 +21,16 @@ from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from app.extensions import babel
+from app.problems import API_PREFIX
 from models import SUPPORTED_LOCALES
 
 DEFAULT_LOCALE = "zh"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is read later (an API description)."""
+    return message
 
 
 def select_locale() -> str:
@@ -32,6 +38,13 @@ def select_locale() -> str:
         # The scheduler and CLI: texts kept for everyone (event comments) are in Chinese;
         # mail and notifications choose their reader's locale with force_locale.
         return DEFAULT_LOCALE
+    if request.path.startswith(API_PREFIX):
+        # A program states its language per call (?lang= or Accept-Language); it has no
+        # session to remember one.
+        asked = request.args.get("lang")
+        if asked in SUPPORTED_LOCALES:
+            return asked
+        return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
     remembered = session.get("lang")
     if remembered in SUPPORTED_LOCALES:
         return remembered
@@ -46,7 +59,7 @@ def select_locale() -> str:
 def remember_language_switch() -> None:
     """before_request: honour ``?lang=zh|en`` on any page, for this session."""
     lang = request.args.get("lang")
-    if lang in SUPPORTED_LOCALES:
+    if lang in SUPPORTED_LOCALES and not request.path.startswith(API_PREFIX):
         session["lang"] = lang
 
 

@@ -7,6 +7,9 @@ periodic tasks (each package's ``tasks.py``), in the order a scheduler run takes
 
 from blueprints.admin.cli import users_cli
 from blueprints.admin.routes import bp as admin_bp
+from blueprints.api.docs_routes import bp as api_docs_bp
+from blueprints.api.key_routes import bp as api_keys_bp
+from blueprints.api.v1 import api as api_v1
 from blueprints.assessment.cli import assessment_cli
 from blueprints.assessment.routes import bp as assessment_bp
 from blueprints.audits.routes import bp as audits_bp
@@ -60,6 +63,9 @@ BLUEPRINTS = (
     clauses_bp,
     admin_bp,
     reference_bp,
+    api_keys_bp,
+    api_docs_bp,
+    api_v1,
 )
 
 # Consequences before reminders: a missed surveillance suspends before anyone is reminded.

@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
+from models.api import ApiKey, ApiScope
 from models.assessment import (
     EDITABLE_STATES,
     SUBMITTED_STATES,
@@ -106,6 +107,8 @@ __all__ = [
     "AccountEvent",
     "ActivityKind",
     "Adoption",
+    "ApiKey",
+    "ApiScope",
     "Assessment",
     "AssessmentAction",
     "AssessmentEvent",

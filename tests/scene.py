@@ -104,6 +104,7 @@ class Scene:
     pilot_on_site_id: int = 0  # a Changchun engagement on site
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
     progress_report_id: int = 0  # its provider's progress report to the authority
+    api_key_id: int = 0  # the enterprise's API key
 
 
 def pdf(name: str) -> FileStorage:
@@ -259,7 +260,9 @@ def build(app) -> Scene:
                                 only=("plan",), at_most=1)  # fmt: skip
     progress = progress_reports.submit(diagnostician, f"nmg_offline:{authority.organisation_id}",
                                        today, today, "完成诊断计划编制")  # fmt: skip
+    api_key = factories.api_key(parties.enterprise).key
     return Scene(
+        api_key_id=api_key.id,
         nmg_engagement_id=nmg.id,
         progress_report_id=progress.id,
         pilot_on_site_id=pilot.id,
@@ -469,6 +472,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"campaign_id": s.campaign_id, "region": "310104", "show": "absent"},
     ],
     "campaigns.enterprises_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
+    "api_keys.index": lambda _s: [{}, {"q": "省平台", "page": "2"}, {"q": "%_\\"}],
+    "api_docs.docs": _one(),
+    "api_docs.openapi_document": lambda _s: [{}, {"lang": "en"}],
+    "api_v1.certificate": lambda s: [{"number": s.certificate.number}],
     "roster.index": lambda _s: [{}, {"tag": "pilot", "region": "3101", "q": "测试"}],
     "roster.export": lambda _s: [{}, {"tag": "pilot", "region": "3101", "q": "测试"}],
     "roster.template": _one(),

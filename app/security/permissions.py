@@ -15,7 +15,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from app.extensions import limiter, login_manager
-from models import Role, User
+from models import ApiScope, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTRIBUTE = "_certpath_access"
@@ -67,6 +67,8 @@ class Permission(enum.StrEnum):
     DIAGNOSIS_VIEW = "diagnosis:engagement:view"
     DIAGNOSIS_PROVIDE = "diagnosis:engagement:provide"
     DIAGNOSIS_MANAGE = "region:diagnosis:manage"
+    # An organisation's keys to the machine interface (/api/v1), made by its own administrators.
+    API_KEYS_MANAGE = "org:api_keys:manage"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -137,7 +139,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 # What an organisation's own administrator adds to their role.
-ORG_ADMIN_PERMISSIONS = frozenset({Permission.ORG_EDIT, Permission.ORG_MEMBERS_MANAGE})
+ORG_ADMIN_PERMISSIONS = frozenset(
+    {Permission.ORG_EDIT, Permission.ORG_MEMBERS_MANAGE, Permission.API_KEYS_MANAGE}
+)
 
 
 def permissions_of(user: User) -> frozenset[Permission]:
@@ -177,7 +181,7 @@ def public(view: F) -> F:
     return view
 
 
-def access_of(view: Callable[..., Any]) -> Permission | str | None:
+def access_of(view: Callable[..., Any]) -> Permission | ApiScope | str | None:
     return getattr(view, ACCESS_ATTRIBUTE, None)
 
 

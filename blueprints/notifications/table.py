@@ -599,6 +599,42 @@ ACCOUNT_NOTICES = {
 }
 
 
+def _key_administrators(event: Event) -> list[User]:
+    """An organisation's administrators hear of every key made or revoked for it: a key acts for
+    one of them, and an unexpected one may be the first sign of an account taken over."""
+    return who.unique(who.contacts(event.subject.organisation_id), [event.subject.created_by])
+
+
+def _keys_page(_event: Event) -> str:
+    return external_url("api_keys.index")
+
+
+API_KEY_NOTICES = {
+    "api_key.created": Notice(
+        Category.ACCOUNT,
+        _key_administrators,
+        lambda e: _(
+            "%(person)s made the API key %(name)s for %(org)s",
+            person=e.actor.name,
+            name=e.subject.name,
+            org=e.context["organisation"].name,
+        ),
+        _keys_page,
+    ),
+    "api_key.revoked": Notice(
+        Category.ACCOUNT,
+        _key_administrators,
+        lambda e: _(
+            "%(person)s revoked the API key %(name)s of %(org)s",
+            person=e.actor.name,
+            name=e.subject.name,
+            org=e.context["organisation"].name,
+        ),
+        _keys_page,
+    ),
+}
+
+
 def notice_for(name: str) -> Notice | None:
     """The row of an event; every move of a project is the one project notice."""
     if name.startswith("project."):
@@ -633,4 +669,5 @@ NOTICES: dict[str, Notice] = {
     **NOTICE_NOTICES,
     **ENGAGEMENT_NOTICES,
     **ACCOUNT_NOTICES,
+    **API_KEY_NOTICES,
 }

@@ -8,6 +8,7 @@ import time_machine
 
 from app.clock import local_today
 from app.extensions import db
+from blueprints.demo import api_keys as demo_api_keys
 from blueprints.demo.loader import DEMO_PASSWORD, EVALUATION_BODIES, load_demo
 from models import Objection, Organisation, OrgKind, Role, User
 from tests.conftest import Browser
@@ -79,3 +80,12 @@ def test_on_a_day_off_the_demo_batch_is_still_open_to_objections(app_ctx, moment
         [objection] = db.session.scalars(sa.select(Objection)).all()
         batch = objection.entry.batch
         assert batch.starts_on <= local_today() <= batch.ends_on
+
+
+def test_the_demo_api_key_reads_the_demo_register(client, demo_accounts):
+    token = demo_api_keys.load()
+    assert token is not None and demo_api_keys.load() is None  # made once, shown once
+    db.session.flush()
+    response = client.get("/api/v1/certificates", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.get_json()["items"], "the demo has certificates to read"

@@ -276,7 +276,9 @@ def build(app) -> dict[str, Any]:
             "submit_report", provider=diagnostician, enterprise=None, day=TODAY(),
             only=("record",), at_most=1,
         )  # fmt: skip
+        api_key = factories.api_key(parties.enterprise).key
         w.update(
+            api_key=api_key.id,
             progress_target=f"nmg_offline:{authority.organisation_id}",
             photo=photo.id,
             on_site=along["nmg_offline:on_site"][0],
@@ -673,6 +675,13 @@ OTHER_CASES = [
          lambda w: {"target": w["progress_target"], "period_start": "2026-02-30",
                     "period_end": "", "summary": "本月完成两家"},
          ["period_start", "period_end"], {"summary": "本月完成两家"}),
+    Case("api_key", "api_keys.create", "enterprise",
+         lambda w: "/api-keys/", lambda w: "/api-keys/",
+         {"name": "夜间核验" * 30, "scopes": ["certificates:read"], "expires_on": "2026-02-30"},
+         ["name", "expires_on"], {"name": "夜间核验" * 30}),
+    Case("api_key_revoke", "api_keys.revoke", "enterprise",
+         lambda w: "/api-keys/", lambda w: f"/api-keys/{w['api_key']}/revoke", {},
+         lambda w: [f"confirm-{w['api_key']}"]),
     Case("sme_level_new", "diagnosis.new_sme_level", "enterprise",
          lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},
@@ -717,6 +726,7 @@ SKIPPED: dict[str, str] = {
     "notifications.read": "a button (mark all read), of the notifications part of issue 13",
     "notifications.open_one": "a link-like button, of the notifications part of issue 13",
     "notifications.preferences": "the notifications part of issue 13 tests its own form",
+    "api_v1.verify": "the API's JSON body: tests/functional/api checks it against the document",
 }
 
 

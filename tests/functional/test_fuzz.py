@@ -97,6 +97,7 @@ def path_values(scene: Scene) -> dict[str, object]:
         "engagement_id": scene.engagement_id,
         "key": "plan",
         "report_id": scene.progress_report_id,
+        "key_id": scene.api_key_id,
         "row": 1,
         "member_id": scene.member_id,
         "activity_id": 1,

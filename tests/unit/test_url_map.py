@@ -1,7 +1,8 @@
-"""Every endpoint declares who may reach it: @public or @requires(Permission.X)."""
+"""Every endpoint declares who may reach it: @public, @requires(Permission.X), or for the API
+a key with a scope (ApiScope)."""
 
 from app.security.permissions import ROLE_PERMISSIONS, Permission, access_of
-from models import Role
+from models import ApiScope, Role
 
 # Endpoints outside our blueprints that are public by nature.
 FRAMEWORK_PUBLIC = {"static"}
@@ -21,7 +22,7 @@ def test_every_endpoint_declares_its_access(app):
 def test_declared_permissions_are_real_permissions(app):
     for rule in app.url_map.iter_rules():
         access = access_of(app.view_functions[rule.endpoint])
-        assert access is None or access == "public" or isinstance(access, Permission)
+        assert access is None or access == "public" or isinstance(access, Permission | ApiScope)
 
 
 def test_every_role_has_a_permission_set():

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.workflow import SYSTEM
+from blueprints.api import keys
 from blueprints.assessment import benchmarks
 from blueprints.assessment import services as assessments
 from blueprints.audits import services as audits
@@ -515,6 +516,22 @@ def engagement_resubmitted(c: Cast) -> set[int]:
     return c.named("city", "enterprise")
 
 
+def api_key_made(c: Cast) -> set[int]:
+    """The organisation's other administrators hear; the maker made it."""
+    colleague = factories.user(c.district.organisation, is_org_admin=True)
+    factories.api_key(c.district)
+    return {colleague.id}
+
+
+def api_key_revoked(c: Cast) -> set[int]:
+    """Revoked by a colleague: the maker, whose programs stop, hears."""
+    colleague = factories.user(c.district.organisation, is_org_admin=True)
+    key = factories.api_key(c.district).key
+    clear_notices()
+    keys.revoke(key, colleague)
+    return {c.district.id}
+
+
 def engagement_withdrawn(c: Cast) -> set[int]:
     engagement, expert = _engagement(c)
     clear_notices()
@@ -575,6 +592,8 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "engagement.resubmit": engagement_resubmitted,
     "account.reset_link_sent": reset_link_sent_by_the_district,
     "account.one_time_password_set": one_time_password_set_by_the_city,
+    "api_key.created": api_key_made,
+    "api_key.revoked": api_key_revoked,
 }
 
 

@@ -1,0 +1,1 @@
+"""The machine interface (/api/v1), its keys and its documentation."""

@@ -1,0 +1,124 @@
+"""The shapes of /api/v1, as pydantic models: they validate what comes in and are the OpenAPI
+document's schemas. Descriptions are English in the code and served in the reader's language
+(docs_routes translates the document)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.i18n import N_
+from blueprints.api.certificates import BULK_AT_MOST, PAGE_AT_MOST
+from models import CertificateStatus
+
+
+class FieldError(BaseModel):
+    field: str = Field(description=N_("Where the refused value was (query, body, path)"))
+    message: str = Field(description=N_("Why it was refused"))
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details)."""
+
+    type: str = Field(description=N_("A URI naming the kind of problem"))
+    title: str = Field(description=N_("The kind of problem, in the caller's language"))
+    status: int = Field(description=N_("The HTTP status"))
+    code: str = Field(description=N_("A stable code a program can test"))
+    instance: str = Field(description=N_("The path that was called"))
+    detail: str | None = Field(None, description=N_("What went wrong, in the caller's language"))
+    errors: list[FieldError] | None = Field(None, description=N_("The fields that were refused"))
+
+
+class Body(BaseModel):
+    code: str | None = Field(description=N_("The evaluation body's code in certificate numbers"))
+    name: str
+
+
+class CertificateOut(BaseModel):
+    number: str = Field(description=N_("The certificate number"))
+    status: CertificateStatus = Field(
+        description=N_(
+            "The live status today, as the verification page shows it: a valid or suspended "
+            "certificate past its expiry date is expired"
+        )
+    )
+    enterprise_name: str
+    credit_code: str | None = Field(description=N_("The holder's unified social credit code"))
+    region_code: str | None = Field(description=N_("GB/T 2260 code of the holder's region"))
+    scope: str
+    standard: str
+    effective_on: date
+    expires_on: date
+    body: Body
+    successor_number: str | None = Field(
+        description=N_("For a superseded certificate: the number of the one that replaced it")
+    )
+    url: str = Field(description=N_("The public verification page (the QR code's target)"))
+
+
+# Certificate numbers (CSAIII-93125IIIMS0000101) and credit codes are Latin letters, digits and
+# hyphens, 40 characters at most: anything else is refused, not cut or trimmed.
+CertificateNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,40}$")]
+
+
+class NumberPath(BaseModel):
+    number: CertificateNumber = Field(description=N_("The certificate number"))
+
+
+class CertificatePage(BaseModel):
+    items: list[CertificateOut]
+    next_cursor: str | None = Field(
+        description=N_("Pass as cursor for the next page; absent on the last page")
+    )
+
+
+class CertificateFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None = (
+        Field(None, description=N_("Only the certificates of this holder (18-character code)"))
+    )
+    region: Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6})$")] | None = Field(
+        None, description=N_("GB/T 2260 code of a province (2 digits), city (4) or county (6)")
+    )
+    body: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] | None = Field(
+        None, description=N_("The evaluation body's code")
+    )
+    status: CertificateStatus | None = Field(None, description=N_("The live status today"))
+    effective_from: date | None = Field(None, description=N_("Effective on or after this day"))
+    effective_to: date | None = Field(None, description=N_("Effective on or before this day"))
+    cursor: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = Field(
+        None, description=N_("The next_cursor of the previous page")
+    )
+    limit: int = Field(50, ge=1, le=PAGE_AT_MOST, description=N_("Certificates per page"))
+
+
+class VerifyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[CertificateNumber] = Field(
+        min_length=1,
+        max_length=BULK_AT_MOST,
+        description=N_("Certificate numbers or unified social credit codes, up to 100"),
+    )
+
+
+class VerifyResult(BaseModel):
+    query: str = Field(description=N_("The item as it was asked"))
+    kind: str = Field(
+        description=N_("credit_code or number: how the item was read"),
+        json_schema_extra={"enum": ["credit_code", "number"]},
+    )
+    found: bool
+    certificates: list[CertificateOut] = Field(
+        description=N_(
+            "For a number, its certificate; for a credit code, the holder's certificates "
+            "of record (superseded ones left out)"
+        )
+    )
+
+
+class VerifyResponse(BaseModel):
+    results: list[VerifyResult] = Field(description=N_("One result per item, in the order asked"))
