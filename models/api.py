@@ -30,6 +30,14 @@ class ApiScope(TitledEnum):
         "certificates:read",
         _l("Certificates: search the register and verify numbers or credit codes in bulk"),
     )
+    PROJECTS_READ = (
+        "projects:read",
+        _l("Projects: read the projects, audits and findings your organisation is a party to"),
+    )
+    FINDINGS_WRITE = (
+        "findings:write",
+        _l("Findings: log findings on the audits your evaluation team runs"),
+    )
 
 
 class ApiKey(Model):

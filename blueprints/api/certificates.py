@@ -7,8 +7,6 @@ a bulk check of a hundred numbers and credit codes (two statements: numbers, the
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +18,7 @@ from app.clock import local_today
 from app.extensions import db
 from app.security.access import in_region
 from app.urls import external_url
+from blueprints.api import cursors
 from blueprints.certificates.queries import live_status
 from models import Certificate, CertificateStatus, Organisation
 
@@ -91,22 +90,6 @@ class Filters:
     effective_to: date | None = None
 
 
-def _cursor_of(effective_on: date, certificate_id: int) -> str:
-    raw = f"{effective_on.isoformat()}.{certificate_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def parse_cursor(cursor: str) -> tuple[date, int] | None:
-    """The position a cursor names, or None for one this interface did not write."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        day, _, certificate_id = raw.partition(".")
-        position = date.fromisoformat(day), int(certificate_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-    return position if 0 < position[1] < 2**31 else None
-
-
 def page(
     filters: Filters, *, after: tuple[date, int] | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
@@ -139,7 +122,7 @@ def page(
     ).all()
     items = [as_item(row, today) for row in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
-    return items, _cursor_of(last.effective_on, last.id) if last is not None else None
+    return items, cursors.write(last.effective_on, last.id) if last is not None else None
 
 
 def is_credit_code(value: str) -> bool:

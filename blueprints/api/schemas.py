@@ -4,14 +4,15 @@ document's schemas. Descriptions are English in the code and served in the reade
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.i18n import N_
+from app.input_boundary import MAX_ID
 from blueprints.api.certificates import BULK_AT_MOST, PAGE_AT_MOST
-from models import CertificateStatus
+from models import AuditKind, CertificateStatus, FindingKind, FindingStatus, ProjectStatus
 
 
 class FieldError(BaseModel):
@@ -67,6 +68,10 @@ class NumberPath(BaseModel):
     number: CertificateNumber = Field(description=N_("The certificate number"))
 
 
+# What next_cursor holds (base64url, at most 64 characters).
+Cursor = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
 class CertificatePage(BaseModel):
     items: list[CertificateOut]
     next_cursor: str | None = Field(
@@ -89,9 +94,7 @@ class CertificateFilters(BaseModel):
     status: CertificateStatus | None = Field(None, description=N_("The live status today"))
     effective_from: date | None = Field(None, description=N_("Effective on or after this day"))
     effective_to: date | None = Field(None, description=N_("Effective on or before this day"))
-    cursor: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = Field(
-        None, description=N_("The next_cursor of the previous page")
-    )
+    cursor: Cursor | None = Field(None, description=N_("The next_cursor of the previous page"))
     limit: int = Field(50, ge=1, le=PAGE_AT_MOST, description=N_("Certificates per page"))
 
 
@@ -122,3 +125,90 @@ class VerifyResult(BaseModel):
 
 class VerifyResponse(BaseModel):
     results: list[VerifyResult] = Field(description=N_("One result per item, in the order asked"))
+
+
+# --- projects, audits, findings -----------------------------------------------------------------
+
+
+class Party(BaseModel):
+    name: str
+    credit_code: str | None = Field(description=N_("An enterprise's unified social credit code"))
+    body_code: str | None = Field(description=N_("An evaluation body's code"))
+
+
+class ProjectSummary(BaseModel):
+    id: int
+    status: ProjectStatus = Field(description=N_("Where the project stands on the path"))
+    enterprise: Party
+    consultancy: Party | None
+    body: Party | None = Field(description=N_("The evaluation body, once applied to"))
+    scope: str
+    applied_at: datetime | None
+    stage2_completed_on: date | None
+    recommended: bool | None = Field(description=N_("The evaluation body's conclusion"))
+    created_at: datetime
+    status_changed_at: datetime
+
+
+class AuditOut(BaseModel):
+    id: int
+    kind: AuditKind
+    starts_on: date
+    ends_on: date
+    completed_on: date | None
+
+
+class ProjectOut(ProjectSummary):
+    audits: list[AuditOut]
+    certificate_numbers: list[str] = Field(
+        description=N_("The certificates issued at the end of this project")
+    )
+
+
+class ProjectPage(BaseModel):
+    items: list[ProjectSummary]
+    next_cursor: str | None = Field(
+        description=N_("Pass as cursor for the next page; absent on the last page")
+    )
+
+
+class ProjectFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: ProjectStatus | None = Field(None, description=N_("Only projects in this state"))
+    cursor: Cursor | None = Field(None, description=N_("The next_cursor of the previous page"))
+    limit: int = Field(50, ge=1, le=PAGE_AT_MOST, description=N_("Projects per page"))
+
+
+class ProjectPath(BaseModel):
+    project_id: int = Field(ge=1, le=MAX_ID)
+
+
+class AuditPath(BaseModel):
+    audit_id: int = Field(ge=1, le=MAX_ID)
+
+
+class FindingOut(BaseModel):
+    id: int
+    audit_id: int
+    kind: FindingKind
+    clause_code: str = Field(description=N_("The clause of GB/T 23001-2017"))
+    description: str
+    status: FindingStatus
+    due_on: date | None = Field(description=N_("When the enterprise's answer is due"))
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class FindingList(BaseModel):
+    items: list[FindingOut]
+
+
+class FindingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: FindingKind
+    clause_code: Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)*$", max_length=20)]
+    description: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
+        description=N_("Description and objective evidence")
+    )

@@ -4,20 +4,33 @@ platforms run over their lists (seed 003 q4)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext
 from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
 
 from app.i18n import N_
 from app.problems import problem
-from blueprints.api import certificates
+from app.security.permissions import Permission
+from blueprints.api import certificates, cursors
+from blueprints.api import projects as project_reads
 from blueprints.api.access import anonymous, open_to_all, with_key
 from blueprints.api.schemas import (
+    AuditPath,
     CertificateFilters,
     CertificateOut,
     CertificatePage,
+    FindingIn,
+    FindingList,
+    FindingOut,
     NumberPath,
+    ProjectFilters,
+    ProjectOut,
+    ProjectPage,
+    ProjectPath,
     VerifyRequest,
     VerifyResponse,
 )
@@ -51,14 +64,13 @@ certificates_tag = Tag(
     description=N_("GB/T 23001 certificates: verification and the public register"),
 )
 
-api = APIBlueprint(
-    "api_v1", __name__, url_prefix="/api/v1", abp_tags=[certificates_tag], abp_responses=COMMON
-)
+api = APIBlueprint("api_v1", __name__, url_prefix="/api/v1", abp_responses=COMMON)
 api.before_request(anonymous)
 
 
 @api.get(
     "/certificates/<number>",
+    tags=[certificates_tag],
     summary=N_("Verify one certificate"),
     description=N_(
         "The certificate with this number as its public verification page shows it, with the "
@@ -79,6 +91,7 @@ def certificate(path: NumberPath):
 
 @api.get(
     "/certificates",
+    tags=[certificates_tag],
     summary=N_("Search the register"),
     description=N_(
         "Certificates of record (superseded ones left out), newest first, filtered by holder, "
@@ -90,11 +103,6 @@ def certificate(path: NumberPath):
 )
 @with_key(ApiScope.CERTIFICATES_READ)
 def register(query: CertificateFilters):
-    after = None
-    if query.cursor:
-        after = certificates.parse_cursor(query.cursor)
-        if after is None:
-            return _refused("query.cursor", N_("This cursor was not written by this interface."))
     filters = certificates.Filters(
         credit_code=query.credit_code,
         region=query.region,
@@ -103,14 +111,17 @@ def register(query: CertificateFilters):
         effective_from=query.effective_from,
         effective_to=query.effective_to,
     )
-    items, next_cursor = certificates.page(filters, after=after, limit=query.limit)
-    return CertificatePage.model_validate({"items": items, "next_cursor": next_cursor}).model_dump(
-        mode="json"
+    return _paged(
+        query.cursor,
+        date.fromisoformat,
+        lambda after: certificates.page(filters, after=after, limit=query.limit),
+        CertificatePage,
     )
 
 
 @api.post(
     "/certificates/verify",
+    tags=[certificates_tag],
     summary=N_("Verify up to 100 numbers or credit codes"),
     description=N_(
         "One result per item, in the order given: an item that is a valid unified social credit "
@@ -125,9 +136,113 @@ def verify(body: VerifyRequest):
     return VerifyResponse.model_validate({"results": results}).model_dump(mode="json")
 
 
+def _paged(
+    cursor: str | None,
+    parse: Callable[[str], Any],
+    fetch: Callable[[Any], tuple[list[dict[str, Any]], str | None]],
+    model: type[BaseModel],
+):
+    """One page of a list read by keyset: after the cursor's position (from the start
+    without one), with the next page's cursor; a cursor not written here is refused."""
+    after = None
+    if cursor:
+        after = cursors.read(cursor, parse)
+        if after is None:
+            return _refused("query.cursor", N_("This cursor was not written by this interface."))
+    items, next_cursor = fetch(after)
+    return model.model_validate({"items": items, "next_cursor": next_cursor}).model_dump(
+        mode="json"
+    )
+
+
 def _not_found(detail: str):
     return problem(404, gettext(detail))
 
 
 def _refused(field: str, message: str):
     return problem(422, None, errors=[{"field": field, "message": gettext(message)}])
+
+
+# --- projects, audits, findings -----------------------------------------------------------------
+
+projects_tag = Tag(
+    name="projects",
+    description=N_(
+        "Certification projects, their audits and findings, for the parties to them: what the "
+        "key's member sees on the project and audit pages"
+    ),
+)
+NOT_A_PARTY = problem_response(N_("No such object, or your organisation is not a party to it"))
+
+
+@api.get(
+    "/projects",
+    tags=[projects_tag],
+    summary=N_("Your organisation's projects"),
+    description=N_(
+        "The projects your organisation is a party to (as enterprise, consultancy or evaluation "
+        "body; the alliance sees all), most recently moved first."
+    ),
+    responses={200: ProjectPage, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.PROJECTS_READ, Permission.PROJECT_VIEW)
+def projects(query: ProjectFilters):
+    status = query.status.value if query.status else None
+    return _paged(
+        query.cursor,
+        datetime.fromisoformat,
+        lambda after: project_reads.page(status, after=after, limit=query.limit),
+        ProjectPage,
+    )
+
+
+@api.get(
+    "/projects/<int:project_id>",
+    tags=[projects_tag],
+    summary=N_("One project"),
+    description=N_("The project with its audits and the numbers of its certificates."),
+    responses={200: ProjectOut, 404: NOT_A_PARTY, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.PROJECTS_READ, Permission.PROJECT_VIEW)
+def project(path: ProjectPath):
+    return ProjectOut.model_validate(project_reads.one(path.project_id)).model_dump(mode="json")
+
+
+@api.get(
+    "/audits/<int:audit_id>/findings",
+    tags=[projects_tag],
+    summary=N_("An audit's findings"),
+    responses={200: FindingList, 404: NOT_A_PARTY, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.PROJECTS_READ, Permission.PROJECT_VIEW)
+def findings(path: AuditPath):
+    items = project_reads.findings(path.audit_id)
+    return FindingList.model_validate({"items": items}).model_dump(mode="json")
+
+
+@api.post(
+    "/audits/<int:audit_id>/findings",
+    tags=[projects_tag],
+    summary=N_("Log a finding"),
+    description=N_(
+        "As the audit page's finding form: only a member of the audit's team, while the audit is "
+        "under way, on an active clause; a nonconformity is due for the enterprise's answer in "
+        "the configured number of days and the enterprise hears of it."
+    ),
+    responses={
+        201: FindingOut,
+        404: NOT_A_PARTY,
+        409: problem_response(N_("The audit's rules refuse it now; the detail says which")),
+        **KEYED,
+    },
+    security=SECURITY,
+)
+@with_key(ApiScope.FINDINGS_WRITE, Permission.PROJECT_EVALUATE)
+def log_finding(path: AuditPath, body: FindingIn):
+    finding = project_reads.log_finding(
+        path.audit_id, body.kind, body.clause_code, body.description
+    )
+    return FindingOut.model_validate(project_reads.as_finding(finding)).model_dump(mode="json"), 201

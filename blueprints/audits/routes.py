@@ -12,13 +12,10 @@ from app import pages, uploads, workflow
 from app.errors import WorkflowError
 from app.extensions import db
 from app.input_boundary import version_field
-from app.security.access import get_project_or_404
 from app.security.permissions import Permission, requires
 from blueprints.audits import forms, services, transitions
 from blueprints.documents import services as documents
 from models import (
-    Audit,
-    AuditTeamMember,
     Document,
     DocumentKind,
     Finding,
@@ -35,21 +32,11 @@ DECISION_TITLES = {
 }
 
 
-def _audit_or_404(audit_id: int, permission: Permission):
-    # The team comes along: the page lists it and the table's guards ask who is on it.
-    team = sa.orm.selectinload(Audit.team).joinedload(AuditTeamMember.user)
-    audit = db.session.get(Audit, audit_id, options=[team])
-    if audit is None or audit.project_id is None:
-        abort(404)
-    project = get_project_or_404(audit.project_id, permission)  # parties only, else 404
-    return audit, project
-
-
 def _finding_or_404(finding_id: int, permission: Permission):
     finding = db.session.get(Finding, finding_id)
     if finding is None:
         abort(404)
-    audit, project = _audit_or_404(finding.audit_id, permission)
+    audit, project = services.audit_or_404(finding.audit_id, permission)
     return finding, audit, project
 
 
@@ -63,7 +50,7 @@ def audit_page(audit_id: int, conflict: str | None = None, **_view_args: object)
     """The audit with its findings; per finding the moves the table offers this user now
     (those refused shown disabled with the reason). A form this request submitted is shown
     with its input and errors, the others blank."""
-    audit, project = _audit_or_404(audit_id, Permission.PROJECT_VIEW)
+    audit, project = services.audit_or_404(audit_id, Permission.PROJECT_VIEW)
     kind, status = request.args.get("kind"), request.args.get("status")
     findings = services.findings_of(audit, kind, status)
     evidence = db.session.scalars(sa.select(Document).where(Document.audit_id == audit.id)).all()
@@ -157,7 +144,7 @@ def _store_evidence(form, project, audit, finding_id=None, corrective_action_id=
 @requires(Permission.PROJECT_EVALUATE)
 @pages.on_page(audit_page)
 def add_finding(audit_id: int):
-    audit, project = _audit_or_404(audit_id, Permission.PROJECT_EVALUATE)
+    audit, project = services.audit_or_404(audit_id, Permission.PROJECT_EVALUATE)
     form = pages.submitted("finding", forms.FindingForm())
     pages.validate(form)
     finding = services.add_finding(
@@ -214,7 +201,7 @@ def decide(finding_id: int):
 @bp.get("/<int:audit_id>/documents/<int:document_id>")
 @requires(Permission.PROJECT_VIEW)
 def evidence(audit_id: int, document_id: int):
-    audit, _project = _audit_or_404(audit_id, Permission.PROJECT_VIEW)
+    audit, _project = services.audit_or_404(audit_id, Permission.PROJECT_VIEW)
     document = db.session.scalar(
         sa.select(Document).where(Document.id == document_id, Document.audit_id == audit.id)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
 
 from app import workflow
@@ -14,6 +14,8 @@ from app.clock import local_today, utcnow
 from app.errors import WorkflowError
 from app.events import announce
 from app.extensions import db
+from app.security.access import get_project_or_404
+from app.security.permissions import Permission
 from blueprints.audits.transitions import DECISIONS, TRANSITIONS, logging_open, on_team
 from models import (
     Audit,
@@ -23,10 +25,22 @@ from models import (
     Finding,
     FindingKind,
     FindingStatus,
+    Project,
     User,
 )
 
 F = FindingStatus
+
+
+def audit_or_404(audit_id: int, permission: Permission) -> tuple[Audit, Project]:
+    """The audit of a project the current user's organisation is a party to, with its team (the
+    pages list it and the table's guards ask who is on it), and the project; else 404."""
+    team = sa.orm.selectinload(Audit.team).joinedload(AuditTeamMember.user)
+    audit = db.session.get(Audit, audit_id, options=[team])
+    if audit is None or audit.project_id is None:
+        abort(404)
+    project = get_project_or_404(audit.project_id, permission)  # parties only, else 404
+    return audit, project
 
 
 def add_finding(

@@ -1,5 +1,6 @@
-"""A demo API key for the README's curl examples: the Shanghai authority's platform checks
-certificates. Its token is printed once, when it is made; Certpath keeps only its hash."""
+"""Demo API keys for the README's curl examples: the Shanghai authority's platform checks
+certificates, the evaluation body's own system reads its projects and logs findings. Their
+tokens are printed once, when they are made; Certpath keeps only their hashes."""
 
 from __future__ import annotations
 
@@ -12,27 +13,35 @@ from app.extensions import db
 from blueprints.api import keys
 from models import ApiKey, ApiScope, User
 
-KEY_NAME = "市级平台证书核验（演示）"
-ACCOUNT = "authority@demo.certpath.cn"
+# (account, key name, scopes)
+KEYS = (
+    ("authority@demo.certpath.cn", "市级平台证书核验（演示）", [ApiScope.CERTIFICATES_READ]),
+    ("evaluator@demo.certpath.cn", "评定机构业务系统（演示）", list(ApiScope)),
+)
 
 
-def load() -> str | None:
-    """The new key's token, or None when the demo's key exists already (loaded before)."""
-    official = db.session.scalar(sa.select(User).where(User.email == ACCOUNT))
-    if official is None or official.organisation is None:
+def _make(account: str, name: str, scopes: list[ApiScope]) -> str | None:
+    member = db.session.scalar(sa.select(User).where(User.email == account))
+    if member is None or member.organisation is None:
         return None
     exists = db.session.scalar(
         sa.select(ApiKey.id).where(
-            ApiKey.organisation_id == official.organisation_id, ApiKey.name == KEY_NAME
+            ApiKey.organisation_id == member.organisation_id, ApiKey.name == name
         )
     )
     if exists is not None:
         return None
     made = keys.create(
-        official.organisation,
-        official,
-        name=KEY_NAME,
-        scopes=list(ApiScope),
+        member.organisation,
+        member,
+        name=name,
+        scopes=scopes,
         expires_at=utcnow() + timedelta(days=365),
     )
     return made.token
+
+
+def load() -> list[tuple[str, str]]:
+    """(account, token) of each key made now; none for keys made by an earlier load."""
+    made = [(account, _make(account, name, scopes)) for account, name, scopes in KEYS]
+    return [(account, token) for account, token in made if token]

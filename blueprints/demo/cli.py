@@ -19,11 +19,11 @@ def demo_load():
     if current_app.config["ENV"] == "production":
         raise click.ClickException("demo data is not loaded in production")
     accounts = load_demo()
-    token = demo_api_keys.load()
+    tokens = demo_api_keys.load()
     db.session.commit()
     click.echo("Demo accounts (email / password):")
     for role, email, password in accounts:
         click.echo(f"  {role:<16} {email:<36} {password}")
-    if token:
-        # Shown this once, like any key: Certpath keeps only its hash.
-        click.echo(f"Demo API key of {demo_api_keys.ACCOUNT} (README: API): {token}")
+    # Shown this once, like any key: Certpath keeps only its hash.
+    for account, token in tokens:
+        click.echo(f"Demo API key of {account} (README: The API): {token}")

@@ -82,10 +82,16 @@ def test_on_a_day_off_the_demo_batch_is_still_open_to_objections(app_ctx, moment
         assert batch.starts_on <= local_today() <= batch.ends_on
 
 
-def test_the_demo_api_key_reads_the_demo_register(client, demo_accounts):
-    token = demo_api_keys.load()
-    assert token is not None and demo_api_keys.load() is None  # made once, shown once
+def test_the_demo_api_keys_read_the_demo(client, demo_accounts):
+    tokens = dict(demo_api_keys.load())
+    assert len(tokens) == 2 and demo_api_keys.load() == []  # made once, shown once
     db.session.flush()
-    response = client.get("/api/v1/certificates", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200
-    assert response.get_json()["items"], "the demo has certificates to read"
+
+    def items(account, path):
+        headers = {"Authorization": f"Bearer {tokens[account]}"}
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["items"]
+
+    assert items("authority@demo.certpath.cn", "/api/v1/certificates")
+    assert items("evaluator@demo.certpath.cn", "/api/v1/projects")

@@ -27,10 +27,13 @@ from tests.scene import GETS, PARTIES, build, email_links, is_write
 
 SKIPPED: dict[str, str] = {
     "static": "files of app/static, sent by Flask itself: no view code, no database",
-    "api_v1.register": (
-        "keyed (a session stands for nobody in the API), and a key's call records its last use "
-        "once a minute by design: tests/functional/api call it with keys"
-    ),
+    **{
+        endpoint: (
+            "keyed (a session stands for nobody in the API), and a key's call records its last "
+            "use once a minute by design: tests/functional/api call it with keys"
+        )
+        for endpoint in ("api_v1.register", "api_v1.projects", "api_v1.project", "api_v1.findings")
+    },
 }
 
 

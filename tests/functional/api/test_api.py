@@ -362,6 +362,9 @@ def test_the_document_is_openapi_3_1_in_both_languages(client, app_ctx):
         "/api/v1/certificates/{number}",
         "/api/v1/certificates",
         "/api/v1/certificates/verify",
+        "/api/v1/projects",
+        "/api/v1/projects/{project_id}",
+        "/api/v1/audits/{audit_id}/findings",
     }
     summary = en["paths"]["/api/v1/certificates/verify"]["post"]["summary"]
     assert summary == "Verify up to 100 numbers or credit codes"

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from app.extensions import db
+from models import Audit, ProjectStatus
 from tests import factories
 from tests.conftest import make_test_app, migrate_and_seed
 
@@ -19,11 +21,21 @@ from tests.conftest import make_test_app, migrate_and_seed
 def api_schema(app, app_ctx):
     parties = factories.Parties()
     issued = factories.certificate(parties)
-    made = factories.api_key(parties.enterprise)
+    project = factories.project(parties, ProjectStatus.STAGE2_PLANNED)
+    audit_id = db.session.scalar(
+        sa.select(sa.func.max(Audit.id)).where(Audit.project_id == project.id)
+    )
+    # The lead evaluator's key: a party to the project, on the audit's team.
+    made = factories.api_key(parties.lead)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.auth_headers = {"Authorization": f"Bearer {made.token}"}
     # Real numbers and codes among the generated ones: the 200 answers are checked too.
-    schema.known = {"number": issued.number, "credit_code": parties.enterprise_org.credit_code}
+    schema.known = {
+        "number": issued.number,
+        "credit_code": parties.enterprise_org.credit_code,
+        "project_id": project.id,
+        "audit_id": audit_id,
+    }
     return schema
 
 
@@ -32,7 +44,8 @@ def _answers_as_documented(operation, auth: dict[str, str]) -> set[int]:
     statuses: set[int] = set()
     # A cursor is opaque: one of the documented form that this interface did not write is
     # refused (422), by design, so "schema-valid input is accepted" cannot hold there.
-    excluded = [positive_data_acceptance] if operation.path == "/api/v1/certificates" else []
+    paged = ("/api/v1/certificates", "/api/v1/projects")
+    excluded = [positive_data_acceptance] if operation.path in paged else []
 
     @given(case=operation.as_strategy())
     @settings(
@@ -50,7 +63,7 @@ def _answers_as_documented(operation, auth: dict[str, str]) -> set[int]:
 
 def test_every_answer_matches_the_document(api_schema):
     operations = {result.ok().path: result.ok() for result in api_schema.get_all_operations()}
-    assert len(operations) == 3
+    assert len(operations) == 6
     statuses = {
         path: _answers_as_documented(operation, api_schema.auth_headers)
         for path, operation in operations.items()
@@ -58,6 +71,7 @@ def test_every_answer_matches_the_document(api_schema):
     # The key was taken: the keyed operations answered (not only refused).
     assert 200 in statuses["/api/v1/certificates"]
     assert 200 in statuses["/api/v1/certificates/verify"]
+    assert 200 in statuses["/api/v1/projects"]
 
 
 def test_the_known_certificate_validates_too(api_schema):
@@ -71,6 +85,28 @@ def test_the_known_certificate_validates_too(api_schema):
     response = case.call(headers=api_schema.auth_headers)
     assert response.status_code == 200
     case.validate_response(response, headers=api_schema.auth_headers)
+    known = api_schema.known
+    calls = [
+        ("/api/v1/projects/{project_id}", "GET", {"project_id": known["project_id"]}, None, 200),
+        ("/api/v1/audits/{audit_id}/findings", "GET", {"audit_id": known["audit_id"]}, None, 200),
+        (
+            "/api/v1/audits/{audit_id}/findings",
+            "POST",
+            {"audit_id": known["audit_id"]},
+            {"kind": "major", "clause_code": "5.1", "description": "未建立管理评审程序"},
+            201,
+        ),
+    ]
+    for path, method, parameters, body, status in calls:
+        operation = api_schema[path][method]
+        case = (
+            operation.Case(path_parameters=parameters, body=body)
+            if body
+            else operation.Case(path_parameters=parameters)
+        )
+        response = case.call(headers=api_schema.auth_headers)
+        assert response.status_code == status, response.text
+        case.validate_response(response, headers=api_schema.auth_headers)
 
 
 # --- limits -------------------------------------------------------------------------------------
