@@ -727,7 +727,7 @@ SKIPPED: dict[str, str] = {
     "notifications.open_one": "a link-like button, of the notifications part of issue 13",
     "notifications.preferences": "the notifications part of issue 13 tests its own form",
     "api_v1.verify": "the API's JSON body: tests/functional/api checks it against the document",
-    "api_v1.log_finding": "the API's JSON body: tests/functional/api checks it against the document",
+    "api_v1.log_finding": "the API's JSON body: tests/functional/api checks it against the spec",
 }
 
 
