@@ -20,7 +20,7 @@ from app import problems
 from app.extensions import db, login_manager
 
 
-class InputRefused(BadRequest):
+class InputRefused(problems.SaysWhy, BadRequest):
     """A value refused at the input boundary (HTTP 400), with a translated reason."""
 
 
@@ -124,7 +124,7 @@ def _conflict_or_error(error: sa_exc.SQLAlchemyError):
 def _api_detail(error: HTTPException) -> str | None:
     """A refusal's own words for a program (an input refused, a limit named); the generic
     description of the status otherwise."""
-    if isinstance(error, InputRefused) or getattr(error, "api_detail", False):
+    if isinstance(error, problems.SaysWhy):
         return error.description
     return None
 

@@ -36,6 +36,11 @@ _KINDS: dict[int, tuple[str, Any]] = {
 }
 
 
+class SaysWhy:
+    """Mixed into an HTTPException whose description is written for the caller: the problem
+    body carries it as ``detail`` (others get their status's generic words)."""
+
+
 def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 

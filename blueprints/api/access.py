@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from app.extensions import limiter, login_manager
+from app.problems import SaysWhy
 from app.security.permissions import ACCESS_ATTRIBUTE, Permission, has_permission, public
 from blueprints.api import keys
 from models import ApiScope
@@ -26,12 +27,12 @@ from models import ApiScope
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ApiRefusal(Unauthorized):
-    api_detail = True  # app.errors passes the description on to the problem body
+class ApiRefusal(SaysWhy, Unauthorized):
+    pass
 
 
-class ApiForbidden(Forbidden):
-    api_detail = True
+class ApiForbidden(SaysWhy, Forbidden):
+    pass
 
 
 def bearer_token() -> str | None:

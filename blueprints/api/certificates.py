@@ -125,15 +125,11 @@ def page(
     return items, cursors.write(last.effective_on, last.id) if last is not None else None
 
 
-def is_credit_code(value: str) -> bool:
-    return uscc.is_valid(value)
-
-
 def verify(queries: list[str]) -> list[dict[str, Any]]:
     """A result per query, in the order asked: a certificate number (any status: a superseded
     number names its successor) or a credit code (the holder's certificates of record)."""
     cleaned = [query.strip().upper() for query in queries]
-    codes = {query for query in cleaned if is_credit_code(query)}
+    codes = {query for query in cleaned if uscc.is_valid(query)}
     numbers = set(cleaned) - codes
     today = local_today()
     by_number: dict[str, dict[str, Any]] = {}
