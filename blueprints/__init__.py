@@ -17,6 +17,7 @@ from blueprints.auth.routes import bp as auth_bp
 from blueprints.campaigns.routes import bp as campaigns_bp
 from blueprints.certificates import tasks as certificates_tasks
 from blueprints.certificates.routes import bp as certificates_bp
+from blueprints.checks.routes import bp as checks_bp
 from blueprints.clauses.routes import bp as clauses_bp
 from blueprints.demo.cli import demo_cli
 from blueprints.diagnosis.routes import bp as diagnosis_bp
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     assessment_bp,
     campaigns_bp,
     roster_bp,
+    checks_bp,
     statistics_bp,
     projects_bp,
     audits_bp,

@@ -38,6 +38,13 @@ class ApiScope(TitledEnum):
         "findings:write",
         _l("Findings: log findings on the audits your evaluation team runs"),
     )
+    ASSESSMENTS_READ = (
+        "assessments:read",
+        _l(
+            "Self-assessments: read your own, or as an authority those of your region, your "
+            "campaigns' progress and where enterprises stand by credit code"
+        ),
+    )
 
 
 class ApiKey(Model):

@@ -480,6 +480,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "roster.export": lambda _s: [{}, {"tag": "pilot", "region": "3101", "q": "测试"}],
     "roster.template": _one(),
     "roster.import_form": _one(),
+    "checks.index": _one(),
     # A result exists only after an import (a POST): these answer 404 here.
     "roster.result": _one(token="0" * 32),
     "roster.errors": _one(token="0" * 32),

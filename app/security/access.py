@@ -41,6 +41,13 @@ def viewed_region_or_404() -> str:
     return prefix
 
 
+def sees_other_organisations(user: User) -> bool:
+    """An authority (its region's) or the alliance (all): the organisation lists are theirs."""
+    return has_permission(user, Permission.REGION_ORGS_VIEW) or has_permission(
+        user, Permission.ALL_ORGS_VIEW
+    )
+
+
 def organisation_scope(user: User) -> sa.ColumnElement[bool]:
     """A WHERE clause selecting the organisations ``user`` may see."""
     if has_permission(user, Permission.ALL_ORGS_VIEW):

@@ -111,18 +111,12 @@ def page(
         query = query.where(Certificate.effective_on >= filters.effective_from)
     if filters.effective_to:
         query = query.where(Certificate.effective_on <= filters.effective_to)
-    if after is not None:
-        day, certificate_id = after
-        query = query.where(
-            sa.tuple_(Certificate.effective_on, Certificate.id)
-            < sa.tuple_(sa.literal(day), sa.literal(certificate_id))
-        )
+    query = cursors.start_after(query, Certificate.effective_on, Certificate.id, after)
     rows = db.session.execute(
         query.order_by(Certificate.effective_on.desc(), Certificate.id.desc()).limit(limit + 1)
     ).all()
-    items = [as_item(row, today) for row in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
-    return items, cursors.write(last.effective_on, last.id) if last is not None else None
+    page_rows, next_cursor = cursors.cut(rows, limit, lambda row: (row.effective_on, row.id))
+    return [as_item(row, today) for row in page_rows], next_cursor
 
 
 def verify(queries: list[str]) -> list[dict[str, Any]]:

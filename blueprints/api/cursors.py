@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
 
 from app.input_boundary import MAX_ID
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def write(value: T, row_id: int) -> str:
@@ -28,3 +31,24 @@ def read(cursor: str, parse: Callable[[str], T]) -> tuple[T, int] | None:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
     return position if 0 < position[1] <= MAX_ID else None
+
+
+def start_after(
+    query: sa.Select, sort: Any, row_id: Any, after: tuple[Any, int] | None
+) -> sa.Select:
+    """``query`` (ordered by ``sort`` then ``row_id``, both descending) from the row after the
+    position ``after``; from the first row without one."""
+    if after is None:
+        return query
+    value, last_id = after
+    return query.where(sa.tuple_(sort, row_id) < sa.tuple_(sa.literal(value), sa.literal(last_id)))
+
+
+def cut(
+    rows: Sequence[R], limit: int, position: Callable[[R], tuple[Any, int]]
+) -> tuple[list[R], str | None]:
+    """A page of the ``limit + 1`` rows fetched: the first ``limit``, and the cursor of the
+    next page when there is one more (None on the last page)."""
+    if len(rows) <= limit:
+        return list(rows), None
+    return list(rows[:limit]), write(*position(rows[limit - 1]))

@@ -26,7 +26,7 @@ def _organisation(org: Organisation | None) -> dict[str, Any] | None:
     return {"name": org.name, "credit_code": org.credit_code, "body_code": org.body_code}
 
 
-def _utc(moment: datetime | None) -> datetime | None:
+def utc(moment: datetime | None) -> datetime | None:
     """A stored moment (naive UTC) as ISO 8601 with its offset."""
     return moment.replace(tzinfo=UTC) if moment is not None else None
 
@@ -39,11 +39,11 @@ def as_summary(project: Project) -> dict[str, Any]:
         "consultancy": _organisation(project.consultancy),
         "body": _organisation(project.body),
         "scope": project.scope,
-        "applied_at": _utc(project.applied_at),
+        "applied_at": utc(project.applied_at),
         "stage2_completed_on": project.stage2_completed_on,
         "recommended": project.recommended,
-        "created_at": _utc(project.created_at),
-        "status_changed_at": _utc(project.status_changed_at),
+        "created_at": utc(project.created_at),
+        "status_changed_at": utc(project.status_changed_at),
     }
 
 
@@ -53,16 +53,10 @@ def page(
     """The projects the key's member sees on the web's project list, most recently moved
     first, one page after ``after``."""
     query = project_queries.visible_projects(current_user, status)
-    if after is not None:
-        moment, project_id = after
-        query = query.where(
-            sa.tuple_(Project.status_changed_at, Project.id)
-            < sa.tuple_(sa.literal(moment), sa.literal(project_id))
-        )
+    query = cursors.start_after(query, Project.status_changed_at, Project.id, after)
     projects = list(db.session.scalars(query.limit(limit + 1)))
-    items = [as_summary(project) for project in projects[:limit]]
-    last = projects[limit - 1] if len(projects) > limit else None
-    return items, cursors.write(last.status_changed_at, last.id) if last is not None else None
+    shown, next_cursor = cursors.cut(projects, limit, lambda p: (p.status_changed_at, p.id))
+    return [as_summary(project) for project in shown], next_cursor
 
 
 def _audit(audit: Audit) -> dict[str, Any]:
@@ -103,8 +97,8 @@ def as_finding(finding: Finding) -> dict[str, Any]:
         "description": finding.description,
         "status": finding.status.value,
         "due_on": finding.due_on,
-        "created_at": _utc(finding.created_at),
-        "closed_at": _utc(finding.closed_at),
+        "created_at": utc(finding.created_at),
+        "closed_at": utc(finding.closed_at),
     }
 
 

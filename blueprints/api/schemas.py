@@ -5,14 +5,22 @@ document's schemas. Descriptions are English in the code and served in the reade
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.i18n import N_
 from app.input_boundary import MAX_ID
 from blueprints.api.certificates import BULK_AT_MOST, PAGE_AT_MOST
-from models import AuditKind, CertificateStatus, FindingKind, FindingStatus, ProjectStatus
+from models import (
+    AssessmentStatus,
+    AuditKind,
+    CertificateStatus,
+    EnterpriseTag,
+    FindingKind,
+    FindingStatus,
+    ProjectStatus,
+)
 
 
 class FieldError(BaseModel):
@@ -212,3 +220,199 @@ class FindingIn(BaseModel):
     description: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
         description=N_("Description and objective evidence")
     )
+
+
+# --- self-assessments, campaigns, the enterprise check -------------------------------------------
+
+Stage = Annotated[
+    Literal["basic", "single", "integration", "innovation"],
+    Field(
+        description=N_(
+            "The stage of digital transformation found: basic, single (single-point "
+            "coverage), integration (integrated improvement) or innovation (innovative "
+            "breakthrough)"
+        )
+    ),
+]
+
+
+class Enterprise(BaseModel):
+    name: str
+    credit_code: str | None = Field(description=N_("Its unified social credit code"))
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    year: int = Field(description=N_("The year assessed"))
+    status: AssessmentStatus = Field(description=N_("Where its review stands"))
+    total: float | None = Field(description=N_("The total score, once scored"))
+    stage: Stage | None
+    region_code: str | None = Field(description=N_("GB/T 2260 code of the enterprise's region"))
+    submitted_at: datetime | None
+    enterprise: Enterprise
+    campaign: str | None = Field(description=N_("The campaign it was filled in for, if any"))
+
+
+class AssessmentPage(BaseModel):
+    items: list[AssessmentOut]
+    next_cursor: str | None = Field(
+        description=N_("Pass as cursor for the next page; absent on the last page")
+    )
+
+
+class DimensionScore(BaseModel):
+    dimension: str = Field(description=N_("The dimension of the questionnaire"))
+    score: float
+
+
+class AssessmentDetail(AssessmentOut):
+    approved_at: datetime | None
+    scores: list[DimensionScore] = Field(
+        description=N_("The score per dimension (none for a draft)")
+    )
+
+
+class AssessmentFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int | None = Field(None, ge=1990, le=2099, description=N_("Only this year's"))
+    campaign: int | None = Field(
+        None, ge=1, le=MAX_ID, description=N_("Only those filled in for this campaign")
+    )
+    status: AssessmentStatus | None = Field(None, description=N_("Only those in this state"))
+    stage: Stage | None = None
+    region: Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6})$")] | None = Field(
+        None,
+        description=N_(
+            "A region within yours, by GB/T 2260 code: province (2 digits), city (4) or county (6)"
+        ),
+    )
+    q: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
+        None, description=N_("Part of the enterprise's name or credit code")
+    )
+    tag: EnterpriseTag | None = Field(
+        None, description=N_("Only enterprises with this tag on the roster")
+    )
+    cursor: Cursor | None = Field(None, description=N_("The next_cursor of the previous page"))
+    limit: int = Field(50, ge=1, le=PAGE_AT_MOST, description=N_("Assessments per page"))
+
+
+class AssessmentPath(BaseModel):
+    assessment_id: int = Field(ge=1, le=MAX_ID)
+
+
+class CampaignOut(BaseModel):
+    id: int
+    title: str
+    year: int
+    round: int = Field(description=N_("The round within its year"))
+    region_code: str = Field(description=N_("GB/T 2260 code of the region it covers"))
+    authority: str = Field(description=N_("The authority that launched it"))
+    opens_on: date
+    closes_on: date
+    report_due_on: date = Field(description=N_("When the region's report is due"))
+    target_tag: EnterpriseTag | None = Field(
+        description=N_("Only the roster enterprises with this tag are asked, if set")
+    )
+
+
+class CampaignPage(BaseModel):
+    items: list[CampaignOut]
+    next_cursor: str | None = Field(
+        description=N_("Pass as cursor for the next page; absent on the last page")
+    )
+
+
+class CampaignListFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cursor: Cursor | None = Field(None, description=N_("The next_cursor of the previous page"))
+    limit: int = Field(50, ge=1, le=PAGE_AT_MOST, description=N_("Campaigns per page"))
+
+
+class CampaignPath(BaseModel):
+    campaign_id: int = Field(ge=1, le=MAX_ID)
+
+
+class ProgressQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = Field(
+        None, description=N_("A region inside yours to draw the table for (6-digit code)")
+    )
+
+
+class ProgressRow(BaseModel):
+    region_code: str = Field(description=N_("The reporting unit's GB/T 2260 code"))
+    name: str
+    separate: bool = Field(description=N_("A unit that reports on its own beside its parent"))
+    direct: bool = Field(description=N_("Enterprises registered at the region's own level"))
+    roster: int = Field(description=N_("Enterprises on the roster the campaign targets"))
+    participated: int = Field(description=N_("Enterprises with an assessment in the campaign"))
+    completed: int = Field(description=N_("Enterprises whose assessment is submitted"))
+    quota: int | None = Field(description=N_("The quota that applies (the larger of two)"))
+    rate: float | None = Field(description=N_("Completed against the quota (1.0 = met)"))
+    rank: int | None = Field(description=N_("The rank by completion rate among the units"))
+
+
+class ProgressOut(BaseModel):
+    campaign: CampaignOut
+    region_code: str = Field(description=N_("The region the table is drawn for"))
+    total: ProgressRow = Field(description=N_("The region's own total: the sum of its rows"))
+    rows: list[ProgressRow]
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credit_codes: list[CertificateNumber] = Field(
+        min_length=1,
+        max_length=BULK_AT_MOST,
+        description=N_("Unified social credit codes, up to 100"),
+    )
+
+
+class CheckedAssessment(BaseModel):
+    id: int
+    year: int
+    stage: Stage | None
+    status: AssessmentStatus
+    total: float | None
+    submitted_at: datetime | None
+
+
+class CheckedProject(BaseModel):
+    id: int
+    status: ProjectStatus
+    status_changed_at: datetime
+
+
+class CheckedCertificate(BaseModel):
+    number: str
+    status: CertificateStatus = Field(description=N_("The live status today"))
+    expires_on: date
+
+
+class CheckedEnterprise(BaseModel):
+    name: str
+    region_code: str | None
+
+
+class CheckResult(BaseModel):
+    credit_code: str = Field(description=N_("The code as asked (upper case)"))
+    valid: bool = Field(description=N_("Whether the code's check digit holds"))
+    found: bool = Field(
+        description=N_("Whether an enterprise of your region (all, for the alliance) has it")
+    )
+    enterprise: CheckedEnterprise | None
+    assessment: CheckedAssessment | None = Field(
+        description=N_("Its last submitted self-assessment")
+    )
+    project: CheckedProject | None = Field(description=N_("Its latest certification project"))
+    certificate: CheckedCertificate | None = Field(
+        description=N_("Its current certificate (superseded ones left out)")
+    )
+
+
+class CheckResponse(BaseModel):
+    results: list[CheckResult] = Field(description=N_("One result per code, in the order asked"))

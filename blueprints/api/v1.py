@@ -15,18 +15,30 @@ from pydantic import BaseModel
 from app.i18n import N_
 from app.problems import problem
 from app.security.permissions import Permission
+from blueprints.api import assessments as assessment_reads
 from blueprints.api import certificates, cursors
 from blueprints.api import projects as project_reads
 from blueprints.api.access import anonymous, open_to_all, with_key
 from blueprints.api.schemas import (
+    AssessmentDetail,
+    AssessmentFilters,
+    AssessmentPage,
+    AssessmentPath,
     AuditPath,
+    CampaignListFilters,
+    CampaignPage,
+    CampaignPath,
     CertificateFilters,
     CertificateOut,
     CertificatePage,
+    CheckRequest,
+    CheckResponse,
     FindingIn,
     FindingList,
     FindingOut,
     NumberPath,
+    ProgressOut,
+    ProgressQuery,
     ProjectFilters,
     ProjectOut,
     ProjectPage,
@@ -34,6 +46,7 @@ from blueprints.api.schemas import (
     VerifyRequest,
     VerifyResponse,
 )
+from blueprints.assessment import region_list
 from models import ApiScope
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -246,3 +259,120 @@ def log_finding(path: AuditPath, body: FindingIn):
         path.audit_id, body.kind, body.clause_code, body.description
     )
     return FindingOut.model_validate(project_reads.as_finding(finding)).model_dump(mode="json"), 201
+
+
+# --- self-assessments, campaigns, the enterprise check -------------------------------------------
+
+assessments_tag = Tag(
+    name="assessments",
+    description=N_(
+        "Self-assessments and campaigns: an enterprise's own; for an authority, those of its "
+        "region, its campaigns' progress and a bulk check of enterprises by credit code"
+    ),
+)
+NO_REGION = problem_response(
+    N_("No such object in your view, or your organisation has no region to view")
+)
+
+
+@api.get(
+    "/assessments",
+    tags=[assessments_tag],
+    summary=N_("Self-assessments"),
+    description=N_(
+        "For an authority, the submitted self-assessments of its region (a draft stays the "
+        "enterprise's own), latest submitted first, as its region list shows them; for an "
+        "enterprise, its own, drafts included, on one page. The filters apply to an "
+        "authority's list."
+    ),
+    responses={200: AssessmentPage, 404: NO_REGION, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.ASSESSMENTS_READ, Permission.ASSESSMENT_VIEW)
+def assessments(query: AssessmentFilters):
+    filters = region_list.Filters(
+        year=query.year,
+        campaign=query.campaign,
+        status=query.status,
+        stage=query.stage or "",
+        region=query.region or "",
+        tag=query.tag,
+        q=query.q or "",
+    )
+    return _paged(
+        query.cursor,
+        datetime.fromisoformat,
+        lambda after: assessment_reads.page(filters, after=after, limit=query.limit),
+        AssessmentPage,
+    )
+
+
+@api.get(
+    "/assessments/<int:assessment_id>",
+    tags=[assessments_tag],
+    summary=N_("One self-assessment"),
+    description=N_("With its score per dimension, as its report shows it."),
+    responses={200: AssessmentDetail, 404: NO_REGION, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.ASSESSMENTS_READ, Permission.ASSESSMENT_VIEW)
+def assessment(path: AssessmentPath):
+    item = assessment_reads.one(path.assessment_id)
+    return AssessmentDetail.model_validate(item).model_dump(mode="json")
+
+
+@api.get(
+    "/campaigns",
+    tags=[assessments_tag],
+    summary=N_("Your campaigns"),
+    description=N_(
+        "The assessment campaigns over your region, above it or inside it, newest first."
+    ),
+    responses={200: CampaignPage, 404: NO_REGION, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.ASSESSMENTS_READ, Permission.CAMPAIGNS_MANAGE)
+def campaigns(query: CampaignListFilters):
+    return _paged(
+        query.cursor,
+        date.fromisoformat,
+        lambda after: assessment_reads.campaigns_page(after=after, limit=query.limit),
+        CampaignPage,
+    )
+
+
+@api.get(
+    "/campaigns/<int:campaign_id>/progress",
+    tags=[assessments_tag],
+    summary=N_("A campaign's progress"),
+    description=N_(
+        "Per reporting unit of the region (yours, or one inside it): roster, enterprises "
+        "taking part, completed assessments, quota, completion rate and rank, with the "
+        "region's total (seed 001, annex 2)."
+    ),
+    responses={200: ProgressOut, 404: NO_REGION, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.ASSESSMENTS_READ, Permission.CAMPAIGNS_MANAGE)
+def campaign_progress(path: CampaignPath, query: ProgressQuery):
+    table = assessment_reads.campaign_progress(path.campaign_id, query.region)
+    return ProgressOut.model_validate(table).model_dump(mode="json")
+
+
+@api.post(
+    "/enterprises/check",
+    tags=[assessments_tag],
+    summary=N_("Check up to 100 enterprises by credit code"),
+    description=N_(
+        "For funding programmes (seed 003 q4): per code, whether it is valid and an "
+        "enterprise of your region (all, for the alliance), its last submitted "
+        "self-assessment, its latest project's state and its current certificate. The "
+        "organisations page offers the same check as an Excel upload."
+    ),
+    responses={200: CheckResponse, **KEYED},
+    security=SECURITY,
+)
+@with_key(ApiScope.ASSESSMENTS_READ, Permission.ORG_VIEW)
+def check_enterprises(body: CheckRequest):
+    results = assessment_reads.check(body.credit_codes)
+    return CheckResponse.model_validate({"results": results}).model_dump(mode="json")

@@ -79,8 +79,9 @@ class Filters:
         return {key: value for key, value in values.items() if value}
 
 
-def of_region(prefix: str, filters: Filters) -> sa.Select:
-    query = (
+def listed() -> sa.Select:
+    """The columns a row of an assessment list shows, with its enterprise and campaign."""
+    return (
         sa.select(
             Assessment.id,
             Assessment.year,
@@ -95,6 +96,12 @@ def of_region(prefix: str, filters: Filters) -> sa.Select:
         )
         .join(Organisation, Organisation.id == Assessment.organisation_id)
         .outerjoin(Campaign, Campaign.id == Assessment.campaign_id)
+    )
+
+
+def of_region(prefix: str, filters: Filters) -> sa.Select:
+    query = (
+        listed()
         .where(
             Assessment.status != AssessmentStatus.DRAFT,
             in_region(prefix, Assessment.region_code),

@@ -27,7 +27,7 @@ from blueprints.campaigns import (
     reminders,
     services,
 )
-from blueprints.campaigns.regions import region_or_none, units_of
+from blueprints.campaigns.regions import units_of
 from models import Campaign, ContactRole, Region
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns", template_folder="templates")
@@ -104,19 +104,10 @@ def remove_unit(code: str):
 def _campaign_and_region(campaign_id: int) -> tuple[Campaign, Region]:
     """The campaign and the region asked for (``?region=``), both within what the signed-in
     authority sees; 404 otherwise."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
+    found = services.in_view(campaign_id, current_user.organisation, request.args.get("region"))
+    if found is None:
         abort(404)
-    start = services.default_region(campaign, current_user.organisation)
-    if start is None:
-        abort(404)
-    asked = request.args.get("region", "")
-    if not asked:
-        return campaign, start
-    region = region_or_none(asked)
-    if region is None or not region.code.startswith(start.prefix):
-        abort(404)
-    return campaign, region
+    return found
 
 
 def _quota_form(table: progress.Table) -> forms.QuotasForm:

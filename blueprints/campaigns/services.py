@@ -26,7 +26,7 @@ from app.errors import WorkflowError
 from app.events import announce
 from app.extensions import db
 from app.security.access import in_region
-from blueprints.campaigns.regions import ancestors_and_self, units_of
+from blueprints.campaigns.regions import ancestors_and_self, region_or_none, units_of
 from models import (
     Campaign,
     CampaignQuota,
@@ -176,6 +176,25 @@ def default_region(campaign: Campaign, authority: Organisation) -> Region | None
     if theirs.code.startswith(own.prefix):
         return theirs
     return None
+
+
+def in_view(
+    campaign_id: int, authority: Organisation, region_code: str | None = None
+) -> tuple[Campaign, Region] | None:
+    """The campaign and the region of it to show (``region_code``, else where the authority's
+    view starts), both within what ``authority`` sees; None otherwise."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        return None
+    start = default_region(campaign, authority)
+    if start is None:
+        return None
+    if not region_code:
+        return campaign, start
+    region = region_or_none(region_code)
+    if region is None or not region.code.startswith(start.prefix):
+        return None
+    return campaign, region
 
 
 # --- quotas -----------------------------------------------------------------------------------

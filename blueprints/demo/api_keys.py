@@ -1,5 +1,6 @@
 """Demo API keys for the README's curl examples: the Shanghai authority's platform checks
-certificates, the evaluation body's own system reads its projects and logs findings. Their
+certificates, its region's self-assessments and campaigns; the evaluation body's own system
+reads its projects and logs findings; the enterprise's reads its own. Their
 tokens are printed once, when they are made; Certpath keeps only their hashes."""
 
 from __future__ import annotations
@@ -15,8 +16,17 @@ from models import ApiKey, ApiScope, User
 
 # (account, key name, scopes)
 KEYS = (
-    ("authority@demo.certpath.cn", "市级平台证书核验（演示）", [ApiScope.CERTIFICATES_READ]),
+    (
+        "authority@demo.certpath.cn",
+        "市级平台数据交换（演示）",
+        [ApiScope.CERTIFICATES_READ, ApiScope.ASSESSMENTS_READ],
+    ),
     ("evaluator@demo.certpath.cn", "评定机构业务系统（演示）", list(ApiScope)),
+    (
+        "enterprise@demo.certpath.cn",
+        "企业内部系统（演示）",
+        [ApiScope.PROJECTS_READ, ApiScope.ASSESSMENTS_READ, ApiScope.CERTIFICATES_READ],
+    ),
 )
 
 

@@ -31,6 +31,7 @@ from app.security.access import (
     get_member_or_404,
     get_organisation_or_404,
     get_recoverable_account_or_404,
+    sees_other_organisations,
 )
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.auth import services as account_services
@@ -43,10 +44,7 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs", template_folder="templates"
 @bp.get("/")
 @requires(Permission.ORG_VIEW)
 def index():
-    if not (
-        has_permission(current_user, Permission.REGION_ORGS_VIEW)
-        or has_permission(current_user, Permission.ALL_ORGS_VIEW)
-    ):
+    if not sees_other_organisations(current_user):
         return redirect(url_for("orgs.mine"))
     form = forms.OrganisationFilterForm(request.args)
     wanted = filters_of(form)

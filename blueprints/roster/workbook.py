@@ -144,8 +144,12 @@ def _header(values: Iterable[Any]) -> dict[int, str] | None:
     return positions if CREDIT_CODE in taken else None
 
 
-def _missing_columns(found: Iterable[str]) -> UploadError:
-    missing = [column_label(c) for c in REQUIRED if c not in set(found)]
+def _missing_columns(found: Iterable[str], required: tuple[str, ...]) -> UploadError:
+    missing = [column_label(c) for c in required if c not in set(found)]
+    if required != REQUIRED:
+        return UploadError(
+            _("The first sheet has no column %(columns)s.", columns=", ".join(missing))
+        )
     return UploadError(
         _(
             "The first sheet has no column %(columns)s. Download the template to see the "
@@ -155,7 +159,7 @@ def _missing_columns(found: Iterable[str]) -> UploadError:
     )
 
 
-def _rows(sheet: Any) -> Roster:
+def _rows(sheet: Any, required: tuple[str, ...]) -> Roster:
     rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     positions: dict[int, str] | None = None
     header_row = 0
@@ -164,9 +168,9 @@ def _rows(sheet: Any) -> Roster:
         if positions is not None or header_row >= HEADER_SEARCH_ROWS:
             break
     if positions is None:
-        raise _missing_columns(())
-    if not set(REQUIRED) <= set(positions.values()):
-        raise _missing_columns(positions.values())
+        raise _missing_columns((), required)
+    if not set(required) <= set(positions.values()):
+        raise _missing_columns(positions.values(), required)
     found: list[RawRow] = []
     for number, values in enumerate(rows, start=header_row + 1):
         cells = {positions[p]: _cell_text(v) for p, v in enumerate(values) if p in positions}
@@ -190,9 +194,10 @@ def _unreadable() -> UploadError:
     return UploadError(_("The file could not be read as an Excel workbook (.xlsx)."))
 
 
-def read(path: Path) -> Roster:
+def read(path: Path, required: tuple[str, ...] = REQUIRED) -> Roster:
     """The roster in the first sheet of the .xlsx at ``path`` (its type already checked), or
-    UploadError saying why the file as a whole cannot be imported."""
+    UploadError saying why the file as a whole cannot be imported; ``required`` are the columns
+    it must have (a list of credit codes to check needs only theirs)."""
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -208,7 +213,7 @@ def read(path: Path) -> Roster:
         sheet = book.worksheets[0]
         # The dimensions a program wrote may be wrong; the rows themselves say where they end.
         sheet.reset_dimensions()
-        return _rows(sheet)
+        return _rows(sheet, required)
     except UploadError:
         raise
     except Exception:

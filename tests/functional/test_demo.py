@@ -84,7 +84,7 @@ def test_on_a_day_off_the_demo_batch_is_still_open_to_objections(app_ctx, moment
 
 def test_the_demo_api_keys_read_the_demo(client, demo_accounts):
     tokens = dict(demo_api_keys.load())
-    assert len(tokens) == 2 and demo_api_keys.load() == []  # made once, shown once
+    assert len(tokens) == 3 and demo_api_keys.load() == []  # made once, shown once
     db.session.flush()
 
     def items(account, path):
@@ -95,3 +95,7 @@ def test_the_demo_api_keys_read_the_demo(client, demo_accounts):
 
     assert items("authority@demo.certpath.cn", "/api/v1/certificates")
     assert items("evaluator@demo.certpath.cn", "/api/v1/projects")
+    assert items("authority@demo.certpath.cn", "/api/v1/assessments")
+    assert items("authority@demo.certpath.cn", "/api/v1/campaigns")
+    assert items("enterprise@demo.certpath.cn", "/api/v1/assessments")
+    assert items("enterprise@demo.certpath.cn", "/api/v1/projects")

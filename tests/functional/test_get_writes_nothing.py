@@ -28,7 +28,16 @@ from tests.scene import GETS, PARTIES, build, email_links, is_write
 SKIPPED: dict[str, str] = {
     "static": "files of app/static, sent by Flask itself: no view code, no database",
     **dict.fromkeys(
-        ("api_v1.register", "api_v1.projects", "api_v1.project", "api_v1.findings"),
+        (
+            "api_v1.register",
+            "api_v1.projects",
+            "api_v1.project",
+            "api_v1.findings",
+            "api_v1.assessments",
+            "api_v1.assessment",
+            "api_v1.campaigns",
+            "api_v1.campaign_progress",
+        ),
         "keyed (a session stands for nobody in the API), and a key's call records its last "
         "use once a minute by design: tests/functional/api call it with keys",
     ),

@@ -5,6 +5,8 @@ And the limits: counted per key and per address, told in RateLimit and Retry-Aft
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import schemathesis
 import sqlalchemy as sa
@@ -12,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from app.extensions import db
-from models import Audit, ProjectStatus
+from models import ApiScope, Assessment, Audit, OrgKind, ProjectStatus
 from tests import factories
 from tests.conftest import make_test_app, migrate_and_seed
+from tests.functional.campaigns.province import launch
 
 
 @pytest.fixture
@@ -25,16 +28,26 @@ def api_schema(app, app_ctx):
     audit_id = db.session.scalar(
         sa.select(sa.func.max(Audit.id)).where(Audit.project_id == project.id)
     )
-    # The lead evaluator's key: a party to the project, on the audit's team.
+    # The lead evaluator's key: a party to the project, on the audit's team; and an authority's
+    # over the enterprise's region, for the self-assessments and campaigns.
     made = factories.api_key(parties.lead)
+    authority = factories.user(factories.organisation(OrgKind.AUTHORITY, region="310000"))
+    campaign = launch(authority, date.today(), 20, "上海市评估")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.auth_headers = {"Authorization": f"Bearer {made.token}"}
+    schema.authority_headers = {
+        "Authorization": f"Bearer {factories.api_key(authority, scopes=list(ApiScope)).token}"
+    }
     # Real numbers and codes among the generated ones: the 200 answers are checked too.
     schema.known = {
         "number": issued.number,
         "credit_code": parties.enterprise_org.credit_code,
         "project_id": project.id,
         "audit_id": audit_id,
+        "assessment_id": db.session.scalar(
+            sa.select(Assessment.id).where(Assessment.organisation_id == parties.enterprise_org.id)
+        ),
+        "campaign_id": campaign.id,
     }
     return schema
 
@@ -44,7 +57,7 @@ def _answers_as_documented(operation, auth: dict[str, str]) -> set[int]:
     statuses: set[int] = set()
     # A cursor is opaque: one of the documented form that this interface did not write is
     # refused (422), by design, so "schema-valid input is accepted" cannot hold there.
-    paged = ("/api/v1/certificates", "/api/v1/projects")
+    paged = ("/api/v1/certificates", "/api/v1/projects", "/api/v1/assessments", "/api/v1/campaigns")
     excluded = [positive_data_acceptance] if operation.path in paged else []
 
     @given(case=operation.as_strategy())
@@ -63,15 +76,25 @@ def _answers_as_documented(operation, auth: dict[str, str]) -> set[int]:
 
 def test_every_answer_matches_the_document(api_schema):
     operations = {result.ok().path: result.ok() for result in api_schema.get_all_operations()}
-    assert len(operations) == 6
+    assert len(operations) == 11
     statuses = {
-        path: _answers_as_documented(operation, api_schema.auth_headers)
+        path: _answers_as_documented(operation, _auth_for(api_schema, path))
         for path, operation in operations.items()
     }
     # The key was taken: the keyed operations answered (not only refused).
     assert 200 in statuses["/api/v1/certificates"]
     assert 200 in statuses["/api/v1/certificates/verify"]
     assert 200 in statuses["/api/v1/projects"]
+    assert 200 in statuses["/api/v1/assessments"]
+    assert 200 in statuses["/api/v1/campaigns"]
+    assert 200 in statuses["/api/v1/enterprises/check"]
+
+
+_AUTHORITY_PATHS = ("/api/v1/assessments", "/api/v1/campaigns", "/api/v1/enterprises")
+
+
+def _auth_for(schema, path: str) -> dict[str, str]:
+    return schema.authority_headers if path.startswith(_AUTHORITY_PATHS) else schema.auth_headers
 
 
 def test_the_known_certificate_validates_too(api_schema):
@@ -97,6 +120,23 @@ def test_the_known_certificate_validates_too(api_schema):
             201,
         ),
     ]
+    calls += [
+        (
+            "/api/v1/assessments/{assessment_id}",
+            "GET",
+            {"assessment_id": known["assessment_id"]},
+            None,
+            200,
+        ),
+        (
+            "/api/v1/campaigns/{campaign_id}/progress",
+            "GET",
+            {"campaign_id": known["campaign_id"]},
+            None,
+            200,
+        ),
+        ("/api/v1/enterprises/check", "POST", {}, {"credit_codes": [known["credit_code"]]}, 200),
+    ]
     for path, method, parameters, body, status in calls:
         operation = api_schema[path][method]
         case = (
@@ -104,9 +144,10 @@ def test_the_known_certificate_validates_too(api_schema):
             if body
             else operation.Case(path_parameters=parameters)
         )
-        response = case.call(headers=api_schema.auth_headers)
+        auth = _auth_for(api_schema, path)
+        response = case.call(headers=auth)
         assert response.status_code == status, response.text
-        case.validate_response(response, headers=api_schema.auth_headers)
+        case.validate_response(response, headers=auth)
 
 
 # --- limits -------------------------------------------------------------------------------------

@@ -5,14 +5,28 @@ organisation's objects are 404, a finding is logged under the audit page's own r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from models import ApiScope, Audit, Clause, Finding, OrgKind, ProjectStatus, Role
+from app.security.permissions import Permission, has_permission
+from models import (
+    ApiScope,
+    Assessment,
+    Audit,
+    Clause,
+    Finding,
+    OrgKind,
+    Project,
+    ProjectStatus,
+    Role,
+    User,
+)
 from tests import factories
 from tests.conftest import Browser
+from tests.functional.campaigns.province import launch
 
 
 @dataclass(frozen=True)
@@ -22,26 +36,46 @@ class Pair:
     api: str
     web: str
     method: str = "GET"
+    # Where an enterprise (who fills in self-assessments) sees the same, if elsewhere.
+    own_web: str | None = None
+    # The web page offering what the API's POST does, when the web answers with a file.
+    web_page_only: bool = False
 
 
-def _pairs(project_id: int, audit_id: int) -> list[Pair]:
+@dataclass(frozen=True)
+class Ids:
+    project: int
+    audit: int
+    assessment: int
+    campaign: int
+
+
+def _pairs(ids: Ids) -> list[Pair]:
     return [
         Pair("/api/v1/projects", "/projects/"),
-        Pair(f"/api/v1/projects/{project_id}", f"/projects/{project_id}"),
-        Pair(f"/api/v1/audits/{audit_id}/findings", f"/audits/{audit_id}"),
-        Pair(f"/api/v1/audits/{audit_id}/findings", f"/audits/{audit_id}/findings", "POST"),
+        Pair(f"/api/v1/projects/{ids.project}", f"/projects/{ids.project}"),
+        Pair(f"/api/v1/audits/{ids.audit}/findings", f"/audits/{ids.audit}"),
+        Pair(f"/api/v1/audits/{ids.audit}/findings", f"/audits/{ids.audit}/findings", "POST"),
+        Pair("/api/v1/assessments", "/assessments/region", own_web="/assessments/"),
+        Pair(f"/api/v1/assessments/{ids.assessment}", f"/assessments/{ids.assessment}"),
+        Pair("/api/v1/campaigns", "/campaigns/"),
+        Pair(f"/api/v1/campaigns/{ids.campaign}/progress", f"/campaigns/{ids.campaign}"),
+        Pair("/api/v1/enterprises/check", "/checks/", "POST", web_page_only=True),
     ]
 
 
+_PATH_ARGS = ("<int:project_id>", "<int:audit_id>", "<int:assessment_id>", "<int:campaign_id>")
+
+
 def test_every_keyed_endpoint_has_a_web_counterpart_here(app, app_ctx):
-    listed = {(pair.method, pair.api.replace("/1", "/{id}")) for pair in _pairs(1, 1)}
+    listed = {(pair.method, pair.api.replace("/1", "/{id}")) for pair in _pairs(Ids(1, 1, 1, 1))}
     keyed = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api_v1.") and "certificates" not in rule.rule:
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                path = rule.rule.replace("<int:project_id>", "{id}").replace(
-                    "<int:audit_id>", "{id}"
-                )
+                path = rule.rule
+                for arg in _PATH_ARGS:
+                    path = path.replace(arg, "{id}")
                 keyed.add((method, path))
     assert keyed == listed
 
@@ -56,6 +90,10 @@ def world(app_ctx):
     outsider_org = factories.organisation()
     alliance = factories.alliance_staff()
     authority = factories.user(factories.organisation(OrgKind.AUTHORITY, region="310000"))
+    campaign = launch(authority, date.today(), 20, "上海市评估")
+    assessment_id = db.session.scalar(
+        sa.select(Assessment.id).where(Assessment.organisation_id == parties.enterprise_org.id)
+    )
     people = {
         "enterprise": parties.enterprise,
         "consultant": parties.consultant,
@@ -69,17 +107,24 @@ def world(app_ctx):
         ),
     }
     db.session.flush()
-    return project, audit, people
+    return Ids(project.id, audit.id, assessment_id, campaign.id), people
 
 
 FINDING = {"kind": "minor", "clause_code": "5.1", "description": "未保留管理评审记录"}
 
 
-def _web(browser: Browser, pair: Pair) -> int:
-    if pair.method == "GET":
-        return browser.get(pair.web).status_code
+def _web(browser: Browser, pair: Pair, person: User) -> int:
+    if pair.method == "GET" or pair.web_page_only:
+        fills = has_permission(person, Permission.ASSESSMENT_FILL)
+        return browser.get(pair.own_web if pair.own_web and fills else pair.web).status_code
     # The form as a browser would post it, with a token from a page every party sees.
     return browser.submit("/dashboard", FINDING, action=pair.web).status_code
+
+
+def _body(pair: Pair) -> dict:
+    if "enterprises/check" in pair.api:
+        return {"credit_codes": ["91310115MA1H7A2X5T"]}
+    return FINDING
 
 
 # The web answers a done form with a redirect, the API with the object it made.
@@ -87,39 +132,44 @@ _SAME = {302: 201}
 
 
 def test_each_caller_gets_what_its_web_counterpart_gets(app, world, client):
-    project, audit, people = world
+    ids, people = world
     clause = db.session.get(Clause, "5.1")
     assert clause is not None and clause.active
     for who, person in people.items():
-        token = factories.api_key(person).token
+        token = factories.api_key(person, scopes=list(ApiScope)).token
         browser = Browser(app.test_client())
         assert browser.login(person.email, factories.PASSWORD).status_code == 302, who
-        for pair in _pairs(project.id, audit.id):
-            web = _web(browser, pair)
+        for pair in _pairs(ids):
+            web = _web(browser, pair, person)
             headers = {"Authorization": f"Bearer {token}"}
             if pair.method == "GET":
                 api = client.get(pair.api, headers=headers).status_code
             else:
-                api = client.post(pair.api, json=FINDING, headers=headers).status_code
+                api = client.post(pair.api, json=_body(pair), headers=headers).status_code
             assert _SAME.get(web, web) == api, (who, pair, web, api)
 
 
 def test_the_projects_a_party_sees(client, world):
-    project, _audit, people = world
+    ids, people = world
     token = factories.api_key(people["consultant"]).token
     listed = client.get("/api/v1/projects", headers={"Authorization": f"Bearer {token}"})
-    assert [item["id"] for item in listed.get_json()["items"]] == [project.id]
-    one = client.get(f"/api/v1/projects/{project.id}", headers={"Authorization": f"Bearer {token}"})
+    assert [item["id"] for item in listed.get_json()["items"]] == [ids.project]
+    one = client.get(
+        f"/api/v1/projects/{ids.project}", headers={"Authorization": f"Bearer {token}"}
+    )
     body = one.get_json()
     assert body["status"] == "stage2_planned"
-    assert body["enterprise"]["credit_code"] == project.organisation.credit_code
+    assert (
+        body["enterprise"]["credit_code"]
+        == db.session.get(Project, ids.project).organisation.credit_code
+    )
     assert [a["kind"] for a in body["audits"]] == ["stage1", "stage2"]
     assert body["created_at"].endswith("Z")  # UTC, said
     other = people["another enterprise"]
     token = factories.api_key(other).token
     assert (
         client.get(
-            f"/api/v1/projects/{project.id}", headers={"Authorization": f"Bearer {token}"}
+            f"/api/v1/projects/{ids.project}", headers={"Authorization": f"Bearer {token}"}
         ).status_code
         == 404
     )
@@ -132,21 +182,21 @@ def test_the_projects_a_party_sees(client, world):
 
 
 def test_a_finding_logged_by_key_is_the_web_finding(client, world):
-    _project, audit, people = world
+    ids, people = world
     token = factories.api_key(people["lead evaluator"]).token
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
-    made = client.post(f"/api/v1/audits/{audit.id}/findings", json=FINDING, headers=headers)
+    made = client.post(f"/api/v1/audits/{ids.audit}/findings", json=FINDING, headers=headers)
     assert made.status_code == 201, made.get_json()
     body = made.get_json()
     assert body["status"] == "open" and body["due_on"]
     finding = db.session.get(Finding, body["id"])
     assert finding.created_by_id == people["lead evaluator"].id
-    listed = client.get(f"/api/v1/audits/{audit.id}/findings", headers=headers).get_json()
+    listed = client.get(f"/api/v1/audits/{ids.audit}/findings", headers=headers).get_json()
     assert [item["id"] for item in listed["items"]] == [finding.id]
     # The team's rules: off the team, refused with the reason, nothing written.
     token = factories.api_key(people["evaluator off the team"]).token
     refused = client.post(
-        f"/api/v1/audits/{audit.id}/findings",
+        f"/api/v1/audits/{ids.audit}/findings",
         json=FINDING,
         headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
     )
@@ -156,10 +206,10 @@ def test_a_finding_logged_by_key_is_the_web_finding(client, world):
 
 
 def test_a_read_key_cannot_write(client, world):
-    _project, audit, people = world
+    ids, people = world
     token = factories.api_key(people["lead evaluator"], scopes=[ApiScope.PROJECTS_READ]).token
     response = client.post(
-        f"/api/v1/audits/{audit.id}/findings",
+        f"/api/v1/audits/{ids.audit}/findings",
         json=FINDING,
         headers={"Authorization": f"Bearer {token}"},
     )
