@@ -97,6 +97,8 @@ DEFAULTS: dict[str, Any] = {
     # The API (/api/v1): calls per key, and per address for the public certificate lookup.
     "API_KEY_RATE_LIMIT": "600 per minute",
     "API_PUBLIC_RATE_LIMIT": "60 per minute",
+    # An organisation's administrators are reminded this many days before a key expires.
+    "API_KEY_EXPIRY_REMINDER_DAYS": [14, 3],
     # How long a process keeps its copy of the region names before reading them again, and
     # how long browsers and proxies may keep the public certificate and publicity pages.
     "REFERENCE_CACHE_SECONDS": 3600,

@@ -7,6 +7,7 @@ periodic tasks (each package's ``tasks.py``), in the order a scheduler run takes
 
 from blueprints.admin.cli import users_cli
 from blueprints.admin.routes import bp as admin_bp
+from blueprints.api import tasks as api_tasks
 from blueprints.api.docs_routes import bp as api_docs_bp
 from blueprints.api.key_routes import bp as api_keys_bp
 from blueprints.api.v1 import api as api_v1
@@ -78,6 +79,7 @@ TASKS = (
     *publicity_tasks.TASKS,
     *roster_tasks.TASKS,
     *statistics_tasks.TASKS,
+    *api_tasks.TASKS,
 )
 
 # Feature `flask` groups (users, reference, demo, assessment); app.cli.register adds the core ones.

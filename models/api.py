@@ -67,9 +67,14 @@ class ApiKey(Model):
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The last reminder of its expiry sent, in days before it (CERTPATH_API_KEY_EXPIRY_REMINDER_
+    # DAYS): a run reminds only of keys that have reached a nearer one.
+    reminded_days: Mapped[int | None] = mapped_column()
     lock_version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": lock_version}
+    # The reminder job's scan: live keys by expiry.
+    __table_args__ = (sa.Index("ix_api_keys_expiry", "revoked_at", "expires_at"),)
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

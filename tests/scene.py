@@ -473,6 +473,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "campaigns.enterprises_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
     "api_keys.index": lambda _s: [{}, {"q": "省平台", "page": "2"}, {"q": "%_\\"}],
+    "api_keys.export": lambda _s: [{}, {"q": "省平台"}],
     "api_docs.docs": _one(),
     "api_docs.openapi_document": lambda _s: [{}, {"lang": "en"}],
     "api_v1.certificate": lambda s: [{"number": s.certificate.number}],

@@ -3,6 +3,7 @@ until when, last used), a new key (its token shown on the answer only), revoking
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,12 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import pages
-from app.clock import utc_from_local, utcnow
+from app.clock import local_today, utc_from_local, utcnow
 from app.errors import WorkflowError
+from app.excel import xlsx_response
 from app.extensions import db
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.api import forms, keys
+from blueprints.api import expiry, forms, key_exports, keys
 from models import ApiKey
 
 bp = Blueprint("api_keys", __name__, url_prefix="/api-keys", template_folder="templates")
@@ -28,12 +30,19 @@ def _organisation():
     return organisation
 
 
-def keys_page(conflict: str | None = None, new_token: str | None = None, **_view_args: object):
+def _listed():
+    """The organisation, its keys as searched (``?q=`` in the name), and the search."""
     organisation = _organisation()
     query = keys.of_organisation(organisation.id)
     search = (request.args.get("q") or "").strip()[:100]
     if search:
         query = query.where(ApiKey.name.contains(search, autoescape=True))
+    return organisation, query, search
+
+
+def keys_page(conflict: str | None = None, new_token: str | None = None, **_view_args: object):
+    organisation, query, search = _listed()
+    now = utcnow()
     return render_template(
         "api/keys.html",
         organisation=organisation,
@@ -42,7 +51,9 @@ def keys_page(conflict: str | None = None, new_token: str | None = None, **_view
         form=pages.kept("key") or forms.KeyForm(formdata=None),
         revoke_form=forms.RevokeForm(formdata=None),
         kept_revoke=pages.kept("revoke"),
-        now=utcnow(),
+        now=now,
+        soon=now + timedelta(days=max(expiry.reminder_days(), default=0)),
+        last_day=expiry.last_day,
         new_token=new_token,
         conflict=conflict,
     )
@@ -52,6 +63,15 @@ def keys_page(conflict: str | None = None, new_token: str | None = None, **_view
 @requires(Permission.API_KEYS_MANAGE)
 def index():
     return keys_page()
+
+
+@bp.get("/keys.xlsx")
+@requires(Permission.API_KEYS_MANAGE)
+def export():
+    """The keys as listed (the same search), for the organisation's records."""
+    organisation, query, _search = _listed()
+    write = functools.partial(key_exports.keys_xlsx, query, organisation.name)
+    return xlsx_response(write, f"api-keys-{local_today().isoformat()}.xlsx")
 
 
 @bp.post("/")

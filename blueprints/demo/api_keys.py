@@ -14,23 +14,27 @@ from app.extensions import db
 from blueprints.api import keys
 from models import ApiKey, ApiScope, User
 
-# (account, key name, scopes)
+# (account, key name, scopes, days valid)
 KEYS = (
     (
         "authority@demo.certpath.cn",
         "市级平台数据交换（演示）",
         [ApiScope.CERTIFICATES_READ, ApiScope.ASSESSMENTS_READ],
+        365,
     ),
-    ("evaluator@demo.certpath.cn", "评定机构业务系统（演示）", list(ApiScope)),
+    # About to expire: on the authority administrator's work list, with its reminder due.
+    ("authority@demo.certpath.cn", "旧版证书核验接口（演示）", [ApiScope.CERTIFICATES_READ], 10),
+    ("evaluator@demo.certpath.cn", "评定机构业务系统（演示）", list(ApiScope), 365),
     (
         "enterprise@demo.certpath.cn",
         "企业内部系统（演示）",
         [ApiScope.PROJECTS_READ, ApiScope.ASSESSMENTS_READ, ApiScope.CERTIFICATES_READ],
+        365,
     ),
 )
 
 
-def _make(account: str, name: str, scopes: list[ApiScope]) -> str | None:
+def _make(account: str, name: str, scopes: list[ApiScope], days: int) -> str | None:
     member = db.session.scalar(sa.select(User).where(User.email == account))
     if member is None or member.organisation is None:
         return None
@@ -46,12 +50,12 @@ def _make(account: str, name: str, scopes: list[ApiScope]) -> str | None:
         member,
         name=name,
         scopes=scopes,
-        expires_at=utcnow() + timedelta(days=365),
+        expires_at=utcnow() + timedelta(days=days),
     )
     return made.token
 
 
 def load() -> list[tuple[str, str]]:
     """(account, token) of each key made now; none for keys made by an earlier load."""
-    made = [(account, _make(account, name, scopes)) for account, name, scopes in KEYS]
+    made = [(account, _make(account, *key)) for account, *key in KEYS]
     return [(account, token) for account, token in made if token]

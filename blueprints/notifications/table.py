@@ -621,6 +621,18 @@ API_KEY_NOTICES = {
         ),
         _keys_page,
     ),
+    "api_key.expiring": Notice(
+        Category.ACCOUNT,
+        _key_administrators,
+        lambda e: _(
+            "The API key %(name)s of %(org)s works until %(day)s: make a new one for the "
+            "programs that use it",
+            name=e.subject.name,
+            org=e.context["organisation"].name,
+            day=format_date(e.context["last_day"]),
+        ),
+        _keys_page,
+    ),
     "api_key.revoked": Notice(
         Category.ACCOUNT,
         _key_administrators,

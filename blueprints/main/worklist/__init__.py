@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from blueprints.main.worklist import (
+    account,
     alliance,
     authority,
     consultancy,
@@ -31,9 +32,10 @@ _BY_ROLE: dict[Role, Callable[[User], list[WorkList]]] = {
 
 
 def work_for(user: User) -> list[WorkList]:
-    """Every kind of item of the user's role, empty ones included (the page skips them)."""
+    """Every kind of item of the user's role, empty ones included (the page skips them), and
+    what waits on an organisation's administrators whatever its kind."""
     build = _BY_ROLE.get(user.role)
-    return build(user) if build else []
+    return (build(user) if build else []) + account.lists(user)
 
 
 __all__ = ["LIMIT", "WorkItem", "WorkList", "work_for"]

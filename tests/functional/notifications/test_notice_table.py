@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.workflow import SYSTEM
-from blueprints.api import keys
+from blueprints.api import expiry, keys
 from blueprints.assessment import benchmarks
 from blueprints.assessment import services as assessments
 from blueprints.audits import services as audits
@@ -532,6 +532,15 @@ def api_key_revoked(c: Cast) -> set[int]:
     return {c.district.id}
 
 
+def api_key_expiring(c: Cast) -> set[int]:
+    """The scheduler reminds the maker and the organisation's other administrators."""
+    colleague = factories.user(c.district.organisation, is_org_admin=True)
+    factories.api_key(c.district, days=5)
+    clear_notices()
+    expiry.remind()
+    return {colleague.id, c.district.id}
+
+
 def engagement_withdrawn(c: Cast) -> set[int]:
     engagement, expert = _engagement(c)
     clear_notices()
@@ -594,6 +603,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "account.one_time_password_set": one_time_password_set_by_the_city,
     "api_key.created": api_key_made,
     "api_key.revoked": api_key_revoked,
+    "api_key.expiring": api_key_expiring,
 }
 
 
