@@ -57,5 +57,5 @@ def _make(account: str, name: str, scopes: list[ApiScope], days: int) -> str | N
 
 def load() -> list[tuple[str, str]]:
     """(account, token) of each key made now; none for keys made by an earlier load."""
-    made = [(account, _make(account, *key)) for account, *key in KEYS]
+    made = [(account, _make(account, name, scopes, days)) for account, name, scopes, days in KEYS]
     return [(account, token) for account, token in made if token]
