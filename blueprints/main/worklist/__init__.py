@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.security.permissions import Permission, has_permission
 from blueprints.main.worklist import (
     alliance,
     authority,
@@ -16,6 +17,7 @@ from blueprints.main.worklist import (
     diagnosis,
     enterprise,
     evaluation,
+    webhooks,
 )
 from blueprints.main.worklist.items import LIMIT, WorkItem, WorkList
 from models import Role, User
@@ -33,7 +35,12 @@ _BY_ROLE: dict[Role, Callable[[User], list[WorkList]]] = {
 def work_for(user: User) -> list[WorkList]:
     """Every kind of item of the user's role, empty ones included (the page skips them)."""
     build = _BY_ROLE.get(user.role)
-    return build(user) if build else []
+    if build is None:
+        return []
+    lists = build(user)
+    if has_permission(user, Permission.WEBHOOKS_MANAGE):  # an organisation's administrators
+        lists.append(webhooks.failed_deliveries(user))
+    return lists
 
 
 __all__ = ["LIMIT", "WorkItem", "WorkList", "work_for"]
