@@ -117,16 +117,25 @@ def _publicity_batch(batch: PublicityBatch) -> dict[str, Any]:
     }
 
 
+def project_data(project: Project, action: str) -> dict[str, Any]:
+    summary = ProjectSummary.model_validate(api_projects.as_summary(project))
+    return {"action": action, "project": summary.model_dump(mode="json")}
+
+
+def certificate_data(certificate: Certificate, action: str) -> dict[str, Any]:
+    item = api_certificates.by_number(certificate.number)
+    out = CertificateOut.model_validate(item).model_dump(mode="json") if item else {}
+    return {"action": action, "certificate": out}
+
+
 def data_of(kind: WebhookEvent, event: Event) -> dict[str, Any]:
     """The payload's data, by the API's own serialisers and schemas where there are some, so
     that a webhook body reads as the API's answers do."""
+    action = event.name.partition(".")[2]
     if kind is WebhookEvent.PROJECT_STATE_CHANGED:
-        project = ProjectSummary.model_validate(api_projects.as_summary(event.subject))
-        return {"action": event.name.partition(".")[2], "project": project.model_dump(mode="json")}
+        return project_data(event.subject, action)
     if kind is WebhookEvent.CERTIFICATE_STATUS_CHANGED:
-        item = api_certificates.by_number(event.subject.number)
-        certificate = CertificateOut.model_validate(item).model_dump(mode="json") if item else {}
-        return {"action": event.name.partition(".")[2], "certificate": certificate}
+        return certificate_data(event.subject, action)
     return {"batch": _publicity_batch(event.subject)}
 
 
