@@ -115,7 +115,7 @@ def _attempt(row: sa.Row[Any]) -> tuple[int | None, str | None]:
         answer = sending.post(row.url, headers, row.body)
     except sending.Refused as exc:
         return None, str(exc)
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: a bad name
         return None, f"{type(exc).__name__}: {exc}"
     if 200 <= answer.status < 300:
         return answer.status, None

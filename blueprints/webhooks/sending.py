@@ -73,6 +73,10 @@ def check_url(url: str) -> str | None:
     if parts.username or parts.password:
         return _("The address may not carry a user name or password.")
     try:
+        parts.port  # noqa: B018 - read for its check: a port that is no number raises
+    except ValueError:
+        return _("The port of this address is not valid.")
+    try:
         ipaddress.ip_address(parts.hostname)
     except ValueError:
         return None  # a name: resolved when sending

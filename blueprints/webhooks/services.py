@@ -117,7 +117,9 @@ def set_enabled(endpoint: WebhookEndpoint, enabled: bool, version: int | None) -
     workflow.expect_version(endpoint, version)
     if enabled == (endpoint.disabled_at is None):
         raise WorkflowError(
-            _("This endpoint is enabled already.") if enabled else _("It is disabled already.")
+            _("This endpoint is enabled already.")
+            if enabled
+            else _("This endpoint is disabled already.")
         )
     endpoint.disabled_at = None if enabled else utcnow()
     workflow.flush(_conflict())

@@ -282,3 +282,5 @@ def test_private_addresses_and_plain_http_are_refused_when_not_allowed(
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_HTTP", False)
     assert sending.check_url("http://hooks.example.com/in")
     assert sending.check_url("ftp://hooks.example.com/in")
+    assert sending.check_url("https://hooks.example.com:http/in")
+    assert sending.check_url("https://user:pw@hooks.example.com/in")
