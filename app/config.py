@@ -99,6 +99,17 @@ DEFAULTS: dict[str, Any] = {
     "API_PUBLIC_RATE_LIMIT": "60 per minute",
     # An organisation's administrators are reminded this many days before a key expires.
     "API_KEY_EXPIRY_REMINDER_DAYS": [14, 3],
+    # --- webhooks: an organisation's URLs that hear of events (blueprints/webhooks)
+    "WEBHOOK_ENDPOINTS_PER_ORGANISATION": 10,
+    "WEBHOOK_TIMEOUT_SECONDS": 5.0,  # connecting and every read of one delivery
+    # Minutes to wait after each failed attempt; past the last, the delivery is dead.
+    "WEBHOOK_RETRY_MINUTES": [1, 5, 30, 120, 360, 720, 1440],
+    "WEBHOOK_DISPATCH_BUDGET_SECONDS": 50,  # a run sends until this is spent
+    "WEBHOOK_DISPATCH_BATCH": 50,  # rows claimed at a time
+    # Plain http:// URLs, and hosts that resolve to private, loopback or link-local addresses:
+    # refused in production (on in development and testing, for a receiver on this machine).
+    "WEBHOOK_ALLOW_HTTP": False,
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": False,
     # How long a process keeps its copy of the region names before reading them again, and
     # how long browsers and proxies may keep the public certificate and publicity pages.
     "REFERENCE_CACHE_SECONDS": 3600,
@@ -144,8 +155,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
-    "development": {},
+    "development": {"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": True},
     "testing": {
+        "WEBHOOK_ALLOW_HTTP": True,
+        "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": True,
         "PASSWORD_MIN_STRENGTH": 2,
         "PUBLIC_RATE_LIMIT": "10000 per minute",
         "API_KEY_RATE_LIMIT": "10000 per minute",

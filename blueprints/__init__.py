@@ -44,6 +44,8 @@ from blueprints.statistics import tasks as statistics_tasks
 from blueprints.statistics.routes import bp as statistics_bp
 from blueprints.surveillance import tasks as surveillance_tasks
 from blueprints.surveillance.routes import bp as surveillance_bp
+from blueprints.webhooks import tasks as webhooks_tasks
+from blueprints.webhooks.routes import bp as webhooks_bp
 
 BLUEPRINTS = (
     main_bp,
@@ -67,6 +69,7 @@ BLUEPRINTS = (
     admin_bp,
     reference_bp,
     api_keys_bp,
+    webhooks_bp,
     api_docs_bp,
     api_v1,
 )
@@ -80,6 +83,7 @@ TASKS = (
     *roster_tasks.TASKS,
     *statistics_tasks.TASKS,
     *api_tasks.TASKS,
+    *webhooks_tasks.TASKS,
 )
 
 # Feature `flask` groups (users, reference, demo, assessment); app.cli.register adds the core ones.

@@ -92,6 +92,13 @@ from models.surveillance import (
     ScheduleStatus,
 )
 from models.user import ROLE_ORG_KINDS, SUPPORTED_LOCALES, Role, User
+from models.webhook import (
+    SUBSCRIBABLE,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -101,6 +108,7 @@ __all__ = [
     "PENDING_SCHEDULE_STATUSES",
     "ROLE_ORG_KINDS",
     "SUBMITTED_STATES",
+    "SUBSCRIBABLE",
     "SUPPORTED_LOCALES",
     "TOTAL_KEY",
     "AccountAction",
@@ -134,6 +142,7 @@ __all__ = [
     "ConsultingStep",
     "ContactRole",
     "CorrectiveAction",
+    "DeliveryStatus",
     "DiagnosisActivity",
     "DiagnosisEngagement",
     "DiagnosisEngagementEvent",
@@ -189,4 +198,7 @@ __all__ = [
     "SurveyVerdict",
     "User",
     "UserSession",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

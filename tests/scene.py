@@ -28,12 +28,15 @@ from blueprints.engagements import progress_reports
 from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.surveillance import services as schedule_services
+from blueprints.webhooks import services as webhook_services
 from models import (
+    SUBSCRIBABLE,
     Assessment,
     AssessmentStatus,
     Audit,
     AuditKind,
     Certificate,
+    DeliveryStatus,
     DocumentKind,
     EngineerTitle,
     Finding,
@@ -49,6 +52,7 @@ from models import (
     ScheduleItem,
     ScheduleKind,
     User,
+    WebhookDelivery,
 )
 from tests import factories
 from tests.functional.projects.helpers import PDF
@@ -105,6 +109,8 @@ class Scene:
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
     progress_report_id: int = 0  # its provider's progress report to the authority
     api_key_id: int = 0  # the enterprise's API key
+    webhook_id: int = 0  # the enterprise's webhook endpoint, with a dead delivery
+    webhook_delivery_id: int = 0
 
 
 def pdf(name: str) -> FileStorage:
@@ -261,8 +267,19 @@ def build(app) -> Scene:
     progress = progress_reports.submit(diagnostician, f"nmg_offline:{authority.organisation_id}",
                                        today, today, "完成诊断计划编制")  # fmt: skip
     api_key = factories.api_key(parties.enterprise).key
+    webhook = webhook_services.create(
+        parties.enterprise_org, parties.enterprise, url="https://hooks.example.com/in",
+        events=list(SUBSCRIBABLE),
+    ).endpoint  # fmt: skip
+    webhook_services.ping(webhook)
+    dead = db.session.scalars(
+        sa.select(WebhookDelivery).where(WebhookDelivery.endpoint_id == webhook.id)
+    ).one()
+    dead.status = DeliveryStatus.DEAD
     return Scene(
         api_key_id=api_key.id,
+        webhook_id=webhook.id,
+        webhook_delivery_id=dead.id,
         nmg_engagement_id=nmg.id,
         progress_report_id=progress.id,
         pilot_on_site_id=pilot.id,
@@ -474,6 +491,16 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "campaigns.enterprises_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
     "api_keys.index": lambda _s: [{}, {"q": "省平台", "page": "2"}, {"q": "%_\\"}],
     "api_keys.export": lambda _s: [{}, {"q": "省平台"}],
+    "webhooks.index": _one(),
+    "webhooks.deliveries": lambda s: [
+        {"endpoint_id": s.webhook_id},
+        {"endpoint_id": s.webhook_id, "status": "dead", "event": "ping", "q": "%_\\", "page": "2"},
+        {"endpoint_id": s.webhook_id, "status": "nope", "event": "nope"},
+    ],
+    "webhooks.deliveries_xlsx": lambda s: [
+        {"endpoint_id": s.webhook_id},
+        {"endpoint_id": s.webhook_id, "status": "dead"},
+    ],
     "api_docs.docs": _one(),
     "api_docs.openapi_document": lambda _s: [{}, {"lang": "en"}],
     "api_v1.certificate": lambda s: [{"number": s.certificate.number}],

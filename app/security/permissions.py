@@ -69,6 +69,8 @@ class Permission(enum.StrEnum):
     DIAGNOSIS_MANAGE = "region:diagnosis:manage"
     # An organisation's keys to the machine interface (/api/v1), made by its own administrators.
     API_KEYS_MANAGE = "org:api_keys:manage"
+    # An organisation's webhooks (URLs that hear of events), kept by its own administrators.
+    WEBHOOKS_MANAGE = "org:webhooks:manage"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -140,7 +142,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 # What an organisation's own administrator adds to their role.
 ORG_ADMIN_PERMISSIONS = frozenset(
-    {Permission.ORG_EDIT, Permission.ORG_MEMBERS_MANAGE, Permission.API_KEYS_MANAGE}
+    {
+        Permission.ORG_EDIT,
+        Permission.ORG_MEMBERS_MANAGE,
+        Permission.API_KEYS_MANAGE,
+        Permission.WEBHOOKS_MANAGE,
+    }
 )
 
 

@@ -15,6 +15,7 @@ from blueprints.demo import diagnosis as demo_diagnosis
 from blueprints.demo import engagements as demo_engagements
 from blueprints.demo import projects as demo_projects
 from blueprints.demo import review_items as demo_review_items
+from blueprints.demo import webhooks as demo_webhooks
 from blueprints.demo import work_items as demo_work_items
 from blueprints.demo.people import DEMO_PASSWORD, account, credit_code, first_user, organisation
 from models import EnterpriseSize, OrgKind, Region, Role
@@ -180,4 +181,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     demo_diagnosis.load(first_user(enterprises[0]), first_user(enterprises[2]))
     # Diagnosis engagements in Changchun and Inner Mongolia (blueprints/demo/engagements.py).
     listed = [(role, email) for role, email, *_ in accounts] + demo_engagements.load()
+    # The evaluation body's webhook and its delivery log (blueprints/demo/webhooks.py).
+    demo_webhooks.load(bodies["005"])
     return [(role.value, email, DEMO_PASSWORD) for role, email in listed]

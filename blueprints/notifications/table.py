@@ -37,6 +37,7 @@ class Category(TitledEnum):
     PUBLICITY = "publicity", _l("Publicity and objections")
     DIAGNOSIS = "diagnosis", _l("Diagnosis engagements")
     ACCOUNT = "account", _l("Your account's security")
+    WEBHOOKS = "webhooks", _l("Webhooks of your organisation")
 
     @property
     def may_be_muted(self) -> bool:
@@ -647,6 +648,24 @@ API_KEY_NOTICES = {
 }
 
 
+WEBHOOK_NOTICES = {
+    # A delivery that failed after every retry: the receiver missed an event.
+    "webhook.dead": Notice(
+        Category.WEBHOOKS,
+        lambda e: who.contacts(e.context["endpoint"].organisation_id),
+        lambda e: _(
+            "A webhook delivery (%(event)s) to %(url)s failed after %(n)d attempts",
+            event=e.subject.event_type.value,
+            url=e.context["endpoint"].url,
+            n=e.subject.attempts,
+        ),
+        lambda e: external_url(
+            "webhooks.deliveries", endpoint_id=e.subject.endpoint_id, status="dead"
+        ),
+    ),
+}
+
+
 def notice_for(name: str) -> Notice | None:
     """The row of an event; every move of a project is the one project notice."""
     if name.startswith("project."):
@@ -682,4 +701,5 @@ NOTICES: dict[str, Notice] = {
     **ENGAGEMENT_NOTICES,
     **ACCOUNT_NOTICES,
     **API_KEY_NOTICES,
+    **WEBHOOK_NOTICES,
 }

@@ -70,6 +70,8 @@ def create_batch(
         )
         projects.perform(project, "publish", actor, batch_id=batch.id)
     db.session.flush()
+    # Heard by the webhooks (a public announcement); the projects' parties hear of each move.
+    announce("publicity.batch_opened", batch, actor, occurrence=f"publicity_batch:{batch.id}")
     return batch
 
 

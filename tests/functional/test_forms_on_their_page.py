@@ -39,6 +39,7 @@ from blueprints.engagements import record
 from blueprints.engagements import services as engagements
 from blueprints.projects.forms import ACTION_FORMS
 from blueprints.surveillance import services as schedule_services
+from blueprints.webhooks import services as webhook_services
 from models import (
     ActivityKind,
     Assessment,
@@ -56,6 +57,7 @@ from models import (
     Role,
     ScheduleItem,
     ScheduleKind,
+    WebhookEvent,
 )
 from tests import factories
 from tests.conftest import Browser, csrf_from
@@ -282,8 +284,13 @@ def build(app) -> dict[str, Any]:
             only=("record",), at_most=1,
         )  # fmt: skip
         api_key = factories.api_key(parties.enterprise).key
+        webhook = webhook_services.create(
+            parties.enterprise_org, parties.enterprise, url="https://hooks.example.com/in",
+            events=[WebhookEvent.PROJECT_STATE_CHANGED],
+        ).endpoint  # fmt: skip
         w.update(
             api_key=api_key.id,
+            webhook=webhook.id,
             progress_target=f"nmg_offline:{authority.organisation_id}",
             photo=photo.id,
             on_site=along["nmg_offline:on_site"][0],
@@ -689,6 +696,16 @@ OTHER_CASES = [
     Case("api_key_revoke", "api_keys.revoke", "enterprise",
          lambda w: "/api-keys/", lambda w: f"/api-keys/{w['api_key']}/revoke", {},
          lambda w: [f"confirm-{w['api_key']}"]),
+    Case("webhook", "webhooks.create", "enterprise",
+         lambda w: "/webhooks/", lambda w: "/webhooks/",
+         {"url": "https://hooks.example.com/" + "x" * 500, "events": ["nope"]},
+         ["url"], {"url": "https://hooks.example.com/" + "x" * 500}),
+    Case("webhook_secret", "webhooks.renew_secret", "enterprise",
+         lambda w: "/webhooks/", lambda w: f"/webhooks/{w['webhook']}/secret", {},
+         lambda w: [f"confirm-secret-{w['webhook']}"]),
+    Case("webhook_delete", "webhooks.delete", "enterprise",
+         lambda w: "/webhooks/", lambda w: f"/webhooks/{w['webhook']}/delete", {},
+         lambda w: [f"confirm-delete-{w['webhook']}"]),
     Case("sme_level_new", "diagnosis.new_sme_level", "enterprise",
          lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},
@@ -733,6 +750,10 @@ SKIPPED: dict[str, str] = {
     "notifications.read": "a button (mark all read), of the notifications part of issue 13",
     "notifications.open_one": "a link-like button, of the notifications part of issue 13",
     "notifications.preferences": "the notifications part of issue 13 tests its own form",
+    "webhooks.enable": "a button (enable an endpoint); a stale version is a 409 on the page",
+    "webhooks.disable": "a button (disable an endpoint); a stale version is a 409 on the page",
+    "webhooks.ping": "a button (queue a test ping): nothing is typed",
+    "webhooks.deliver_again": "a button (a failed delivery queued again): nothing is typed",
     "api_v1.verify": "the API's JSON body: tests/functional/api checks it against the document",
     "api_v1.log_finding": "the API's JSON body: tests/functional/api checks it against the spec",
     "api_v1.check_enterprises": "the API's JSON body: tests/functional/api checks it too",

@@ -98,6 +98,8 @@ def path_values(scene: Scene) -> dict[str, object]:
         "key": "plan",
         "report_id": scene.progress_report_id,
         "key_id": scene.api_key_id,
+        "endpoint_id": scene.webhook_id,
+        "delivery_id": scene.webhook_delivery_id,
         "row": 1,
         "member_id": scene.member_id,
         "activity_id": 1,

@@ -1,5 +1,6 @@
 """What waits on an organisation's administrators whatever its kind: API keys about to expire
-(from the first reminder on, as the reminder job counts it), until a new one replaces them."""
+(from the first reminder on, as the reminder job counts it), and webhook deliveries that gave
+up (blueprints.main.worklist.webhooks)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.clock import utcnow
+from app.security.permissions import Permission, has_permission
 from blueprints.api import expiry, keys
+from blueprints.main.worklist import webhooks
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import ApiKey, User
 
 
 def lists(user: User) -> list[WorkList]:
     organisation = user.organisation
-    if organisation is None or not keys.may_manage(user, organisation):
-        return []
-    return [keys_expiring(organisation.id)]
+    found = []
+    if organisation is not None and keys.may_manage(user, organisation):
+        found.append(keys_expiring(organisation.id))
+    if has_permission(user, Permission.WEBHOOKS_MANAGE):
+        found.append(webhooks.failed_deliveries(user))
+    return found
 
 
 def keys_expiring(organisation_id: int) -> WorkList:

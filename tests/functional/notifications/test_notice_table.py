@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
@@ -33,6 +34,8 @@ from blueprints.orgs import recovery
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
 from blueprints.surveillance import services as surveillance
+from blueprints.webhooks import dispatcher as webhook_dispatcher
+from blueprints.webhooks import services as webhook_services
 from models import (
     ActivityKind,
     Adoption,
@@ -61,8 +64,11 @@ from models import (
     SurveyRating,
     SurveyVerdict,
     User,
+    WebhookDelivery,
+    WebhookEvent,
 )
 from tests import factories
+from tests.conftest import free_port
 from tests.functional.assessment.helpers import answers_for, section_form
 
 P = ProjectStatus
@@ -541,6 +547,23 @@ def api_key_expiring(c: Cast) -> set[int]:
     return {colleague.id, c.district.id}
 
 
+def webhook_delivery_dead(c: Cast) -> set[int]:
+    """Its last retry failed (nothing listens on the port): the endpoint's organisation's
+    administrators hear, not its other members."""
+    org = factories.organisation()
+    admin, colleague = (factories.user(org, is_org_admin=True) for _ in range(2))
+    factories.user(org)  # a member: the administrators hear for the organisation
+    hook = webhook_services.create(
+        org, admin, url=f"http://127.0.0.1:{free_port()}/none", events=[WebhookEvent.PING]
+    ).endpoint
+    webhook_services.ping(hook)
+    last = len(current_app.config["WEBHOOK_RETRY_MINUTES"])
+    db.session.execute(sa.update(WebhookDelivery).values(attempts=last))
+    clear_notices()
+    assert webhook_dispatcher.dispatch_due().dead == 1
+    return {admin.id, colleague.id}
+
+
 def engagement_withdrawn(c: Cast) -> set[int]:
     engagement, expert = _engagement(c)
     clear_notices()
@@ -604,6 +627,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "api_key.created": api_key_made,
     "api_key.revoked": api_key_revoked,
     "api_key.expiring": api_key_expiring,
+    "webhook.dead": webhook_delivery_dead,
 }
 
 
