@@ -9,15 +9,18 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template
 from flask_babel import get_locale, gettext
+from pydantic import BaseModel
 
 from app.i18n import N_
 from app.security.permissions import public
+from blueprints.api import schemas
 
 bp = Blueprint("api_docs", __name__, template_folder="templates")
 
 TITLE = N_("Certpath API")
 DESCRIPTION = N_(
-    "The GB/T 23001 certification path for programs: certificates and their live status. "
+    "The GB/T 23001 certification path for programs: certificates and their live status, "
+    "projects, audits and findings, self-assessments and campaigns; webhooks tell of events. "
     "Errors are RFC 9457 problem details with a stable code; dates are ISO 8601; texts are "
     "in the language of Accept-Language (zh or en). Keys go in the Authorization header as "
     "Bearer cp_…; calls are counted per key, per address without one, and answered with "
@@ -30,6 +33,30 @@ SECURITY_SCHEMES = {
         "description": N_("An API key made by an administrator of your organisation"),
     }
 }
+# What an endpoint receives, in OpenAPI 3.1's "webhooks": the event, its summary, its body.
+WEBHOOKS: tuple[tuple[str, str, type[BaseModel]], ...] = (
+    (
+        "project.state_changed",
+        N_("A project your organisation is a party to moved"),
+        schemas.ProjectStateChanged,
+    ),
+    (
+        "certificate.status_changed",
+        N_("A certificate your organisation may see changed its status"),
+        schemas.CertificateStatusChanged,
+    ),
+    ("publicity.batch_opened", N_("A publicity batch was announced"), schemas.PublicityBatchOpened),
+    ("ping", N_("A test ping sent from the webhooks page"), schemas.Ping),
+)
+WEBHOOK_HEADERS = (
+    ("Certpath-Event", N_("The event type, as the body's type")),
+    ("Certpath-Delivery", N_("The idempotency key: a delivery you processed already is ignored")),
+    ("Certpath-Timestamp", N_("Unix seconds when it was signed: refuse old ones")),
+    (
+        "Certpath-Signature",
+        N_("v1= and the hex HMAC-SHA256 of timestamp.body, keyed by the endpoint's secret"),
+    ),
+)
 _TRANSLATED = ("summary", "description", "title")
 _CACHE_KEY = "certpath.openapi_documents"
 
@@ -47,6 +74,43 @@ def _translated(node: Any) -> Any:
     return node
 
 
+def _add_schema(components: dict[str, Any], model: type[BaseModel]) -> None:
+    """``model``'s schema and those it refers to, under components/schemas (the ones the
+    routes' models put there already are the same: left as they are)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        components.setdefault(name, definition)
+    components.setdefault(model.__name__, schema)
+
+
+def _webhooks(components: dict[str, Any]) -> dict[str, Any]:
+    """The "webhooks" of the document, their bodies' schemas added to ``components``."""
+    parameters = [
+        {"name": name, "in": "header", "required": True, "schema": {"type": "string"},
+         "description": text}
+        for name, text in WEBHOOK_HEADERS
+    ]  # fmt: skip
+    hooks = {}
+    for event, summary, model in WEBHOOKS:
+        _add_schema(components, model)
+        hooks[event] = {
+            "post": {
+                "summary": summary,
+                "parameters": parameters,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                        }
+                    },
+                },
+                "responses": {"2XX": {"description": N_("Received: any other answer is retried")}},
+            }
+        }
+    return hooks
+
+
 def document() -> dict[str, Any]:
     """The document in the request's language, built once per language and process."""
     documents = current_app.extensions.setdefault(_CACHE_KEY, {})
@@ -54,7 +118,12 @@ def document() -> dict[str, Any]:
     if locale not in documents:
         spec = copy.deepcopy(current_app.api_doc)  # type: ignore[attr-defined]
         spec["info"] = {"title": TITLE, "version": "1", "description": DESCRIPTION}
-        spec.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        components = spec.setdefault("components", {})
+        components["securitySchemes"] = SECURITY_SCHEMES
+        known = components.setdefault("schemas", {})
+        # Every refusal's body: the responses refer to it by name.
+        _add_schema(known, schemas.Problem)
+        spec["webhooks"] = _webhooks(known)
         documents[locale] = _translated(spec)
     return documents[locale]
 

@@ -416,3 +416,70 @@ class CheckResult(BaseModel):
 
 class CheckResponse(BaseModel):
     results: list[CheckResult] = Field(description=N_("One result per code, in the order asked"))
+
+
+# --- webhooks: what an endpoint receives (the document's "webhooks") ------------------------------
+
+
+class ProjectEventData(BaseModel):
+    action: str = Field(description=N_("The move the project made (e.g. apply, confirm)"))
+    project: ProjectSummary
+
+
+class CertificateEventData(BaseModel):
+    action: str = Field(description=N_("What happened to it (e.g. suspend, restore, expire)"))
+    certificate: CertificateOut
+
+
+class PublicityEntryOut(BaseModel):
+    enterprise_name: str
+    region_name: str
+    body_name: str = Field(description=N_("The evaluation body"))
+    scope: str
+
+
+class PublicityBatchOut(BaseModel):
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    working_days: int = Field(description=N_("The publicity period in working days"))
+    entries: list[PublicityEntryOut] = Field(description=N_("The enterprises publicised"))
+
+
+class PublicityEventData(BaseModel):
+    batch: PublicityBatchOut
+
+
+class PingData(BaseModel):
+    endpoint_id: int
+    url: str
+
+
+class _Delivery(BaseModel):
+    id: str = Field(
+        description=N_(
+            "The delivery's idempotency key, as in Certpath-Delivery: the same on retries"
+        )
+    )
+    occurred_at: datetime
+
+
+class ProjectStateChanged(_Delivery):
+    type: Literal["project.state_changed"]
+    data: ProjectEventData
+
+
+class CertificateStatusChanged(_Delivery):
+    type: Literal["certificate.status_changed"]
+    data: CertificateEventData
+
+
+class PublicityBatchOpened(_Delivery):
+    type: Literal["publicity.batch_opened"]
+    data: PublicityEventData
+
+
+class Ping(_Delivery):
+    type: Literal["ping"]
+    data: PingData

@@ -4,6 +4,8 @@ problem details in the caller's language, bounded queries, refusals of every kin
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -370,6 +372,15 @@ def test_the_document_is_openapi_3_1_in_both_languages(client, app_ctx):
         "/api/v1/campaigns",
         "/api/v1/campaigns/{campaign_id}/progress",
         "/api/v1/enterprises/check",
+    }
+    # Every schema it names is in it, and it describes what webhooks send.
+    named = set(re.findall(r"#/components/schemas/(\w+)", json.dumps(zh)))
+    assert named <= set(zh["components"]["schemas"])
+    assert set(zh["webhooks"]) == {
+        "project.state_changed",
+        "certificate.status_changed",
+        "publicity.batch_opened",
+        "ping",
     }
     summary = en["paths"]["/api/v1/certificates/verify"]["post"]["summary"]
     assert summary == "Verify up to 100 numbers or credit codes"

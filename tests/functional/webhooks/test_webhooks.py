@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
+import jsonschema
 import pytest
 import sqlalchemy as sa
 
@@ -280,3 +281,23 @@ def test_private_addresses_and_plain_http_are_refused_when_not_allowed(
     assert sending.check_url("ftp://hooks.example.com/in")
     assert sending.check_url("https://hooks.example.com:http/in")
     assert sending.check_url("https://user:pw@hooks.example.com/in")
+
+
+def test_every_body_matches_the_documents_webhook_schema(client, parties):
+    """The OpenAPI document's "webhooks" describe exactly what endpoints receive."""
+    staff = factories.alliance_staff(is_org_admin=True)
+    hook = endpoint(staff)
+    confirmed(parties)
+    certificates.perform(factories.certificate(parties, staff=staff), "suspend", staff, "未监督")
+    waiting = factories.project(factories.Parties(), P.READY_FOR_PUBLICITY)
+    publicity.create_batch(staff, "第二批", date.today(), [waiting.id])
+    services.ping(hook)
+    document = client.get("/api/v1/openapi.json?lang=en").get_json()
+    seen = set()
+    for delivery in deliveries(endpoint_id=hook.id):
+        body = json.loads(delivery.body)
+        operation = document["webhooks"][body["type"]]["post"]
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        jsonschema.validate(body, {**schema, "components": document["components"]})
+        seen.add(body["type"])
+    assert seen == {event.value for event in WebhookEvent}
