@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -225,8 +225,12 @@ def test_5_review_publicity_with_an_objection_and_issue(person, page, live_serve
     assert second.locator(".alert-success").count()
     shot(second, "publicity-desk-zh")
 
-    # A member of the public objects, without an account.
-    travel(live_server, 96)
+    # A member of the public objects, without an account, on the period's first day: the first
+    # working day from the day the batch was made (made on a Saturday, it opens on Monday).
+    made = second.locator("li", has_text="2026 年浏览器测试批").inner_text()  # on the desk
+    opens = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", made)
+    assert opens, made
+    travel_to(live_server, date(*map(int, opens.groups())))
     page.goto(base + "/publicity/")
     check_accessibility(page)
     with page.expect_navigation():
