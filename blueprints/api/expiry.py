@@ -37,12 +37,15 @@ def _reached(expires_at: datetime, now: datetime, days: list[int]) -> int | None
     return min(reached) if reached else None
 
 
+def horizon(now: datetime) -> datetime:
+    """Keys expiring by then have reached their first reminder."""
+    return now + timedelta(days=max(reminder_days(), default=0))
+
+
 def expiring_soon(now: datetime) -> sa.ColumnElement[bool]:
     """Live keys within the earliest reminder of their expiry."""
-    days = reminder_days()
-    horizon = now + timedelta(days=max(days)) if days else now
     return sa.and_(
-        ApiKey.revoked_at.is_(None), ApiKey.expires_at > now, ApiKey.expires_at <= horizon
+        ApiKey.revoked_at.is_(None), ApiKey.expires_at > now, ApiKey.expires_at <= horizon(now)
     )
 
 

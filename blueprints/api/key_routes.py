@@ -52,7 +52,7 @@ def keys_page(conflict: str | None = None, new_token: str | None = None, **_view
         revoke_form=forms.RevokeForm(formdata=None),
         kept_revoke=pages.kept("revoke"),
         now=now,
-        soon=now + timedelta(days=max(expiry.reminder_days(), default=0)),
+        soon=expiry.horizon(now),
         last_day=expiry.last_day,
         new_token=new_token,
         conflict=conflict,

@@ -180,13 +180,13 @@ def _checked(codes: Sequence[str], viewer: User, today: date) -> dict[str, Resul
 def check(codes: Sequence[str], viewer: User) -> list[Result]:
     """A result per code, in the order given (a code asked twice is answered twice)."""
     asked = [normalised(code) for code in codes]
-    valid = sorted({code for code in asked if uscc.is_valid(code)})
-    valid_set = set(valid)
+    valid = {code for code in asked if uscc.is_valid(code)}
+    ordered = sorted(valid)
     today = local_today()
     known: dict[str, Result] = {}
-    for start in range(0, len(valid), CHUNK):
-        known.update(_checked(valid[start : start + CHUNK], viewer, today))
-    return [known.get(code) or Result(code, code in valid_set) for code in asked]
+    for start in range(0, len(ordered), CHUNK):
+        known.update(_checked(ordered[start : start + CHUNK], viewer, today))
+    return [known.get(code) or Result(code, code in valid) for code in asked]
 
 
 # --- the web page's Excel upload -------------------------------------------------------------
