@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel.support import NullTranslations
-from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale, get_timezone, get_translations
+from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, get_locale, get_timezone
 from flask_login import current_user
 
 from app.extensions import babel
@@ -63,20 +64,69 @@ def remember_language_switch() -> None:
         session["lang"] = lang
 
 
-# Templates translate about a hundred strings and format up to seventy dates per page; Flask-Babel
-# walks the request context three times for each. These take the locale in force once (a
-# force_locale block included) and keep what does not change with the request.
+# Templates translate about a hundred strings and format up to seventy dates per page, and the
+# enums' titles are lazy strings resolved on every use; Flask-Babel walks the context proxies
+# three to twelve times for each (a tenth of a project page's time). These read the locale in
+# force once from Flask-Babel's own per-context state — which force_locale replaces, so an email
+# written in the reader's language inside a request gets the right catalogue — and keep what
+# does not change with the request.
+
+_CATALOGUE_KEPT = "certpath_catalogue"  # (locale, catalogue) on Flask-Babel's context state
+_NO_CATALOGUE = NullTranslations()
+
+
+class _Domain(Domain):
+    """Flask-Babel's message domain, answering from the catalogue kept for the locale in force:
+    every lazy string and ``gettext`` of the Python code comes here."""
+
+    def get_translations(self) -> NullTranslations:
+        return _catalogue()
 
 
 @cache
 def _catalogue_of(locale: Locale) -> NullTranslations:
-    # Called with ``locale`` in force, so Flask-Babel loads that locale's catalogue.
-    return get_translations()
+    # Called with ``locale`` in force, so Flask-Babel's own lookup loads that locale's catalogue.
+    return Domain.get_translations(babel.domain_instance)
+
+
+def _babel_state() -> SimpleNamespace | None:
+    """Flask-Babel's state of this app context (the locale in force), made on first use."""
+    if not has_app_context():
+        return None
+    state = getattr(g._get_current_object(), "_flask_babel", None)
+    if state is None:
+        get_locale()  # makes it
+        state = g._get_current_object()._flask_babel
+    return state
+
+
+def _locale() -> Locale | None:
+    state = _babel_state()
+    if state is None:
+        return None
+    locale = getattr(state, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def _timezone() -> tzinfo:
+    state = _babel_state()
+    zone = getattr(state, "babel_tzinfo", None)
+    return zone if zone is not None else get_timezone()
 
 
 def _catalogue() -> NullTranslations:
-    locale = get_locale()
-    return _catalogue_of(locale) if locale is not None else get_translations()
+    state = _babel_state()
+    if state is None:
+        return _NO_CATALOGUE
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    if locale is None:
+        return _NO_CATALOGUE
+    kept = getattr(state, _CATALOGUE_KEPT, None)
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    catalogue = _catalogue_of(locale)
+    setattr(state, _CATALOGUE_KEPT, (locale, catalogue))
+    return catalogue
 
 
 def _gettext(message: str) -> str:
@@ -111,9 +161,9 @@ def _format_date(value: date | datetime | None, fmt: str = "medium", *, rebase: 
     time already (a meeting's start as people entered it) is shown as it is."""
     if value is None:
         return ""
-    locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
+    locale = _locale() or Locale.parse(DEFAULT_LOCALE)
     if isinstance(value, datetime):
-        return _datetime_text(value, fmt, locale, get_timezone() if rebase else UTC)
+        return _datetime_text(value, fmt, locale, _timezone() if rebase else UTC)
     return _date_text(value, fmt, locale)
 
 
@@ -122,6 +172,7 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = _Domain()  # a cached_property of Flask-Babel, replaced
     app.before_request(remember_language_switch)
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.add_extension("jinja2.ext.i18n")
