@@ -55,8 +55,17 @@ class Assessment(Model):
         # A campaign's progress table counts its assessments by region.
         sa.Index("ix_assessments_campaign_region", "campaign_id", "region_code", "status"),
         sa.Index("ix_assessments_year_status", "year", "status"),
-        # A region's list, newest first: read in this order until a page's rows are found.
+        # The country's list, newest first: read in this order until a page's rows are found.
         sa.Index("ix_assessments_submitted_at", "submitted_at"),
+        # A province's, a city's or a county's list, newest first: provinces run their campaign
+        # rounds at different times, so the country's order would pass over the other
+        # provinces' rows (app.security.access.in_region_by_province).
+        sa.Index(
+            "ix_assessments_province_submitted_at",
+            sa.text("substr(region_code, 1, 2)"),
+            "submitted_at",
+            "id",
+        ),
         # The regional statistics of a year: read from the index alone on PostgreSQL (the
         # enterprise too: it counts once a year, by its latest submitted assessment).
         sa.Index(

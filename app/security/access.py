@@ -6,6 +6,8 @@ object look the same (404), so ids of other organisations reveal nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
@@ -27,6 +29,21 @@ def in_region(prefix: str, column=None) -> sa.ColumnElement[bool]:
     column = Organisation.region_code if column is None else column
     padding = 6 - len(prefix)
     return column.between(prefix + "0" * padding, prefix + "9" * padding)
+
+
+def province_of(column: Any) -> sa.ColumnElement[str]:
+    """The province of a region code, its first two digits, written as the expression indexes
+    on it are (bound parameters would not match the index's expression in a generic plan)."""
+    return sa.func.substr(column, sa.literal_column("1"), sa.literal_column("2"))
+
+
+def in_region_by_province(prefix: str, column: Any) -> sa.ColumnElement[bool]:
+    """``in_region`` for a table with an index on (province, ordering column): the province by
+    equality — an index range read in order, where a range of codes read against a time order
+    filters out the other provinces' rows (90 ms for a small province at national scale) — and
+    the city or county inside it by range."""
+    province = province_of(column) == prefix[:2]
+    return province if len(prefix) == 2 else sa.and_(province, in_region(prefix, column))
 
 
 def viewed_region_or_404() -> str:

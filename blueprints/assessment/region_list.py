@@ -19,7 +19,7 @@ from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.input_boundary import int_arg, region_arg
 from app.search import organisation_matches
-from app.security.access import in_region
+from app.security.access import in_region_by_province
 from blueprints.assessment import questionnaire
 from blueprints.assessment.questionnaire_frame import STAGE_KEYS
 from blueprints.campaigns.services import nested_with
@@ -104,10 +104,16 @@ def of_region(prefix: str, filters: Filters) -> sa.Select:
         listed()
         .where(
             Assessment.status != AssessmentStatus.DRAFT,
-            in_region(prefix, Assessment.region_code),
+            # Implied by the status (submitting stamps it, nothing clears it); said so that
+            # the index on (province, submitted_at) is read from its newest non-null end.
+            Assessment.submitted_at.is_not(None),
         )
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
     )
+    # The viewer's region, and the filter's (a region outside the viewer's finds nothing).
+    for region in (prefix, filters.region):
+        if region:
+            query = query.where(in_region_by_province(region, Assessment.region_code))
     if filters.year:
         query = query.where(Assessment.year == filters.year)
     if filters.campaign:
@@ -116,8 +122,6 @@ def of_region(prefix: str, filters: Filters) -> sa.Select:
         query = query.where(Assessment.status == filters.status)
     if filters.stage:
         query = query.where(Assessment.stage == filters.stage)
-    if filters.region:
-        query = query.where(in_region(filters.region, Assessment.region_code))
     if filters.tag:
         query = query.where(tagged(filters.tag))
     if filters.q:

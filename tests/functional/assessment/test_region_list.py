@@ -7,7 +7,9 @@ import io
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 
+from app.extensions import db
 from models import EnterpriseTag, OrgKind
 from tests import factories
 from tests.functional.campaigns.province import TIANHE, build
@@ -59,3 +61,46 @@ def test_a_city_reads_only_its_part_and_others_nothing(gd, browser):
     browser.login(enterprise.email, factories.PASSWORD)
     assert browser.get("/assessments/region").status_code == 403
     assert browser.get("/assessments/region.xlsx").status_code == 403
+
+
+# Shanghai's round came last: its 20,000 assessments are the newest, so a list of Guangdong's
+# read in the country's time order would pass over all of them first.
+_SHANGHAI_ROUND = """
+INSERT INTO assessments (organisation_id, year, questionnaire_id, questionnaire_version,
+    status, answers, region_code, industry_code, stage, submitted_at, created_at, updated_at,
+    lock_version)
+SELECT :org, 1000 + g, 'discrete-2026', 1, 'approved', '{}', '310115', '34', 'basic',
+       now() - make_interval(secs => g), now(), now(), 1
+FROM generate_series(1, 20000) g
+"""
+
+
+def test_postgresql_reads_a_province_list_in_order_from_its_index(gd, app, browser):
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    db.session.execute(sa.text(_SHANGHAI_ROUND), {"org": factories.organisation().id})
+    db.session.execute(sa.text("ANALYZE assessments"))
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "FROM assessments" in statement and "ORDER BY assessments.submitted_at" in statement:
+            sent.append((statement, parameters))
+
+    browser.login(gd.province.email, factories.PASSWORD)
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        for query in ("", "?region=4406", f"?region={TIANHE}&status=approved"):
+            assert browser.get("/assessments/region" + query).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    assert len(sent) == 3
+    cursor = db.session.connection().connection.cursor()
+    plans = []
+    for statement, parameters in sent:
+        cursor.execute("EXPLAIN " + statement, parameters)
+        plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    # The province's own list in the index's order; a city or county filter may read its few
+    # codes by range instead — never the whole country's time order.
+    assert "Index Scan Backward using ix_assessments_province_submitted_at" in plans[0], plans[0]
+    for plan in plans:
+        assert "ix_assessments_submitted_at" not in plan, plan
