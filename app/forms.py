@@ -16,6 +16,8 @@ from wtforms.validators import DataRequired, ValidationError
 from models.types import TitledEnum
 
 BLANK = _l("— choose —")
+# WTForms' own message reads "无效的 Email 地址" in Chinese: ours, in both languages.
+NOT_AN_EMAIL = _l("Give a valid email address, e.g. name@example.com.")
 
 
 def options(

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale, get_timezone
@@ -155,6 +156,15 @@ def _datetime_text(value: datetime, fmt: str, locale: Locale, zone: tzinfo) -> s
     return babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
 
 
+# CLDR's short English forms are American and ambiguous to most readers here ("11/29/26,
+# 11:53 PM"): English pages write the month's name and a 24-hour clock, as Chinese ones do.
+_PATTERNS = {
+    ("en", "short", "date"): "d MMM y",
+    ("en", "short", "datetime"): "d MMM y, HH:mm",
+    ("en", "medium", "datetime"): "d MMM y, HH:mm",
+}
+
+
 def _format_date(value: date | datetime | None, fmt: str = "medium", *, rebase: bool = True) -> str:
     """The ``date`` filter: a date in the reader's locale; a datetime (naive ones are UTC, as
     stored) also in the configured time zone. ``rebase=False``: a naive datetime that is local
@@ -163,8 +173,28 @@ def _format_date(value: date | datetime | None, fmt: str = "medium", *, rebase: 
         return ""
     locale = _locale() or Locale.parse(DEFAULT_LOCALE)
     if isinstance(value, datetime):
+        fmt = _PATTERNS.get((locale.language, fmt, "datetime"), fmt)
         return _datetime_text(value, fmt, locale, _timezone() if rebase else UTC)
-    return _date_text(value, fmt, locale)
+    return _date_text(value, _PATTERNS.get((locale.language, fmt, "date"), fmt), locale)
+
+
+def _format_size(size: int | None) -> str:
+    """The ``filesize`` filter: bytes as B, KB or MB with the locale's digits (a 300-byte file
+    is "300 B", not "0.3 KB" or "0.0 KB")."""
+    if size is None:
+        return ""
+    locale = _locale() or Locale.parse(DEFAULT_LOCALE)
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            shown = format_decimal(round(value, 1 if value < 10 else 0), locale=locale)
+            return f"{shown} {unit}"
+    return f"{format_decimal(size, locale=locale)} B"
+
+
+# The ``date`` filter, for Python code (flask_babel's format_datetime would write the short
+# American forms).
+format_moment = _format_date
 
 
 def init_app(app: Flask) -> None:
@@ -175,6 +205,7 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = _Domain()  # a cached_property of Flask-Babel, replaced
     app.before_request(remember_language_switch)
     app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.filters["filesize"] = _format_size
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext,

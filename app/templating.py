@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from app import list_sorting
 from app.security.permissions import Permission, has_permission, permissions_of
 
 
@@ -102,6 +103,9 @@ def render_panel(template: str, **context: Any) -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["sort_toggled"] = list_sorting.toggled
+    app.jinja_env.globals["sort_direction"] = list_sorting.direction
+
     @app.context_processor
     def inject() -> dict:
         return {

@@ -46,7 +46,10 @@ class PublicityEntry(Model):
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
     # What the public page shows, frozen at announcement.
     enterprise_name: Mapped[str] = mapped_column(sa.String(200))
-    region_name: Mapped[str] = mapped_column(sa.String(200))
+    region_name: Mapped[str] = mapped_column(sa.String(200))  # in Chinese, as announced
+    # The region as announced, whose name each page writes in its reader's language (None: an
+    # entry announced before the code was kept; its Chinese name stands).
+    region_code: Mapped[str | None] = mapped_column(sa.String(6))
     body_name: Mapped[str] = mapped_column(sa.String(200))
     scope: Mapped[str] = mapped_column(sa.Text)
     removed_at: Mapped[datetime | None] = mapped_column()

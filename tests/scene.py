@@ -341,6 +341,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     # With the language switch of a link: remembered in the session, never on the profile.
     "main.dashboard": lambda _s: [{}, {"lang": "en"}],
     "main.healthz": _one(),
+    "main.favicon": _one(),
     "main.review_history_page": lambda _s: [
         {},
         {"year": "2026", "decision": "return", "name": "测试"},
@@ -379,7 +380,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "assessment.report_xlsx": lambda s: [{"assessment_id": s.approved.id}],
     "assessment.confirm": lambda s: [{"assessment_id": s.draft.id}],
     "assessment.fill": lambda s: [{"assessment_id": s.draft.id, "section_key": s.first_section}],
-    "projects.index": lambda s: [{}, {"status": "correction"}],
+    "projects.index": lambda s: [
+        {},
+        {"status": "correction"},
+        {"q": "测试", "region": "上海", "since": "2026-01-01", "sort": "-enterprise"},
+    ],
+    "projects.export_xlsx": lambda _s: [{}, {"region": "31", "sort": "state"}],
     "projects.view": lambda s: [
         {"project_id": p} for p in (s.project.id, s.certificate.project_id, s.in_publicity.id)
     ],

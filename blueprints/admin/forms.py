@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.extensions import db
-from app.forms import enum_options, options
+from app.forms import NOT_AN_EMAIL, enum_options, options
 from blueprints.auth.forms import language_choices
 from blueprints.reference.fields import RegionFields
 from models import Organisation, OrgKind, OutboxStatus, Role
@@ -41,7 +41,9 @@ class StaffUserForm(FlaskForm):
     )
     role = SelectField(_l("Role"), choices=lambda: enum_options(Role), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(message=NOT_AN_EMAIL), Length(max=254)]
+    )
     locale = SelectField(_l("Preferred language"), choices=language_choices, default="zh")
     is_org_admin = BooleanField(_l("Administrator of this organisation"))
 
@@ -61,7 +63,7 @@ class OrganisationForm(RegionFields, FlaskForm):
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     contact_email = EmailField(
-        _l("Contact email"), validators=[Optional(), Email(), Length(max=254)]
+        _l("Contact email"), validators=[Optional(), Email(message=NOT_AN_EMAIL), Length(max=254)]
     )
 
     def validate_region_1(self, field):

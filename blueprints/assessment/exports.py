@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, Any
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -23,6 +23,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table
 from app import pdf_layout
 from app.excel import Sheet, Styled, write_xlsx
 from app.fonts import cjk_font
+from app.i18n import format_moment
 from app.pdf_layout import ACCENT, EVERY, GRID, HEAD_BG, MARGIN, grid, para, styles
 from blueprints.assessment.report_data import Comparison, DimensionRow, ReportData
 
@@ -183,7 +184,7 @@ def report_pdf(data: ReportData) -> bytes:
 
     left = f"Certpath · {data.enterprise_name}"
     if data.generated_at is not None:
-        left += " · " + _("Generated at %(time)s", time=format_datetime(data.generated_at))
+        left += " · " + _("Generated at %(time)s", time=format_moment(data.generated_at))
     return pdf_layout.build(
         story,
         font=font,

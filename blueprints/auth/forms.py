@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from app.forms import BLANK, enum_options, options
+from app.forms import BLANK, NOT_AN_EMAIL, enum_options, options
 from blueprints.reference.fields import IndustryField, RegionFields
 from models import SUPPORTED_LOCALES, EnterpriseSize
 
@@ -48,7 +48,9 @@ class RegistrationForm(PasswordFields, RegionFields, FlaskForm):
     address = StringField(_l("Registered address"), validators=[DataRequired(), Length(max=300)])
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(message=NOT_AN_EMAIL), Length(max=254)]
+    )
     # The language the visitor is reading in: the activation email arrives in it.
     locale = SelectField(
         _l("Preferred language"), choices=language_choices, default=lambda: str(get_locale())
@@ -66,7 +68,9 @@ class ConfirmForm(FlaskForm):
 
 
 class EmailOnlyForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(message=NOT_AN_EMAIL), Length(max=254)]
+    )
 
 
 class SetPasswordForm(PasswordFields, FlaskForm):

@@ -19,7 +19,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from app.forms import DateField, IntegerField, enum_options
+from app.forms import NOT_AN_EMAIL, DateField, IntegerField, enum_options
 from models import EnterpriseTag
 
 # A unit's target: a province's 1,000 enterprises, a city's few hundred; beyond this, a typo.
@@ -86,7 +86,9 @@ class ContactEntry(Form):
     phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
     fax = StringField(_l("Fax"), validators=[Optional(), Length(max=40)])
     mobile = StringField(_l("Mobile"), validators=[Optional(), Length(max=40)])
-    email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    email = StringField(
+        _l("Email"), validators=[Optional(), Email(message=NOT_AN_EMAIL), Length(max=254)]
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Someone named must be reachable (a check of three fields together: the empty ones'

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from app.forms import DateField, IntegerField, confirmation, enum_options
 from blueprints.certificates.transitions import NEEDS_REASON
+from blueprints.reference.fields import RegionSearchField
 from models import RequestKind
 
 GIVE_THE_REASON = _l("Give the reason for this change.")
@@ -28,11 +29,13 @@ class RegisterSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    number = StringField(_l("Certificate number"), validators=[Optional(), Length(max=40)])
-    name = StringField(_l("Enterprise name"), validators=[Optional(), Length(max=100)])
-    region = StringField(
-        _l("Region code (2, 4 or 6 digits)"), validators=[Optional(), Length(max=6)]
+    number = StringField(
+        _l("Certificate number or credit code"),
+        description=_l("The whole or its beginning"),
+        validators=[Optional(), Length(max=40)],
     )
+    name = StringField(_l("Enterprise name"), validators=[Optional(), Length(max=100)])
+    region = RegionSearchField()
     body = IntegerField(
         _l("Evaluation body"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
     )

@@ -5,6 +5,7 @@ certificate, a holder's certificates."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,13 +22,15 @@ PUBLIC_STATUSES = [s for s in CertificateStatus if s != CertificateStatus.SUPERS
 # The register counts its matches up to this many and says "more than" beyond: a count of a
 # national register's 公司 would read every row.
 REGISTER_COUNT_AT_MOST = 1000
+# A number is 40 characters at most; the page that says one is unknown shows no more.
+NUMBER_SHOWN_AT_MOST = 40
 
 
 def register_query(
     *,
     number: str = "",
     name: str = "",
-    region: str = "",
+    regions: Sequence[str] = (),
     body_id: int | None,
     status: str = "",
     since: date | None,
@@ -35,14 +38,14 @@ def register_query(
 ) -> sa.Select:
     today = local_today()
     query = sa.select(Certificate).where(Certificate.status != CertificateStatus.SUPERSEDED)
-    if number.strip():  # a whole number or its beginning (CSAIII-931…)
-        query = query.where(prefix_of(Certificate.number, number))
+    if number.strip():
+        query = query.where(number_or_credit_code(number))
     if name.strip():
         query = query.where(
             name_matches(Certificate.enterprise_name, Certificate.name_tokens, name)
         )
-    if region and region.isdigit() and len(region) in (2, 4, 6):
-        query = query.where(in_region(region, Certificate.region_code))
+    if regions:  # code prefixes: one region typed, or every region of the name typed
+        query = query.where(sa.or_(*(in_region(r, Certificate.region_code) for r in regions)))
     if body_id:
         query = query.where(Certificate.body_id == body_id)
     if since:
@@ -55,6 +58,22 @@ def register_query(
     return query.options(sa.orm.joinedload(Certificate.body)).order_by(
         Certificate.effective_on.desc(), Certificate.id.desc()
     )
+
+
+# A credit code's first 8 characters name its registrar, kind and county: from there on, its
+# beginning picks out a few organisations (a shorter one, most of a province's).
+CREDIT_CODE_PREFIX_AT_LEAST = 8
+
+
+def number_or_credit_code(term: str) -> sa.ColumnElement[bool]:
+    """Certificates whose number begins with the term (CSAIII-931…), or whose holder's
+    unified social credit code does (91440300…, at least CREDIT_CODE_PREFIX_AT_LEAST
+    characters): the register's one box for both."""
+    by_number = prefix_of(Certificate.number, term)
+    if len(term.strip()) < CREDIT_CODE_PREFIX_AT_LEAST:
+        return by_number
+    holders = sa.select(Organisation.id).where(prefix_of(Organisation.credit_code, term))
+    return sa.or_(by_number, Certificate.organisation_id.in_(holders))
 
 
 def live_status(status: str, today: date) -> sa.ColumnElement[bool] | None:

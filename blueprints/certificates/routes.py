@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -19,6 +20,7 @@ from flask import (
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from app import pages, workflow
 from app.clock import local_today
@@ -46,12 +48,14 @@ def register():
     query = queries.register_query(
         number=filters["number"] or "",
         name=filters["name"] or "",
-        region=filters["region"] or "",
+        regions=form.region.prefixes,
         body_id=filters["body"],
         status=filters["status"] or "",
         since=filters["since"],
         until=filters["until"],
     )
+    if form.region.errors:  # a region that is none: nothing, rather than the whole country
+        query = query.where(sa.false())
     # The register grows without end: its count stops at REGISTER_COUNT_AT_MOST.
     page = paginate(query, count_at_most=queries.REGISTER_COUNT_AT_MOST)
     return render_template(
@@ -59,6 +63,7 @@ def register():
         page=page,
         bodies=queries.body_choices(),
         filters=form.given(),
+        form=form,
         today=local_today(),
     )
 
@@ -163,13 +168,23 @@ def verify(number: str):
     """What a QR code opens. An anonymous visitor's page is the same for everyone in their
     language: read in one query, rendered once per process while it does not change."""
     if not anonymous_without_state():
-        return certificate_page(number)
+        try:
+            return certificate_page(number)
+        except NotFound:
+            return _unknown(number)
     certificate = queries.public_certificate(number)
     if certificate is None:
-        abort(404)
+        return _unknown(number)
     key = (request.full_path, str(get_locale()), local_today(), certificate)
     page = memo().page(key, lambda: _render(certificate, certificate.successor_number))
     return public_cacheable(page)
+
+
+def _unknown(number: str) -> tuple[str, int]:
+    """A number nobody issued (a typo, a forged QR code): said so, with the register's search
+    for it beside, rather than the generic "not found"."""
+    typed = number[: queries.NUMBER_SHOWN_AT_MOST]
+    return render_template("certificates/unknown.html", number=typed), 404
 
 
 def pdf_data(certificate: Certificate) -> CertificateData:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, Any
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -15,6 +15,7 @@ from reportlab.platypus import Spacer
 from app import pdf_layout
 from app.excel import Sheet, Styled, write_xlsx
 from app.fonts import cjk_font
+from app.i18n import format_moment
 from app.pdf_layout import MARGIN, para, styles
 from blueprints.diagnosis.sme_level import EvaluationTable, Grading
 from models import SmeLevelEvaluation
@@ -139,8 +140,7 @@ def evaluation_pdf(
     story: list = [
         para(evaluation.organisation.name, st["name"]),
         para(
-            f"{title} · {evaluation.kind.title} · "
-            f"{format_datetime(evaluation.created_at, 'short')}",
+            f"{title} · {evaluation.kind.title} · {format_moment(evaluation.created_at, 'short')}",
             st["label"],
         ),
     ]

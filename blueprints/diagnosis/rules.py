@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import format_moment
 from blueprints.diagnosis.programmes import Programme
 from models import EngineerTitle
 
@@ -132,9 +133,9 @@ def photo_flags(taken_at: datetime | None, started_at: datetime, ended_at: datet
         return [
             _(
                 "Taken %(when)s, outside the visit (%(start)s to %(end)s).",
-                when=format_datetime(taken_at, "short", rebase=False),
-                start=format_datetime(started_at, "short", rebase=False),
-                end=format_datetime(ended_at, "short", rebase=False),
+                when=format_moment(taken_at, "short", rebase=False),
+                start=format_moment(started_at, "short", rebase=False),
+                end=format_moment(ended_at, "short", rebase=False),
             )
         ]
     return []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -15,6 +15,7 @@ from reportlab.platypus import Spacer
 
 from app import pdf_layout
 from app.fonts import cjk_font
+from app.i18n import format_moment
 from app.pdf_layout import MARGIN, para, styles
 from blueprints.engagements import grading, indicators, team
 from models import DiagnosisEngagement, SurveyRating
@@ -49,7 +50,7 @@ def report_pdf(engagement: DiagnosisEngagement) -> bytes:
         para(engagement.enterprise.name, st["name"]),
         para(
             f"{programme.title.get(locale)} · {engagement.provider.name}"
-            + (f" · {format_datetime(submitted, 'short')}" if submitted else ""),
+            + (f" · {format_moment(submitted, 'short')}" if submitted else ""),
             st["label"],
         ),
     ]

@@ -1,7 +1,7 @@
 """Start page, role dashboards (figures and the work list), an authority's decided reviews,
 and the health check."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from app.clock import local_today
@@ -10,6 +10,9 @@ from app.security.permissions import Permission, public, requires
 from blueprints.main import review_history, services
 
 bp = Blueprint("main", __name__, template_folder="templates")
+
+
+FAVICON_MAX_AGE = 7 * 24 * 3600  # seconds
 
 
 @bp.get("/")
@@ -45,3 +48,15 @@ def review_history_page():
 def healthz():
     report = services.health()
     return report, 200 if report["status"] == "ok" else 503
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for it at the root whatever the page links (downloads, PDFs, old ones)."""
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "img/favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=FAVICON_MAX_AGE,
+    )

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import confirmation, enum_options
+from app.forms import NOT_AN_EMAIL, confirmation, enum_options
 from blueprints.auth.forms import language_choices
 from models import EnterpriseTag, OrgKind
 
@@ -15,13 +15,15 @@ class OrganisationContactForm(FlaskForm):
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     contact_email = EmailField(
-        _l("Contact email"), validators=[Optional(), Email(), Length(max=254)]
+        _l("Contact email"), validators=[Optional(), Email(message=NOT_AN_EMAIL), Length(max=254)]
     )
 
 
 class InviteForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(message=NOT_AN_EMAIL), Length(max=254)]
+    )
     locale = SelectField(_l("Language of the invitation"), choices=language_choices, default="zh")
     make_admin = BooleanField(_l("Can manage the organisation and invite others"))
 

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.forms import enum_options
 from app.security.access import project_scope
 from models import (
     SUBMITTED_STATES,
@@ -15,6 +14,7 @@ from models import (
     AuditTeamMember,
     Certificate,
     Finding,
+    Organisation,
     Project,
     ProjectStatus,
     User,
@@ -53,16 +53,14 @@ def waiting_on(project: Project) -> str:
     return "—"
 
 
-def status_choices():
-    return enum_options(ProjectStatus, blank=_l("All states"))
-
-
 def visible_projects(user: User, status: str | None) -> sa.Select:
+    # The enterprise joined, not eagerly loaded apart: the lists search and sort by its name.
     query = (
         sa.select(Project)
+        .join(Organisation, Organisation.id == Project.organisation_id)
         .where(project_scope(user))
         .options(
-            sa.orm.joinedload(Project.organisation),
+            sa.orm.contains_eager(Project.organisation),
             sa.orm.joinedload(Project.body),
             sa.orm.joinedload(Project.consultancy),
         )

@@ -64,6 +64,7 @@ def create_batch(
                 project_id=project.id,
                 enterprise_name=org.name,
                 region_name=region_label(org.region_code, localised_names=False),
+                region_code=org.region_code,
                 body_name=project.body.name if project.body else "",
                 scope=project.scope,
             )

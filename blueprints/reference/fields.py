@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.forms import BLANK, options
 from blueprints.reference import services
+from blueprints.reference.names import prefixes_named
 from models import Region
 
 
@@ -21,6 +22,36 @@ class IndustryField(SelectField):
     def pre_validate(self, form):
         if services.get_division(self.data) is None:
             raise ValidationError(_l("Choose an industry from the list."))
+
+
+class RegionSearchField(StringField):
+    """A list's region box: a GB/T 2260 code of 2, 4 or 6 digits, or the beginning of a
+    region's name in Chinese or English (广东, 深圳, Shenzhen). ``prefixes`` holds the code
+    prefixes it names ([] when empty or refused); one that names no region is refused beside
+    the field — a list then shows nothing rather than the whole country."""
+
+    prefixes: list[str]
+
+    def __init__(self, label=None, **kwargs):
+        kwargs.setdefault("validators", [Optional(), Length(max=40)])
+        kwargs.setdefault("description", _l("e.g. Guangdong, Shenzhen, 44 or 4403"))
+        super().__init__(label or _l("Region (name or code)"), **kwargs)
+        self.prefixes = []
+
+    def post_validate(self, form, validation_stopped):
+        term = (self.data or "").strip()
+        self.prefixes = []
+        if not term or self.errors:
+            return
+        if term.isdigit():
+            if len(term) not in (2, 4, 6):
+                self.errors = [_l("A region code has 2, 4 or 6 digits: 44, 4403, 440305.")]
+                return
+            self.prefixes = [term]
+        else:
+            self.prefixes = prefixes_named(term)
+            if not self.prefixes:
+                self.errors = [_l("No region is called so: give its name or its code.")]
 
 
 class RegionFields:

@@ -95,3 +95,31 @@ def region_name(code: str | None) -> str:
 def region_label(code: str | None, *, localised_names: bool = True) -> str:
     """Province, prefecture and county names joined by spaces: 上海市 市辖区 浦东新区."""
     return " ".join(r.display_name if localised_names else r.name for r in chain(code))
+
+
+# A region searched by name covers at most this many regions (市辖区 names hundreds).
+NAMED_REGIONS_AT_MOST = 50
+
+
+def prefixes_named(term: str) -> list[str]:
+    """The code prefixes of the regions whose name begins with ``term`` — in Chinese, or in
+    English ignoring case: 广东 → ['44'], 深圳 → ['4403'], shenzhen → ['4403']; a region inside
+    another one found is left out (the larger one holds it). [] when none is named so."""
+    term = term.strip()
+    if not term:
+        return []
+    folded = term.casefold()
+    found = sorted(
+        (
+            node.prefix
+            for node in _names().values()
+            if node.name.startswith(term)
+            or (node.name_en is not None and node.name_en.casefold().startswith(folded))
+        ),
+        key=lambda prefix: (len(prefix), prefix),
+    )
+    kept: list[str] = []
+    for prefix in found:
+        if not any(prefix.startswith(larger) for larger in kept):
+            kept.append(prefix)
+    return kept[:NAMED_REGIONS_AT_MOST]

@@ -244,10 +244,21 @@ def test_register_paginates_with_a_fixed_number_of_queries(
     assert more.count <= 6
 
 
-def test_unknown_number_is_a_friendly_404(app):
-    response = app.test_client().get("/certificates/CSAIII-00000IIIMS0000001")
-    assert response.status_code == 404
-    assert "页面不存在" in response.get_data(as_text=True)
+def test_an_unknown_number_says_so_and_offers_the_search(app, browser):
+    """Anonymous (the QR code path) and signed in alike: a 404 that names the number typed,
+    says how a number reads, and searches the register for it."""
+    typed = "CSAIII-00000IIIMS0000001"
+    browser.login(factories.user().email, factories.PASSWORD)
+    for client in (app.test_client(), browser):
+        response = client.get(f"/certificates/{typed}")
+        assert response.status_code == 404
+        page = response.get_data(as_text=True)
+        assert "没有此编号的证书" in page
+        assert f'name="number" value="{typed}"' in page
+        assert 'action="/certificates/"' in page
+    # A path of any length is shown cut to a number's length, escaped.
+    page = app.test_client().get("/certificates/" + "<b>" + "X" * 300).get_data(as_text=True)
+    assert "<b>X" not in page and 'value="&lt;b&gt;' + "X" * 37 + '"' in page
 
 
 def test_publicity_and_register_are_public_but_desk_is_not(app):
