@@ -71,13 +71,28 @@ def enum_arg(name: str, enum_cls: type[E]) -> E | None:
     return next((member for member in enum_cls if member.value == raw), None)
 
 
+def region_prefix_of(code: str) -> str:
+    """The prefix of a GB/T 2260 code: its trailing 00 pairs dropped (440000 → 44, 440300 →
+    4403, 440305 stays); a prefix is its own."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
 def region_arg(within: str = "", name: str = "region") -> str:
     """A region code prefix (2, 4 or 6 digits of GB/T 2260) from the query string, inside the
-    region of prefix ``within`` ('' for the whole country), else ''."""
-    raw = request.args.get(name, "").strip()
-    if raw.isascii() and raw.isdigit() and len(raw) in (2, 4, 6) and raw.startswith(within):
-        return raw
-    return ""
+    region of prefix ``within`` ('' for the whole country), else ''. A cascading picker sends
+    one value per level (province, city, …; codes or prefixes): the deepest of those that
+    nest is the one meant."""
+    chosen = ""
+    for raw in request.args.getlist(name)[:3]:
+        raw = raw.strip()
+        if not (raw.isascii() and raw.isdigit() and len(raw) in (2, 4, 6)):
+            continue
+        prefix = region_prefix_of(raw)
+        if prefix.startswith(within) and prefix.startswith(chosen):
+            chosen = prefix
+    return chosen
 
 
 def version_field() -> int | None:

@@ -24,6 +24,7 @@ from flask_login import current_user
 from app.excel import Sheet, write_xlsx, xlsx_response
 from app.extensions import db
 from app.input_boundary import region_arg
+from app.list_sorting import Sorting
 from app.pagination import paginate
 from app.security.access import viewed_region_or_404
 from models.types import TitledEnum
@@ -90,26 +91,40 @@ class RegionList(Generic[F]):
     sheet: Any  # the sheet's title (a lazy string)
     stem: str  # of the Excel's file name
 
-    def _asked(self) -> tuple[str, F, sa.Select]:
+    sorting: Sorting | None = None  # the columns it sorts by; None: the query's own order
+
+    def _asked(self) -> tuple[str, F, sa.Select, str]:
         prefix = viewed_region_or_404()
         filters = self.filters(prefix)
-        return prefix, filters, self.query(prefix, filters)
+        query = self.query(prefix, filters)
+        sort = self.sorting.asked() if self.sorting else ""
+        if self.sorting and sort != self.sorting.default:
+            query = self.sorting.apply(query, sort)
+        return prefix, filters, query, sort
+
+    def _given(self, filters: F, sort: str) -> dict[str, str]:
+        given = filters.given()
+        if self.sorting and sort != self.sorting.default:
+            given["sort"] = sort
+        return given
 
     def page(self, template: str, **context: Any) -> str:
-        prefix, filters, query = self._asked()
+        prefix, filters, query, sort = self._asked()
         page = paginate(query, rows=True, count_at_most=COUNT_AT_MOST)
         return render_template(
             template,
             page=page,
             lines=list(self.lines(page.items)),
             filters=filters,
-            given=filters.given(),
+            given=self._given(filters, sort),
+            sort=sort,
             national=not prefix,
+            within=prefix,
             **context,
         )
 
     def xlsx(self) -> Response:
-        prefix, filters, query = self._asked()
+        prefix, filters, query, _sort = self._asked()
         title = f"{current_user.organisation.name} — {self.sheet!s}"
 
         def write(out: IO[bytes]) -> None:

@@ -413,18 +413,22 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "clauses.new": _one(),
     "clauses.edit": _one(code="9.3"),
     "reference.region_children": _one(code="310000"),
-    "assessment.region": lambda s: [{}, {"status": "approved", "region": "3101", "q": "测试"}],
-    "assessment.region_xlsx": lambda _s: [{}, {"year": "2026"}],
+    "assessment.region": lambda s: [
+        {},
+        {"status": "approved", "region": "3101", "q": "测试"},
+        {"region": ["310000", "310115"], "sort": "-total"},
+    ],
+    "assessment.region_xlsx": lambda _s: [{}, {"year": "2026", "sort": "enterprise"}],
     "projects.region": lambda _s: [
         {},
         {"status": "correction", "region": "3101", "year": "2026", "q": "测试"},
     ],
-    "projects.region_xlsx": lambda _s: [{}, {"status": "certified"}],
+    "projects.region_xlsx": lambda _s: [{}, {"status": "certified", "sort": "-concluded"}],
     "certificates.region": lambda s: [
         {},
         {"status": "valid", "region": "3101", "expiring": "1", "q": s.certificate.number[:8]},
     ],
-    "certificates.region_xlsx": lambda _s: [{}, {"status": "expired"}],
+    "certificates.region_xlsx": lambda _s: [{}, {"status": "expired", "sort": "expires"}],
     "statistics.index": lambda _s: [{}, {"region": "310115", "year": "2025", "industry": "C"}],
     "statistics.export": lambda _s: [{"industry": "34"}],
     "statistics.region_map_page": lambda s: [

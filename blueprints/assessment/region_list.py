@@ -18,6 +18,7 @@ from app.clock import local_today
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.input_boundary import int_arg, region_arg
+from app.list_sorting import Sorting
 from app.search import organisation_matches
 from app.security.access import in_region_by_province
 from blueprints.assessment import questionnaire
@@ -127,6 +128,29 @@ def of_region(prefix: str, filters: Filters) -> sa.Select:
     if filters.q:
         query = query.where(organisation_matches(filters.q))
     return query
+
+
+SORTING = Sorting(
+    keys={
+        "enterprise": (Organisation.name,),
+        "region": (Assessment.region_code,),
+        "year": (Assessment.year,),
+        "total": (Assessment.total,),
+        "submitted": (Assessment.submitted_at,),
+    },
+    default="-submitted",  # of_region's own order, which an index serves
+    tiebreak=Assessment.id,
+)
+
+
+def sorted_as_asked(query: sa.Select) -> tuple[sa.Select, str]:
+    sort = SORTING.asked()
+    return (query if sort == SORTING.default else SORTING.apply(query, sort)), sort
+
+
+def given(filters: Filters, sort: str) -> dict[str, str]:
+    """The filters and the sort, for the pager and the Excel."""
+    return filters.given() | ({"sort": sort} if sort != SORTING.default else {})
 
 
 def campaigns_over(region: Region) -> list[sa.Row[Any]]:

@@ -319,25 +319,28 @@ def queue():
     return render_template("assessment/queue.html", page=page)
 
 
-def _region_list() -> tuple[str, region_list.Filters, sa.Select]:
+def _region_list() -> tuple[str, region_list.Filters, sa.Select, str]:
     authority = current_user.organisation
     prefix = region_prefix(authority.region_code)
     if not prefix:
         abort(404)
     filters = region_list.Filters.from_request(prefix)
-    return prefix, filters, region_list.of_region(prefix, filters)
+    query, sort = region_list.sorted_as_asked(region_list.of_region(prefix, filters))
+    return prefix, filters, query, sort
 
 
 @bp.get("/region")
 @requires(Permission.ASSESSMENT_REVIEW)
 def region():
     """The self-assessments of the authority's region, read only."""
-    _prefix, filters, query = _region_list()
+    prefix, filters, query, sort = _region_list()
     return render_template(
         "assessment/region.html",
         page=paginate(query, rows=True, count_at_most=region_list.COUNT_AT_MOST),
         filters=filters,
-        given=filters.given(),
+        given=region_list.given(filters, sort),
+        sort=sort,
+        within=prefix,
         campaigns=region_list.campaigns_over(current_user.organisation.region),
         statuses=region_list.SHOWN,
         stages=region_list.stage_titles(),
@@ -348,7 +351,7 @@ def region():
 @bp.get("/region.xlsx")
 @requires(Permission.ASSESSMENT_REVIEW)
 def region_xlsx():
-    _prefix, _filters, query = _region_list()
+    _prefix, _filters, query, _sort = _region_list()
     title = f"{current_user.organisation.name} — {_('Self-assessments')}"
     write = functools.partial(region_list.region_xlsx, query, region_list.stage_titles(), title)
     return xlsx_response(write, f"self-assessments-{current_user.organisation.region_code}.xlsx")

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.clock import local_today
 from app.input_boundary import enum_arg
+from app.list_sorting import Sorting
 from app.region_lists import Column, RegionFilters, RegionList
 from app.search import name_matches, prefix_of
 from app.security.access import in_region
@@ -142,4 +143,15 @@ LIST = RegionList(
     columns=COLUMNS,
     sheet=_l("Certificates of the region"),
     stem="certificates",
+    sorting=Sorting(
+        keys={
+            "number": (Certificate.number,),
+            "enterprise": (Certificate.enterprise_name,),
+            "region": (Certificate.region_code,),
+            "effective": (Certificate.effective_on,),
+            "expires": (Certificate.expires_on,),
+        },
+        default="-effective",  # the query's own order (expiring ones: by expiry)
+        tiebreak=Certificate.id,
+    ),
 )

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.clock import local_time
 from app.input_boundary import enum_arg, int_arg
+from app.list_sorting import Sorting
 from app.region_lists import Column, RegionFilters, RegionList
 from app.search import organisation_matches
 from app.security.access import in_region
@@ -160,4 +161,16 @@ LIST = RegionList(
     columns=COLUMNS,
     sheet=_l("Certification projects"),
     stem="projects",
+    sorting=Sorting(
+        keys={
+            "enterprise": (Organisation.name,),
+            "region": (Organisation.region_code,),
+            "state": (Project.status,),
+            "started": (Project.created_at,),
+            "applied": (Project.applied_at,),
+            "concluded": (Project.concluded_at,),
+        },
+        default="-started",  # the query's own order
+        tiebreak=Project.id,
+    ),
 )

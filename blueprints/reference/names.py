@@ -123,3 +123,37 @@ def prefixes_named(term: str) -> list[str]:
         if not any(prefix.startswith(larger) for larger in kept):
             kept.append(prefix)
     return kept[:NAMED_REGIONS_AT_MOST]
+
+
+@dataclass(frozen=True)
+class PickerLevel:
+    """One select of a list's cascading region filter: its options and the one chosen."""
+
+    options: list[RegionName]
+    chosen: str  # a code among the options, or ''
+
+
+def _children(parent_code: str | None) -> list[RegionName]:
+    names = _names()
+    found = [n for n in names.values() if n.parent_code == parent_code]
+    return sorted(found, key=lambda n: n.code)
+
+
+def picker(within: str, chosen: str, depth: int = 2) -> list[PickerLevel]:
+    """The cascading selects of a region list's filter, from the regions just below the
+    viewer's (``within``, a code prefix; '' for the country) down ``depth`` levels, each
+    with the region of ``chosen`` (a prefix inside ``within``) selected; a level below
+    nothing chosen is shown empty (the page's script fills it when its parent changes)."""
+    parent = within.ljust(6, "0") if within else None
+    levels: list[PickerLevel] = []
+    for level in range(depth):
+        if level and parent is None:  # nothing chosen above: empty until the script fills it
+            levels.append(PickerLevel([], ""))
+            break
+        options = _children(parent)
+        if not options:
+            break
+        selected = next((n for n in options if chosen.startswith(n.prefix)), None)
+        levels.append(PickerLevel(options, selected.code if selected else ""))
+        parent = selected.code if selected else None
+    return levels

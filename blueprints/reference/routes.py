@@ -8,6 +8,7 @@ from blueprints.reference import names, services
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 bp.add_app_template_global(names.region_name, "region_name")
 bp.add_app_template_global(names.region_label, "region_label")
+bp.add_app_template_global(names.picker, "region_picker")
 
 
 @bp.get("/regions/<code>/children")

@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 
 from app.extensions import db
 from models import EnterpriseTag, OrgKind
@@ -104,3 +105,49 @@ def test_postgresql_reads_a_province_list_in_order_from_its_index(gd, app, brows
     assert "Index Scan Backward using ix_assessments_province_submitted_at" in plans[0], plans[0]
     for plan in plans:
         assert "ix_assessments_submitted_at" not in plan, plan
+
+
+def test_the_region_is_picked_by_name_and_sent_as_codes(gd, browser):
+    browser.login(gd.province.email, factories.PASSWORD)
+    page = BeautifulSoup(browser.get("/assessments/region").get_data(as_text=True), "html.parser")
+    cities = {o["value"]: o.get_text() for o in page.select("#region-1 option") if o["value"]}
+    assert cities["440100"] == "广州市" and cities["440600"] == "佛山市"
+    assert not page.select("#region-2 option[value]:not([value=''])")  # filled once one is chosen
+    # The picker sends a code per level: the deepest that nests is meant.
+    assert names(browser, "?region=440100") == {"企业e1", "企业e6"}
+    assert names(browser, f"?region=440100&region={TIANHE}") == {"企业e1", "企业e6"}
+    assert names(browser, "?region=440600&region=440604") == {"企业e3", "企业e7"}
+    assert names(browser, "?region=440600&region=440106") == {
+        "企业e3",
+        "企业e4",
+        "企业e5",
+        "企业e7",
+    }
+    chosen = BeautifulSoup(
+        browser.get("/assessments/region?region=440600&region=440604").get_data(as_text=True),
+        "html.parser",
+    )
+    assert chosen.select_one("#region-1 option[selected]")["value"] == "440600"
+    assert chosen.select_one("#region-2 option[selected]")["value"] == "440604"
+    assert len(chosen.select("#region-2 option")) > 2  # Foshan's districts, named
+
+
+def test_the_region_list_sorts_by_its_columns(gd, browser):
+    browser.login(gd.province.email, factories.PASSWORD)
+
+    def order(sort: str) -> list[str]:
+        html = browser.get(f"/assessments/region?sort={sort}").get_data(as_text=True)
+        return [a.get_text() for a in BeautifulSoup(html, "html.parser").select("tbody td a")]
+
+    assert order("enterprise") == sorted(order("enterprise"))
+    assert order("-enterprise") == order("enterprise")[::-1]
+    html = browser.get("/assessments/region?sort=-enterprise&status=approved").get_data(
+        as_text=True
+    )
+    heading = BeautifulSoup(html, "html.parser").find("th", attrs={"aria-sort": True})
+    assert heading["aria-sort"] == "descending" and "sort=enterprise" in heading.a["href"]
+    assert "status=approved" in heading.a["href"]
+    assert browser.get("/assessments/region?sort=forged").status_code == 200
+    workbook = browser.get("/assessments/region.xlsx?sort=-enterprise")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.data)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == order("-enterprise")
