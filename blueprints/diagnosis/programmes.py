@@ -13,10 +13,11 @@ import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
+from flask_babel import gettext as _
 from pydantic import Field, model_validator
 
 from app import data_files
-from app.data_files import DataFileError, Frozen, Key, NonEmpty, Text
+from app.data_files import DataFileError, Frozen, Key, Text
 from blueprints.diagnosis import sme_level
 
 PROGRAMME_DIR = Path(__file__).resolve().parent / "data" / "programmes"
@@ -127,7 +128,7 @@ class Form(Frozen):
     report, the survey) and is listed for reference."""
 
     key: Key
-    annex: NonEmpty | None = None
+    annex: Annotated[int, Field(ge=1, le=99)] | None = None  # its number among the file's annexes
     title: Text
     guide: Text | None = None  # what the form is for, as the programme's text puts it
     filled_by: Party | None = None
@@ -176,6 +177,11 @@ class Form(Frozen):
         if self.self_assessment and self.filled_by != "enterprise":
             found.append((f"{where}.self_assessment", "only on a form the enterprise files"))
         return found
+
+    @property
+    def annex_label(self) -> str:
+        """附件3 / Annex 3, in the reader's language ('' for a form that is no annex)."""
+        return _("Annex %(number)d", number=self.annex) if self.annex else ""
 
 
 class Programme(Frozen):

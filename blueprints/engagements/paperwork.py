@@ -75,7 +75,7 @@ def rows_of(engagement: DiagnosisEngagement, form: Form) -> list[DiagnosisFormEn
 
 def _title(form: Form) -> str:
     title = form.title.get(get_locale())
-    return f"{title}（{form.annex}）" if form.annex else title
+    return _("%(title)s (%(annex)s)", title=title, annex=form.annex_label) if form.annex else title
 
 
 def form_problems(form: Form, rows: list[DiagnosisFormEntry]) -> list[str]:

@@ -8,7 +8,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import options
+from app.forms import enum_options
 from models import NoticeAudience
 
 BODY_MAX = 20_000
@@ -18,7 +18,8 @@ class NoticeForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     audience = SelectField(
         _l("Addressed to"),
-        choices=options((a.value, a.title) for a in NoticeAudience),
+        # Read per request: the titles in the reader's language.
+        choices=lambda: enum_options(NoticeAudience),
         default=NoticeAudience.EVERYONE.value,
         validators=[DataRequired()],
     )

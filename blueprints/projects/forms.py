@@ -44,7 +44,7 @@ class StartForm(FlaskForm):
         _l("Scope of the management system"), validators=[DataRequired(), Length(max=2000)]
     )
     capabilities = TextAreaField(
-        _l("New capabilities (新型能力), one per line"),
+        _l("New capabilities, one per line"),
         validators=[DataRequired(), Length(max=2000)],
     )
     sites = TextAreaField(_l("Sites, one per line"), validators=[Optional(), Length(max=2000)])
@@ -103,7 +103,7 @@ class ApplicationForm(ActionForm):
     )
     scope = TextAreaField(_l("Scope"), validators=[DataRequired(), Length(max=2000)])
     capabilities = TextAreaField(
-        _l("New capabilities (新型能力), one per line"),
+        _l("New capabilities, one per line"),
         validators=[DataRequired(), Length(max=2000)],
     )
     sites = TextAreaField(_l("Sites, one per line"), validators=[Optional(), Length(max=2000)])

@@ -67,7 +67,7 @@ def start(
         raise WorkflowError(_("Your enterprise already has a certification project under way."))
     capabilities = [c.strip() for c in capabilities if c.strip()]
     if not capabilities:
-        raise WorkflowError(_("Name at least one new capability (新型能力)."))
+        raise WorkflowError(_("Name at least one new capability."))
     project = Project(
         organisation=org,
         status=P.STARTED,
@@ -174,7 +174,7 @@ def _apply(
         raise WorkflowError(_("Choose an evaluation body from the list."))
     capabilities = [c.strip() for c in capabilities or project.capabilities if c.strip()]
     if not capabilities:
-        raise WorkflowError(_("Name at least one new capability (新型能力)."))
+        raise WorkflowError(_("Name at least one new capability."))
     if headcount is None or headcount < 1:
         raise WorkflowError(_("Give the number of employees within the scope."))
     project.body = body

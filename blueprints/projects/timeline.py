@@ -51,23 +51,23 @@ PHASES: tuple[PhaseSteps, ...] = (
     (
         _l("Phase 1 · Consulting"),
         (
-            (P.KICKOFF, _l("1 Kick-off (贯标启动)")),
-            (P.SURVEY, _l("2 Current-state survey (现状调研)")),
-            (P.ANALYSIS, _l("3 System analysis (体系分析)")),
-            (P.DOCUMENTATION, _l("4 Documentation (文件编写)")),
-            (P.INTERNAL_AUDIT, _l("5 Internal audit (内部审核)")),
-            (P.TRIAL, _l("6 Trial operation (评定试点)")),
+            (P.KICKOFF, _l("1 Kick-off")),
+            (P.SURVEY, _l("2 Current-state survey")),
+            (P.ANALYSIS, _l("3 System analysis")),
+            (P.DOCUMENTATION, _l("4 Documentation")),
+            (P.INTERNAL_AUDIT, _l("5 Internal audit")),
+            (P.TRIAL, _l("6 Trial operation")),
         ),
     ),
     (
         _l("Phase 2 · Evaluation"),
         (
-            (P.READY_TO_APPLY, _l("1 Application (评定申请)")),
-            (P.APPLIED, _l("2 Acceptance (受理申请)")),
+            (P.READY_TO_APPLY, _l("1 Application")),
+            (P.APPLIED, _l("2 Acceptance")),
             (P.ACCEPTED, _l("3 Stage-1 audit plan")),
-            (P.STAGE1_PLANNED, _l("4 Stage-1 audit (第一阶段审核)")),
+            (P.STAGE1_PLANNED, _l("4 Stage-1 audit")),
             (P.STAGE1_DONE, _l("5 Stage-2 audit plan")),
-            (P.STAGE2_PLANNED, _l("6 Stage-2 audit (第二阶段审核)")),
+            (P.STAGE2_PLANNED, _l("6 Stage-2 audit")),
             (P.CORRECTION, _l("7–8 Correction, verification and conclusion")),
             (P.CONCLUDED, _l("9 Confirmation by the enterprise")),
         ),
@@ -76,10 +76,10 @@ PHASES: tuple[PhaseSteps, ...] = (
 NATIONAL_REVIEW: PhaseSteps = (
     _l("Phase 3 · National review"),
     (
-        (P.CONFIRMED, _l("Compliance review (合规性审查)")),
-        (P.RE_REVIEW, _l("Re-review (复核)")),
-        (P.READY_FOR_PUBLICITY, _l("Publicity (公示)")),
-        (P.READY_TO_ISSUE, _l("Certificate issued (签发证书)")),
+        (P.CONFIRMED, _l("Compliance review")),
+        (P.RE_REVIEW, _l("Re-review")),
+        (P.READY_FOR_PUBLICITY, _l("Publicity")),
+        (P.READY_TO_ISSUE, _l("Certificate issued")),
     ),
 )
 PHASES = (*PHASES, NATIONAL_REVIEW)

@@ -32,7 +32,7 @@ def failed_deliveries(user: User) -> WorkList:
         _("Webhook deliveries that failed"),
         query,
         lambda row: WorkItem(
-            what=_("Deliver again or fix the receiver (%(event)s)", event=row.event_type.value),
+            what=_("Deliver again or fix the receiver (%(event)s)", event=row.event_type.title),
             whom=row.url,
             url=url_for("webhooks.deliveries", endpoint_id=row.endpoint_id, status="dead"),
             since=row.last_attempt_at,

@@ -95,7 +95,7 @@ def test_the_keys_page_shows_the_last_valid_day_and_exports_as_searched(browser,
     assert made.status_code == 201
     factories.api_key(maker, days=5)
     page = browser.get("/api-keys/").get_data(as_text=True)
-    assert "6/30/27" in page or "2027/6/30" in page  # the day given, not the day after
+    assert "30 Jun 2027" in page or "2027/6/30" in page  # the day given, not the day after
     assert "Expires soon" in page
     export = browser.get("/api-keys/keys.xlsx?q=资金")
     assert export.status_code == 200

