@@ -87,35 +87,50 @@ def visible_text(html: str) -> str:
     return " ".join(texts)
 
 
-def test_english_pages_show_no_chinese(app, app_ctx):
+def leaks_in(app, language: str, *, typed: list[str], words) -> dict[str, set[str]]:
+    """The words of the other language (``words(text)``) on every page of the scene, read in
+    ``language`` by every party, with what people typed and the page's file literals taken
+    out, by page."""
     scene = build(app)
     db.session.commit()
     scene.tokens = email_links(scene)
     urls = [url_for(e, **args) for e, arguments in GETS.items() for args in arguments(scene)]
-    typed = typed_texts()
+    urls = [url for url in urls if "lang=" not in url]  # a ?lang= link switches for good
+    typed_values = typed_texts(latin=typed)
     leaks: dict[str, set[str]] = {}
     for person in PARTIES.values():
         browser = Browser(app.test_client())
         who = person(scene)
         if who is not None:
             assert browser.login(who.email, factories.PASSWORD).status_code == 302
-        fetch(browser, "/?lang=en")
+        fetch(browser, f"/?lang={language}")
         for url in urls:
             html = fetch(browser, url)
             if html is None:
                 continue
+            path = url.split("?")[0]
             text = visible_text(html)
-            for value in typed:
+            for value in (*typed_values, *LITERALS_ON.get(path, ())):
                 text = text.replace(value, " ")
-            for kept in (*KEPT, *LITERALS_ON.get(url.split("?")[0], ())):
-                text = text.replace(kept, " ")
-            found = set(CJK.findall(text))
+            found = words(text)
             if found:
-                leaks.setdefault(url.split("?")[0], set()).update(found)
-    report = "\n".join(
-        f"{url}: {' | '.join(sorted(words))}" for url, words in sorted(leaks.items())
-    )
-    assert not leaks, "Chinese on English pages:\n" + report
+                leaks.setdefault(path, set()).update(found)
+    return leaks
+
+
+def report(leaks: dict[str, set[str]]) -> str:
+    return "\n".join(f"{url}: {' | '.join(sorted(found))}" for url, found in sorted(leaks.items()))
+
+
+def chinese_words(text: str) -> set[str]:
+    for kept in KEPT:
+        text = text.replace(kept, " ")
+    return set(CJK.findall(text))
+
+
+def test_english_pages_show_no_chinese(app, app_ctx):
+    leaks = leaks_in(app, "en", typed=False, words=chinese_words)
+    assert not leaks, "Chinese on English pages:\n" + report(leaks)
 
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[a-z][A-Za-z'’-]*")
@@ -130,33 +145,11 @@ LATIN_KEPT = {
 }  # fmt: skip
 
 
+def english_words(text: str) -> set[str]:
+    text = URL.sub(" ", EMAIL.sub(" ", text))
+    return {w for w in WORD.findall(text) if w not in LATIN_KEPT}
+
+
 def test_chinese_pages_show_no_english(app, app_ctx):
-    scene = build(app)
-    db.session.commit()
-    scene.tokens = email_links(scene)
-    urls = [url_for(e, **args) for e, arguments in GETS.items() for args in arguments(scene)]
-    urls = [url for url in urls if "lang=" not in url]  # a ?lang=en link switches for good
-    typed = typed_texts(latin=True)
-    leaks: dict[str, set[str]] = {}
-    for person in PARTIES.values():
-        browser = Browser(app.test_client())
-        who = person(scene)
-        if who is not None:
-            assert browser.login(who.email, factories.PASSWORD).status_code == 302
-        for url in urls:
-            html = fetch(browser, url)
-            if html is None:
-                continue
-            text = visible_text(html)
-            for value in typed:
-                text = text.replace(value, " ")
-            for kept in LITERALS_ON.get(url.split("?")[0], ()):
-                text = text.replace(kept, " ")
-            text = URL.sub(" ", EMAIL.sub(" ", text))
-            found = {w for w in WORD.findall(text) if w not in LATIN_KEPT}
-            if found:
-                leaks.setdefault(url.split("?")[0], set()).update(found)
-    report = "\n".join(
-        f"{url}: {' | '.join(sorted(words))}" for url, words in sorted(leaks.items())
-    )
-    assert not leaks, "English on Chinese pages:\n" + report
+    leaks = leaks_in(app, "zh", typed=True, words=english_words)
+    assert not leaks, "English on Chinese pages:\n" + report(leaks)
