@@ -64,7 +64,7 @@ def dashboard_for(user: User) -> Dashboard:
         user, Permission.ALL_ORGS_VIEW
     ):
         scope = organisation_scope(user)
-        data.org_counts = dict(
+        by_kind = dict(
             db.session.execute(
                 sa.select(Organisation.kind, sa.func.count())
                 .where(scope)
@@ -73,6 +73,7 @@ def dashboard_for(user: User) -> Dashboard:
             .tuples()
             .all()
         )
+        data.org_counts = {k: by_kind[k] for k in OrgKind if k in by_kind}
         data.enterprises_by_industry = _enterprises_by_section(scope)
     if has_permission(user, Permission.ASSESSMENT_FILL):
         data.latest_assessment = db.session.scalar(
@@ -85,7 +86,7 @@ def dashboard_for(user: User) -> Dashboard:
     if has_permission(user, Permission.PROJECT_START):
         data.project = active_project(user.organisation_id)
     elif has_permission(user, Permission.PROJECT_VIEW):
-        data.project_counts = dict(
+        counted = dict(
             db.session.execute(
                 sa.select(Project.status, sa.func.count())
                 .where(project_scope(user))
@@ -94,6 +95,8 @@ def dashboard_for(user: User) -> Dashboard:
             .tuples()
             .all()
         )
+        # In the path's order, as the chart and its table show them.
+        data.project_counts = {s: counted[s] for s in ProjectStatus if s in counted}
     data.work = work_for(user)
     if has_permission(user, Permission.ASSESSMENT_REVIEW):
         data.reviews_waiting = (
