@@ -13,8 +13,8 @@ peak while the export runs, not what starting the app or hashing the password to
 - ``report-pdf``: the PDF of the same report, for reference;
 - ``rows-xlsx``: the streaming workbook writer of ``app/excel.py`` fed every
   assessment of the year (N rows: enterprise, credit code, region, industry, year, status,
-  total, stage, submission time) from one query read in chunks. The app has no list export
-  yet; this is what one of N rows costs with the writer the report uses.
+  total, stage, submission time) from one query read in chunks, as the lists' Excel exports
+  read theirs (``-n 100000``: what an export of 100,000 rows costs a worker).
 
 Each export runs twice in its process (cold, then warm). Printed per export: the file's size,
 the resident set before the export, each run's time and peak resident set (and how much the
