@@ -1,6 +1,6 @@
 """Read-side queries of the certificate pages: the public register (search by number or its
-prefix, name, region, body, status and dates; paginated with a bounded count), one
-certificate, a holder's certificates."""
+prefix, or the holder's credit code; name, region, body, status and dates; paginated with a
+bounded count), one certificate, a holder's certificates."""
 
 from __future__ import annotations
 
@@ -35,7 +35,14 @@ def register_query(
 ) -> sa.Select:
     today = local_today()
     query = sa.select(Certificate).where(Certificate.status != CertificateStatus.SUPERSEDED)
-    if number.strip():  # a whole number or its beginning (CSAIII-931…)
+    holder = _credit_code(number)
+    if holder:  # the holder's unified social credit code: its certificates
+        query = query.where(
+            Certificate.organisation_id.in_(
+                sa.select(Organisation.id).where(Organisation.credit_code == holder)
+            )
+        )
+    elif number.strip():  # a whole number or its beginning (CSAIII-931…)
         query = query.where(prefix_of(Certificate.number, number))
     if name.strip():
         query = query.where(
@@ -55,6 +62,13 @@ def register_query(
     return query.options(sa.orm.joinedload(Certificate.body)).order_by(
         Certificate.effective_on.desc(), Certificate.id.desc()
     )
+
+
+def _credit_code(term: str) -> str | None:
+    """The term if it reads as a unified social credit code (18 letters and digits; a
+    certificate number has a hyphen at its seventh character), upper-cased."""
+    code = term.strip().upper()
+    return code if len(code) == 18 and code.isascii() and code.isalnum() else None
 
 
 def live_status(status: str, today: date) -> sa.ColumnElement[bool] | None:

@@ -1,23 +1,24 @@
-"""Start page, role dashboards (figures and the work list), an authority's decided reviews,
-and the health check."""
+"""The portal's front page (the public's; a signed-in user goes to their dashboard), role
+dashboards (figures and the work list), an authority's decided reviews, and the health check."""
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.clock import local_today
 from app.pagination import paginate
-from app.security.permissions import Permission, public, requires
-from blueprints.main import review_history, services
+from app.public_cache import public_cacheable
+from app.security.permissions import Permission, public, public_rate_limited, requires
+from blueprints.main import portal, review_history, services
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
 
 @bp.get("/")
-@public
+@public_rate_limited
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
-    return render_template("main/index.html")
+    return public_cacheable(render_template("main/index.html", **portal.front_page()))
 
 
 @bp.get("/dashboard")
