@@ -28,12 +28,21 @@ def _addressable() -> bool:
     return any(kind in audience.kinds for audience in NoticeAudience)
 
 
-def _listing() -> tuple[str, str]:
+def _lists() -> list[str]:
+    """The lists the user has: received and to confirm where notices may address their
+    organisation, sent where they publish (the alliance: sent only)."""
     sends = has_permission(current_user, Permission.NOTICES_PUBLISH)
-    default = "received" if _addressable() or not sends else "sent"
-    shown = request.args.get("show", default)
-    if shown not in LISTS or (shown == "sent" and not sends):
-        shown = default
+    shown = [name for name in LISTS if name != "sent" or sends]
+    if not _addressable():
+        shown = [name for name in shown if name == "sent"]
+    return shown or ["received"]
+
+
+def _listing() -> tuple[str, str]:
+    lists = _lists()
+    shown = request.args.get("show", lists[0])
+    if shown not in lists:
+        shown = lists[0]
     return shown, request.args.get("q", "").strip()[:SEARCH_MAX]
 
 
@@ -56,6 +65,7 @@ def index_page(conflict: str | None = None, **_view_args: object) -> str:
         shown=shown,
         q=q,
         form=form,
+        lists=_lists(),
         addressable=_addressable(),
         conflict=conflict,
     )

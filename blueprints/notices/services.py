@@ -238,7 +238,7 @@ def _public() -> sa.ColumnElement[bool]:
 
 
 def announcements(q: str = "") -> sa.Select:
-    """The public notices, newest first, with their publisher; ``q``: words of the title."""
+    """The public notices, newest first, with their publisher; ``q``: a part of the title."""
     query = (
         sa.select(
             Notice.id,

@@ -53,6 +53,8 @@ def test_the_alliance_publishes_and_anyone_reads_it(cast, browser):
     notice = db.session.scalars(sa.select(Notice)).one()
     assert notice.audience == NoticeAudience.PUBLIC and notice.region_code is None
     assert notice.title in browser.get("/notices/").get_data(as_text=True)  # its sent list
+    # Nothing is addressed to the alliance: whatever list is asked, it sees what it sent.
+    assert notice.title in browser.get("/notices/?show=received").get_data(as_text=True)
     assert 'id="published"' in browser.get(f"/notices/{notice.id}").get_data(as_text=True)
     # Nobody is addressed: nobody told, no receipts, on nobody's work list.
     assert count(Notification) == 0
