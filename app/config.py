@@ -114,6 +114,14 @@ DEFAULTS: dict[str, Any] = {
     # how long browsers and proxies may keep the public certificate and publicity pages.
     "REFERENCE_CACHE_SECONDS": 3600,
     "PUBLIC_PAGE_MAX_AGE": 60,
+    # How long each process keeps the front page's headline figures (0: counted every visit).
+    "PORTAL_FIGURES_CACHE_SECONDS": 300,
+    # --- the portal's footer: who runs this installation and how to reach them; the ICP
+    # filing number (ICP备案号, e.g. "京ICP备12345678号-1") is shown only when set.
+    "OPERATOR_NAME": "Certpath",
+    "OPERATOR_EMAIL": "support@certpath.localhost",
+    "OPERATOR_PHONE": "",
+    "ICP_LICENCE": "",
     # Rendered anonymous certificate pages each process keeps (~3 KB each; 0: none).
     "PUBLIC_PAGE_MEMO_SIZE": 2000,
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation

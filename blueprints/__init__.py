@@ -29,6 +29,7 @@ from blueprints.engagements import paperwork_routes as _paperwork_views  # noqa:
 from blueprints.engagements import progress_report_routes as _report_views  # noqa: F401
 from blueprints.engagements.record_routes import bp as engagements_bp
 from blueprints.main.routes import bp as main_bp
+from blueprints.notices.public_routes import bp as announcements_bp
 from blueprints.notices.routes import bp as notices_bp
 from blueprints.notifications.routes import bp as notifications_bp
 from blueprints.orgs.routes import bp as orgs_bp
@@ -63,6 +64,7 @@ BLUEPRINTS = (
     surveillance_bp,
     notifications_bp,
     notices_bp,
+    announcements_bp,
     diagnosis_bp,
     engagements_bp,
     clauses_bp,

@@ -100,6 +100,8 @@ class Scene:
     bulletin_id: int = 0  # its bulletin of this quarter
     notice_id: int = 0  # the city's notice to its region, with an attachment
     notice_attachment_id: int = 0
+    announcement_id: int = 0  # the alliance's notice to the public, with an attachment
+    announcement_attachment_id: int = 0
     sme_level_id: int = 0  # the enterprise's SME digital level self-evaluation
     diagnostician: User | None = None  # of the provider of the engagement
     engagement_id: int = 0  # the enterprise's diagnosis, agreement filed, one member
@@ -228,6 +230,9 @@ def build(app) -> Scene:
         NoticeAudience.EVERYONE,
         [pdf("通知.pdf")],
     )
+    announcement = notices.publish(
+        staff, "关于评定机构名录的公告", "现予公告。", NoticeAudience.PUBLIC, [pdf("名录.pdf")]
+    )
     table = sme_level.table()
     evaluation = record_self_evaluation(
         parties.enterprise,
@@ -292,6 +297,8 @@ def build(app) -> Scene:
         bulletin_id=bulletin.id,
         notice_id=notice.id,
         notice_attachment_id=notice.attachments[0].id,
+        announcement_id=announcement.id,
+        announcement_attachment_id=announcement.attachments[0].id,
         parties=parties,
         staff=staff,
         authority=authority,
@@ -480,6 +487,11 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"notice_id": s.notice_id, "attachment_id": s.notice_attachment_id}
     ],
     "notices.receipts_xlsx": lambda s: [{"notice_id": s.notice_id}],
+    "announcements.index": lambda _s: [{}, {"q": "公告", "page": "2"}, {"q": "%_\\"}],
+    "announcements.view": lambda s: [{"notice_id": s.announcement_id}],
+    "announcements.attachment": lambda s: [
+        {"notice_id": s.announcement_id, "attachment_id": s.announcement_attachment_id}
+    ],
     "campaigns.index": _one(),
     "campaigns.contact_persons": _one(),
     "campaigns.contacts_xlsx": _one(),

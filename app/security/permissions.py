@@ -48,6 +48,10 @@ class Permission(enum.StrEnum):
     # read them and confirm they have (access through notices.services.addressed_to).
     NOTICES_SEND = "region:notices:send"
     NOTICES_READ = "notices:addressed:read"
+    # Publish notices from one's organisation (the form, the sent list): to the public (公告,
+    # read by anyone on the portal) — the alliance and the authorities; an authority holding
+    # NOTICES_SEND may address its region instead (notices.services.audiences_for).
+    NOTICES_PUBLISH = "notices:own:publish"
     PROJECT_START = "project:own:start"
     PROJECT_VIEW = "project:party:view"
     PROJECT_CONSULT = "project:consulting:act"
@@ -119,6 +123,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CLAUSES_EDIT,
         Permission.ALLIANCE_REVIEW,
         Permission.CERTIFICATES_MANAGE,
+        # Its own public notices (it is addressed by no regional notice).
+        Permission.NOTICES_READ,
+        Permission.NOTICES_PUBLISH,
     },
     Role.AUTHORITY: _EVERY_USER
     | {
@@ -132,6 +139,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ACCOUNTS_RECOVER,
         Permission.NOTICES_SEND,
         Permission.NOTICES_READ,
+        Permission.NOTICES_PUBLISH,
         Permission.DIAGNOSIS_VIEW,
         Permission.DIAGNOSIS_MANAGE,
     },

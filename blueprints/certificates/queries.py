@@ -1,6 +1,6 @@
 """Read-side queries of the certificate pages: the public register (search by number or its
-prefix, name, region, body, status and dates; paginated with a bounded count), one
-certificate, a holder's certificates."""
+prefix, or the holder's credit code; name, region, body, status and dates; paginated with a
+bounded count), one certificate, a holder's certificates."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ of January 2019 (DOMAIN.md §5).
 from __future__ import annotations
 
 from app.extensions import db
+from blueprints.demo import announcements as demo_announcements
 from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import campaigns as demo_campaigns
 from blueprints.demo import diagnosis as demo_diagnosis
@@ -183,4 +184,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     listed = [(role, email) for role, email, *_ in accounts] + demo_engagements.load()
     # The evaluation body's webhook and its delivery log (blueprints/demo/webhooks.py).
     demo_webhooks.load(bodies["005"])
+    # The portal's announcements: the alliance's and Shanghai's (blueprints/demo/announcements.py).
+    demo_announcements.load(alliance, authorities["310000"], EVALUATION_BODIES)
     return [(role.value, email, DEMO_PASSWORD) for role, email in listed]

@@ -1,13 +1,14 @@
-"""Start page, role dashboards (figures and the work list), an authority's decided reviews,
-and the health check."""
+"""The portal's front page (the public's; a signed-in user goes to their dashboard), role
+dashboards (figures and the work list), an authority's decided reviews, and the health check."""
 
 from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from app.clock import local_today
 from app.pagination import paginate
-from app.security.permissions import Permission, public, requires
-from blueprints.main import review_history, services
+from app.public_cache import public_cacheable
+from app.security.permissions import Permission, public, public_rate_limited, requires
+from blueprints.main import portal, review_history, services
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -16,11 +17,11 @@ FAVICON_MAX_AGE = 7 * 24 * 3600  # seconds
 
 
 @bp.get("/")
-@public
+@public_rate_limited
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
-    return render_template("main/index.html")
+    return public_cacheable(render_template("main/index.html", **portal.front_page()))
 
 
 @bp.get("/dashboard")

@@ -1,5 +1,6 @@
-"""Notices: the list received (and, for an authority, sent, with the form to send one), a
-notice with its attachments and the confirmation of reading, the sender's receipts, in Excel."""
+"""Notices: the list received (and, for a sender — an authority, the alliance — sent, with the
+form to send one), a notice with its attachments and the confirmation of reading, the sender's
+receipts, in Excel. The portal's public notices are read in blueprints/notices/public_routes.py."""
 
 from __future__ import annotations
 
@@ -14,18 +15,34 @@ from app.excel import xlsx_response
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.notices import exports, forms, services
+from models import NoticeAudience
 
 bp = Blueprint("notices", __name__, url_prefix="/notices", template_folder="templates")
 LISTS = ("received", "unread", "sent")
-SEARCH_MAX = 100
+SEARCH_MAX = services.SEARCH_MAX
+
+
+def _addressable() -> bool:
+    """Whether any regional notice may address the user's organisation (the alliance: none)."""
+    kind = current_user.organisation.kind
+    return any(kind in audience.kinds for audience in NoticeAudience)
+
+
+def _lists() -> list[str]:
+    """The lists the user has: received and to confirm where notices may address their
+    organisation, sent where they publish (the alliance: sent only)."""
+    sends = has_permission(current_user, Permission.NOTICES_PUBLISH)
+    shown = [name for name in LISTS if name != "sent" or sends]
+    if not _addressable():
+        shown = [name for name in shown if name == "sent"]
+    return shown or ["received"]
 
 
 def _listing() -> tuple[str, str]:
-    shown = request.args.get("show", "received")
-    if shown not in LISTS or (
-        shown == "sent" and not has_permission(current_user, Permission.NOTICES_SEND)
-    ):
-        shown = "received"
+    lists = _lists()
+    shown = request.args.get("show", lists[0])
+    if shown not in lists:
+        shown = lists[0]
     return shown, request.args.get("q", "").strip()[:SEARCH_MAX]
 
 
@@ -38,14 +55,18 @@ def _query(shown: str, q: str):
 
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
     shown, q = _listing()
-    sends = has_permission(current_user, Permission.NOTICES_SEND)
-    form = (pages.kept("publish") or forms.NoticeForm(formdata=None)) if sends else None
+    audiences = services.audiences_for(current_user)
+    form = None
+    if audiences:
+        form = pages.kept("publish") or forms.NoticeForm(audiences, formdata=None)
     return render_template(
         "notices/index.html",
         page=paginate(_query(shown, q), rows=True),
         shown=shown,
         q=q,
         form=form,
+        lists=_lists(),
+        addressable=_addressable(),
         conflict=conflict,
     )
 
@@ -65,10 +86,13 @@ def export():
 
 
 @bp.post("/")
-@requires(Permission.NOTICES_SEND)
+@requires(Permission.NOTICES_PUBLISH)
 @pages.on_page(index_page)
 def publish():
-    form = pages.submitted("publish", forms.NoticeForm())
+    audiences = services.audiences_for(current_user)
+    if not audiences:
+        abort(403)
+    form = pages.submitted("publish", forms.NoticeForm(audiences))
     pages.validate(form)
     try:
         notice = services.publish(
@@ -80,7 +104,10 @@ def publish():
         )
     except uploads.UploadError as error:
         pages.refuse(form.files, str(error.message))
-    flash(_("The notice is sent; those addressed are told."), "success")
+    if notice.audience.regional:
+        flash(_("The notice is sent; those addressed are told."), "success")
+    else:
+        flash(_("The notice is published on the portal: anyone may read it."), "success")
     return redirect(url_for("notices.view", notice_id=notice.id))
 
 
@@ -95,13 +122,15 @@ def view_page(notice_id: int, conflict: str | None = None, **_view_args: object)
     notice = _notice_or_404(notice_id)
     org = current_user.organisation
     mine = notice.authority_id == org.id
+    # The sender follows the receipts of a notice to its region; a public one has none.
+    receipts = mine and notice.audience.regional
     return render_template(
         "notices/view.html",
         notice=notice,
         mine=mine,
         receipt=None if mine else services.receipt(notice, org),
-        counts=services.counts(notice) if mine else None,
-        page=paginate(services.recipients(notice), rows=True) if mine else None,
+        counts=services.counts(notice) if receipts else None,
+        page=paginate(services.recipients(notice), rows=True) if receipts else None,
         conflict=conflict,
     )
 
@@ -135,7 +164,7 @@ def attachment(notice_id: int, attachment_id: int):
 @requires(Permission.NOTICES_SEND)
 def receipts_xlsx(notice_id: int):
     notice = _notice_or_404(notice_id)
-    if notice.authority_id != current_user.organisation_id:
+    if notice.authority_id != current_user.organisation_id or not notice.audience.regional:
         abort(404)
     write = functools.partial(exports.receipts_xlsx, notice)
     return xlsx_response(write, f"notice-{notice.id}-receipts.xlsx")

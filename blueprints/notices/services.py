@@ -6,6 +6,10 @@ until they confirm.
 
 Who is addressed is worked out when asked, from the notice's region and audience: an
 organisation that registers in the region later is addressed too (a notice stays in force).
+
+A notice to the public (公告), by the alliance or an authority, addresses nobody: it is
+published on the portal (/announcements/) for anyone to read, with its attachments, and
+creates no receipt, work-list item or notification.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from app.errors import WorkflowError
 from app.events import announce
 from app.extensions import db
 from app.security.access import in_region, region_prefix
+from app.security.permissions import Permission, has_permission
 from blueprints.campaigns.regions import ancestors_and_self
 from models import (
     Notice,
@@ -35,6 +40,23 @@ from models import (
 )
 
 MAX_ATTACHMENTS = 5
+SEARCH_MAX = 100
+
+
+def audiences_for(actor: User) -> list[NoticeAudience]:
+    """What the actor may address: its region's authorities and enterprises (an authority with
+    a region, NOTICES_SEND), the public (NOTICES_PUBLISH: the alliance and the authorities)."""
+    org = actor.organisation
+    chosen: list[NoticeAudience] = []
+    if (
+        has_permission(actor, Permission.NOTICES_SEND)
+        and org.kind == OrgKind.AUTHORITY
+        and org.region_code
+    ):
+        chosen += [a for a in NoticeAudience if a.regional]
+    if has_permission(actor, Permission.NOTICES_PUBLISH):
+        chosen.append(NoticeAudience.PUBLIC)
+    return chosen
 
 
 def publish(
@@ -44,18 +66,22 @@ def publish(
     audience: NoticeAudience,
     files: Iterable[FileStorage],
 ) -> Notice:
-    """Send a notice from the actor's authority to its region; every file is checked (type by
-    content, size) before anything is kept: a refused file keeps nothing of the notice."""
-    authority = actor.organisation
-    if authority.kind != OrgKind.AUTHORITY or not authority.region_code:
-        raise WorkflowError(_("Only an authority with a region sends notices."))
+    """Send a notice from the actor's organisation to its region, or publish it on the portal;
+    every file is checked (type by content, size) before anything is kept: a refused file
+    keeps nothing of the notice."""
+    sender = actor.organisation
+    if audience not in audiences_for(actor):
+        if audience.regional:
+            raise WorkflowError(_("Only an authority with a region sends notices."))
+        raise WorkflowError(_("Only the alliance and the authorities publish notices."))
     chosen = [f for f in files if f and f.filename]
     if len(chosen) > MAX_ATTACHMENTS:
         raise uploads.UploadError(_("At most %(n)d attachments.", n=MAX_ATTACHMENTS))
     notice = Notice(
-        authority_id=authority.id,
+        authority_id=sender.id,
         author_id=actor.id,
-        region_code=authority.region_code,
+        # A public notice of the alliance belongs to no region: it speaks for the country.
+        region_code=sender.region_code if sender.kind == OrgKind.AUTHORITY else None,
         audience=audience,
         title=title,
         body=body,
@@ -73,7 +99,8 @@ def publish(
         )
     db.session.add(notice)
     db.session.flush()
-    announce("notice.publish", notice, actor, occurrence=f"notice:{notice.id}")
+    if audience.regional:  # a public notice addresses nobody: nobody is told
+        announce("notice.publish", notice, actor, occurrence=f"notice:{notice.id}")
     return notice
 
 
@@ -165,7 +192,8 @@ def confirm(notice: Notice, actor: User) -> bool:
 
 
 def recipients(notice: Notice) -> sa.Select:
-    """The organisations addressed, with when each confirmed (None: not yet), unread first."""
+    """The organisations addressed, with when each confirmed (None: not yet), unread first;
+    none for a public notice."""
     read_at = sa.select(NoticeReceipt.read_at).where(
         NoticeReceipt.notice_id == notice.id,
         NoticeReceipt.organisation_id == Organisation.id,
@@ -180,7 +208,7 @@ def recipients(notice: Notice) -> sa.Select:
             read.label("read_at"),
         )
         .where(
-            Organisation.kind.in_(notice.audience.kinds),
+            Organisation.kind.in_(notice.audience.kinds) if notice.audience.kinds else sa.false(),
             Organisation.active.is_(True),
             Organisation.id != notice.authority_id,
             in_region(region_prefix(notice.region_code) or "", Organisation.region_code),
@@ -200,3 +228,42 @@ def counts(notice: Notice) -> tuple[int, int]:
 
 def attachment(notice: Notice, attachment_id: int) -> NoticeAttachment | None:
     return next((a for a in notice.attachments if a.id == attachment_id), None)
+
+
+# --- the portal: notices to the public, read by anyone
+
+
+def _public() -> sa.ColumnElement[bool]:
+    return Notice.audience == NoticeAudience.PUBLIC
+
+
+def announcements(q: str = "") -> sa.Select:
+    """The public notices, newest first, with their publisher; ``q``: a part of the title."""
+    query = (
+        sa.select(
+            Notice.id,
+            Notice.title,
+            Notice.published_at,
+            Organisation.name.label("publisher"),
+        )
+        .join(Organisation, Organisation.id == Notice.authority_id)
+        .where(_public())
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+    )
+    q = q.strip()[:SEARCH_MAX]
+    if q:
+        query = query.where(Notice.title.contains(q, autoescape=True))
+    return query
+
+
+def latest_announcements(n: int) -> list[sa.Row]:
+    return list(db.session.execute(announcements().limit(n)))
+
+
+def announcement(notice_id: int) -> Notice | None:
+    """The public notice with this id (with its publisher), None for any other notice."""
+    return db.session.scalar(
+        sa.select(Notice)
+        .options(sa.orm.joinedload(Notice.authority))
+        .where(Notice.id == notice_id, _public())
+    )

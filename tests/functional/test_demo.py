@@ -1,12 +1,12 @@
 """`flask demo load`: idempotent, and every demo account reaches its role's dashboard."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.clock import local_today
+from app.clock import local_today, utcnow
 from app.extensions import db
 from blueprints.demo import api_keys as demo_api_keys
 from blueprints.demo.loader import DEMO_PASSWORD, EVALUATION_BODIES, load_demo
@@ -100,3 +100,38 @@ def test_the_demo_api_keys_read_the_demo(client, demo_accounts):
     assert items("authority@demo.certpath.cn", "/api/v1/campaigns")
     assert items("enterprise@demo.certpath.cn", "/api/v1/assessments")
     assert items("enterprise@demo.certpath.cn", "/api/v1/projects")
+
+
+def test_the_demo_publishes_announcements_on_the_portal(client, demo_accounts):
+    from blueprints.main import portal
+    from models import Notice, NoticeAudience, OrgKind
+
+    public = db.session.scalars(
+        sa.select(Notice)
+        .where(Notice.audience == NoticeAudience.PUBLIC)
+        .order_by(Notice.published_at.desc())
+    ).all()
+    assert len(public) == 3
+    assert {n.authority.kind for n in public} == {OrgKind.ALLIANCE, OrgKind.AUTHORITY}
+    [with_file] = [n for n in public if n.attachments]
+    assert with_file.authority.kind == OrgKind.ALLIANCE
+    # Dated in the last weeks, on different days.
+    now = utcnow()
+    assert all(now - timedelta(days=60) < n.published_at < now for n in public)
+    assert len({n.published_at.date() for n in public}) == 3
+    load_demo()  # idempotent
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(Notice.audience == NoticeAudience.PUBLIC)
+        )
+        == 3
+    )
+    portal.forget()
+    home = client.get("/").get_data(as_text=True)
+    assert all(n.title in home for n in public)
+    listing = client.get("/announcements/").get_data(as_text=True)
+    assert all(n.title in listing for n in public)
+    attachment = with_file.attachments[0]
+    download = client.get(f"/announcements/{with_file.id}/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    download.close()
