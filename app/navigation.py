@@ -4,8 +4,9 @@ dropdowns — so that it holds on one row of a 1,280 px window in Chinese and in
 
 A group of which a user holds one page only shows as that page's link; a page the user lacks
 the permission for is left out, whatever the layout says. One's own pages (profile,
-organisation, notification settings) sit under one's name, for every role. tests/unit/test_navigation.py fails
-when a role's layout misses a page the role may open, or names one twice.
+organisation, notification settings) sit under one's name, for every role.
+tests/unit/test_navigation.py fails when a role's layout misses a page the role may open, or
+names one twice.
 """
 
 from __future__ import annotations
