@@ -66,7 +66,10 @@ MY_ORGANISATION = NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIE
 REGION_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW)
 ALL_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW)
 PUBLICITY_DESK = NavItem(_l("Publicity desk"), "publicity.desk", Permission.ALLIANCE_REVIEW)
-CERTIFICATES = NavItem(_l("Certificates"), "certificates.register", Permission.CERTIFICATES_MANAGE)
+# Titled as its page is; the group holding it is "Certificates".
+CERTIFICATES = NavItem(
+    _l("Certificate register"), "certificates.register", Permission.CERTIFICATES_MANAGE
+)
 HOLDER_REQUESTS = NavItem(
     _l("Holder requests"), "certificates.queues.requests", Permission.CERTIFICATES_MANAGE
 )
