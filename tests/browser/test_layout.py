@@ -9,7 +9,7 @@ at 1,280×800 and at 375×740, in Chinese and in English. On every page:
   wrapped inside itself; on the phone the menu button opens it, Sign out included;
 - a dropdown of the menu opens by mouse and by keyboard, its items inside the window;
 - the current page is marked in the menu, and so is its group;
-- no table header cuts a Chinese word across lines, no cell breaks its text one character
+- no column header cuts a Chinese word across lines, no cell breaks its text one character
   per line, and nothing overflows its cell.
 
 Read-only: it changes no data (the language is chosen with ``?lang=``, which a GET never
@@ -98,7 +98,7 @@ ROLES: dict[str, list] = {
 }
 
 # What does not fit, on the page as it stands: the window's sideways overflow (naming the
-# outermost boxes that pass the window's edge), table headers that cut a Chinese word in two,
+# outermost boxes that pass the window's edge), column headers that cut a Chinese word in two,
 # cells whose text breaks one character per line, or whose content passes the cell's edge.
 PAGE_PROBLEMS = """() => {
   const out = [];
@@ -127,8 +127,8 @@ PAGE_PROBLEMS = """() => {
     return new Set([...range.getClientRects()].filter(r => r.width > 0)
       .map(r => Math.round(r.top))).size;
   };
-  // A line break between two Chinese characters: in a header, a word cut in two (English
-  // wraps at its spaces only).
+  // A line break between two Chinese characters: in a column header, a word cut in two
+  // (English wraps at its spaces only).
   const han = /[\u3400-\u9fff]/;
   const cutsAWord = node => {
     const text = node.textContent;
@@ -152,7 +152,8 @@ PAGE_PROBLEMS = """() => {
       const text = node.textContent.trim();
       if (text.length < 2 || !node.parentElement.checkVisibility()) continue;  // a closed <details>
       const n = lines(node);
-      if (cell.tagName === 'TH' && n > 1 && cutsAWord(node)) {
+      const columnHeader = cell.matches('thead th, th[scope=col]');
+      if (columnHeader && n > 1 && cutsAWord(node)) {
         out.push(`header "${text.slice(0, 30)}" cut inside a word (${n} lines)`);
       } else if (n > 1 && text.length / n < 2) {
         out.push(`"${text.slice(0, 30)}" one character per line (${n} lines)`);
