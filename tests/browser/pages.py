@@ -146,7 +146,7 @@ def upload(page, kind: str, filename: str, step: int | None = None) -> None:
     )
     with page.expect_navigation():
         page.click("form[action$='/documents'] button[type=submit]")
-    assert filename in page.locator("#documents + table").inner_text()
+    assert filename in page.locator("#documents + .table-responsive > table").inner_text()
 
 
 def png() -> bytes:

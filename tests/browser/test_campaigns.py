@@ -53,7 +53,7 @@ def test_the_city_steers_its_round_and_the_table_follows(person, live_server, ma
     assert before[0].startswith("浦东新区") and before[2:4] == ["1", "1"], before
     shot(city, "campaign-progress-zh")
     with city.expect_navigation():
-        city.click("a[href*='/statistics/map']")
+        city.click("main a[href*='/statistics/map']")  # the round's own map
     assert math.isnan(map_value(city, PUDONG))  # no quota yet: no completion to colour by
     check_accessibility(city)
     city.goto(campaign_url)
@@ -93,7 +93,7 @@ def test_the_city_steers_its_round_and_the_table_follows(person, live_server, ma
 
     # The data map follows: Pudong has met its quota; another metric recolours it in place.
     with city.expect_navigation():
-        city.click("a[href*='/statistics/map']")
+        city.click("main a[href*='/statistics/map']")  # the round's own map
     assert map_value(city, PUDONG) == 100.0
     city.select_option("#metric", "mean")
     assert city.get_attribute("#region-map", "data-metric") == "mean"

@@ -131,7 +131,7 @@ def test_3_project_with_a_consultancy_and_its_six_steps(person, live_server, sto
     # Ready to apply, but the system must first operate for three months: the button is
     # disabled and says why.
     enterprise.reload()
-    assert "内审报告.pdf" in enterprise.inner_text("#documents + table")
+    assert "内审报告.pdf" in enterprise.inner_text("#documents + .table-responsive > table")
     refused(enterprise, "apply", "3 个月")
 
 

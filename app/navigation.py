@@ -1,0 +1,241 @@
+"""The top bar's menu: the pages it links to, each behind its permission, and how each role's
+menu lays them out — a few links at the top level (the pages a role uses most), the rest in
+dropdowns — so that it holds on one row of a 1,280 px window in Chinese and in English.
+
+A group of which a user holds one page only shows as that page's link; a page the user lacks
+the permission for is left out, whatever the layout says. One's own pages (profile,
+organisation, notification settings) sit under one's name, for every role.
+tests/unit/test_navigation.py fails when a role's layout misses a page the role may open, or
+names one twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.security.permissions import Permission, permissions_of
+from models.user import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: object
+    endpoint: str
+    permission: Permission
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A dropdown of the menu; ``key`` names its toggle (``nav-<key>``)."""
+
+    key: str
+    title: object
+    items: tuple[NavItem, ...]
+
+    def holds(self, endpoint: str | None) -> bool:
+        return any(item.endpoint == endpoint for item in self.items)
+
+
+NavEntry = NavItem | NavGroup
+
+DASHBOARD = NavItem(_l("Dashboard"), "main.dashboard", Permission.DASHBOARD_VIEW)
+SELF_ASSESSMENT = NavItem(_l("Self-assessment"), "assessment.index", Permission.ASSESSMENT_FILL)
+REVIEW_QUEUE = NavItem(_l("Review queue"), "assessment.queue", Permission.ASSESSMENT_REVIEW)
+DECIDED_REVIEWS = NavItem(
+    _l("Decided reviews"), "main.review_history_page", Permission.ASSESSMENT_REVIEW
+)
+REGION_ASSESSMENTS = NavItem(
+    _l("Region's assessments"), "assessment.region", Permission.ASSESSMENT_REVIEW
+)
+REGION_PROJECTS = NavItem(
+    _l("Region's projects"), "projects.region", Permission.REGION_PROJECTS_VIEW
+)
+REGION_CERTIFICATES = NavItem(
+    _l("Region's certificates"), "certificates.region", Permission.REGION_PROJECTS_VIEW
+)
+STATISTICS = NavItem(_l("Statistics"), "statistics.index", Permission.REGION_STATISTICS_VIEW)
+DATA_MAP = NavItem(_l("Data map"), "statistics.region_map_page", Permission.REGION_STATISTICS_VIEW)
+CAMPAIGNS = NavItem(_l("Campaigns"), "campaigns.index", Permission.CAMPAIGNS_MANAGE)
+ROSTER = NavItem(_l("Roster"), "roster.index", Permission.ROSTER_MANAGE)
+NOTICES = NavItem(_l("Notices"), "notices.index", Permission.NOTICES_READ)
+PROJECTS = NavItem(_l("Projects"), "projects.index", Permission.PROJECT_VIEW)
+MY_ORGANISATION = NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW)
+REGION_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW)
+ALL_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW)
+PUBLICITY_DESK = NavItem(_l("Publicity desk"), "publicity.desk", Permission.ALLIANCE_REVIEW)
+# Titled as its page is; the group holding it is "Certificates".
+CERTIFICATES = NavItem(
+    _l("Certificate register"), "certificates.register", Permission.CERTIFICATES_MANAGE
+)
+HOLDER_REQUESTS = NavItem(
+    _l("Holder requests"), "certificates.queues.requests", Permission.CERTIFICATES_MANAGE
+)
+ISSUED_CERTIFICATES = NavItem(
+    _l("Issued certificates"), "certificates.queues.issued", Permission.PROJECT_EVALUATE
+)
+MY_CERTIFICATES = NavItem(_l("My certificates"), "certificates.mine", Permission.CERTIFICATES_OWN)
+DIGITAL_LEVEL = NavItem(
+    _l("Digital level"), "diagnosis.sme_level_page", Permission.SME_LEVEL_EVALUATE
+)
+DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_VIEW)
+DIAGNOSIS_PROGRESS = NavItem(
+    _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
+)
+CLAUSES = NavItem(_l("Clauses"), "clauses.index", Permission.CLAUSES_EDIT)
+USERS = NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE)
+OUTBOX = NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE)
+MY_PROFILE = NavItem(_l("My profile"), "auth.profile", Permission.ACCOUNT_EDIT)
+NOTIFICATION_SETTINGS = NavItem(
+    _l("Notification settings"), "notifications.preferences", Permission.DASHBOARD_VIEW
+)
+
+# Every page the menu links to, for the test that checks each role's layout against it.
+NAVIGATION: tuple[NavItem, ...] = (
+    DASHBOARD,
+    SELF_ASSESSMENT,
+    REVIEW_QUEUE,
+    DECIDED_REVIEWS,
+    REGION_ASSESSMENTS,
+    REGION_PROJECTS,
+    REGION_CERTIFICATES,
+    STATISTICS,
+    DATA_MAP,
+    CAMPAIGNS,
+    ROSTER,
+    NOTICES,
+    PROJECTS,
+    MY_ORGANISATION,
+    REGION_ORGANISATIONS,
+    ALL_ORGANISATIONS,
+    PUBLICITY_DESK,
+    CERTIFICATES,
+    HOLDER_REQUESTS,
+    ISSUED_CERTIFICATES,
+    MY_CERTIFICATES,
+    DIGITAL_LEVEL,
+    DIAGNOSIS,
+    DIAGNOSIS_PROGRESS,
+    CLAUSES,
+    USERS,
+    OUTBOX,
+    MY_PROFILE,
+    NOTIFICATION_SETTINGS,
+)
+
+# What is one's own, for every role: a dropdown under the user's name, beside Sign out.
+ACCOUNT_MENU = NavGroup(
+    "account", _l("My profile"), (MY_PROFILE, MY_ORGANISATION, NOTIFICATION_SETTINGS)
+)
+
+MENUS: dict[Role, tuple[NavEntry, ...]] = {
+    Role.ENTERPRISE: (
+        DASHBOARD,
+        SELF_ASSESSMENT,
+        PROJECTS,
+        MY_CERTIFICATES,
+        NOTICES,
+        NavGroup("diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS)),
+    ),
+    Role.CONSULTANT: (DASHBOARD, PROJECTS),
+    Role.EVALUATOR: (DASHBOARD, PROJECTS, ISSUED_CERTIFICATES, DIAGNOSIS),
+    Role.DIAGNOSTICIAN: (DASHBOARD, DIAGNOSIS),
+    # Review happens on the project pages; the desk runs publicity.
+    Role.ALLIANCE_STAFF: (
+        DASHBOARD,
+        PROJECTS,
+        # The alliance publishes both: the batches' publicity and the announcements.
+        NavGroup("publicity", _l("Publicity and notices"), (PUBLICITY_DESK, NOTICES)),
+        NavGroup("certificates", _l("Certificates"), (CERTIFICATES, HOLDER_REQUESTS)),
+        NavGroup("reports", _l("Reports"), (REGION_PROJECTS, REGION_CERTIFICATES)),
+        ALL_ORGANISATIONS,
+        CLAUSES,
+    ),
+    Role.AUTHORITY: (
+        DASHBOARD,
+        NavGroup(
+            "assessment",
+            _l("Self-assessment"),
+            (REVIEW_QUEUE, DECIDED_REVIEWS, REGION_ASSESSMENTS),
+        ),
+        NavGroup("campaigns", _l("Campaigns"), (CAMPAIGNS, ROSTER, NOTICES)),
+        NavGroup(
+            "reports",
+            _l("Reports"),
+            (STATISTICS, DATA_MAP, REGION_PROJECTS, REGION_CERTIFICATES),
+        ),
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DIAGNOSIS_PROGRESS)),
+        REGION_ORGANISATIONS,
+    ),
+    # Everything: the authority's work, the alliance's, and the administration's own.
+    Role.ADMIN: (
+        DASHBOARD,
+        NavGroup(
+            "assessment",
+            _l("Self-assessment"),
+            (REVIEW_QUEUE, DECIDED_REVIEWS, REGION_ASSESSMENTS, CAMPAIGNS, ROSTER, NOTICES),
+        ),
+        NavGroup(
+            "certification",
+            _l("Certification"),
+            (
+                PROJECTS,
+                PUBLICITY_DESK,
+                CERTIFICATES,
+                HOLDER_REQUESTS,
+                ISSUED_CERTIFICATES,
+                MY_CERTIFICATES,
+            ),
+        ),
+        NavGroup(
+            "reports",
+            _l("Reports"),
+            (STATISTICS, DATA_MAP, REGION_PROJECTS, REGION_CERTIFICATES, DIAGNOSIS_PROGRESS),
+        ),
+        DIAGNOSIS,
+        NavGroup(
+            "admin",
+            _l("Administration"),
+            (USERS, ALL_ORGANISATIONS, CLAUSES, OUTBOX),
+        ),
+    ),
+}
+
+
+def allowed(group: NavGroup, granted: frozenset[Permission]) -> NavGroup:
+    """The group with the pages ``granted`` allows."""
+    return NavGroup(
+        group.key, group.title, tuple(item for item in group.items if item.permission in granted)
+    )
+
+
+def menu_for(role: Role, granted: frozenset[Permission]) -> list[NavEntry]:
+    """The role's layout with the pages ``granted`` allows; a group left with one page shows
+    as that page's link, with none not at all."""
+    entries: list[NavEntry] = []
+    for entry in MENUS[role]:
+        if isinstance(entry, NavItem):
+            if entry.permission in granted:
+                entries.append(entry)
+            continue
+        group = allowed(entry, granted)
+        if len(group.items) == 1:
+            entries.append(group.items[0])
+        elif group.items:
+            entries.append(group)
+    return entries
+
+
+def navigation() -> list[NavEntry]:
+    """The signed-in user's menu (none for the public, whose links the top bar names)."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return []
+    return menu_for(user.role, permissions_of(user))
+
+
+def account_menu() -> NavGroup:
+    """The signed-in user's own pages, under their name."""
+    return allowed(ACCOUNT_MENU, permissions_of(current_user._get_current_object()))
