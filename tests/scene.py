@@ -359,7 +359,11 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "admin.users": _one(),
     "admin.outbox": _one(),
     "admin.outbox_message": lambda s: [{"message_id": s.outbox_id}],
-    "orgs.index": _one(),
+    "orgs.index": lambda _s: [
+        {},
+        {"q": "测试", "kind": "enterprise", "region": "上海", "sort": "-created"},
+    ],
+    "orgs.export_xlsx": lambda _s: [{}, {"region": "31", "sort": "kind"}],
     "orgs.mine": _one(),
     **{
         endpoint: lambda s: [
