@@ -356,8 +356,18 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "auth.accept_invitation": lambda s: [{"token": s.tokens["invite"]}],
     "admin.new_organisation": _one(),
     "admin.new_user": _one(),
-    "admin.users": _one(),
-    "admin.outbox": _one(),
+    "admin.users": lambda _s: [
+        {},
+        {"q": "测试", "role": "enterprise", "kind": "enterprise", "active": "active"},
+        {"active": "inactive", "sort": "-last_login"},
+    ],
+    "admin.users_xlsx": lambda _s: [{}, {"role": "evaluator", "sort": "email"}],
+    "admin.outbox": lambda _s: [
+        {},
+        {"status": "pending", "q": "@", "since": "2026-01-01", "until": "2026-12-31"},
+        {"sort": "-attempts"},
+    ],
+    "admin.outbox_xlsx": lambda _s: [{}, {"status": "dead", "sort": "status"}],
     "admin.outbox_message": lambda s: [{"message_id": s.outbox_id}],
     "orgs.index": lambda _s: [
         {},
