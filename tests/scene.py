@@ -386,7 +386,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"org_id": s.parties.enterprise_org.id, "user_id": s.parties.enterprise.id}
     ],
     "assessment.index": _one(),
-    "assessment.queue": _one(),
+    "assessment.queue": lambda _s: [
+        {},
+        {"q": "测试", "status": "awaiting_city", "year": "2026", "region": "上海"},
+        {"sort": "-total"},
+    ],
+    "assessment.queue_xlsx": lambda _s: [{}, {"region": "3101", "sort": "enterprise"}],
     "assessment.report": lambda s: [
         {"assessment_id": a.id} for a in (s.approved, s.draft, s.waiting)
     ],
