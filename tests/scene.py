@@ -436,7 +436,11 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"sort": "due", "q": "测试"},
     ],
     "certificates.queues.issued_xlsx": lambda _s: [{}, {"surveillance": "overdue", "sort": "-due"}],
-    "notifications.index": _one(),
+    "notifications.index": lambda _s: [
+        {},
+        {"q": "测试", "category": "projects", "unread": "y", "since": "2026-01-01"},
+        {"sort": "created", "until": "2026-12-31"},
+    ],
     "notifications.preferences": _one(),
     "clauses.index": _one(),
     "clauses.new": _one(),
