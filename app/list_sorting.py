@@ -8,7 +8,8 @@ breaks ties, so that a page boundary never shows a row twice or skips one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import enum
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,3 +50,9 @@ def direction(current: str, key: str) -> str | None:
     if current == DESCENDING + key:
         return "descending"
     return None
+
+
+def enum_order(column: Any, members: Iterable[enum.Enum]) -> sa.ColumnElement[int]:
+    """An enum column ordered as its members are declared (a workflow's states in their
+    order), not by the stored value's spelling; the same on SQLite and PostgreSQL."""
+    return sa.case({member.value: index for index, member in enumerate(members)}, value=column)

@@ -363,10 +363,24 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "auth.accept_invitation": lambda s: [{"token": s.tokens["invite"]}],
     "admin.new_organisation": _one(),
     "admin.new_user": _one(),
-    "admin.users": _one(),
-    "admin.outbox": _one(),
+    "admin.users": lambda _s: [
+        {},
+        {"q": "测试", "role": "enterprise", "kind": "enterprise", "active": "active"},
+        {"active": "inactive", "sort": "-last_login"},
+    ],
+    "admin.users_xlsx": lambda _s: [{}, {"role": "evaluator", "sort": "email"}],
+    "admin.outbox": lambda _s: [
+        {},
+        {"status": "pending", "q": "@", "since": "2026-01-01", "until": "2026-12-31"},
+        {"sort": "-attempts"},
+    ],
+    "admin.outbox_xlsx": lambda _s: [{}, {"status": "dead", "sort": "status"}],
     "admin.outbox_message": lambda s: [{"message_id": s.outbox_id}],
-    "orgs.index": _one(),
+    "orgs.index": lambda _s: [
+        {},
+        {"q": "测试", "kind": "enterprise", "region": "上海", "sort": "-created"},
+    ],
+    "orgs.export_xlsx": lambda _s: [{}, {"region": "31", "sort": "kind"}],
     "orgs.mine": _one(),
     **{
         endpoint: lambda s: [
@@ -379,7 +393,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"org_id": s.parties.enterprise_org.id, "user_id": s.parties.enterprise.id}
     ],
     "assessment.index": _one(),
-    "assessment.queue": _one(),
+    "assessment.queue": lambda _s: [
+        {},
+        {"q": "测试", "status": "awaiting_city", "year": "2026", "region": "上海"},
+        {"sort": "-total"},
+    ],
+    "assessment.queue_xlsx": lambda _s: [{}, {"region": "3101", "sort": "enterprise"}],
     "assessment.report": lambda s: [
         {"assessment_id": a.id} for a in (s.approved, s.draft, s.waiting)
     ],
@@ -412,9 +431,23 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "certificates.pdf": lambda s: [{"number": s.certificate.number}],
     "certificates.mine": _one(),
     "certificates.draft": lambda s: [{"project_id": s.in_publicity.id}],
-    "certificates.queues.requests": lambda s: [{}, {"view": "decided", "q": s.certificate.number}],
-    "certificates.queues.issued": lambda _s: [{}, {"status": "valid", "surveillance": "due"}],
-    "notifications.index": _one(),
+    "certificates.queues.requests": lambda s: [
+        {},
+        {"view": "decided", "q": s.certificate.number},
+        {"view": "decided", "sort": "-enterprise"},
+    ],
+    "certificates.queues.requests_xlsx": lambda _s: [{}, {"view": "decided", "sort": "kind"}],
+    "certificates.queues.issued": lambda _s: [
+        {},
+        {"status": "valid", "surveillance": "due"},
+        {"sort": "due", "q": "测试"},
+    ],
+    "certificates.queues.issued_xlsx": lambda _s: [{}, {"surveillance": "overdue", "sort": "-due"}],
+    "notifications.index": lambda _s: [
+        {},
+        {"q": "测试", "category": "projects", "unread": "y", "since": "2026-01-01"},
+        {"sort": "created", "until": "2026-12-31"},
+    ],
     "notifications.preferences": _one(),
     "clauses.index": _one(),
     "clauses.new": _one(),

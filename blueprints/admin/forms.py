@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.extensions import db
-from app.forms import NOT_AN_EMAIL, enum_options, options
+from app.forms import NOT_AN_EMAIL, DateField, enum_options, options
 from blueprints.auth.forms import language_choices
 from blueprints.reference.fields import RegionFields
 from models import Organisation, OrgKind, OutboxStatus, Role
@@ -86,6 +86,20 @@ class UserFilterForm(FlaskForm):
         validators=[Optional()],
         choices=lambda: enum_options(Role, blank=_l("All roles")),
     )
+    kind = SelectField(
+        _l("Kind of organisation"),
+        validators=[Optional()],
+        choices=lambda: enum_options(OrgKind, blank=_l("All kinds")),
+    )
+    active = SelectField(
+        _l("Account"),
+        validators=[Optional()],
+        choices=lambda: options(
+            [("active", _l("Active")), ("inactive", _l("Inactive"))], blank=_l("All")
+        ),
+    )
+
+    FILTERS = ("q", "role", "kind", "active", "sort")
 
 
 class OutboxFilterForm(FlaskForm):
@@ -97,4 +111,12 @@ class OutboxFilterForm(FlaskForm):
         validators=[Optional()],
         choices=lambda: enum_options(OutboxStatus, blank=_l("All")),
     )
-    q = StringField(_l("Recipient"), validators=[Optional(), Length(max=254)])
+    q = StringField(
+        _l("Recipient"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("A part of the address, e.g. @example.com"),
+    )
+    since = DateField(_l("Created from"), validators=[Optional()])
+    until = DateField(_l("Created until"), validators=[Optional()])
+
+    FILTERS = ("status", "q", "since", "until", "sort")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.clock import local_today
 from app.extensions import db
-from app.forms import filters_of
+from app.lists import list_xlsx
 from app.mail import dispatcher
 from app.pages import status_of
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.admin import forms, services
+from blueprints.admin import forms, outbox_list, services, user_list
 from blueprints.auth.routes import safe_next
 from blueprints.auth.services import AccountError
 from blueprints.orgs.services import set_member_active
@@ -30,20 +30,28 @@ def _attach(form, error: AccountError) -> None:
 @bp.get("/users")
 @requires(Permission.ADMIN_USERS_MANAGE)
 def users():
-    form = forms.UserFilterForm(request.args)
-    wanted = filters_of(form)
-    query = (
-        sa.select(User).join(User.organisation).options(sa.orm.contains_eager(User.organisation))
+    listed = user_list.asked(request.args)
+    return render_template(
+        "admin/users.html",
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
     )
-    if wanted["role"]:
-        query = query.where(User.role == Role(wanted["role"]))
-    if wanted["q"]:
-        pattern = f"%{wanted['q'].strip()}%"
-        query = query.where(sa.or_(User.name.ilike(pattern), User.email.ilike(pattern)))
-    query = query.order_by(User.created_at.desc(), User.id.desc())
-    page = paginate(query)
-    filters = {k: v for k, v in request.args.items() if k in ("q", "role") and v}
-    return render_template("admin/users.html", page=page, form=form, filters=filters)
+
+
+@bp.get("/users/export.xlsx")
+@requires(Permission.ADMIN_USERS_MANAGE)
+def users_xlsx():
+    """The list's Excel: the rows its filters give, in its sort, across all pages."""
+    return list_xlsx(
+        user_list.asked(request.args).query,
+        header=[column.title for column in user_list.COLUMNS],
+        rows=user_list.rows_of,
+        sheet=_("Users"),
+        title=_("Users"),
+        filename=f"users-{local_today().isoformat()}.xlsx",
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -122,22 +130,28 @@ def new_organisation():
 @bp.get("/outbox")
 @requires(Permission.ADMIN_OUTBOX_MANAGE)
 def outbox():
-    form = forms.OutboxFilterForm(request.args)
-    wanted = filters_of(form)
-    query = sa.select(OutboxMessage)
-    if wanted["status"]:
-        query = query.where(OutboxMessage.status == OutboxStatus(wanted["status"]))
-    if wanted["q"]:
-        query = query.where(OutboxMessage.recipient == wanted["q"].strip().lower())
-    query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    page = paginate(query)
-    filters = {k: v for k, v in request.args.items() if k in ("q", "status") and v}
+    listed = outbox_list.asked(request.args)
     return render_template(
         "admin/outbox.html",
-        page=page,
-        form=form,
-        filters=filters,
+        page=paginate(listed.query, count_at_most=outbox_list.COUNT_AT_MOST),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         mail_configured=dispatcher.mail_configured(),
+    )
+
+
+@bp.get("/outbox/export.xlsx")
+@requires(Permission.ADMIN_OUTBOX_MANAGE)
+def outbox_xlsx():
+    """The outbox's Excel: the messages' metadata (no body), the rows the filters give."""
+    return list_xlsx(
+        outbox_list.asked(request.args).query,
+        header=[column.title for column in outbox_list.COLUMNS],
+        rows=outbox_list.rows_of,
+        sheet=_("Mail outbox"),
+        title=_("Mail outbox"),
+        filename=f"outbox-{local_today().isoformat()}.xlsx",
     )
 
 

@@ -21,8 +21,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import pages, workflow
+from app.clock import local_today
 from app.excel import xlsx_response
 from app.input_boundary import version_field
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
 from app.security.access import get_assessment_or_404, region_prefix
@@ -31,6 +33,7 @@ from blueprints.assessment import (
     benchmarks,
     exports,
     forms,
+    queue_list,
     region_list,
     score_counts,
     services,
@@ -315,8 +318,28 @@ def decide(assessment_id: int):
 @bp.get("/queue")
 @requires(Permission.ASSESSMENT_REVIEW)
 def queue():
-    page = paginate(services.review_queue(current_user.organisation))
-    return render_template("assessment/queue.html", page=page)
+    listed = queue_list.asked(current_user.organisation, request.args)
+    return render_template(
+        "assessment/queue.html",
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+    )
+
+
+@bp.get("/queue.xlsx")
+@requires(Permission.ASSESSMENT_REVIEW)
+def queue_xlsx():
+    """The queue's Excel: the rows its filters give, in its sort, across all pages."""
+    return list_xlsx(
+        queue_list.asked(current_user.organisation, request.args).query,
+        header=[column.title for column in queue_list.COLUMNS],
+        rows=queue_list.rows_of,
+        sheet=_("Review queue"),
+        title=f"{current_user.organisation.name} — {_('Review queue')}",
+        filename=f"review-queue-{local_today().isoformat()}.xlsx",
+    )
 
 
 def _region_list() -> tuple[str, region_list.Filters, sa.Select, str]:

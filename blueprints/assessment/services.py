@@ -351,12 +351,15 @@ def assessments_of(org: Organisation) -> list[Assessment]:
 
 
 def review_queue(authority: Organisation) -> sa.Select:
+    """The assessments waiting for ``authority``'s decision, the longest waiting first. The
+    enterprise is joined, not eagerly loaded apart: the queue searches and sorts by it."""
     return (
         sa.select(Assessment)
+        .join(Organisation, Organisation.id == Assessment.organisation_id)
         .where(
             Assessment.reviewer_id == authority.id,
             Assessment.status.in_([S.AWAITING_DISTRICT, S.AWAITING_CITY]),
         )
-        .options(sa.orm.joinedload(Assessment.organisation))
+        .options(sa.orm.contains_eager(Assessment.organisation))
         .order_by(Assessment.submitted_at, Assessment.id)
     )

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +19,7 @@ from flask_login import current_user
 from app import events
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.notifications import forms, services
+from blueprints.notifications import forms, notice_list, services
 from blueprints.notifications.delivery import deliver
 from blueprints.notifications.table import MUTABLE_CATEGORIES
 
@@ -39,8 +48,14 @@ def inject_unread() -> dict[str, object]:
 @bp.get("/")
 @requires(Permission.DASHBOARD_VIEW)
 def index():
-    page = paginate(services.of_user(current_user))
-    return render_template("notifications/index.html", page=page)
+    listed = notice_list.asked(current_user, request.args)
+    return render_template(
+        "notifications/index.html",
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+    )
 
 
 @bp.post("/read")

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import NOT_AN_EMAIL, confirmation, enum_options
 from blueprints.auth.forms import language_choices
+from blueprints.reference.fields import RegionSearchField
 from models import EnterpriseTag, OrgKind
 
 
@@ -43,6 +44,9 @@ class OrganisationFilterForm(FlaskForm):
     q = StringField(_l("Name or credit code"), validators=[Optional(), Length(max=100)])
     kind = SelectField(_l("Kind"), choices=kind_filter_choices, validators=[Optional()])
     tag = SelectField(_l("Roster tag"), choices=tag_filter_choices, validators=[Optional()])
+    region = RegionSearchField()
+
+    FILTERS = ("q", "kind", "tag", "region", "sort")
 
 
 # Account recovery by an authority: each action asks first (the box is checked on the server).

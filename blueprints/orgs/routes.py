@@ -22,9 +22,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app import pages
+from app.clock import local_today
 from app.errors import render_error
 from app.extensions import limiter
-from app.forms import filters_of
+from app.lists import list_xlsx
 from app.pages import status_of
 from app.pagination import paginate
 from app.security.access import (
@@ -35,7 +36,7 @@ from app.security.access import (
 )
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.auth import services as account_services
-from blueprints.orgs import forms, recovery, services
+from blueprints.orgs import forms, org_list, recovery, services
 from models import OrgKind, User
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs", template_folder="templates")
@@ -46,17 +47,29 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs", template_folder="templates"
 def index():
     if not sees_other_organisations(current_user):
         return redirect(url_for("orgs.mine"))
-    form = forms.OrganisationFilterForm(request.args)
-    wanted = filters_of(form)
-    query = services.visible_organisations(
-        current_user, wanted["q"], wanted["kind"] or None, wanted["tag"] or None
-    )
-    page = paginate(query)
+    listed = org_list.asked(request.args)
     return render_template(
         "orgs/index.html",
-        page=page,
-        form=form,
-        filters={k: v for k, v in request.args.items() if k in ("q", "kind", "tag") and v},
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+    )
+
+
+@bp.get("/export.xlsx")
+@requires(Permission.ORG_VIEW)
+def export_xlsx():
+    """The list's Excel: the rows its filters give, in its sort, across all pages."""
+    if not sees_other_organisations(current_user):
+        abort(403)
+    return list_xlsx(
+        org_list.asked(request.args).query,
+        header=[column.title for column in org_list.COLUMNS],
+        rows=org_list.rows_of,
+        sheet=_("Organisations"),
+        title=f"{current_user.organisation.name} — {_('Organisations')}",
+        filename=f"organisations-{local_today().isoformat()}.xlsx",
     )
 
 

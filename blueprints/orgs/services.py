@@ -31,7 +31,7 @@ def visible_organisations(
                 prefix_of(Organisation.credit_code, q),
             )
         )
-    return query.order_by(Organisation.kind, Organisation.name, Organisation.id)
+    return query  # ordered by the list (org_list.SORTING)
 
 
 def members(org: Organisation) -> list[User]:

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -21,9 +19,9 @@ from wtforms.validators import Length, Optional
 from app.clock import local_time
 from app.forms import DateField, enum_options, filters_of
 from app.list_sorting import Sorting
+from app.lists import given_of, within_days
 from app.region_lists import Column, cells
 from app.search import organisation_matches
-from app.security.access import in_region
 from blueprints.projects.queries import visible_projects, waiting_on
 from blueprints.reference.fields import RegionSearchField
 from blueprints.reference.names import region_label
@@ -73,11 +71,6 @@ class Asked:
     given: dict[str, str]  # the filters and sort as typed, for the pager and the Excel
 
 
-def _utc_midnight(day: date) -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(day, time(), zone).astimezone(UTC).replace(tzinfo=None)
-
-
 def asked(args: Any) -> Asked:
     """The list as the request asks for it: the viewer's projects (project_scope) narrowed by
     the filters, in the sort asked."""
@@ -86,20 +79,12 @@ def asked(args: Any) -> Asked:
     query = visible_projects(current_user, values["status"] or None)
     if values["q"] and values["q"].strip():
         query = query.where(organisation_matches(values["q"].strip()))
-    if form.region.errors:
-        query = query.where(sa.false())
-    elif form.region.prefixes:
-        query = query.where(
-            sa.or_(
-                *(in_region(prefix, Organisation.region_code) for prefix in form.region.prefixes)
-            )
-        )
-    if values["since"]:
-        query = query.where(Project.created_at >= _utc_midnight(values["since"]))
-    if values["until"]:
-        query = query.where(Project.created_at < _utc_midnight(values["until"] + timedelta(1)))
+    region = form.region.where(Organisation.region_code)
+    if region is not None:
+        query = query.where(region)
+    query = query.where(*within_days(Project.created_at, values["since"], values["until"]))
     sort = SORTING.asked()
-    given = {name: args.get(name, "") for name in ListForm.FILTERS if args.get(name)}
+    given = given_of(args, ListForm.FILTERS)
     return Asked(form, SORTING.apply(query, sort), sort, given)
 
 

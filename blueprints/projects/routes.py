@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import IO
-
 from flask import (
     Blueprint,
     abort,
@@ -19,9 +17,8 @@ from flask_login import current_user
 from app import pages, uploads, workflow
 from app.clock import local_today
 from app.errors import WorkflowError
-from app.excel import Sheet, write_xlsx, xlsx_response
-from app.extensions import db
 from app.input_boundary import version_field
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, requires
@@ -78,16 +75,15 @@ def index():
 @requires(Permission.PROJECT_VIEW)
 def export_xlsx():
     """The list's Excel: the rows its filters give, in its sort, across all pages."""
-    listed = party_list.asked(request.args)
-    query = listed.query.execution_options(yield_per=party_list.CHUNK)
-    title = f"{current_user.organisation.name} — {_('Certification projects')}"
-
-    def write(out: IO[bytes]) -> None:
-        header = [str(column.title) for column in party_list.COLUMNS]
-        rows = party_list.rows_of(db.session.scalars(query))
-        write_xlsx([Sheet(_("Certification projects"), header, rows)], out, title=title)
-
-    return xlsx_response(write, f"projects-{local_today().isoformat()}.xlsx")
+    return list_xlsx(
+        party_list.asked(request.args).query,
+        header=[column.title for column in party_list.COLUMNS],
+        rows=party_list.rows_of,
+        sheet=_("Certification projects"),
+        title=f"{current_user.organisation.name} — {_('Certification projects')}",
+        filename=f"projects-{local_today().isoformat()}.xlsx",
+        chunk=party_list.CHUNK,
+    )
 
 
 @bp.post("/start")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.forms import BLANK, options
+from app.security.access import in_region
 from blueprints.reference import services
 from blueprints.reference.names import prefixes_named
 from models import Region
@@ -52,6 +56,15 @@ class RegionSearchField(StringField):
             self.prefixes = prefixes_named(term)
             if not self.prefixes:
                 self.errors = [_l("No region is called so: give its name or its code.")]
+
+    def where(self, column: Any) -> sa.ColumnElement[bool] | None:
+        """The condition on a region code ``column`` (after validation): the regions named,
+        none when the box was refused, None when it is empty."""
+        if self.errors:
+            return sa.false()
+        if not self.prefixes:
+            return None
+        return sa.or_(*(in_region(prefix, column) for prefix in self.prefixes))
 
 
 class RegionFields:
