@@ -160,6 +160,7 @@ def _datetime_text(value: datetime, fmt: str, locale: Locale, zone: tzinfo) -> s
 # 11:53 PM"): English pages write the month's name and a 24-hour clock, as Chinese ones do.
 _PATTERNS = {
     ("en", "short", "date"): "d MMM y",
+    ("en", "medium", "date"): "d MMM y",  # as its datetime reads, not CLDR's "Mar 2, 2029"
     ("en", "short", "datetime"): "d MMM y, HH:mm",
     ("en", "medium", "datetime"): "d MMM y, HH:mm",
 }

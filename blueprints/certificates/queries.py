@@ -15,6 +15,8 @@ from app.clock import local_today
 from app.extensions import db
 from app.search import name_matches, prefix_of
 from app.security.access import in_region
+from blueprints.certificates import standing
+from blueprints.certificates.standing import Standing
 from models import Certificate, CertificateStatus, Organisation, OrgKind
 
 # The public never sees a certificate superseded by its reissue: the new one stands for it.
@@ -146,6 +148,7 @@ class PublicCertificate:
     body_id: int
     body: PublicBody
     successor_number: str | None
+    standing: Standing
 
     def status_on(self, day: date) -> CertificateStatus:
         return Certificate.live_status(self.status, self.expires_on, day)
@@ -177,6 +180,7 @@ def _public_query() -> sa.Select:
             .where(successor.c.supersedes_id == certificates.c.id)
             .scalar_subquery()
             .label("successor_number"),
+            *standing.columns(certificates),
         )
         .join(body, body.c.id == certificates.c.body_id)
         .where(certificates.c.number == sa.bindparam("number"))
@@ -201,7 +205,16 @@ def public_certificate(number: str) -> PublicCertificate | None:
         return None
     fields = dict(row._mapping)
     body = PublicBody(fields.pop("body_code"), fields.pop("body_name"))
-    return PublicCertificate(body=body, **fields)
+    return PublicCertificate(body=body, standing=Standing.of_row(fields), **fields)
+
+
+def standing_of(certificate: Certificate) -> Standing:
+    """The certificate's standing (its page's plain words), in one query."""
+    certificates = Certificate.__table__
+    row = db.session.execute(
+        sa.select(*standing.columns(certificates)).where(certificates.c.id == certificate.id)
+    ).one()
+    return Standing.of_row(dict(row._mapping))
 
 
 def successor_of(certificate: Certificate) -> Certificate | None:

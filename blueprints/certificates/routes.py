@@ -34,6 +34,7 @@ from app.security.permissions import Permission, has_permission, public_rate_lim
 from app.urls import external_url
 from blueprints.certificates import forms, queries, queues, region_list, services, transitions
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
+from blueprints.certificates.standing import Standing
 from blueprints.reference.names import region_label
 from models import Certificate, CertificateStatus, ProjectStatus
 
@@ -109,12 +110,15 @@ _NOTHING_OF_THE_VIEWER: dict[str, object] = {
 def _render(
     certificate: Certificate | queries.PublicCertificate,
     successor_number: str | None,
+    standing: Standing,
     **viewer: object,
 ) -> str:
     return render_template(
         "certificates/verify.html",
         certificate=certificate,
         successor_number=successor_number,
+        standing=standing,
+        today=local_today(),
         live=certificate.status_on(local_today()),
         region=region_label(certificate.region_code),
         action_titles=transitions.STAFF_ACTION_TITLES,
@@ -145,6 +149,7 @@ def certificate_page(number: str, conflict: str | None = None, **_view_args: obj
     return _render(
         certificate,
         successor.number if successor else None,
+        queries.standing_of(certificate),
         requests=services.open_requests(certificate) if holder or manage else [],
         actions=actions,
         action_forms={
@@ -176,7 +181,9 @@ def verify(number: str):
     if certificate is None:
         return _unknown(number)
     key = (request.full_path, str(get_locale()), local_today(), certificate)
-    page = memo().page(key, lambda: _render(certificate, certificate.successor_number))
+    page = memo().page(
+        key, lambda: _render(certificate, certificate.successor_number, certificate.standing)
+    )
     return public_cacheable(page)
 
 
