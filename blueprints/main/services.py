@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.db_timeouts import database_answers, health_probe_engine
 from app.extensions import db
 from app.scheduler.runner import stale_jobs
-from app.security.access import organisation_scope, project_scope
+from app.security.access import in_region, organisation_scope, project_scope, region_prefix
 from app.security.permissions import Permission, has_permission
 from blueprints.assessment.services import has_valid_assessment
 from blueprints.main.worklist import WorkList, work_for
@@ -20,6 +20,9 @@ from blueprints.projects.services import active_project
 from models import (
     Assessment,
     AssessmentStatus,
+    Certificate,
+    CertificateEvent,
+    CertificateStatus,
     Industry,
     Organisation,
     OrgKind,
@@ -44,6 +47,8 @@ class Dashboard:
     latest_assessment: Assessment | None = None
     project: Project | None = None
     project_counts: dict[ProjectStatus, int] = field(default_factory=dict)
+    certificate_counts: dict[CertificateStatus, int] = field(default_factory=dict)
+    certificates_by_year: list[tuple[int, int]] = field(default_factory=list)
     can_start_project: bool = False
     reviews_waiting: int = 0
     stale_jobs: list[str] = field(default_factory=list)
@@ -75,6 +80,9 @@ def dashboard_for(user: User) -> Dashboard:
         )
         data.org_counts = {k: by_kind[k] for k in OrgKind if k in by_kind}
         data.enterprises_by_industry = _enterprises_by_section(scope)
+        certificates = _certificate_scope(user)
+        data.certificate_counts = _certificates_by_live_status(certificates)
+        data.certificates_by_year = _certificates_by_year(certificates)
     if has_permission(user, Permission.ASSESSMENT_FILL):
         data.latest_assessment = db.session.scalar(
             sa.select(Assessment)
@@ -123,6 +131,51 @@ def dashboard_for(user: User) -> Dashboard:
         data.user_count = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
         data.stale_jobs = stale_jobs(current_app)
     return data
+
+
+def _certificate_scope(user: User) -> sa.ColumnElement[bool]:
+    """The certificates held in the region the user watches (all for the alliance)."""
+    if has_permission(user, Permission.ALL_ORGS_VIEW):
+        return sa.true()
+    prefix = region_prefix(user.organisation.region_code)
+    return in_region(prefix, Certificate.region_code) if prefix else sa.false()
+
+
+def _certificates_by_live_status(scope: sa.ColumnElement[bool]) -> dict[CertificateStatus, int]:
+    """Certificates by their status today (one in force past its expiry is expired), the
+    superseded ones left out: a reissue's old number is the same certificate."""
+    in_force = [CertificateStatus.VALID.value, CertificateStatus.SUSPENDED.value]
+    live = sa.case(
+        (
+            sa.and_(Certificate.status.in_(in_force), Certificate.expires_on < local_today()),
+            CertificateStatus.EXPIRED.value,
+        ),
+        else_=sa.cast(Certificate.status, sa.String),
+    )
+    counted = dict(
+        db.session.execute(
+            sa.select(live, sa.func.count())
+            .where(scope, Certificate.status != CertificateStatus.SUPERSEDED)
+            .group_by(live)
+        )
+        .tuples()
+        .all()
+    )
+    return {s: counted[s.value] for s in CertificateStatus if s.value in counted}
+
+
+def _certificates_by_year(scope: sa.ColumnElement[bool]) -> list[tuple[int, int]]:
+    """Certificates issued each year (by the year they took effect), first issues and
+    recertifications — not the reissues that only replaced a paper."""
+    year = sa.extract("year", Certificate.effective_on)
+    reissued = sa.exists().where(
+        CertificateEvent.certificate_id == Certificate.supersedes_id,
+        CertificateEvent.action == "reissue",
+    )
+    rows = db.session.execute(
+        sa.select(year, sa.func.count()).where(scope, ~reissued).group_by(year).order_by(year)
+    )
+    return [(int(y), n) for y, n in rows.tuples()]
 
 
 def _enterprises_by_section(scope: sa.ColumnElement[bool]) -> list[tuple[str, str, str, int]]:
