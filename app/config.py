@@ -74,6 +74,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_STALE_CLAIM_MINUTES": 15,
     # --- documents
     "CJK_FONT_PATH": "",  # empty: Debian's fonts-wqy-zenhei, installed by the Makefile
+    # A PNG or JPEG of the issuer's seal stamped on issued certificates' PDFs (a transparent
+    # PNG reads best); empty: no seal.
+    "CERTIFICATE_SEAL_IMAGE": "",
     # --- uploads (the request limit leaves room for the form around the file)
     "UPLOAD_FOLDER": "",  # empty: instance/uploads
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
@@ -268,11 +271,24 @@ def build(
         raise ConfigError(
             f"{ENV_PREFIX}TEST_CLOCK_FILE is honoured only with {ENV_PREFIX}ENV=testing"
         )
+    seal = config["CERTIFICATE_SEAL_IMAGE"]
+    if seal and not _is_image(seal):
+        raise ConfigError(f"{ENV_PREFIX}CERTIFICATE_SEAL_IMAGE: {seal!r} is not a PNG or JPEG file")
     if profile == "production" and config["SECRET_KEY"] in {DEFAULT_SECRET_KEY, ""}:
         raise ConfigError("SECRET_KEY must be set to a long random value in production")
     if profile == "production" and len(config["SECRET_KEY"]) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters in production")
     return config
+
+
+def _is_image(path: str) -> bool:
+    """A readable PNG or JPEG, by its first bytes: caught at start-up, not at the first PDF."""
+    try:
+        with open(path, "rb") as image:
+            head = image.read(8)
+    except OSError:
+        return False
+    return head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"))
 
 
 def normalise_database_url(url: str) -> str:

@@ -22,6 +22,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
@@ -41,6 +42,7 @@ LABEL_W = 34 * mm
 NAVY, GOLD = colors.HexColor("#1f3a68"), colors.HexColor("#b08d3c")
 MUTED, RULE = colors.HexColor("#5b6472"), colors.HexColor("#d5dbe5")
 DRAFT_INK = colors.HexColor("#f2c9c9")
+SEAL_SIZE = 38 * mm
 EVERY = ((0, 0), (-1, -1))
 
 
@@ -63,6 +65,7 @@ class CertificateData:
     status_en: str
     verify_url: str
     draft: bool = False
+    seal_image: str = ""  # a file's path; drawn on issued certificates, never on a draft
 
 
 def zh_date(day: date) -> str:
@@ -181,6 +184,22 @@ def _watermark(c: Canvas, font: str) -> None:
     c.restoreState()
 
 
+def _seal(c: Canvas, path: str) -> None:
+    """The issuer's seal above the QR code, where a stamp overlaps the foot of the facts as a
+    paper certificate's does; its transparency kept."""
+    size = SEAL_SIZE
+    c.drawImage(
+        ImageReader(path),
+        PAGE_W - MARGIN - size,
+        MARGIN + QR_SIZE + 4 * mm,
+        size,
+        size,
+        mask="auto",
+        preserveAspectRatio=True,
+        anchor="c",
+    )
+
+
 def _draw(c: Canvas, flowable, x: float, top: float, width: float = WIDTH) -> float:
     """Draw ``flowable`` with its top edge at ``top``; return its bottom edge."""
     _, height = flowable.wrapOn(c, width, PAGE_H)
@@ -228,6 +247,8 @@ def certificate_pdf(data: CertificateData) -> bytes:
     y = _draw(c, statement[1], MARGIN, y)
     _draw(c, table, MARGIN, y - 5 * mm)
 
+    if data.seal_image and not data.draft:
+        _seal(c, data.seal_image)
     drawing = qr_drawing(data.verify_url)
     drawing.initialFontName = font  # the renderer would otherwise select Helvetica
     renderPDF.draw(drawing, c, PAGE_W - MARGIN - QR_SIZE, MARGIN)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -219,6 +220,7 @@ def pdf_data(certificate: Certificate) -> CertificateData:
         status_zh=status_zh,
         status_en=status_en,
         verify_url=external_url("certificates.verify", number=certificate.number),
+        seal_image=current_app.config["CERTIFICATE_SEAL_IMAGE"],
     )
 
 

@@ -10,11 +10,12 @@ from datetime import date
 import pypdf
 import pytest
 from flask import Flask
-from PIL import Image
+from PIL import Image, ImageDraw
 from reportlab.graphics import renderPM
 from reportlab.graphics.utils import RenderPMError
 
 from app import create_app
+from app.config import ConfigError
 from blueprints.certificates.pdf import CertificateData, certificate_pdf, qr_drawing, zh_date
 from tests.pdf_helpers import decode, pdf_text, pdftoppm_png
 
@@ -129,3 +130,38 @@ def test_qr_on_the_page_decodes(cert_app, draft):
         draft=draft, scope_en=make_data().scope_en * 4, scope_zh=make_data().scope_zh * 4
     )
     assert decode(pdftoppm_png(certificate_pdf(data))) == [URL]
+
+
+@pytest.fixture
+def seal(tmp_path) -> str:
+    """A red ring on a transparent ground, as an issuer's seal is scanned."""
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((20, 20, 380, 380), outline=(200, 20, 20, 230), width=24)
+    path = tmp_path / "seal.png"
+    image.save(path)
+    return str(path)
+
+
+def test_the_configured_seal_is_stamped_on_issued_certificates_only(cert_app, seal):
+    issued = pypdf.PdfReader(io.BytesIO(certificate_pdf(make_data(seal_image=seal))))
+    assert len(issued.pages) == 1 and len(issued.pages[0].images) == 1
+    draft = pypdf.PdfReader(io.BytesIO(certificate_pdf(make_data(seal_image=seal, draft=True))))
+    assert len(draft.pages[0].images) == 0
+    unsealed = pypdf.PdfReader(io.BytesIO(certificate_pdf(make_data())))
+    assert len(unsealed.pages[0].images) == 0
+    assert URL in decode(pdftoppm_png(certificate_pdf(make_data(seal_image=seal))))
+
+
+def test_a_seal_setting_that_is_no_image_stops_the_start(tmp_path):
+    not_an_image = tmp_path / "seal.png"
+    not_an_image.write_text("<svg/>")
+    for path in (str(not_an_image), str(tmp_path / "missing.png")):
+        with pytest.raises(ConfigError, match="CERTIFICATE_SEAL_IMAGE"):
+            create_app(
+                {
+                    "ENV": "testing",
+                    "SECRET_KEY": "x" * 40,
+                    "DATABASE_URL": "sqlite://",
+                    "CERTIFICATE_SEAL_IMAGE": path,
+                }
+            )
