@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "test-artifacts" / "screenshots"
 TARGET = ROOT / "docs" / "screenshots"
 CHOSEN = {  # name: height of the top part kept, in page pixels
+    "portal-home-zh": 1000,
+    "dashboard-alliance-zh": 1700,
+    "organisations-zh": 800,
     "dashboard-enterprise-zh": 700,
     "self-assessment-report-zh": 1100,
     "project-certified-zh": 1000,

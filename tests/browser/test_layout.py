@@ -20,11 +20,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import new_context, sign_in
+from tests.browser.conftest import new_context, shot, sign_in
 
 DEMO = "@demo.certpath.cn"
 WIDE = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
+# Pages kept as screenshots (the README shows some): (role, path, language) → name.
+SHOTS = {
+    ("alliance", "/dashboard", "zh"): "dashboard-alliance-zh",
+    ("authority", "/dashboard", "zh"): "dashboard-authority-zh",
+    ("alliance", "/orgs/", "zh"): "organisations-zh",
+    ("enterprise", "/projects/", "en"): "projects-en",
+}
 
 # A page is a path, or a path and the links to follow from it, one after the other: the first
 # link matching each selector opens the next page (a detail page whose id the demo decides).
@@ -303,6 +310,8 @@ def test_pages_fit_a_laptop_and_a_phone_in_both_languages(role, playwright_brows
                 for size in (WIDE, PHONE):  # the page laid out again at each width
                     page.set_viewport_size(size)
                     page.evaluate(SETTLED)
+                    if size is WIDE and (role, url, lang) in SHOTS:
+                        shot(page, SHOTS[role, url, lang])
                     where = f"{lang} {size['width']} {url}"
                     problems += check_page(page, where, signed_in)
                     if n == 0:
