@@ -7,6 +7,11 @@ reads the whole table. Every name keeps its characters and character pairs in a 
 a name's tokens (the index finds those rows), and a case-insensitive LIKE on them checks that
 the words appear in this order. SQLite, the small installation, runs the same LIKE alone:
 both give the same rows.
+
+A term of Latin letters (2 to 12, ``szjg`` or ``SZJG``) is also looked for among the names'
+pinyin initials (深圳精工机械有限公司 → szjgjxyxgs), as government-service platforms allow:
+two letters begin the initials, three or more may stand anywhere in them. Their tokens are in
+the same column and index; a term with Chinese characters searches the name only.
 """
 
 from __future__ import annotations
@@ -16,7 +21,13 @@ from sqlalchemy.orm import QueryableAttribute
 
 from app.extensions import db
 from models import Organisation
-from models.search_tokens import TOKENS_TYPE, term_tokens, term_words
+from models.search_tokens import (
+    TOKENS_TYPE,
+    initials_term,
+    initials_term_tokens,
+    term_tokens,
+    term_words,
+)
 
 
 def _on_postgresql() -> bool:
@@ -24,11 +35,41 @@ def _on_postgresql() -> bool:
 
 
 def name_matches(
-    name: QueryableAttribute[str], tokens: QueryableAttribute[list[str]], term: str
+    name: QueryableAttribute[str],
+    tokens: QueryableAttribute[list[str]],
+    term: str,
+    *,
+    initials: QueryableAttribute[str],
 ) -> sa.ColumnElement[bool]:
     """Rows whose ``name`` contains the term's words (split at spaces and punctuation) in
-    this order, ignoring case: ``上海 机械`` finds 上海精工机械有限公司. ``tokens`` is the
-    name's token column."""
+    this order, ignoring case: ``上海 机械`` finds 上海精工机械有限公司; or whose pinyin
+    ``initials`` match a term of Latin letters (``shjg``). ``tokens`` is the name's token
+    column."""
+    by_name = _name_contains(name, tokens, term)
+    letters = initials_term(term)
+    if letters is None:
+        return by_name
+    return sa.or_(by_name, _initials_match(initials, tokens, letters))
+
+
+def _initials_match(
+    initials: QueryableAttribute[str], tokens: QueryableAttribute[list[str]], letters: str
+) -> sa.ColumnElement[bool]:
+    """Initials that begin with two letters, or hold three or more (lower case, stored so)."""
+    pattern = letters + "%" if len(letters) == 2 else "%" + letters + "%"
+    if not _on_postgresql():
+        return initials.like(pattern)
+    has_tokens = tokens.contains(
+        sa.literal(initials_term_tokens(letters), TOKENS_TYPE, literal_execute=True)
+    )
+    if len(letters) == 2:
+        return has_tokens  # the first pair's token says it all
+    return sa.and_(has_tokens, initials.like(sa.literal(pattern, literal_execute=True)))
+
+
+def _name_contains(
+    name: QueryableAttribute[str], tokens: QueryableAttribute[list[str]], term: str
+) -> sa.ColumnElement[bool]:
     words = term_words(term)
     if not words:  # only punctuation: the plain substring, as typed
         return name.contains(term.strip(), autoescape=True)
@@ -59,6 +100,8 @@ def organisation_matches(term: str) -> sa.ColumnElement[bool]:
     """Organisations whose name contains the term's words, or whose credit code starts with it:
     one search box for both."""
     return sa.or_(
-        name_matches(Organisation.name, Organisation.name_tokens, term),
+        name_matches(
+            Organisation.name, Organisation.name_tokens, term, initials=Organisation.name_initials
+        ),
         prefix_of(Organisation.credit_code, term),
     )

@@ -8,6 +8,7 @@ fill (a column added since) stops the run with its name rather than with a datab
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -21,17 +22,27 @@ from benchmarks.dataset_core import JsonText
 SQLITE_BATCH = 5_000
 
 
+@functools.lru_cache(maxsize=4096)
+def _name_initials(name: str) -> str:
+    # Cached: a holder's certificates repeat its name, and each row asks twice (below).
+    from models.pinyin import initials
+
+    return initials(name)
+
+
 def _name_tokens(name: str) -> list[str]:
     from models.search_tokens import name_tokens
 
-    return name_tokens(name)
+    return name_tokens(name, _name_initials(name))
 
 
-# Columns the app keeps from another column of the same row on every write (search tokens):
-# filled here when the schema has them, from the column named.
+# Columns the app keeps from another column of the same row on every write (search tokens,
+# pinyin initials): filled here when the schema has them, from the column named.
 DERIVED: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
     ("organisations", "name_tokens"): ("name", _name_tokens),
+    ("organisations", "name_initials"): ("name", _name_initials),
     ("certificates", "name_tokens"): ("enterprise_name", _name_tokens),
+    ("certificates", "name_initials"): ("enterprise_name", _name_initials),
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import Model
 from models.organisation import Organisation
-from models.search_tokens import TOKENS_TYPE, keep_tokens, tokens_default
+from models.search_tokens import TOKENS_TYPE, initials_default, keep_tokens, tokens_default
 from models.types import TitledEnum, enum_column_type
 from models.user import User
 
@@ -139,6 +139,11 @@ class Certificate(Model):
     name_tokens: Mapped[list[str]] = mapped_column(
         TOKENS_TYPE, default=tokens_default("enterprise_name"), deferred=True
     )
+    # Its pinyin initials (models/pinyin.py), kept the same way: the search by initials
+    # checks their order here after the tokens found the rows.
+    name_initials: Mapped[str] = mapped_column(
+        sa.String(200), default=initials_default("enterprise_name"), deferred=True
+    )
     address: Mapped[str] = mapped_column(sa.String(300))
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     capabilities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -174,7 +179,7 @@ class Certificate(Model):
         return status
 
 
-keep_tokens(Certificate.enterprise_name, "name_tokens")
+keep_tokens(Certificate.enterprise_name, "name_tokens", "name_initials")
 
 
 class CertificateEvent(Model):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import Model
 from models.reference import Industry, Region
-from models.search_tokens import TOKENS_TYPE, keep_tokens, tokens_default
+from models.search_tokens import TOKENS_TYPE, initials_default, keep_tokens, tokens_default
 from models.types import TitledEnum, enum_column_type
 
 if TYPE_CHECKING:  # models.user imports this module
@@ -73,6 +73,11 @@ class Organisation(Model):
     name_tokens: Mapped[list[str]] = mapped_column(
         TOKENS_TYPE, default=tokens_default("name"), deferred=True
     )
+    # Its pinyin initials (models/pinyin.py), kept the same way: the search by initials
+    # checks their order here after the tokens found the rows.
+    name_initials: Mapped[str] = mapped_column(
+        sa.String(200), default=initials_default("name"), deferred=True
+    )
     credit_code: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     body_code: Mapped[str | None] = mapped_column(sa.String(3), unique=True)
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), index=True)
@@ -95,4 +100,4 @@ class Organisation(Model):
         return f"<Organisation {self.id} {self.kind.value} {self.name}>"
 
 
-keep_tokens(Organisation.name, "name_tokens")
+keep_tokens(Organisation.name, "name_tokens", "name_initials")

@@ -54,7 +54,12 @@ def issued_by(
             sa.or_(
                 # Any part of the number: a body's staff type the serial they know.
                 Certificate.number.contains(search.upper(), autoescape=True),
-                name_matches(Certificate.enterprise_name, Certificate.name_tokens, search),
+                name_matches(
+                    Certificate.enterprise_name,
+                    Certificate.name_tokens,
+                    search,
+                    initials=Certificate.name_initials,
+                ),
             )
         )
     return query

@@ -44,7 +44,12 @@ def register_query(
         query = query.where(number_or_credit_code(number))
     if name.strip():
         query = query.where(
-            name_matches(Certificate.enterprise_name, Certificate.name_tokens, name)
+            name_matches(
+                Certificate.enterprise_name,
+                Certificate.name_tokens,
+                name,
+                initials=Certificate.name_initials,
+            )
         )
     if regions:  # code prefixes: one region typed, or every region of the name typed
         query = query.where(sa.or_(*(in_region(r, Certificate.region_code) for r in regions)))

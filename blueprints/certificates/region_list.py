@@ -81,7 +81,12 @@ def of_region(prefix: str, filters: Filters) -> sa.Select:
     if filters.q:
         query = query.where(
             sa.or_(
-                name_matches(Certificate.enterprise_name, Certificate.name_tokens, filters.q),
+                name_matches(
+                    Certificate.enterprise_name,
+                    Certificate.name_tokens,
+                    filters.q,
+                    initials=Certificate.name_initials,
+                ),
                 prefix_of(Organisation.credit_code, filters.q),
                 Certificate.number.contains(filters.q.upper(), autoescape=True),
             )

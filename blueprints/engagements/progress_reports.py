@@ -246,8 +246,12 @@ def listed(user: User, *, programme: str = "", q: str = "") -> sa.Select:
     if q:
         query = query.where(
             sa.or_(
-                name_matches(Provider.name, Provider.name_tokens, q),
-                name_matches(Authority.name, Authority.name_tokens, q),
+                name_matches(
+                    Provider.name, Provider.name_tokens, q, initials=Provider.name_initials
+                ),
+                name_matches(
+                    Authority.name, Authority.name_tokens, q, initials=Authority.name_initials
+                ),
             )
         )
     return query

@@ -112,8 +112,12 @@ def listed(
     if q:
         query = query.where(
             sa.or_(
-                name_matches(Enterprise.name, Enterprise.name_tokens, q),
-                name_matches(Provider.name, Provider.name_tokens, q),
+                name_matches(
+                    Enterprise.name, Enterprise.name_tokens, q, initials=Enterprise.name_initials
+                ),
+                name_matches(
+                    Provider.name, Provider.name_tokens, q, initials=Provider.name_initials
+                ),
                 prefix_of(Enterprise.credit_code, q),
             )
         )

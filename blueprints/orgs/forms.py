@@ -41,7 +41,11 @@ class OrganisationFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    q = StringField(_l("Name or credit code"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Name or credit code"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Names can also be found by their pinyin initials."),
+    )
     kind = SelectField(_l("Kind"), choices=kind_filter_choices, validators=[Optional()])
     tag = SelectField(_l("Roster tag"), choices=tag_filter_choices, validators=[Optional()])
     region = RegionSearchField()

@@ -27,7 +27,12 @@ def visible_organisations(
         # The name by its words (an index on PostgreSQL), or the credit code by its beginning.
         query = query.where(
             sa.or_(
-                name_matches(Organisation.name, Organisation.name_tokens, q),
+                name_matches(
+                    Organisation.name,
+                    Organisation.name_tokens,
+                    q,
+                    initials=Organisation.name_initials,
+                ),
                 prefix_of(Organisation.credit_code, q),
             )
         )

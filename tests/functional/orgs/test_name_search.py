@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from app.extensions import db
 from models import OrgKind, Role
+from models.pinyin import initials
 from models.search_tokens import name_tokens
 from tests import factories
 from tests.conftest import Browser
@@ -65,7 +66,7 @@ def admin(app, orgs):
         ("机械", {"jx", "jxc", "rev", "pudong"}),
         ("机械厂", {"jxc"}),
         ("天山 机械", {"jx"}),
-        ("xj", {"latin"}),
+        ("xj", {"latin", "jxc"}),  # XJ能源, and 新疆机械厂's initials (xjjxc)
         ("XJ能源", {"latin"}),
         ("机械有限", {"pudong"}),  # not 机械制造有限
         ("重庆", set()),
@@ -95,5 +96,43 @@ def test_a_renamed_organisation_is_found_by_its_new_name(app, admin, orgs):
     org.name = "喀什丝路纺织有限公司"
     db.session.commit()
     assert org.name_tokens == name_tokens("喀什丝路纺织有限公司")
+    assert org.name_initials == initials("喀什丝路纺织有限公司") == "ksslfzyxgs"
     assert listed(admin, "纺织") == {"喀什丝路纺织有限公司"}
+    assert listed(admin, "kssl") == {"喀什丝路纺织有限公司"}  # by the new initials
     assert keys(listed(admin, "机电")) == set()
+    assert keys(listed(admin, "ksjd")) == set()  # not by the old ones (喀什机电)
+
+
+SHENZHEN = "深圳精工机械有限公司"
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("szjg", True),
+        ("SZJG", True),
+        ("sz", True),  # two letters: the beginning of the initials
+        ("jgjx", True),  # three or more: anywhere in them
+        ("szjgjxyxgs", True),  # all of them
+        ("jg", False),  # two letters not at the beginning
+        ("szjx", False),  # letters in another order
+        ("zsjg", False),
+    ],
+)
+def test_names_by_their_pinyin_initials(app, admin, q, found):
+    shenzhen = factories.organisation(
+        name=SHENZHEN, region="440300", credit_code=factories.credit_code("440300")
+    )
+    db.session.commit()
+    assert shenzhen.name_initials == "szjgjxyxgs"
+    assert (SHENZHEN in listed(admin, q)) is found
+
+
+def test_initials_do_not_widen_a_chinese_term(app, admin):
+    factories.organisation(
+        name=SHENZHEN, region="440300", credit_code=factories.credit_code("440300")
+    )
+    db.session.commit()
+    assert listed(admin, "深圳") == {SHENZHEN}
+    assert listed(admin, "sz精工") == set()  # Chinese in the term: the name only
+    assert keys(listed(admin, "shpd")) == {"pudong"}
