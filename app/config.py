@@ -7,6 +7,7 @@ setting declared as an int can only ever be an int.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -72,6 +73,13 @@ DEFAULTS: dict[str, Any] = {
     # Rows claimed (one UPDATE) and sent over one connection, outcomes committed, per batch.
     "MAIL_DISPATCH_BATCH": 200,
     "MAIL_STALE_CLAIM_MINUTES": 15,
+    # --- operations
+    "LOG_FORMAT": "text",  # or "json": one object per line, for a log collector
+    "LOG_LEVEL": "INFO",
+    # /metrics answers these addresses (Prometheus scraping the node directly, not through the
+    # public proxy) or a request with "Authorization: Bearer <METRICS_TOKEN>".
+    "METRICS_ALLOWED_NETWORKS": "127.0.0.1/32,::1/128",
+    "METRICS_TOKEN": "",
     # --- documents
     "CJK_FONT_PATH": "",  # empty: Debian's fonts-wqy-zenhei, installed by the Makefile
     # A PNG or JPEG of the issuer's seal stamped on issued certificates' PDFs (a transparent
@@ -271,6 +279,11 @@ def build(
         raise ConfigError(
             f"{ENV_PREFIX}TEST_CLOCK_FILE is honoured only with {ENV_PREFIX}ENV=testing"
         )
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError(
+            f"{ENV_PREFIX}LOG_FORMAT must be text or json, got {config['LOG_FORMAT']!r}"
+        )
+    _check_networks(config["METRICS_ALLOWED_NETWORKS"])
     seal = config["CERTIFICATE_SEAL_IMAGE"]
     if seal and not _is_image(seal):
         raise ConfigError(f"{ENV_PREFIX}CERTIFICATE_SEAL_IMAGE: {seal!r} is not a PNG or JPEG file")
@@ -279,6 +292,17 @@ def build(
     if profile == "production" and len(config["SECRET_KEY"]) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters in production")
     return config
+
+
+def _check_networks(value: str) -> None:
+    for part in value.split(","):
+        try:
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{ENV_PREFIX}METRICS_ALLOWED_NETWORKS: {part.strip()!r} is no address or network"
+            ) from exc
 
 
 def _is_image(path: str) -> bool:

@@ -44,6 +44,8 @@ class OutboxMessage(Model):
     sent_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The request or job run that queued it (app.request_ids): found again in the logs.
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
 
     @property
     def message_id_header(self) -> str:

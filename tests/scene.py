@@ -348,6 +348,8 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     # With the language switch of a link: remembered in the session, never on the profile.
     "main.dashboard": lambda _s: [{}, {"lang": "en"}],
     "main.healthz": _one(),
+    "main.readyz": _one(),
+    "metrics": _one(),
     "main.favicon": _one(),
     "main.review_history_page": lambda _s: [
         {},

@@ -73,6 +73,7 @@ _CLAIMED_COLUMNS = (
     OutboxMessage.locale,
     OutboxMessage.attempts,
     OutboxMessage.next_attempt_at,
+    OutboxMessage.request_id,
 )
 
 
@@ -348,7 +349,13 @@ class _Batch:
             update["next_attempt_at"] = utcnow() + backoff(attempts)
             self.result.retried += 1
         self.updates.append(update)
-        current_app.logger.warning("mail %s to %s failed: %s", row.id, row.recipient, error)
+        current_app.logger.warning(
+            "mail %s to %s (queued by %s) failed: %s",
+            row.id,
+            row.recipient,
+            row.request_id or "-",
+            error,
+        )
 
     def give_back(self, rows: list[sa.Row[Any]]) -> None:
         """Claimed but not tried: pending again as they were, no attempt counted."""

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from app import request_ids
 from app.extensions import db
 from models import SUPPORTED_LOCALES, OutboxMessage, OutboxStatus
 
@@ -112,6 +113,7 @@ def queue_email(
         locale=locale,
         status=OutboxStatus.PENDING,
         attachments=attachments,
+        request_id=request_ids.current() or None,
     )
     try:
         # A savepoint: if another process queued the same key a moment ago, only this row is
@@ -198,6 +200,7 @@ def _queue_batch(batch: Sequence[Email]) -> list[str]:
             "locale": email.locale,
             "status": OutboxStatus.PENDING,
             "attachments": email.attachments,
+            "request_id": request_ids.current() or None,
         }
         for key, email in fresh.items()  # in the order given: the order they are sent in
     ]

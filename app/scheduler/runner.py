@@ -13,6 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
+from app import request_ids
 from app.clock import utcnow
 from app.extensions import db
 from app.scheduler.lock import LeaderLock
@@ -44,7 +45,8 @@ def _record(job: PeriodicTask, **values: object) -> None:
 
 
 def run_job(app: Flask, job: PeriodicTask) -> bool:
-    with app.app_context():
+    # A run id for its log lines and the mail it queues, as a request has (app.request_ids).
+    with app.app_context(), request_ids.bound(f"job-{job.name}-{request_ids.new_id()[:12]}"[:64]):
         try:
             result = job.run()
             db.session.commit()

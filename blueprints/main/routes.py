@@ -4,6 +4,7 @@ dashboards (figures and the work list), an authority's decided reviews, and the 
 from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
+from app import readiness
 from app.clock import local_today
 from app.pagination import paginate
 from app.public_cache import public_cacheable
@@ -47,8 +48,16 @@ def review_history_page():
 @bp.get("/healthz")
 @public
 def healthz():
-    report = services.health()
-    return report, 200 if report["status"] == "ok" else 503
+    """Liveness: the process answers (a supervisor restarts it when it does not). It reads
+    nothing: a database outage is no reason to restart every node."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@public
+def readyz():
+    """Readiness: what the load balancer asks before sending traffic (app.readiness)."""
+    return readiness.report(services.database_answers)
 
 
 @bp.get("/favicon.ico")

@@ -213,14 +213,14 @@ def timed_get(app: Flask, url: str, **kwargs):
 def test_a_silent_database_fails_fast_and_the_app_recovers(app_behind_relay, relay):
     app = app_behind_relay
     # Healthy: the pool holds a connection through the relay.
-    assert timed_get(app, "/healthz")[0].status_code == 200
+    assert timed_get(app, "/readyz")[0].status_code == 200
     assert timed_get(app, PAGE)[0].status_code == 200
 
     relay.black_hole()
 
-    response, seconds = timed_get(app, "/healthz")
-    assert response.status_code == 503 and response.json["database"] == "error"
-    assert seconds < 2, f"/healthz took {seconds:.2f} s with the database silent"
+    response, seconds = timed_get(app, "/readyz")
+    assert response.status_code == 503 and response.json["checks"]["database"] == "error"
+    assert seconds < 2, f"/readyz took {seconds:.2f} s with the database silent"
 
     response, seconds = timed_get(app, PAGE)
     assert response.status_code == 503
@@ -235,7 +235,7 @@ def test_a_silent_database_fails_fast_and_the_app_recovers(app_behind_relay, rel
 
     relay.heal()
 
-    response, seconds = timed_get(app, "/healthz")
+    response, seconds = timed_get(app, "/readyz")
     assert response.status_code == 200, response.json
     response, seconds = timed_get(app, PAGE)
     assert response.status_code == 200

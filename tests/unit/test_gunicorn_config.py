@@ -37,7 +37,7 @@ def get(port: int, path: str, deadline: float) -> http.client.HTTPResponse:
         try:
             connection.request("GET", path)
             response = connection.getresponse()
-            response.read()
+            response.body = response.read()  # type: ignore[attr-defined]
             return response
         except OSError:
             if time.monotonic() > deadline:
@@ -63,6 +63,8 @@ def test_gunicorn_with_its_config_sends_no_banner(tmp_path):
         "CERTPATH_ACCESS_LOG": str(tmp_path / "access.log"),
         # gunicorn's control socket goes to $XDG_RUNTIME_DIR: keep it out of $HOME.
         "XDG_RUNTIME_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "CERTPATH_LOG_FORMAT": "json",
     }
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
@@ -75,6 +77,10 @@ def test_gunicorn_with_its_config_sends_no_banner(tmp_path):
     try:
         response = get(port, "/healthz", deadline=time.monotonic() + 30)
         headers = response.getheaders()
+        for _ in range(3):
+            get(port, "/healthz", deadline=time.monotonic() + 5)
+        metrics = get(port, "/metrics", deadline=time.monotonic() + 5)
+        scraped = metrics.body.decode()  # type: ignore[attr-defined]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -84,5 +90,14 @@ def test_gunicorn_with_its_config_sends_no_banner(tmp_path):
     servers = [value for name, value in headers if name.lower() == "server"]
     assert servers == [""], headers  # present (gunicorn always writes it) and empty
     assert not [h for h in headers if "gunicorn" in h[1].lower()], headers
-    # The config's access log is written.
-    assert "GET /healthz" in (tmp_path / "access.log").read_text()
+    # The config's access log is written, each line with the id the response carried.
+    request_id = {k.lower(): v for k, v in headers}["x-request-id"]
+    assert 'GET /healthz HTTP/1.1" 200' in (tmp_path / "access.log").read_text()
+    assert request_id in (tmp_path / "access.log").read_text()
+    # The workers' latency, added up from the multi-process folder, and the outbox's depth.
+    assert metrics.status == 200, scraped
+    assert (
+        'certpath_request_seconds_count{endpoint="main.healthz",method="GET",status="2xx"} 4.0'
+        in scraped
+    )
+    assert "certpath_outbox_oldest_waiting_seconds 0.0" in scraped

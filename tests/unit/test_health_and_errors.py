@@ -1,18 +1,34 @@
 from tests.conftest import make_test_app
 
 
-def test_healthz_ok(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json["status"] == "ok"
-    assert response.json["database"] == "ok"
-
-
-def test_healthz_reports_a_dead_database(tmp_path):
+def test_healthz_is_liveness_only(tmp_path):
     app = make_test_app(f"sqlite:///{tmp_path}/missing-dir/nope/db.sqlite3")
     response = app.test_client().get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_readyz_ok_and_names_the_late_scheduler(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json["checks"] == {"database": "ok", "rate_limits": "local", "storage": "ok"}
+    # No scheduler ran in a fresh test database: every job is late, the node still serves.
+    assert response.json["status"] == "degraded" and response.json["scheduler"]["late_jobs"]
+
+
+def test_readyz_reports_a_dead_database(tmp_path):
+    app = make_test_app(f"sqlite:///{tmp_path}/missing-dir/nope/db.sqlite3")
+    response = app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.json == {**response.json, "status": "error", "database": "error"}
+    assert response.json["status"] == "error" and response.json["checks"]["database"] == "error"
+
+
+def test_readyz_reports_storage_it_cannot_write(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")  # a mount gone, a path mistyped
+    app = make_test_app(
+        f"sqlite:///{tmp_path}/db.sqlite3", UPLOAD_FOLDER=str(tmp_path / "a-file" / "uploads")
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503 and response.json["checks"]["storage"] == "error"
 
 
 def test_error_pages_in_both_languages(client):
