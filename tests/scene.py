@@ -392,7 +392,11 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "orgs.recovery_options": lambda s: [
         {"org_id": s.parties.enterprise_org.id, "user_id": s.parties.enterprise.id}
     ],
-    "assessment.index": _one(),
+    "assessment.index": lambda _s: [
+        {},
+        {"q": "评估", "year": "2026", "status": "approved", "sort": "-total"},
+    ],
+    "assessment.index_xlsx": lambda _s: [{}, {"status": "approved", "sort": "campaign"}],
     "assessment.queue": lambda _s: [
         {},
         {"q": "测试", "status": "awaiting_city", "year": "2026", "region": "上海"},
