@@ -426,6 +426,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"audit_id": s.stage2.id, "kind": "major", "status": "open"},
         {"audit_id": s.surveillance.id},
     ],
+    "audits.findings": lambda s: [
+        {},
+        {"q": "测试", "audit": "stage2", "kind": "major", "status": "unresolved"},
+        {"since": "2026-01-01", "until": "2026-12-31", "sort": "-due"},
+    ],
+    "audits.findings_xlsx": lambda _s: [{}, {"status": "resolved", "sort": "enterprise"}],
     "audits.evidence": lambda s: [{"audit_id": s.stage2.id, "document_id": s.evidence_id}],
     "publicity.index": lambda _s: [
         {},
