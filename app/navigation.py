@@ -184,6 +184,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             _l("Certification"),
             (
                 PROJECTS,
+                FINDINGS,
                 PUBLICITY_DESK,
                 CERTIFICATES,
                 HOLDER_REQUESTS,

@@ -95,9 +95,10 @@ class Asked:
     given: dict[str, str]  # the filters and sort as typed, for the pager and the Excel
 
 
-def asked(body: Organisation, args: Any) -> Asked:
-    """The findings of the audits of ``body``'s projects, narrowed by the filters, in the sort
-    asked; the audit, project and enterprise joined (searched, sorted and shown)."""
+def asked(body: Organisation | None, args: Any) -> Asked:
+    """The findings of the audits of ``body``'s projects (None: every body's), narrowed by
+    the filters, in the sort asked; the audit, project and enterprise joined (searched, sorted
+    and shown)."""
     form = FindingFilterForm(args)
     values = filters_of(form)
     query = (
@@ -110,9 +111,10 @@ def asked(body: Organisation, args: Any) -> Asked:
         .join(Audit, Audit.id == Finding.audit_id)
         .join(Project, Project.id == Audit.project_id)
         .join(Organisation, Organisation.id == Project.organisation_id)
-        .where(Project.body_id == body.id)
         .options(sa.orm.contains_eager(Finding.audit))
     )
+    if body is not None:
+        query = query.where(Project.body_id == body.id)
     term = (values["q"] or "").strip()
     if term:
         query = query.where(organisation_matches(term))

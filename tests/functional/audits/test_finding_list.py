@@ -20,12 +20,15 @@ from models import (
     Finding,
     FindingKind,
     FindingStatus,
+    OrgKind,
     ProjectStatus,
+    Role,
 )
 from tests import factories
 from tests.functional.projects.helpers import browser_for
 
 K, S = FindingKind, FindingStatus
+K_ALLIANCE = OrgKind.ALLIANCE
 # Description → (enterprise, audit kind, kind, status, due, logged).
 MADE = {
     "管理评审未覆盖": (
@@ -183,7 +186,10 @@ def test_the_excel_holds_exactly_the_filtered_rows_of_every_page(app, world, mon
     assert [row[6] for row in rows[1:]] == ["内审记录缺失", "建议细化指标", "管理评审未覆盖"]
 
 
-def test_only_an_evaluation_body_has_the_list(app, world):
+def test_only_an_evaluation_body_has_the_list_and_the_administrator_every_body_s(app, world):
+    admin = factories.user(factories.organisation(K_ALLIANCE), role=Role.ADMIN)
+    db.session.commit()
+    assert len(listed(browser_for(app, admin))) == 5
     assert browser_for(app, world.enterprise).get("/audits/findings").status_code == 403
     assert browser_for(app, world.consultant).get("/audits/findings.xlsx").status_code == 403
     assert app.test_client().get("/audits/findings.xlsx").status_code in (302, 401)
