@@ -62,6 +62,7 @@ CAMPAIGNS = NavItem(_l("Campaigns"), "campaigns.index", Permission.CAMPAIGNS_MAN
 ROSTER = NavItem(_l("Roster"), "roster.index", Permission.ROSTER_MANAGE)
 NOTICES = NavItem(_l("Notices"), "notices.index", Permission.NOTICES_READ)
 PROJECTS = NavItem(_l("Projects"), "projects.index", Permission.PROJECT_VIEW)
+FINDINGS = NavItem(_l("Findings"), "audits.findings", Permission.PROJECT_EVALUATE)
 MY_ORGANISATION = NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW)
 REGION_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW)
 ALL_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW)
@@ -107,6 +108,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     ROSTER,
     NOTICES,
     PROJECTS,
+    FINDINGS,
     MY_ORGANISATION,
     REGION_ORGANISATIONS,
     ALL_ORGANISATIONS,
@@ -140,7 +142,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup("diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS)),
     ),
     Role.CONSULTANT: (DASHBOARD, PROJECTS),
-    Role.EVALUATOR: (DASHBOARD, PROJECTS, ISSUED_CERTIFICATES, DIAGNOSIS),
+    Role.EVALUATOR: (DASHBOARD, PROJECTS, FINDINGS, ISSUED_CERTIFICATES, DIAGNOSIS),
     Role.DIAGNOSTICIAN: (DASHBOARD, DIAGNOSIS),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
@@ -182,6 +184,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             _l("Certification"),
             (
                 PROJECTS,
+                FINDINGS,
                 PUBLICITY_DESK,
                 CERTIFICATES,
                 HOLDER_REQUESTS,

@@ -394,7 +394,11 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "orgs.recovery_options": lambda s: [
         {"org_id": s.parties.enterprise_org.id, "user_id": s.parties.enterprise.id}
     ],
-    "assessment.index": _one(),
+    "assessment.index": lambda _s: [
+        {},
+        {"q": "评估", "year": "2026", "status": "approved", "sort": "-total"},
+    ],
+    "assessment.index_xlsx": lambda _s: [{}, {"status": "approved", "sort": "campaign"}],
     "assessment.queue": lambda _s: [
         {},
         {"q": "测试", "status": "awaiting_city", "year": "2026", "region": "上海"},
@@ -424,10 +428,25 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"audit_id": s.stage2.id, "kind": "major", "status": "open"},
         {"audit_id": s.surveillance.id},
     ],
+    "audits.findings": lambda s: [
+        {},
+        {"q": "测试", "audit": "stage2", "kind": "major", "status": "unresolved"},
+        {"since": "2026-01-01", "until": "2026-12-31", "sort": "-due"},
+    ],
+    "audits.findings_xlsx": lambda _s: [{}, {"status": "resolved", "sort": "enterprise"}],
     "audits.evidence": lambda s: [{"audit_id": s.stage2.id, "document_id": s.evidence_id}],
-    "publicity.index": _one(),
+    "publicity.index": lambda _s: [
+        {},
+        {"q": "测试", "region": "上海", "state": "open", "sort": "enterprise"},
+        {"sort": "-period"},
+    ],
     "publicity.objection": lambda s: [{"entry_id": s.publicity_entry_id}],
     "publicity.desk": _one(),
+    "publicity.entries": lambda _s: [
+        {},
+        {"q": "测试", "region": "31", "state": "ended", "sort": "-body"},
+    ],
+    "publicity.entries_xlsx": lambda _s: [{}, {"state": "open", "sort": "region"}],
     "certificates.register": lambda s: [{}, {"name": s.certificate.enterprise_name[:4]}],
     "certificates.verify": lambda s: [{"number": s.certificate.number}],
     "certificates.pdf": lambda s: [{"number": s.certificate.number}],

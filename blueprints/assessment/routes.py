@@ -33,6 +33,7 @@ from blueprints.assessment import (
     benchmarks,
     exports,
     forms,
+    own_list,
     queue_list,
     region_list,
     score_counts,
@@ -49,13 +50,17 @@ bp.record_once(lambda _state: score_counts.listen())
 
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
     org = current_user.organisation
-    assessments = services.assessments_of(org)
-    year = services.current_year()
-    can_start, campaign = services.may_start(org, assessments)
+    # Whether one may start reads every assessment of the enterprise (a few a year); the
+    # table shows the page the filters give.
+    can_start, campaign = services.may_start(org, services.assessments_of(org))
+    listed = own_list.asked(org, request.args)
     return render_template(
         "assessment/index.html",
-        assessments=assessments,
-        year=year,
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+        year=services.current_year(),
         can_start=can_start,
         campaign=campaign,
         gate=services.has_valid_assessment(org.id),
@@ -67,6 +72,20 @@ def index_page(conflict: str | None = None, **_view_args: object) -> str:
 @requires(Permission.ASSESSMENT_FILL)
 def index():
     return index_page()
+
+
+@bp.get("/export.xlsx")
+@requires(Permission.ASSESSMENT_FILL)
+def index_xlsx():
+    """The enterprise's own list in Excel: the rows its filters give, across all pages."""
+    return list_xlsx(
+        own_list.asked(current_user.organisation, request.args).query,
+        header=[column.title for column in own_list.COLUMNS],
+        rows=own_list.rows_of,
+        sheet=_("Self-assessments"),
+        title=f"{current_user.organisation.name} — {_('Self-assessments')}",
+        filename=f"self-assessments-{local_today().isoformat()}.xlsx",
+    )
 
 
 @bp.post("/start")

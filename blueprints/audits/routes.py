@@ -9,11 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import pages, uploads, workflow
+from app.clock import local_today
 from app.errors import WorkflowError
 from app.extensions import db
 from app.input_boundary import version_field
+from app.lists import list_xlsx
+from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.audits import forms, services, transitions
+from blueprints.audits import finding_list, forms, services, transitions
 from blueprints.documents import services as documents
 from models import (
     Document,
@@ -21,6 +24,9 @@ from models import (
     Finding,
     FindingKind,
     FindingStatus,
+    Organisation,
+    OrgKind,
+    Role,
 )
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
@@ -104,6 +110,47 @@ def audit_page(audit_id: int, conflict: str | None = None, **_view_args: object)
         evidence_by_finding=by_finding,
         evidence_by_action=by_action,
         conflict=conflict,
+    )
+
+
+def _body_or_403() -> Organisation | None:
+    """Whose findings the list holds: an evaluation body's, the audits of the projects it
+    evaluates; every body's for the platform's administrator (None), who sees every page."""
+    if current_user.role == Role.ADMIN:
+        return None
+    body = current_user.organisation
+    if body.kind != OrgKind.EVALUATION_BODY:
+        abort(403)
+    return body
+
+
+@bp.get("/findings")
+@requires(Permission.PROJECT_EVALUATE)
+def findings():
+    listed = finding_list.asked(_body_or_403(), request.args)
+    page = paginate(listed.query, rows=True)
+    return render_template(
+        "audits/findings.html",
+        page=page,
+        lines=list(finding_list.lines(page.items)),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+    )
+
+
+@bp.get("/findings.xlsx")
+@requires(Permission.PROJECT_EVALUATE)
+def findings_xlsx():
+    """The findings in Excel: the rows the filters give, in their sort, across all pages."""
+    return list_xlsx(
+        finding_list.asked(_body_or_403(), request.args).query,
+        header=[column.title for column in finding_list.COLUMNS],
+        rows=finding_list.rows_of,
+        sheet=_("Findings"),
+        title=f"{current_user.organisation.name} — {_('Findings')}",
+        filename=f"findings-{local_today().isoformat()}.xlsx",
+        scalars=False,
     )
 
 

@@ -15,15 +15,6 @@ from models import (
 )
 
 
-def announced_batches() -> sa.Select[tuple[PublicityBatch]]:
-    """The public page: every batch, newest first, with its entries (paginated by the view)."""
-    return (
-        sa.select(PublicityBatch)
-        .order_by(PublicityBatch.starts_on.desc(), PublicityBatch.id.desc())
-        .options(sa.orm.selectinload(PublicityBatch.entries))
-    )
-
-
 def open_batches() -> list[PublicityBatch]:
     return list(
         db.session.scalars(

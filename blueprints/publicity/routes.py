@@ -10,22 +10,29 @@ from app import pages, workflow
 from app.clock import local_today
 from app.extensions import db
 from app.input_boundary import version_field
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.public_cache import public_cacheable
 from app.security.permissions import Permission, public_rate_limited, requires
-from blueprints.publicity import forms, queries, services, transitions
+from blueprints.publicity import entry_list, forms, queries, services, transitions
 from models import Objection, PublicityBatch
 
 bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="templates")
-BATCHES_PER_PAGE = 3
 
 
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
-    """The public announcement; during its period each entry links to its objection form."""
-    # A batch lists dozens of enterprises: a few batches a page.
-    page = paginate(queries.announced_batches(), per_page=BATCHES_PER_PAGE)
+    """The public announcement, an enterprise a row; during its period each entry links to
+    its objection form. No Excel: the public reads it here, the alliance keeps the record."""
+    listed = entry_list.asked(request.args)
     return render_template(
-        "publicity/index.html", page=page, today=local_today(), conflict=conflict
+        "publicity/index.html",
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+        period_state=entry_list.period_state,
+        today=local_today(),
+        conflict=conflict,
     )
 
 
@@ -95,6 +102,36 @@ def desk_page(conflict: str | None = None, **_view_args: object) -> str:
 @requires(Permission.ALLIANCE_REVIEW)
 def desk():
     return desk_page()
+
+
+@bp.get("/desk/entries")
+@requires(Permission.ALLIANCE_REVIEW)
+def entries():
+    """Every enterprise announced, an entry removed after an objection included."""
+    listed = entry_list.asked(request.args, removed_too=True)
+    return render_template(
+        "publicity/entries.html",
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+        period_state=entry_list.period_state,
+        today=local_today(),
+    )
+
+
+@bp.get("/desk/entries.xlsx")
+@requires(Permission.ALLIANCE_REVIEW)
+def entries_xlsx():
+    """The announced enterprises in Excel: the rows the filters give, across all pages."""
+    return list_xlsx(
+        entry_list.asked(request.args, removed_too=True).query,
+        header=[column.title for column in entry_list.COLUMNS],
+        rows=entry_list.rows_of,
+        sheet=_("Announced enterprises"),
+        title=f"{current_user.organisation.name} — {_('Announced enterprises')}",
+        filename=f"publicity-{local_today().isoformat()}.xlsx",
+    )
 
 
 @bp.post("/desk/batches")
