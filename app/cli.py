@@ -89,6 +89,32 @@ def storage_migrate(source_folder: str):
         raise SystemExit(1)
 
 
+@storage_cli.command("copy")
+@click.argument("source_url")
+@click.argument("target_url")
+def storage_copy(source_url: str, target_url: str):
+    """Copy every upload from one store to another (file:///folder or s3://bucket/prefix,
+    with the S3 settings of the environment), each copy read back and checked: a backup of
+    the store, or its restore. Run again, it copies only what is missing or differs."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        source, target = storage.make(app, source_url), storage.make(app, target_url)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    if source.describe() == target.describe():
+        raise click.BadParameter("the source and the target are the same store")
+    keys = sorted(key for key in source.all_keys() if uploads.is_key(key))
+    click.echo(f"copying {len(keys)} files from {source.describe()} to {target.describe()}")
+    result = copying.copy_all(source, target, keys)
+    for problem in result.failed:
+        click.echo(f"FAILED {problem}", err=True)
+    click.echo(
+        f"copied {result.copied}, already there {result.present}, failed {len(result.failed)}"
+    )
+    if result.failed:
+        raise SystemExit(1)
+
+
 @storage_cli.command("verify")
 def storage_verify():
     """Check that every file the database knows is in the configured store with its recorded

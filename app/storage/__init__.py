@@ -68,10 +68,11 @@ def check(settings: dict) -> None:
         raise ValueError(f"STORAGE_S3_ADDRESSING_STYLE must be one of {sorted(_ADDRESSING)}")
 
 
-def make(app: Flask) -> Storage:
-    """A store for ``app``'s settings (for a fresh one, e.g. a migration's target)."""
+def make(app: Flask, url: str | None = None) -> Storage:
+    """A store for ``app``'s settings, or for ``url`` with the app's S3 settings (a backup's
+    copy, a scratch bucket)."""
     config = app.config
-    where = location(config["STORAGE_URL"])
+    where = location(config["STORAGE_URL"] if url is None else url)
     if where.kind == "s3":
         from app.storage.s3 import S3Storage  # boto3 is loaded only when it is used
 
