@@ -56,13 +56,13 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import database, i18n, logs, metrics, public_cache, readiness, request_ids, uploads
+    from app import database, i18n, logs, metrics, public_cache, readiness, request_ids
     from app.extensions import csrf, db, limiter, migrate
 
     request_ids.init_app(app)  # first: every later hook's log lines carry the id
     logs.init_app(app)
     metrics.init_app(app)
-    readiness.register(app, "storage", readiness.uploads_writable(uploads.root))
+    readiness.register(app, "storage", readiness.storage_answers)
     db.init_app(app)
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

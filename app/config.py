@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from app import storage
 from app.database import engine_options
 
 ENV_PREFIX = "CERTPATH_"
@@ -87,6 +88,13 @@ DEFAULTS: dict[str, Any] = {
     "CERTIFICATE_SEAL_IMAGE": "",
     # --- uploads (the request limit leaves room for the form around the file)
     "UPLOAD_FOLDER": "",  # empty: instance/uploads
+    # Where uploads are kept (app/storage): empty for UPLOAD_FOLDER, file:///folder, or
+    # s3://bucket/prefix for an S3-compatible store shared by several nodes. Its credentials
+    # are boto3's own (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never a setting here.
+    "STORAGE_URL": "",
+    "STORAGE_S3_ENDPOINT_URL": "",  # empty: AWS itself; e.g. http://minio.internal:9000
+    "STORAGE_S3_REGION": "",  # empty: boto3's default (AWS_DEFAULT_REGION)
+    "STORAGE_S3_ADDRESSING_STYLE": "auto",  # path for most MinIO and Ceph set-ups
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     # --- the rules of DOMAIN.md marked configurable
@@ -284,6 +292,10 @@ def build(
             f"{ENV_PREFIX}LOG_FORMAT must be text or json, got {config['LOG_FORMAT']!r}"
         )
     _check_networks(config["METRICS_ALLOWED_NETWORKS"])
+    try:
+        storage.check(config)
+    except ValueError as error:
+        raise ConfigError(f"{ENV_PREFIX}{error}") from None
     seal = config["CERTIFICATE_SEAL_IMAGE"]
     if seal and not _is_image(seal):
         raise ConfigError(f"{ENV_PREFIX}CERTIFICATE_SEAL_IMAGE: {seal!r} is not a PNG or JPEG file")

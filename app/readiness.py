@@ -56,16 +56,24 @@ def report(database_answers: Callable[[], bool]) -> tuple[dict, int]:
     return body, 503 if failed else 200
 
 
-def uploads_writable(folder: Callable[[], Path]) -> Callable[[], bool]:
-    """The upload folder exists and takes files (or can be made where it is configured)."""
+def storage_answers() -> bool:
+    """The upload store takes files: the local folder is writable (or can be made where it is
+    configured); an object store answers a HEAD with this node's credentials."""
+    from app import storage
+    from app.storage.local import LocalStorage
 
-    def passes() -> bool:
-        path = folder()
-        while not path.exists() and path != path.parent:
-            path = path.parent  # made on the first upload: its parent must take it
-        return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+    store = storage.current()
+    if isinstance(store, LocalStorage):
+        return _writable(store.root)
+    store.exists(".certpath-readiness")  # absent is fine; an unreachable store raises
+    return True
 
-    return passes
+
+def _writable(folder: Path) -> bool:
+    path = folder
+    while not path.exists() and path != path.parent:
+        path = path.parent  # made on the first upload: its parent must take it
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
 
 
 def _rate_limit_storage() -> str:

@@ -1,6 +1,7 @@
 """Uploaded files: checked (name, size, real type), hashed, stored under a generated name.
 
-Files live outside ``static/`` in ``UPLOAD_FOLDER`` (default ``<instance>/uploads``) as
+Files are kept in the app's store (app/storage: the local folder ``UPLOAD_FOLDER``, default
+``<instance>/uploads`` outside ``static/``, or an S3-compatible bucket) under the key
 ``ab/cd/<uuid4 hex>.<ext>``; the original, possibly Chinese, name is kept in the database and
 only ever used in ``Content-Disposition`` (ARCHITECTURE.md practice 10).
 """
@@ -8,18 +9,19 @@ only ever used in ``Content-Disposition`` (ARCHITECTURE.md practice 10).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tempfile
 import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
+from urllib.parse import quote
 from uuid import uuid4
 
 import puremagic
@@ -28,6 +30,10 @@ from flask_babel import lazy_gettext as _l
 from PIL import ExifTags, Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
+from werkzeug.http import dump_options_header
+
+from app import storage
+from app.storage.local import LocalStorage
 
 
 class UploadError(Exception):
@@ -120,8 +126,25 @@ def clean_original_name(name: str | None) -> str:
     return name
 
 
-def store(file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS) -> StoredFile:
-    """Check and keep an uploaded file; on any refusal nothing is left on disk."""
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed every check, in a temporary file (``path``, open as ``file``)."""
+
+    original_name: str
+    ext: str
+    size: int
+    sha256: str
+    content_type: str
+    file: IO[bytes]
+    path: Path
+
+
+@contextmanager
+def checked(
+    file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS
+) -> Iterator[Checked]:
+    """Check an upload (name, size, real type) into a temporary file that is gone when the
+    block ends — for a file only read while the request lasts (a workbook to import)."""
     original = clean_original_name(file.filename)
     ext = original.rpartition(".")[2].lower()
     accepted = {e.lower() for e in allowed} & ALLOWED_EXTENSIONS.keys()
@@ -133,47 +156,67 @@ def store(file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS) ->
                 types=", ".join(sorted(accepted)),
             )
         )
-    folder = root()
-    folder.mkdir(parents=True, exist_ok=True)
     limit = current_app.config.get("UPLOAD_MAX_BYTES", 20 * _MIB)
-    # In the upload folder itself so that os.replace() stays on one file system (atomic).
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")
-    try:
+    # Deleted when closed, also after an exception (a client that disconnects mid-upload);
+    # named with the extension, which readers such as openpyxl go by.
+    with tempfile.NamedTemporaryFile(prefix="upload-", suffix=f".{ext}") as out:
         digest, size = hashlib.sha256(), 0
-        with os.fdopen(fd, "w+b") as out:
-            while chunk := file.stream.read(_CHUNK):
-                size += len(chunk)
-                if size > limit:  # stop reading: the rest may be huge
-                    mb = max(1, round(limit / _MIB))
-                    raise UploadError(_l("The file is larger than %(mb)d MB.", mb=mb))
-                digest.update(chunk)
-                out.write(chunk)
-            if size == 0:
-                raise UploadError(_l("The file is empty."))
-            out.flush()
-            os.fsync(out.fileno())  # a crash after os.replace() must not leave a torn file
-            out.seek(0)
-            detected = _detect(out)
+        while chunk := file.stream.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:  # stop reading: the rest may be huge
+                mb = max(1, round(limit / _MIB))
+                raise UploadError(_l("The file is larger than %(mb)d MB.", mb=mb))
+            digest.update(chunk)
+            out.write(chunk)
+        if size == 0:
+            raise UploadError(_l("The file is empty."))
+        out.flush()
+        out.seek(0)
+        detected = _detect(out)
         if detected not in ALLOWED_EXTENSIONS[ext]:
             raise UploadError(
                 _l("The file's content does not match its extension .%(ext)s.", ext=ext)
             )
-        taken_at, taken_where = _photo_facts(temp) if ext in IMAGE_EXTENSIONS else (None, None)
-        stored_name = f"{uuid4().hex}.{ext}"
-        target = path_of(stored_name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
-    except BaseException:  # also a client that disconnects mid-upload
-        Path(temp).unlink(missing_ok=True)
-        raise
+        out.seek(0)
+        yield Checked(
+            original_name=original,
+            ext=ext,
+            size=size,
+            sha256=digest.hexdigest(),
+            content_type=_CONTENT_TYPES.get(ext, detected),
+            file=out,
+            path=Path(out.name),
+        )
+
+
+def store(file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS) -> StoredFile:
+    """Check and keep an uploaded file in the app's store (app/storage); on any refusal
+    nothing is left there. The caller removes it again if its request fails
+    (app.database.on_rollback)."""
+    with checked(file, allowed=allowed) as upload:
+        photo = _photo_facts(upload.path) if upload.ext in IMAGE_EXTENSIONS else (None, None)
+        stored_name = f"{uuid4().hex}.{upload.ext}"
+        key = key_of(stored_name)
+        store_ = storage.current()
+        upload.file.seek(0)
+        try:
+            written = store_.put(key, upload.file)
+            if written != (upload.size, upload.sha256):  # the file changed under us
+                raise OSError(f"stored {written}, checked {(upload.size, upload.sha256)}")
+        except BaseException:
+            # Nothing half-stored stays; a store that is down keeps the first error the one
+            # reported.
+            with suppress(Exception):
+                store_.delete(key)
+            raise
     return StoredFile(
         stored_name=stored_name,
-        original_name=original,
-        size=size,
-        sha256=digest.hexdigest(),
-        content_type=_CONTENT_TYPES.get(ext, detected),
-        taken_at=taken_at,
-        taken_where=taken_where,
+        original_name=upload.original_name,
+        size=upload.size,
+        sha256=upload.sha256,
+        content_type=upload.content_type,
+        taken_at=photo[0],
+        taken_where=photo[1],
     )
 
 
@@ -264,44 +307,89 @@ def _taken_where(gps: dict[int, object]) -> Place | None:
 
 
 def root() -> Path:
-    """Where uploads (and the files features keep beside them) live."""
-    configured = current_app.config.get("UPLOAD_FOLDER")
-    folder = Path(configured or Path(current_app.instance_path) / "uploads").resolve()
-    static = current_app.static_folder
-    if static and folder.is_relative_to(Path(static).resolve()):
-        raise RuntimeError("UPLOAD_FOLDER must not be inside static/: it would be served as is")
-    return folder
+    """The local upload folder: uploads with the local store, and the working files
+    features keep beside them (e.g. roster import outcomes) whatever the store."""
+    store_ = storage.current()
+    if not isinstance(store_, LocalStorage):
+        store_ = storage.local_folder(current_app, current_app.config.get("UPLOAD_FOLDER") or "")
+    return cast(LocalStorage, store_).root
 
 
-def path_of(stored_name: str) -> Path:
-    """Where a stored file lives; ValueError for anything that is not a generated name."""
+def key_of(stored_name: str) -> str:
+    """The storage key of a stored file (``ab/cd/<name>``); ValueError for anything that is
+    not a generated name."""
     match = _STORED_NAME.fullmatch(stored_name or "")
     if not match or match.group(1) not in ALLOWED_EXTENSIONS:
         raise ValueError(f"not a stored upload name: {stored_name!r}")
-    folder = root()
-    path = folder / stored_name[:2] / stored_name[2:4] / stored_name
-    if not path.resolve().is_relative_to(folder):  # defence in depth, should the naming change
-        raise ValueError(f"stored upload outside the upload folder: {stored_name!r}")
-    return path
+    return f"{stored_name[:2]}/{stored_name[2:4]}/{stored_name}"
+
+
+def is_key(key: str) -> bool:
+    """Whether ``key`` is where app.uploads keeps a file (not a feature's working file)."""
+    name = key.rpartition("/")[2]
+    try:
+        return key_of(name) == key
+    except ValueError:
+        return False
+
+
+def path_of(stored_name: str) -> Path:
+    """Where a stored file lives in the local upload folder (the local store's files);
+    ValueError for anything that is not a generated name."""
+    return root() / key_of(stored_name)
 
 
 def send(stored_name: str, original_name: str, content_type: str) -> Response:
-    """The file as a download under its original name (RFC 5987 for non-ASCII names)."""
+    """The file as a download under its original name (RFC 5987 for non-ASCII names), read
+    from the store in chunks: never the whole file in memory."""
     try:
-        path = path_of(stored_name)
+        key = key_of(stored_name)
     except ValueError:
         raise NotFound() from None
-    if not path.is_file():
-        raise NotFound()
-    response = send_file(
-        path, mimetype=content_type, as_attachment=True, download_name=original_name
-    )
+    store_ = storage.current()
+    path = store_.local_path(key)
+    if path is not None:
+        if not path.is_file():
+            raise NotFound()
+        # send_file also answers conditional and range requests, from the file itself.
+        response = send_file(
+            path, mimetype=content_type, as_attachment=True, download_name=original_name
+        )
+    else:
+        try:
+            opened = store_.open(key)
+        except storage.Missing:
+            raise NotFound() from None
+        response = Response(_chunks(opened), mimetype=content_type, direct_passthrough=True)
+        response.call_on_close(opened.close)  # also when the client leaves half-way
+        response.content_length = opened.size
+        response.headers["Content-Disposition"] = attachment(original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"  # documents of one company
     return response
 
 
+def _chunks(opened: storage.Opened) -> Iterator[bytes]:
+    try:
+        yield from opened
+    finally:
+        opened.close()
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition for a download named ``name``, as werkzeug's send_file writes it:
+    an ASCII ``filename`` for old clients and, for a Chinese name, RFC 5987's ``filename*``."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        quoted = quote(name, safe="!#$&+-.^_`|~")  # RFC 5987 attr-chars
+        return dump_options_header(
+            "attachment", {"filename": simple, "filename*": f"UTF-8''{quoted}"}
+        )
+    return dump_options_header("attachment", {"filename": name})
+
+
 def remove(stored_name: str) -> None:
-    """Delete a stored file; a missing file is fine. Empty subfolders stay: deleting them
-    would race with a concurrent store() into the same subfolder."""
-    path_of(stored_name).unlink(missing_ok=True)
+    """Delete a stored file; a missing file is fine."""
+    storage.current().delete(key_of(stored_name))

@@ -84,6 +84,9 @@ class NoticeAttachment(Model):
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     size: Mapped[int] = mapped_column()
     content_type: Mapped[str] = mapped_column(sa.String(120))
+    # None for an attachment stored before checksums were kept (flask storage migrate fills
+    # it in).
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class NoticeReceipt(Model):

@@ -316,3 +316,62 @@ def module_committed_app(tmp_path_factory, database_url) -> Iterator[Flask]:
     """A database of its own for a module whose tests each make their own objects."""
     with _database_of_its_own(tmp_path_factory.mktemp("committed"), database_url) as app:
         yield app
+
+
+# --- uploads in an S3-compatible store: moto's server on loopback, a real HTTP S3 API --------
+
+S3_BUCKET = "certpath-test"
+S3_REGION = "us-east-1"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server in a thread of the test session, with the test bucket; boto3 reads
+    the (made-up) credentials from the environment, as in production."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    environment = {
+        "AWS_ACCESS_KEY_ID": "certpath-test",
+        "AWS_SECRET_ACCESS_KEY": "certpath-test-secret",
+        "AWS_DEFAULT_REGION": S3_REGION,
+    }
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
+    try:
+        boto3.client("s3", endpoint_url=endpoint, region_name=S3_REGION).create_bucket(
+            Bucket=S3_BUCKET
+        )
+        yield endpoint
+    finally:
+        server.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def use_s3(app: Flask, monkeypatch, endpoint: str) -> str:
+    """Point ``app``'s uploads at a prefix of the test bucket of its own; the prefix."""
+    prefix = f"t-{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.config, "STORAGE_URL", f"s3://{S3_BUCKET}/{prefix}")
+    monkeypatch.setitem(app.config, "STORAGE_S3_ENDPOINT_URL", endpoint)
+    monkeypatch.setitem(app.config, "STORAGE_S3_REGION", S3_REGION)
+    return prefix
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request, app: Flask, monkeypatch, tmp_path):
+    """The app's uploads in a store of the test's own — the local folder, then the S3 bucket —
+    and a separate handle on that store to look into it."""
+    from app import storage
+
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    if request.param == "s3":
+        use_s3(app, monkeypatch, request.getfixturevalue("s3_endpoint"))
+    return storage.make(app)

@@ -195,11 +195,8 @@ def check(codes: Sequence[str], viewer: User) -> list[Result]:
 def read_codes(file: FileStorage) -> list[str]:
     """The credit codes of an uploaded workbook's credit-code column, in file order; UploadError
     when the file as a whole cannot be read (its type, size or columns)."""
-    stored = uploads.store(file, allowed={"xlsx"})
-    try:
-        sheet = workbook.read(uploads.path_of(stored.stored_name), (workbook.CREDIT_CODE,))
-    finally:
-        uploads.remove(stored.stored_name)
+    with uploads.checked(file, allowed={"xlsx"}) as upload:  # read, never kept
+        sheet = workbook.read(upload.path, (workbook.CREDIT_CODE,))
     return [row.get(workbook.CREDIT_CODE) for row in sheet.rows]
 
 

@@ -94,6 +94,7 @@ def publish(
                 original_name=stored.original_name,
                 stored_name=stored.stored_name,
                 size=stored.size,
+                sha256=stored.sha256,
                 content_type=stored.content_type,
             )
         )

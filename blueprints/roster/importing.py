@@ -57,13 +57,10 @@ def import_file(file: FileStorage, scope: Scope) -> Outcome:
     if scope.authority_id is None:
         raise ValueError("only an authority imports a roster")
     # The upload service checks the name, the size and what the bytes really are; the file is
-    # kept only while it is read.
-    stored = uploads.store(file, allowed={"xlsx"})
-    try:
-        roster = read(uploads.path_of(stored.stored_name))
-    finally:
-        uploads.remove(stored.stored_name)
-    return import_roster(roster, scope, stored.original_name)
+    # only read, in a temporary file, never kept.
+    with uploads.checked(file, allowed={"xlsx"}) as upload:
+        roster = read(upload.path)
+    return import_roster(roster, scope, upload.original_name)
 
 
 def import_roster(roster: Roster, scope: Scope, file_name: str = "") -> Outcome:

@@ -99,3 +99,39 @@ def test_the_test_clock_moves_a_testing_app_only_by_its_file(tmp_path):
         assert local_today() == today + timedelta(days=95)
         clock.write_text("", encoding="ascii")
         assert local_today() == today
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "bucket", "path"),
+    [
+        ("", "file", "", ""),
+        ("file:///srv/certpath/uploads", "file", "", "/srv/certpath/uploads"),
+        ("s3://certpath-uploads", "s3", "certpath-uploads", ""),
+        ("s3://certpath-uploads/prod/files/", "s3", "certpath-uploads", "prod/files"),
+    ],
+)
+def test_storage_url_names_a_folder_or_a_bucket(tmp_path, url, kind, bucket, path):
+    from app.storage import location
+
+    config = build(str(tmp_path), environ={"CERTPATH_STORAGE_URL": url})
+    assert location(config["STORAGE_URL"]) == location(url)
+    found = location(url)
+    assert (found.kind, found.bucket, found.path) == (kind, bucket, path)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "s3://key:secret@bucket/prefix",  # credentials belong to boto3's environment
+        "s3:///prefix",
+        "file://relative/folder",
+        "ftp://example.com/uploads",
+        "/srv/uploads",
+    ],
+)
+def test_an_unusable_storage_url_stops_the_start(tmp_path, url):
+    with pytest.raises(ConfigError, match="STORAGE_URL") as refused:
+        build(str(tmp_path), environ={"CERTPATH_STORAGE_URL": url})
+    assert "secret" not in str(refused.value)
+    with pytest.raises(ConfigError, match="ADDRESSING_STYLE"):
+        build(str(tmp_path), environ={"CERTPATH_STORAGE_S3_ADDRESSING_STYLE": "sideways"})
