@@ -77,6 +77,12 @@ DEFAULTS: dict[str, Any] = {
     # --- uploads (the request limit leaves room for the form around the file)
     "UPLOAD_FOLDER": "",  # empty: instance/uploads
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+    # --- a list's Excel: up to this many rows in the request, beyond it prepared by the
+    # scheduler in the background (app.list_exports), the file kept this many hours (in the
+    # upload folder's exports/)
+    "EXPORT_INLINE_ROWS": 5000,
+    "EXPORT_RETENTION_HOURS": 24,
+    "EXPORT_RUN_BUDGET_SECONDS": 50,  # a run starts no new export once this is spent
     "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     # --- the rules of DOMAIN.md marked configurable
     "OPERATION_MIN_MONTHS": 3,
