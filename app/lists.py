@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from flask import Response, current_app
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.list_exports import CHUNK, ListExport, deliver
+from app import list_exports
+from app.list_exports import ListExport, deliver
 
 
 def given_of(args: Any, names: Iterable[str]) -> dict[str, str]:
@@ -54,11 +55,13 @@ def list_xlsx(
     title: str,
     filename: str,
     scalars: bool = True,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     formats: Mapping[int, str] | None = None,
 ) -> Response | WerkzeugResponse:
     """The list's Excel: ``query`` (the page's, unpaged) read ``chunk`` rows at a time, each
     row turned into cells by ``rows``; objects with ``scalars``, else result rows. A large list
     (past EXPORT_INLINE_ROWS) of a ``@list_export`` view is prepared in the background."""
-    export = ListExport(query, header, rows, sheet, title, filename, scalars, chunk, formats or {})
-    return deliver(export)
+    chunk = chunk or list_exports.CHUNK  # read at call time: tests make it small
+    return deliver(
+        ListExport(query, header, rows, sheet, title, filename, scalars, chunk, formats or {})
+    )
