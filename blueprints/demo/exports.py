@@ -39,5 +39,9 @@ def load() -> None:
         for args in ({"kind": "enterprise"}, {"sort": "name"})
     ]
     db.session.add_all(made)
+    db.session.flush()
+    ready = made[0].id
+    # Committed, and nothing read after it: the job's session must see its row, and on SQLite
+    # this session must not hold the write lock meanwhile.
     db.session.commit()
-    jobs.run(current_app._get_current_object(), made[0].id)  # type: ignore[attr-defined]
+    jobs.run(current_app._get_current_object(), ready)  # type: ignore[attr-defined]
