@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import list_exports
@@ -54,6 +55,11 @@ def status(job_id: int):
         rows_written=job.rows_written,
         rows_total=job.rows_total,
         percent=job.percent,
+        rows_text=_(
+            "%(written)s of %(total)s rows",
+            written=f"{job.rows_written:,}",
+            total=f"{job.rows_total:,}",
+        ),
         download=url_for("exports.file", job_id=job.id)
         if job.status is ExportStatus.DONE
         else None,

@@ -19,7 +19,7 @@
           bar.firstElementChild.style.width = job.percent + "%";
         }
         if (rows && job.rows_total) {
-          rows.textContent = job.rows_written.toLocaleString() + " / " + job.rows_total.toLocaleString();
+          rows.textContent = job.rows_text;
         }
         window.setTimeout(poll, 2000);
       })

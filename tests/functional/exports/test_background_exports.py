@@ -82,6 +82,7 @@ def test_a_large_list_asks_then_queues_one_job(app, official, small):
     assert "等待" in view and "export-progress.js" in view and "刷新" in view
     status = browser.get(f"/exports/{job.id}/status").get_json()
     assert status["status"] == "queued" and status["active"] and status["download"] is None
+    assert status["rows_text"] == "已写入 0 / 0 行"
     # A small list stays inline.
     assert browser.get(URL, query_string={"q": "广东省工信厅测试"}).mimetype.endswith("sheet")
 
