@@ -48,7 +48,8 @@ class ExportJob(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     export: Mapped[str] = mapped_column(sa.String(100))  # the export view's endpoint
-    args: Mapped[dict] = mapped_column(sa.JSON)  # the filters and sort, as typed
+    # The query arguments (filters and sort) as typed: name → its values, bounded in size.
+    args: Mapped[dict[str, list[str]]] = mapped_column(sa.JSON)
     locale: Mapped[str] = mapped_column(sa.String(5))
     title: Mapped[str] = mapped_column(sa.String(300))  # the workbook's, as the owner read it
     filename: Mapped[str] = mapped_column(sa.String(200))  # offered on download

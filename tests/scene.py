@@ -352,7 +352,7 @@ def _bulletin(s: Scene) -> dict:
 def _exports(owner: User) -> tuple[ExportJob, ExportJob]:
     """A background export of the organisation list, done with its file, and one waiting."""
     done = ExportJob(
-        owner_id=owner.id, export="orgs.export_xlsx", args={"kind": "enterprise"}, locale="zh",
+        owner_id=owner.id, export="orgs.export_xlsx", args={"kind": ["enterprise"]}, locale="zh",
         title="组织列表", filename="organisations.xlsx", status=ExportStatus.DONE,
         rows_total=1, rows_written=1, stored_name=f"{uuid.uuid4().hex}.xlsx",
         finished_at=utcnow(), expires_at=utcnow() + timedelta(hours=24),

@@ -36,7 +36,7 @@ def load() -> None:
             title=title,
             filename=f"organisations-{local_today().isoformat()}.xlsx",
         )
-        for args in ({"kind": "enterprise"}, {"sort": "name"})
+        for args in ({"kind": ["enterprise"]}, {"sort": ["name"]})
     ]
     db.session.add_all(made)
     db.session.flush()

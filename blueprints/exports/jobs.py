@@ -55,7 +55,7 @@ class _Asked:
     """What a job asks, read before its replay (the replay's session only reads)."""
 
     export: str
-    args: dict
+    args: dict[str, list[str]]
     locale: str
     owner_id: int
 
