@@ -152,30 +152,28 @@ def _unlink(stored_name: str | None) -> None:
             path.unlink()
 
 
-def remove_file(job: ExportJob) -> None:
-    _unlink(job.stored_name)
-    job.stored_name = None
-
-
 def expire() -> str:
     """Files past their time are deleted and their jobs marked expired; a job left running by a
-    process that died is failed (its owner may ask again)."""
+    process that died is failed (its owner may ask again). The files go once the jobs say so
+    (committed), so that no job that is still done ever lacks its file."""
     now = utcnow()
     expired = db.session.scalars(
         sa.select(ExportJob).where(
             ExportJob.status == ExportStatus.DONE, ExportJob.expires_at <= now
         )
     ).all()
-    for job in expired:
-        remove_file(job)
-        job.status = ExportStatus.EXPIRED
     stale = db.session.scalars(
         sa.select(ExportJob).where(
             ExportJob.status == ExportStatus.RUNNING, ExportJob.started_at <= now - STALE_AFTER
         )
     ).all()
+    gone = [job.stored_name for job in (*expired, *stale)]
+    for job in expired:
+        job.status, job.stored_name = ExportStatus.EXPIRED, None
     for job in stale:
-        remove_file(job)
         job.status, job.error, job.finished_at = ExportStatus.FAILED, "failed", now
+        job.stored_name = None
     db.session.commit()
+    for stored_name in gone:
+        _unlink(stored_name)
     return f"expired {len(expired)}, stale {len(stale)}"
