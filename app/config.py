@@ -96,6 +96,12 @@ DEFAULTS: dict[str, Any] = {
     "STORAGE_S3_REGION": "",  # empty: boto3's default (AWS_DEFAULT_REGION)
     "STORAGE_S3_ADDRESSING_STYLE": "auto",  # path for most MinIO and Ceph set-ups
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+    # --- a list's Excel: up to this many rows in the request, beyond it prepared by the
+    # scheduler in the background (app.list_exports), the file kept this many hours (in the
+    # upload folder's exports/)
+    "EXPORT_INLINE_ROWS": 5000,
+    "EXPORT_RETENTION_HOURS": 24,
+    "EXPORT_RUN_BUDGET_SECONDS": 50,  # a run starts no new export once this is spent
     "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     # --- the rules of DOMAIN.md marked configurable
     "OPERATION_MIN_MONTHS": 3,

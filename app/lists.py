@@ -1,7 +1,8 @@
 """What the searchable lists share (the party's projects, the organisations, the administrator's
 users and outbox, the review and certificate queues): the filters as typed, carried to the
 other pages and to the Excel; a range of local days as a range of stored UTC moments; and the
-Excel of a list, read from the page's own query in chunks (exactly its rows, across pages).
+Excel of a list, read from the page's own query in chunks (exactly its rows, across pages;
+a large list in the background: app.list_exports).
 
 A list keeps its filters in a GET form without CSRF (``app.forms.filters_of`` leaves out what
 does not parse) and its sort in an ``app.list_sorting.Sorting``.
@@ -9,18 +10,17 @@ does not parse) and its sort in an ``app.list_sorting.Sorting``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import IO, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Response, current_app
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.excel import Sheet, write_xlsx, xlsx_response
-from app.extensions import db
-
-CHUNK = 500  # rows read at a time into an Excel
+from app import list_exports
+from app.list_exports import ListExport, deliver
 
 
 def given_of(args: Any, names: Iterable[str]) -> dict[str, str]:
@@ -55,15 +55,13 @@ def list_xlsx(
     title: str,
     filename: str,
     scalars: bool = True,
-    chunk: int = CHUNK,
-) -> Response:
+    chunk: int | None = None,
+    formats: Mapping[int, str] | None = None,
+) -> Response | WerkzeugResponse:
     """The list's Excel: ``query`` (the page's, unpaged) read ``chunk`` rows at a time, each
-    row turned into cells by ``rows``; objects with ``scalars``, else result rows."""
-    chunked = query.execution_options(yield_per=chunk)
-
-    def write(out: IO[bytes]) -> None:
-        result = db.session.scalars(chunked) if scalars else db.session.execute(chunked)
-        cells = rows(result)
-        write_xlsx([Sheet(sheet, [str(h) for h in header], cells)], out, title=title)
-
-    return xlsx_response(write, filename)
+    row turned into cells by ``rows``; objects with ``scalars``, else result rows. A large list
+    (past EXPORT_INLINE_ROWS) of a ``@list_export`` view is prepared in the background."""
+    chunk = chunk or list_exports.CHUNK  # read at call time: tests make it small
+    return deliver(
+        ListExport(query, header, rows, sheet, title, filename, scalars, chunk, formats or {})
+    )

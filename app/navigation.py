@@ -92,6 +92,7 @@ MY_PROFILE = NavItem(_l("My profile"), "auth.profile", Permission.ACCOUNT_EDIT)
 NOTIFICATION_SETTINGS = NavItem(
     _l("Notification settings"), "notifications.preferences", Permission.DASHBOARD_VIEW
 )
+MY_EXPORTS = NavItem(_l("My exports"), "exports.index", Permission.DASHBOARD_VIEW)
 
 # Every page the menu links to, for the test that checks each role's layout against it.
 NAVIGATION: tuple[NavItem, ...] = (
@@ -125,11 +126,12 @@ NAVIGATION: tuple[NavItem, ...] = (
     OUTBOX,
     MY_PROFILE,
     NOTIFICATION_SETTINGS,
+    MY_EXPORTS,
 )
 
 # What is one's own, for every role: a dropdown under the user's name, beside Sign out.
 ACCOUNT_MENU = NavGroup(
-    "account", _l("My profile"), (MY_PROFILE, MY_ORGANISATION, NOTIFICATION_SETTINGS)
+    "account", _l("My profile"), (MY_PROFILE, MY_ORGANISATION, NOTIFICATION_SETTINGS, MY_EXPORTS)
 )
 
 MENUS: dict[Role, tuple[NavEntry, ...]] = {

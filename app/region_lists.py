@@ -15,16 +15,16 @@ import dataclasses
 import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from flask import Response, render_template, request
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.excel import Sheet, write_xlsx, xlsx_response
-from app.extensions import db
 from app.input_boundary import region_arg
 from app.list_sorting import Sorting
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.access import viewed_region_or_404
 from models.types import TitledEnum
@@ -123,14 +123,15 @@ class RegionList(Generic[F]):
             **context,
         )
 
-    def xlsx(self) -> Response:
+    def xlsx(self) -> Response | WerkzeugResponse:
         prefix, filters, query, _sort = self._asked()
-        title = f"{current_user.organisation.name} — {self.sheet!s}"
-
-        def write(out: IO[bytes]) -> None:
-            rows = db.session.execute(query.execution_options(yield_per=CHUNK))
-            header = [str(column.title) for column in self.columns]
-            lines = (cells(line, self.columns) for line in self.lines(rows))
-            write_xlsx([Sheet(str(self.sheet), header, lines)], out, title=title)
-
-        return xlsx_response(write, f"{self.stem}-{filters.region or prefix or 'all'}.xlsx")
+        return list_xlsx(
+            query,
+            header=[column.title for column in self.columns],
+            rows=lambda rows: (cells(line, self.columns) for line in self.lines(rows)),
+            sheet=str(self.sheet),
+            title=f"{current_user.organisation.name} — {self.sheet!s}",
+            filename=f"{self.stem}-{filters.region or prefix or 'all'}.xlsx",
+            scalars=False,
+            chunk=CHUNK,
+        )

@@ -346,6 +346,11 @@ def send(stored_name: str, original_name: str, content_type: str) -> Response:
         key = key_of(stored_name)
     except ValueError:
         raise NotFound() from None
+    return send_key(key, original_name, content_type)
+
+
+def send_key(key: str, original_name: str, content_type: str) -> Response:
+    """``send`` of any object of the store (a background export's workbook, say)."""
     store_ = storage.current()
     path = store_.local_path(key)
     if path is not None:

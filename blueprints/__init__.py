@@ -28,6 +28,8 @@ from blueprints.diagnosis.routes import bp as diagnosis_bp
 from blueprints.engagements import paperwork_routes as _paperwork_views  # noqa: F401
 from blueprints.engagements import progress_report_routes as _report_views  # noqa: F401
 from blueprints.engagements.record_routes import bp as engagements_bp
+from blueprints.exports import tasks as exports_tasks
+from blueprints.exports.routes import bp as exports_bp
 from blueprints.main.routes import bp as main_bp
 from blueprints.notices.public_routes import bp as announcements_bp
 from blueprints.notices.routes import bp as notices_bp
@@ -63,6 +65,7 @@ BLUEPRINTS = (
     certificates_bp,
     surveillance_bp,
     notifications_bp,
+    exports_bp,
     notices_bp,
     announcements_bp,
     diagnosis_bp,
@@ -86,6 +89,7 @@ TASKS = (
     *statistics_tasks.TASKS,
     *api_tasks.TASKS,
     *webhooks_tasks.TASKS,
+    *exports_tasks.TASKS,
 )
 
 # Feature `flask` groups (users, reference, demo, assessment); app.cli.register adds the core ones.

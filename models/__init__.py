@@ -68,6 +68,7 @@ from models.diagnosis import (
     SurveyVerdict,
 )
 from models.document import Document, DocumentKind
+from models.export_job import EXPORT_ERRORS, ExportJob, ExportStatus
 from models.notice import Notice, NoticeAttachment, NoticeAudience, NoticeReceipt
 from models.notification import Notification
 from models.organisation import EnterpriseSize, Organisation, OrgKind
@@ -104,6 +105,7 @@ __all__ = [
     "CLOSED_STATUSES",
     "CONSULTING_STEPS",
     "EDITABLE_STATES",
+    "EXPORT_ERRORS",
     "FINISHED_STATUSES",
     "PENDING_SCHEDULE_STATUSES",
     "ROLE_ORG_KINDS",
@@ -157,6 +159,8 @@ __all__ = [
     "EngineerTitle",
     "EnterpriseSize",
     "EnterpriseTag",
+    "ExportJob",
+    "ExportStatus",
     "Finding",
     "FindingKind",
     "FindingStatus",

@@ -4,7 +4,9 @@ fuzz test)."""
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,6 +16,9 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from werkzeug.datastructures import FileStorage
 
+from app import list_exports, storage
+from app.clock import utcnow
+from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.security.tokens import make_token
 from blueprints.assessment.services import questionnaire_of
@@ -39,6 +44,8 @@ from models import (
     DeliveryStatus,
     DocumentKind,
     EngineerTitle,
+    ExportJob,
+    ExportStatus,
     Finding,
     FindingKind,
     FindingStatus,
@@ -113,6 +120,8 @@ class Scene:
     api_key_id: int = 0  # the enterprise's API key
     webhook_id: int = 0  # the enterprise's webhook endpoint, with a dead delivery
     webhook_delivery_id: int = 0
+    export_id: int = 0  # the authority's background export, done, with its file
+    queued_export_id: int = 0  # and one waiting for the scheduler
 
 
 def pdf(name: str) -> FileStorage:
@@ -281,7 +290,10 @@ def build(app) -> Scene:
         sa.select(WebhookDelivery).where(WebhookDelivery.endpoint_id == webhook.id)
     ).one()
     dead.status = DeliveryStatus.DEAD
+    done_export, queued_export = _exports(authority)
     return Scene(
+        export_id=done_export.id,
+        queued_export_id=queued_export.id,
         api_key_id=api_key.id,
         webhook_id=webhook.id,
         webhook_delivery_id=dead.id,
@@ -336,6 +348,28 @@ def email_links(scene: Scene) -> dict[str, str]:
 
 def _bulletin(s: Scene) -> dict:
     return {"campaign_id": s.campaign_id, "bulletin_id": s.bulletin_id}
+
+
+def _exports(owner: User) -> tuple[ExportJob, ExportJob]:
+    """A background export of the organisation list, done with its file, and one waiting."""
+    done = ExportJob(
+        owner_id=owner.id, export="orgs.export_xlsx", args={"kind": ["enterprise"]}, locale="zh",
+        title="组织列表", filename="organisations.xlsx", status=ExportStatus.DONE,
+        rows_total=1, rows_written=1, stored_name=f"{uuid.uuid4().hex}.xlsx",
+        finished_at=utcnow(), expires_at=utcnow() + timedelta(hours=24),
+    )  # fmt: skip
+    workbook = io.BytesIO()
+    write_xlsx([Sheet("组织", ["名称"], [["测试组织"]])], workbook, title="组织列表")
+    workbook.seek(0)
+    storage.current().put(list_exports.key_of(done.stored_name), workbook)
+    waiting = ExportJob(
+        owner_id=owner.id, export="orgs.export_xlsx", args={}, locale="zh", title="组织列表",
+        filename="organisations.xlsx", rows_total=3000, rows_written=1000,
+        status=ExportStatus.RUNNING, started_at=utcnow(),
+    )  # fmt: skip
+    db.session.add_all([done, waiting])
+    db.session.flush()
+    return done, waiting
 
 
 def _one(**kwargs) -> Callable[[Scene], list[dict]]:
@@ -470,6 +504,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"sort": "created", "until": "2026-12-31"},
     ],
     "notifications.preferences": _one(),
+    "exports.index": lambda _s: [{}, {"page": "2"}],
+    "exports.view": lambda s: [{"job_id": s.export_id}, {"job_id": s.queued_export_id}],
+    "exports.status": lambda s: [{"job_id": s.export_id}, {"job_id": s.queued_export_id}],
+    "exports.file": lambda s: [{"job_id": s.export_id}],
     "clauses.index": _one(),
     "clauses.new": _one(),
     "clauses.edit": _one(code="9.3"),

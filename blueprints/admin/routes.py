@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.clock import local_today
 from app.extensions import db
+from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.mail import dispatcher
 from app.pages import status_of
@@ -40,7 +41,8 @@ def users():
     )
 
 
-@bp.get("/users/export.xlsx")
+@bp.route("/users/export.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.ADMIN_USERS_MANAGE)
 def users_xlsx():
     """The list's Excel: the rows its filters give, in its sort, across all pages."""
@@ -141,7 +143,8 @@ def outbox():
     )
 
 
-@bp.get("/outbox/export.xlsx")
+@bp.route("/outbox/export.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.ADMIN_OUTBOX_MANAGE)
 def outbox_xlsx():
     """The outbox's Excel: the messages' metadata (no body), the rows the filters give."""

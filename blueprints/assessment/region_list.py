@@ -5,9 +5,9 @@ query paged on the page and streamed into the Excel."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from flask import request
@@ -15,7 +15,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.clock import local_today
-from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.input_boundary import int_arg, region_arg
 from app.list_sorting import Sorting
@@ -171,23 +170,28 @@ def stage_titles() -> dict[str, str]:
     return questionnaire.stage_titles(local_today().year, str(get_locale() or "zh"))
 
 
-def _rows(query: sa.Select, stages: dict[str, str]) -> Iterator[list[Any]]:
-    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
-        yield [
-            row.name,
-            row.credit_code,
-            row.region_code,
-            row.year,
-            row.campaign or _("Own assessment"),
-            row.status.title,
-            row.total,
-            stages.get(row.stage or "", ""),
-            row.submitted_at,
-        ]
+def rows_of(stages: dict[str, str]) -> Callable[[Iterable[Any]], Iterator[list[Any]]]:
+    """The Excel's cells of the list's rows, the stages named in the reader's language."""
+
+    def rows(listed: Iterable[Any]) -> Iterator[list[Any]]:
+        for row in listed:
+            yield [
+                row.name,
+                row.credit_code,
+                row.region_code,
+                row.year,
+                row.campaign or _("Own assessment"),
+                row.status.title,
+                row.total,
+                stages.get(row.stage or "", ""),
+                row.submitted_at,
+            ]
+
+    return rows
 
 
-def region_xlsx(query: sa.Select, stages: dict[str, str], title: str, out: IO[bytes]) -> None:
-    header = [
+def header() -> list[str]:
+    return [
         _("Enterprise"),
         _("Credit code"),
         _("Region code"),
@@ -198,6 +202,6 @@ def region_xlsx(query: sa.Select, stages: dict[str, str], title: str, out: IO[by
         _("Stage"),
         _("Submitted"),
     ]
-    write_xlsx(
-        [Sheet(_("Self-assessments"), header, _rows(query, stages), {6: "0.0"})], out, title=title
-    )
+
+
+FORMATS = {6: "0.0"}  # the total score

@@ -24,6 +24,7 @@ from app import pages, workflow
 from app.clock import local_today
 from app.excel import xlsx_response
 from app.input_boundary import version_field
+from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
@@ -347,7 +348,8 @@ def queue():
     )
 
 
-@bp.get("/queue.xlsx")
+@bp.route("/queue.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.ASSESSMENT_REVIEW)
 def queue_xlsx():
     """The queue's Excel: the rows its filters give, in its sort, across all pages."""
@@ -390,13 +392,22 @@ def region():
     )
 
 
-@bp.get("/region.xlsx")
+@bp.route("/region.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.ASSESSMENT_REVIEW)
 def region_xlsx():
     _prefix, _filters, query, _sort = _region_list()
-    title = f"{current_user.organisation.name} — {_('Self-assessments')}"
-    write = functools.partial(region_list.region_xlsx, query, region_list.stage_titles(), title)
-    return xlsx_response(write, f"self-assessments-{current_user.organisation.region_code}.xlsx")
+    return list_xlsx(
+        query,
+        header=region_list.header(),
+        rows=region_list.rows_of(region_list.stage_titles()),
+        sheet=_("Self-assessments"),
+        title=f"{current_user.organisation.name} — {_('Self-assessments')}",
+        filename=f"self-assessments-{current_user.organisation.region_code}.xlsx",
+        scalars=False,
+        chunk=region_list.CHUNK,
+        formats=region_list.FORMATS,
+    )
 
 
 @bp.post("/<int:assessment_id>/benchmark")

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.clock import local_time, local_today
+from app.list_exports import CHUNK
 from app.list_sorting import Sorting, enum_order
-from app.lists import CHUNK
 from app.region_lists import Column, cells
 from blueprints.certificates.issued import next_items
 from blueprints.certificates.request_transitions import RequestState, state_of

@@ -15,6 +15,7 @@ from flask_login import current_user
 from app import workflow
 from app.clock import local_today
 from app.input_boundary import version_field
+from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
@@ -48,7 +49,8 @@ def _requests_given(view: str, search: str, sort: str) -> dict[str, str]:
     return {key: value for key, value in given.items() if value}
 
 
-@bp.get("/requests.xlsx")
+@bp.route("/requests.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.CERTIFICATES_MANAGE)
 def requests_xlsx():
     """The holder requests' Excel: the view and search of the page, in its sort."""
@@ -146,7 +148,8 @@ def issued_list():
     )
 
 
-@bp.get("/issued.xlsx")
+@bp.route("/issued.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.PROJECT_EVALUATE)
 def issued_xlsx():
     """The body's issued certificates in Excel: the page's filters, in its sort, every page."""

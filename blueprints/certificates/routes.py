@@ -27,6 +27,7 @@ from app import pages, workflow
 from app.clock import local_today
 from app.forms import filters_of
 from app.input_boundary import version_field
+from app.list_exports import list_export
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
 from app.public_cache import anonymous_without_state, memo, public_cacheable
@@ -82,7 +83,8 @@ def region():
     )
 
 
-@bp.get("/region.xlsx")
+@bp.route("/region.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.REGION_PROJECTS_VIEW)
 def region_xlsx():
     return region_list.LIST.xlsx()

@@ -14,6 +14,7 @@ from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import campaigns as demo_campaigns
 from blueprints.demo import diagnosis as demo_diagnosis
 from blueprints.demo import engagements as demo_engagements
+from blueprints.demo import exports as demo_exports
 from blueprints.demo import projects as demo_projects
 from blueprints.demo import review_items as demo_review_items
 from blueprints.demo import webhooks as demo_webhooks
@@ -184,6 +185,8 @@ def load_demo() -> list[tuple[str, str, str]]:
     listed = [(role, email) for role, email, *_ in accounts] + demo_engagements.load()
     # The evaluation body's webhook and its delivery log (blueprints/demo/webhooks.py).
     demo_webhooks.load(bodies["005"])
+    # Last: it commits what is loaded so far, then runs a real export job.
+    demo_exports.load()
     # The portal's announcements: the alliance's and Shanghai's (blueprints/demo/announcements.py).
     demo_announcements.load(alliance, authorities["310000"], EVALUATION_BODIES)
     return [(role.value, email, DEMO_PASSWORD) for role, email in listed]

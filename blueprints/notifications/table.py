@@ -38,6 +38,7 @@ class Category(TitledEnum):
     DIAGNOSIS = "diagnosis", _l("Diagnosis engagements")
     ACCOUNT = "account", _l("Your account's security")
     WEBHOOKS = "webhooks", _l("Webhooks of your organisation")
+    EXPORTS = "exports", _l("Your exports prepared in the background")
 
     @property
     def may_be_muted(self) -> bool:
@@ -689,6 +690,35 @@ NOTICE_NOTICES = {
     ),
 }
 
+
+def _export_page(event: Event) -> str:
+    return external_url("exports.view", job_id=event.subject.id)
+
+
+EXPORT_NOTICES = {
+    # A large list's Excel, prepared by the scheduler for the one who asked (app.list_exports).
+    "export.done": Notice(
+        Category.EXPORTS,
+        lambda e: [e.subject.owner] if e.subject.owner.active else [],
+        lambda e: _(
+            "Your Excel %(title)s is ready (%(num)s rows)",
+            title=e.subject.title,
+            num=f"{e.subject.rows_written:,}",
+        ),
+        _export_page,
+    ),
+    "export.failed": Notice(
+        Category.EXPORTS,
+        lambda e: [e.subject.owner] if e.subject.owner.active else [],
+        lambda e: _(
+            "Your Excel %(title)s could not be prepared: %(reason)s",
+            title=e.subject.title,
+            reason=e.subject.error_message,
+        ),
+        _export_page,
+    ),
+}
+
 NOTICES: dict[str, Notice] = {
     **ASSESSMENT_NOTICES,
     **FINDING_NOTICES,
@@ -702,4 +732,5 @@ NOTICES: dict[str, Notice] = {
     **ACCOUNT_NOTICES,
     **API_KEY_NOTICES,
     **WEBHOOK_NOTICES,
+    **EXPORT_NOTICES,
 }

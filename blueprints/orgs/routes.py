@@ -25,6 +25,7 @@ from app import pages
 from app.clock import local_today
 from app.errors import render_error
 from app.extensions import limiter
+from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.pages import status_of
 from app.pagination import paginate
@@ -57,7 +58,8 @@ def index():
     )
 
 
-@bp.get("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.ORG_VIEW)
 def export_xlsx():
     """The list's Excel: the rows its filters give, in its sort, across all pages."""

@@ -18,6 +18,7 @@ from app import pages, uploads, workflow
 from app.clock import local_today
 from app.errors import WorkflowError
 from app.input_boundary import version_field
+from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.access import get_project_or_404
@@ -71,7 +72,8 @@ def index():
     return index_page()
 
 
-@bp.get("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.PROJECT_VIEW)
 def export_xlsx():
     """The list's Excel: the rows its filters give, in its sort, across all pages."""
@@ -158,7 +160,8 @@ def region():
     return region_list.LIST.page("projects/region.html", statuses=list(ProjectStatus))
 
 
-@bp.get("/region.xlsx")
+@bp.route("/region.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.REGION_PROJECTS_VIEW)
 def region_xlsx():
     return region_list.LIST.xlsx()

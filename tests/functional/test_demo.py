@@ -10,7 +10,7 @@ from app.clock import local_today, utcnow
 from app.extensions import db
 from blueprints.demo import api_keys as demo_api_keys
 from blueprints.demo.loader import DEMO_PASSWORD, EVALUATION_BODIES, load_demo
-from models import Objection, Organisation, OrgKind, Role, User
+from models import ExportJob, ExportStatus, Objection, Organisation, OrgKind, Role, User
 from tests.conftest import Browser
 
 
@@ -135,3 +135,18 @@ def test_the_demo_publishes_announcements_on_the_portal(client, demo_accounts):
     download = client.get(f"/announcements/{with_file.id}/attachments/{attachment.id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     download.close()
+
+
+def test_the_city_authority_has_a_finished_export_and_one_waiting(app, demo_accounts):
+    browser = Browser(app.test_client())
+    assert browser.login("authority@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
+    made = db.session.scalars(sa.select(ExportJob).order_by(ExportJob.id)).all()
+    assert [job.status for job in made] == [ExportStatus.DONE, ExportStatus.QUEUED]
+    assert made[0].rows_written > 0
+    page = browser.get("/exports/").get_data(as_text=True)
+    assert f"/exports/{made[0].id}/file" in page and "排队中" in page
+    download = browser.get(f"/exports/{made[0].id}/file")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    download.close()
+    load_demo()  # idempotent
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 2

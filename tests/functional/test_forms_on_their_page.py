@@ -761,6 +761,22 @@ SKIPPED: dict[str, str] = {
     "webhooks.disable": "a button (disable an endpoint); a stale version is a 409 on the page",
     "webhooks.ping": "a button (queue a test ping): nothing is typed",
     "webhooks.deliver_again": "a button (a failed delivery queued again): nothing is typed",
+    **dict.fromkeys(
+        (
+            "admin.users_xlsx",
+            "admin.outbox_xlsx",
+            "orgs.export_xlsx",
+            "assessment.queue_xlsx",
+            "assessment.region_xlsx",
+            "projects.export_xlsx",
+            "projects.region_xlsx",
+            "certificates.region_xlsx",
+            "certificates.queues.requests_xlsx",
+            "certificates.queues.issued_xlsx",
+        ),
+        "a button (a large list's Excel prepared in the background): nothing is typed; "
+        "tests/functional/exports",
+    ),
     "api_v1.verify": "the API's JSON body: tests/functional/api checks it against the document",
     "api_v1.log_finding": "the API's JSON body: tests/functional/api checks it against the spec",
     "api_v1.check_enterprises": "the API's JSON body: tests/functional/api checks it too",

@@ -100,6 +100,7 @@ def path_values(scene: Scene) -> dict[str, object]:
         "key_id": scene.api_key_id,
         "endpoint_id": scene.webhook_id,
         "delivery_id": scene.webhook_delivery_id,
+        "job_id": scene.export_id,
         "row": 1,
         "member_id": scene.member_id,
         "activity_id": 1,

@@ -28,6 +28,7 @@ from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
 from blueprints.engagements import conclusion, progress_reports, record
 from blueprints.engagements import services as engagements
+from blueprints.exports import jobs as export_jobs
 from blueprints.notices import services as notices
 from blueprints.notifications.table import NOTICES, Category
 from blueprints.orgs import recovery
@@ -49,6 +50,7 @@ from models import (
     DiagnosisEngagement,
     EngagementStatus,
     EngineerTitle,
+    ExportJob,
     Finding,
     FindingKind,
     FindingStatus,
@@ -571,6 +573,29 @@ def engagement_withdrawn(c: Cast) -> set[int]:
     return {expert.id} | c.named("enterprise")
 
 
+def _export_run(owner: User, export: str) -> set[int]:
+    """A background export of ``export`` for ``owner``, run by the scheduler's job."""
+    job = ExportJob(
+        owner_id=owner.id, export=export, args={}, locale=owner.locale, title="List",
+        filename="list.xlsx",
+    )  # fmt: skip
+    db.session.add(job)
+    db.session.flush()
+    clear_notices()
+    export_jobs.run(current_app._get_current_object(), job.id)
+    return {owner.id}
+
+
+def export_ready(c: Cast) -> set[int]:
+    """The one who asked hears (here in English): the file is ready."""
+    return _export_run(c.parties.enterprise, "projects.export_xlsx")
+
+
+def export_failed(c: Cast) -> set[int]:
+    """An authority asked for a list it may not see: it hears the export failed."""
+    return _export_run(c.city, "admin.users_xlsx")
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "project.invite_consultancy": project_invitation,
     "project.confirm": project_confirmed,
@@ -628,6 +653,8 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "api_key.revoked": api_key_revoked,
     "api_key.expiring": api_key_expiring,
     "webhook.dead": webhook_delivery_dead,
+    "export.done": export_ready,
+    "export.failed": export_failed,
 }
 
 
