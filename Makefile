@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-tools install fonts assets regions translations lint extract-messages update-messages clean bench boundaries
+.PHONY: run test test-nodes test-tools install fonts assets regions translations lint extract-messages update-messages clean bench boundaries
 
 # Links in emails and the certificates' QR codes point at the server make run starts.
 run: export CERTPATH_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -24,6 +24,19 @@ test: install test-tools assets regions boundaries translations ## run every tes
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The multi-node recipe (README: Running in production; deploy/): two gunicorn nodes, a
+# scheduler leader and its standby, Debian's nginx in front (deploy/nginx/certpath.conf), a
+# scratch database on the PostgreSQL of 127.0.0.1:5432 (PGHOST/PGPORT/PGUSER), the Redis of
+# 127.0.0.1:6379 under a key prefix of the run; driven through nginx by tests/nodes.
+test-nodes: install assets regions boundaries translations
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && { apt-get install -y -qq nginx-light >/dev/null 2>&1 || apt-get install -y -qq nginx >/dev/null; }; \
+	  else echo "the multi-node test needs nginx: sudo apt-get install nginx-light" >&2; exit 1; fi; }
+	@command -v psql >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; \
+	  else echo "the multi-node test needs psql: sudo apt-get install postgresql-client" >&2; exit 1; fi; }
+	CERTPATH_TEST_NODES=1 $(BIN)/python -m pytest tests/nodes $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed fonts
 

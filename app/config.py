@@ -75,6 +75,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DISPATCH_BATCH": 200,
     "MAIL_STALE_CLAIM_MINUTES": 15,
     # --- operations
+    # This node's name (e.g. "web-1"), sent as X-Certpath-Node on every response and kept in
+    # the scheduler's heartbeat rows: which of several nodes answered or ran the jobs. Empty:
+    # no header.
+    "NODE_ID": "",
     "LOG_FORMAT": "text",  # or "json": one object per line, for a log collector
     "LOG_LEVEL": "INFO",
     # /metrics answers these addresses (Prometheus scraping the node directly, not through the

@@ -5,7 +5,7 @@ the node that answered, the outbox row and the dispatcher's attempt.
 Behind a trusted proxy (``TRUSTED_PROXIES``) the proxy's ``X-Request-ID`` is kept (nginx:
 ``proxy_set_header X-Request-ID $request_id``), so its access log and ours share the id;
 otherwise, or when the header is not a plain token, a new one is drawn. The response says
-which id it was given.
+which id it was given, and — with ``NODE_ID`` set — which node answered (``X-Certpath-Node``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from flask import Flask, Response, g, request
 
 HEADER = "X-Request-ID"
+NODE_HEADER = "X-Certpath-Node"
 # What a proxy's id may look like: nginx's $request_id is 32 hex digits; others use UUIDs.
 _TOKEN = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("certpath_request_id", default="")
@@ -45,6 +46,7 @@ def bound(value: str) -> Iterator[str]:
 
 def init_app(app: Flask) -> None:
     trust_proxy = bool(app.config["TRUSTED_PROXIES"])
+    node = app.config["NODE_ID"]
 
     @app.before_request
     def _take_or_draw() -> None:
@@ -56,6 +58,8 @@ def init_app(app: Flask) -> None:
     def _tell(response: Response) -> Response:
         if current():
             response.headers[HEADER] = current()
+        if node:  # several nodes behind one proxy: which one answered (CERTPATH_NODE_ID)
+            response.headers[NODE_HEADER] = node
         return response
 
     @app.teardown_request

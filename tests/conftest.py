@@ -24,6 +24,9 @@ from app.extensions import db
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
 
+# tests/nodes brings up a cluster of its own (deploy/cluster.py): only `make test-nodes` runs it.
+collect_ignore = [] if os.environ.get("CERTPATH_TEST_NODES") else ["nodes"]
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 

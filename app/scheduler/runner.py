@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
 from app import request_ids
@@ -28,7 +28,8 @@ def _record(job: PeriodicTask, **values: object) -> None:
 
     Two schedulers (a standby's run-once, a cron copy) may create the row at the same moment:
     the loser's insert is undone in a savepoint and it updates the winner's row instead."""
-    values["host"] = socket.gethostname()[:200]
+    node = current_app.config["NODE_ID"]  # two schedulers on one machine are told apart
+    values["host"] = (f"{socket.gethostname()}/{node}" if node else socket.gethostname())[:200]
     for _attempt in range(2):
         row = db.session.get(JobRun, job.name)
         if row is None:

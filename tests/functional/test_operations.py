@@ -36,6 +36,13 @@ def test_every_response_carries_a_fresh_id_unless_a_trusted_proxy_gave_one(app, 
     assert HEX_ID.fullmatch(proxied.get("/healthz", headers=junk).headers["X-Request-ID"])
 
 
+def test_a_node_named_says_so_on_every_response_and_an_unnamed_one_says_nothing(app, tmp_path):
+    assert "X-Certpath-Node" not in app.test_client().get("/healthz").headers
+    named = make_test_app(f"sqlite:///{tmp_path}/n.sqlite3", NODE_ID="web-2").test_client()
+    assert named.get("/healthz").headers["X-Certpath-Node"] == "web-2"
+    assert named.get("/no-such-page").headers["X-Certpath-Node"] == "web-2"
+
+
 def test_a_queued_message_keeps_the_id_of_what_queued_it(app_ctx):
     user = factories.user()
 
