@@ -114,6 +114,10 @@ class Cluster:
 
     workdir: Path
     smtp_port: int | None = None
+    # An S3-compatible endpoint (the tests: moto's server) with the bucket made; None keeps
+    # the uploads in a local folder every node shares.
+    s3_endpoint: str | None = None
+    s3_bucket: str = "certpath-cluster"
     public_rate_limit: str = "60 per minute"
     pg: dict[str, str] = field(
         default_factory=lambda: {
@@ -145,6 +149,17 @@ class Cluster:
         pg = self.pg
         return f"postgresql://{pg['user']}@{pg['host']}:{pg['port']}/{self.database}"
 
+    def _storage(self) -> dict[str, str]:
+        if self.s3_endpoint is None:
+            return {"CERTPATH_STORAGE_URL": "", "CERTPATH_STORAGE_S3_ENDPOINT_URL": ""}
+        return {
+            "CERTPATH_STORAGE_URL": f"s3://{self.s3_bucket}/{self.redis_prefix}",
+            "CERTPATH_STORAGE_S3_ENDPOINT_URL": self.s3_endpoint,
+            "CERTPATH_STORAGE_S3_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "certpath-cluster"),
+            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "certpath-cluster"),
+        }
+
     # --- the environment file, filled in as an operator would
     def environment(self) -> dict[str, str]:
         settings = read_env_file(DEPLOY / "certpath.env.example")
@@ -155,6 +170,7 @@ class Cluster:
             CERTPATH_RATELIMIT_STORAGE_URI=self.redis_url,
             CERTPATH_RATELIMIT_KEY_PREFIX=self.redis_prefix,
             CERTPATH_UPLOAD_FOLDER=str(self.uploads),
+            **self._storage(),
             WEB_CONCURRENCY=str(self.workers_per_node),
             CERTPATH_MAIL_SERVER="127.0.0.1" if self.smtp_port else "",
             CERTPATH_MAIL_PORT=str(self.smtp_port or 25),

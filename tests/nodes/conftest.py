@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from deploy.cluster import Cluster
-from tests.conftest import Mailbox, free_port
+from tests.conftest import S3_BUCKET, Mailbox, free_port
 
 PUBLIC_RATE_LIMIT = 20
 
@@ -36,10 +36,14 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture(scope="package")
-def cluster(tmp_path_factory, mailbox) -> Iterator[Cluster]:
+def cluster(tmp_path_factory, mailbox, s3_endpoint) -> Iterator[Cluster]:
+    """The recipe with its uploads in an S3 bucket (moto's server on loopback), as several
+    nodes keep them."""
     running = Cluster(
         tmp_path_factory.mktemp("cluster"),
         smtp_port=mailbox.port,
+        s3_endpoint=s3_endpoint,
+        s3_bucket=S3_BUCKET,
         public_rate_limit=f"{PUBLIC_RATE_LIMIT} per minute",
     )
     running.start()

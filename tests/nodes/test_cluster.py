@@ -9,11 +9,13 @@ import signal
 import time
 from datetime import UTC, datetime
 
+import boto3
 import psycopg
 import pytest
 
 from blueprints.demo.people import DEMO_PASSWORD
 from deploy.cluster import Cluster
+from tests.conftest import S3_BUCKET, S3_REGION
 from tests.functional.projects.helpers import PDF
 from tests.nodes.conftest import PUBLIC_RATE_LIMIT, Visitor
 
@@ -90,6 +92,12 @@ def test_a_file_uploaded_through_one_node_downloads_through_the_other(cluster, v
     downloads = [visitor.get(f"/projects/{project_id}/documents/{document_id}") for _ in "12"]
     assert {d.node for d in downloads} == {"web-1", "web-2"}
     assert [d.body for d in downloads] == [content, content]
+    # In the bucket the nodes share, not on a node's disk.
+    [(stored_name,)] = sql(cluster, "SELECT stored_name FROM documents WHERE id = %s", document_id)
+    bucket = boto3.client("s3", endpoint_url=cluster.s3_endpoint, region_name=S3_REGION)
+    listed = bucket.list_objects_v2(Bucket=S3_BUCKET, Prefix=cluster.redis_prefix)
+    assert stored_name in [o["Key"].rsplit("/", 1)[-1] for o in listed.get("Contents", [])]
+    assert not list(cluster.uploads.rglob(stored_name))
 
 
 def forget_password(visitor: Visitor, emails: list[str]) -> None:
