@@ -17,8 +17,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from app import storage
 from app.clock import utcnow
 from app.extensions import db, limiter
+from app.scheduler.runner import stale_jobs
+from app.storage.local import LocalStorage
+from models import JobRun
 
 EXTENSION_KEY = "certpath.readiness"
 _UNKNOWN: dict = {"last_finished_seconds_ago": None, "late_jobs": []}
@@ -59,9 +63,6 @@ def report(database_answers: Callable[[], bool]) -> tuple[dict, int]:
 def storage_answers() -> bool:
     """The upload store takes files: the local folder is writable (or can be made where it is
     configured); an object store answers a HEAD with this node's credentials."""
-    from app import storage
-    from app.storage.local import LocalStorage
-
     store = storage.current()
     if isinstance(store, LocalStorage):
         return _writable(store.root)
@@ -87,9 +88,6 @@ def _rate_limit_storage() -> str:
 def _scheduler() -> dict:
     """Seconds since a scheduler job last finished, and the jobs later than they should be
     (none has run: all of them)."""
-    from app.scheduler.runner import stale_jobs
-    from models import JobRun
-
     try:
         last = db.session.scalar(sa.select(sa.func.max(JobRun.last_finished_at)))
         late = stale_jobs(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, current_app
 
 from app.storage.base import Missing, Opened, Storage, checksum
+from app.storage.local import LocalStorage
+from app.storage.s3 import S3Storage
 
 __all__ = ["Location", "Missing", "Opened", "Storage", "checksum", "current", "location", "make"]
 
@@ -74,8 +76,6 @@ def make(app: Flask, url: str | None = None) -> Storage:
     config = app.config
     where = location(config["STORAGE_URL"] if url is None else url)
     if where.kind == "s3":
-        from app.storage.s3 import S3Storage  # boto3 is loaded only when it is used
-
         return S3Storage(
             where.bucket,
             where.path,
@@ -88,8 +88,6 @@ def make(app: Flask, url: str | None = None) -> Storage:
 
 def local_folder(app: Flask, folder: str = "") -> Storage:
     """The local folder ``folder`` (empty: ``<instance>/uploads``)."""
-    from app.storage.local import LocalStorage
-
     root = Path(folder or Path(app.instance_path) / "uploads").resolve()
     static = app.static_folder
     if static and root.is_relative_to(Path(static).resolve()):

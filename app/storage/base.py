@@ -55,8 +55,8 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
-    def all_keys(self) -> Iterator[str]:
-        """Every key held, in no particular order."""
+    def all_keys(self, prefix: str = "") -> Iterator[str]:
+        """Every key held (starting with ``prefix``), in no particular order."""
         ...
 
     def local_path(self, key: str) -> Path | None:

@@ -58,11 +58,14 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def all_keys(self) -> Iterator[str]:
-        for folder, _dirs, names in os.walk(self.root):
+    def all_keys(self, prefix: str = "") -> Iterator[str]:
+        # Walk only the folder the prefix names (a key's folders are its "/" parts).
+        start = self.root / prefix.rpartition("/")[0]
+        for folder, _dirs, names in os.walk(start):
             for name in names:
-                if not name.startswith(_TEMP_PREFIX):
-                    yield Path(folder, name).relative_to(self.root).as_posix()
+                key = Path(folder, name).relative_to(self.root).as_posix()
+                if not name.startswith(_TEMP_PREFIX) and key.startswith(prefix):
+                    yield key
 
     def local_path(self, key: str) -> Path | None:
         return self._path(key)

@@ -88,9 +88,9 @@ class S3Storage:
             raise
         return True
 
-    def all_keys(self) -> Iterator[str]:
+    def all_keys(self, prefix: str = "") -> Iterator[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self.prefix
+            Bucket=self.bucket, Prefix=self.prefix + prefix
         )
         for page in pages:
             for item in page.get("Contents", ()):

@@ -1,24 +1,20 @@
-"""The scheduler's daily sweep removes the import results nobody will open again."""
+"""The scheduler's daily sweep removes the import results nobody will open again, in the
+upload store (the local folder, an S3 bucket)."""
 
 from __future__ import annotations
 
-import os
+import io
 import time
 
 from blueprints.roster import results
 from blueprints.roster.tasks import forget_old_import_results
 
 
-def test_old_results_go_and_fresh_ones_stay(app_ctx):
-    folder = results._folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    old, fresh = folder / f"7-{'a' * 32}.json", folder / f"8-{'b' * 32}.json"
-    for path in (old, fresh):
-        path.write_text("{}", encoding="utf-8")
-    week_ago = time.time() - results.KEEP_FOR - 60
-    os.utime(old, (week_ago, week_ago))
-    try:
-        assert forget_old_import_results() == "import results removed: 1"
-        assert not old.exists() and fresh.exists()
-    finally:
-        fresh.unlink(missing_ok=True)
+def test_old_results_go_and_fresh_ones_stay(app_ctx, store):
+    week_ago = int(time.time() - results.KEEP_FOR - 60)
+    old = f"roster-imports/7-{week_ago:08x}{'a' * 24}.json"
+    fresh = f"roster-imports/8-{int(time.time()):08x}{'b' * 24}.json"
+    for key in (old, fresh):
+        store.put(key, io.BytesIO(b"{}"))
+    assert forget_old_import_results() == "import results removed: 1"
+    assert not store.exists(old) and store.exists(fresh)
