@@ -559,7 +559,11 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "announcements.attachment": lambda s: [
         {"notice_id": s.announcement_id, "attachment_id": s.announcement_attachment_id}
     ],
-    "campaigns.index": _one(),
+    "campaigns.index": lambda _s: [
+        {},
+        {"q": "评估", "year": "2026", "state": "open", "sort": "-authority"},
+        {"year": "x", "state": "forged", "page": "2"},
+    ],
     "campaigns.contact_persons": _one(),
     "campaigns.contacts_xlsx": _one(),
     "campaigns.view": lambda s: [
@@ -576,8 +580,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "campaigns.enterprises": lambda s: [
         {"campaign_id": s.campaign_id},
         {"campaign_id": s.campaign_id, "region": "310104", "show": "absent"},
+        {"campaign_id": s.campaign_id, "q": "测试", "status": "draft", "sort": "-total"},
+        {"campaign_id": s.campaign_id, "show": "absent", "q": "%_", "sort": "code"},
     ],
-    "campaigns.enterprises_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
+    "campaigns.enterprises_xlsx": lambda s: [
+        {"campaign_id": s.campaign_id},
+        {"campaign_id": s.campaign_id, "show": "absent", "sort": "-name"},
+    ],
     "api_keys.index": lambda _s: [{}, {"q": "省平台", "page": "2"}, {"q": "%_\\"}],
     "api_keys.export": lambda _s: [{}, {"q": "省平台"}],
     "webhooks.index": _one(),
