@@ -536,9 +536,19 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"region": "310115", "campaign": "none", "metric": "stage:integration"},
     ],
     "statistics.boundaries_of": _one(region="310000"),
-    "notices.index": lambda _s: [{}, {"show": "unread", "q": "评估"}, {"show": "sent"}],
-    "notices.export": lambda _s: [{}, {"show": "sent"}],
-    "notices.view": lambda s: [{"notice_id": s.notice_id}],
+    "notices.index": lambda _s: [
+        {},
+        {"show": "unread", "q": "评估", "sort": "-sender"},
+        {"show": "sent", "audience": "everyone", "since": "2026-01-01", "sort": "confirmed"},
+        {"confirmed": "no", "audience": "forged", "until": "x"},
+    ],
+    "notices.export": lambda _s: [{}, {"show": "sent", "q": "通知"}, {"confirmed": "yes"}],
+    "notices.view": lambda s: [
+        {"notice_id": s.notice_id},
+        {"notice_id": s.notice_id, "q": "测试", "kind": "enterprise", "sort": "-region"},
+        {"notice_id": s.notice_id, "region": "上海", "confirmed": "no", "page": "2"},
+        {"notice_id": s.notice_id, "region": "无此地", "kind": "forged"},
+    ],
     "diagnosis.sme_level_page": lambda _s: [{}, {"page": "2"}],
     "diagnosis.new_sme_level": _one(),
     "diagnosis.sme_level_evaluation": lambda s: [{"evaluation_id": s.sme_level_id}],
@@ -578,13 +588,20 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "notices.attachment": lambda s: [
         {"notice_id": s.notice_id, "attachment_id": s.notice_attachment_id}
     ],
-    "notices.receipts_xlsx": lambda s: [{"notice_id": s.notice_id}],
+    "notices.receipts_xlsx": lambda s: [
+        {"notice_id": s.notice_id},
+        {"notice_id": s.notice_id, "confirmed": "no", "sort": "name"},
+    ],
     "announcements.index": lambda _s: [{}, {"q": "公告", "page": "2"}, {"q": "%_\\"}],
     "announcements.view": lambda s: [{"notice_id": s.announcement_id}],
     "announcements.attachment": lambda s: [
         {"notice_id": s.announcement_id, "attachment_id": s.announcement_attachment_id}
     ],
-    "campaigns.index": _one(),
+    "campaigns.index": lambda _s: [
+        {},
+        {"q": "评估", "year": "2026", "state": "open", "sort": "-authority"},
+        {"year": "x", "state": "forged", "page": "2"},
+    ],
     "campaigns.contact_persons": _one(),
     "campaigns.contacts_xlsx": _one(),
     "campaigns.view": lambda s: [
@@ -601,8 +618,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "campaigns.enterprises": lambda s: [
         {"campaign_id": s.campaign_id},
         {"campaign_id": s.campaign_id, "region": "310104", "show": "absent"},
+        {"campaign_id": s.campaign_id, "q": "测试", "status": "draft", "sort": "-total"},
+        {"campaign_id": s.campaign_id, "show": "absent", "q": "%_", "sort": "code"},
     ],
-    "campaigns.enterprises_xlsx": lambda s: [{"campaign_id": s.campaign_id}],
+    "campaigns.enterprises_xlsx": lambda s: [
+        {"campaign_id": s.campaign_id},
+        {"campaign_id": s.campaign_id, "show": "absent", "sort": "-name"},
+    ],
     "api_keys.index": lambda _s: [{}, {"q": "省平台", "page": "2"}, {"q": "%_\\"}],
     "api_keys.export": lambda _s: [{}, {"q": "省平台"}],
     "webhooks.index": _one(),

@@ -4,18 +4,12 @@ not), streamed row by row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import IO, Any
 
 from flask_babel import gettext as _
 
 from app.excel import Sheet, Styled, write_xlsx
-from app.extensions import db
 from blueprints.campaigns import progress
-from blueprints.campaigns.regions import Units
-from models import Campaign, Region
-
-CHUNK = 1000
 
 
 def definitions() -> str:
@@ -72,41 +66,3 @@ def progress_xlsx(table: progress.Table, out: IO[bytes]) -> None:
         note=definitions(),
     )
     write_xlsx([sheet], out, title=caption)
-
-
-def _chunked(query: Any) -> Iterator[Any]:
-    yield from db.session.execute(query.execution_options(yield_per=CHUNK))
-
-
-def enterprises_xlsx(campaign: Campaign, region: Region, units: Units, out: IO[bytes]) -> None:
-    taken = (
-        (r.name, r.credit_code, r.region_code, r.status.title, r.total, r.stage, r.submitted_at)
-        for r in _chunked(progress.participants(campaign, units))
-    )
-    absent = (
-        (r.name, r.credit_code, r.region_code, r.contact_email)
-        for r in _chunked(progress.absentees(campaign, units))
-    )
-    sheets = [
-        Sheet(
-            _("Taking part"),
-            [
-                _("Enterprise"),
-                _("Credit code"),
-                _("Region code"),
-                _("Status"),
-                _("Total score"),
-                _("Stage"),
-                _("Submitted"),
-            ],
-            taken,
-            formats={4: "0.0"},
-        ),
-        Sheet(
-            _("Not taking part"),
-            [_("Enterprise"), _("Credit code"), _("Region code"), _("Contact email")],
-            absent,
-        ),
-    ]
-    title = f"{region.display_name} — {campaign.title}"
-    write_xlsx(sheets, out, title=title)

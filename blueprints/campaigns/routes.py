@@ -14,12 +14,14 @@ from app import pages
 from app.clock import local_today
 from app.excel import xlsx_response
 from app.extensions import db
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
 from app.security.permissions import Permission, requires
 from blueprints.campaigns import (
     bulletin_exports,
     bulletins,
+    campaign_list,
     contacts,
     exports,
     forms,
@@ -37,9 +39,13 @@ def index_page(conflict: str | None = None, **_view_args: object) -> str:
     authority = current_user.organisation
     if authority.region is None:
         abort(404)
+    listed = campaign_list.campaigns_asked(authority, request.args)
     return render_template(
         "campaigns/index.html",
-        page=paginate(services.visible_to(authority)),
+        page=paginate(listed.query),
+        filters=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         launch_form=pages.kept("launch") or forms.LaunchForm(formdata=None),
         unit_form=pages.kept("unit") or forms.SeparateUnitForm(formdata=None),
         separate=services.separate_units(authority),
@@ -254,14 +260,16 @@ def enterprises_page(campaign_id: int, conflict: str | None = None, **_view_args
     campaign, region = _campaign_and_region(campaign_id)
     shown = request.args.get("show", "taken")
     shown = shown if shown in ENTERPRISE_LISTS else "taken"
-    units = units_of(region)
-    query = (progress.participants if shown == "taken" else progress.absentees)(campaign, units)
+    listed = campaign_list.enterprises_asked(campaign, units_of(region), shown, request.args)
     return render_template(
         "campaigns/enterprises.html",
         campaign=campaign,
         region=region,
         shown=shown,
-        page=paginate(query, rows=True),
+        page=paginate(listed.query, rows=True),
+        filters=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         trail=_trail(campaign, region),
         may_remind=campaign.is_open(local_today()),
         conflict=conflict,
@@ -301,11 +309,21 @@ def remind(campaign_id: int):
 @bp.get("/<int:campaign_id>/enterprises.xlsx")
 @requires(Permission.CAMPAIGNS_MANAGE)
 def enterprises_xlsx(campaign_id: int):
+    """The enterprises shown (taking part or not) in Excel: the rows the filters give, in
+    their sort, across all pages."""
     campaign, region = _campaign_and_region(campaign_id)
-    units = units_of(region)
-    write = functools.partial(exports.enterprises_xlsx, campaign, region, units)
-    filename = f"enterprises-{campaign.year}-{campaign.round}-{region.code}.xlsx"
-    return xlsx_response(write, filename)
+    shown = request.args.get("show", "taken")
+    shown = shown if shown in ENTERPRISE_LISTS else "taken"
+    listed = campaign_list.enterprises_asked(campaign, units_of(region), shown, request.args)
+    return list_xlsx(
+        listed.query,
+        header=campaign_list.header(shown),
+        rows=campaign_list.rows_of(shown),
+        sheet=_("Taking part") if shown == "taken" else _("Not taking part"),
+        title=f"{region.display_name} — {campaign.title}",
+        filename=f"enterprises-{campaign.year}-{campaign.round}-{region.code}-{shown}.xlsx",
+        scalars=False,
+    )
 
 
 # --- contact persons (seed 001's annex) --------------------------------------------------------

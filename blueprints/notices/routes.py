@@ -4,22 +4,20 @@ receipts, in Excel. The portal's public notices are read in blueprints/notices/p
 
 from __future__ import annotations
 
-import functools
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import pages, uploads
-from app.excel import xlsx_response
+from app.clock import local_today
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
-from blueprints.notices import exports, forms, services
+from blueprints.notices import forms, notice_list, services
 from models import NoticeAudience
 
 bp = Blueprint("notices", __name__, url_prefix="/notices", template_folder="templates")
 LISTS = ("received", "unread", "sent")
-SEARCH_MAX = services.SEARCH_MAX
 
 
 def _addressable() -> bool:
@@ -38,32 +36,26 @@ def _lists() -> list[str]:
     return shown or ["received"]
 
 
-def _listing() -> tuple[str, str]:
+def _shown() -> str:
     lists = _lists()
     shown = request.args.get("show", lists[0])
-    if shown not in lists:
-        shown = lists[0]
-    return shown, request.args.get("q", "").strip()[:SEARCH_MAX]
-
-
-def _query(shown: str, q: str):
-    org = current_user.organisation
-    if shown == "sent":
-        return services.sent(org, q)
-    return services.received(org, q, unread_only=shown == "unread")
+    return shown if shown in lists else lists[0]
 
 
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
-    shown, q = _listing()
+    shown = _shown()
+    listed = notice_list.asked(current_user, shown, request.args)
     audiences = services.audiences_for(current_user)
     form = None
     if audiences:
         form = pages.kept("publish") or forms.NoticeForm(audiences, formdata=None)
     return render_template(
         "notices/index.html",
-        page=paginate(_query(shown, q), rows=True),
+        page=paginate(listed.query, rows=True),
         shown=shown,
-        q=q,
+        filters=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         form=form,
         lists=_lists(),
         addressable=_addressable(),
@@ -80,9 +72,17 @@ def index():
 @bp.get("/export.xlsx")
 @requires(Permission.NOTICES_READ)
 def export():
-    shown, q = _listing()
-    write = functools.partial(exports.list_xlsx, _query(shown, q), shown)
-    return xlsx_response(write, f"notices-{shown}.xlsx")
+    """The list in Excel: the rows the filters give, in their sort, across all pages."""
+    shown = _shown()
+    return list_xlsx(
+        notice_list.asked(current_user, shown, request.args).query,
+        header=notice_list.header(shown),
+        rows=notice_list.rows_of(shown),
+        sheet=_("Notices"),
+        title=f"{current_user.organisation.name} — {_('Notices')}",
+        filename=f"notices-{shown}-{local_today().isoformat()}.xlsx",
+        scalars=False,
+    )
 
 
 @bp.post("/")
@@ -124,13 +124,17 @@ def view_page(notice_id: int, conflict: str | None = None, **_view_args: object)
     mine = notice.authority_id == org.id
     # The sender follows the receipts of a notice to its region; a public one has none.
     receipts = mine and notice.audience.regional
+    listed = notice_list.receipts_asked(notice, request.args) if receipts else None
     return render_template(
         "notices/view.html",
         notice=notice,
         mine=mine,
         receipt=None if mine else services.receipt(notice, org),
         counts=services.counts(notice) if receipts else None,
-        page=paginate(services.recipients(notice), rows=True) if receipts else None,
+        page=paginate(listed.query, rows=True) if listed else None,
+        filters=listed.form if listed else None,
+        sort=listed.sort if listed else None,
+        given=listed.given if listed else {},
         conflict=conflict,
     )
 
@@ -166,5 +170,12 @@ def receipts_xlsx(notice_id: int):
     notice = _notice_or_404(notice_id)
     if notice.authority_id != current_user.organisation_id or not notice.audience.regional:
         abort(404)
-    write = functools.partial(exports.receipts_xlsx, notice)
-    return xlsx_response(write, f"notice-{notice.id}-receipts.xlsx")
+    return list_xlsx(
+        notice_list.receipts_asked(notice, request.args).query,
+        header=[column.title for column in notice_list.RECEIPT_COLUMNS],
+        rows=notice_list.receipt_rows,
+        sheet=_("Receipts"),
+        title=notice.title,
+        filename=f"notice-{notice.id}-receipts-{local_today().isoformat()}.xlsx",
+        scalars=False,
+    )

@@ -204,6 +204,7 @@ def recipients(notice: Notice) -> sa.Select:
         sa.select(
             Organisation.id,
             Organisation.name,
+            Organisation.credit_code,
             Organisation.kind,
             Organisation.region_code,
             read.label("read_at"),

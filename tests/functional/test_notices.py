@@ -70,9 +70,9 @@ def test_sent_heard_read_confirmed_and_counted(region, browser):
     assert services.counts(notice) == (2, 1)  # the district and the enterprise; one confirmed
     receipts = browser.get(f"/notices/{notice.id}/receipts.xlsx").data
     sheet = openpyxl.load_workbook(io.BytesIO(receipts)).active
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
-    assert rows[enterprise.organisation.name][3] is not None
-    assert rows[district.organisation.name][3] is None
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert rows[enterprise.organisation.name][5] is not None  # confirmed
+    assert rows[district.organisation.name][5] is None
     assert elsewhere.organisation.name not in rows
 
 
