@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -107,18 +107,19 @@ def _unix(naive_utc: datetime) -> float:
 
 def _scrape_registry(app: Flask) -> CollectorRegistry:
     """The registry a scrape reads: every worker's latency (multi-process) or this one's."""
+    registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # registers itself
     else:
-        registry = CollectorRegistry()
         registry.register(_ProcessLatency())
     registry.register(DatabaseCollector(app))
     return registry
 
 
 class _ProcessLatency(Collector):
-    def collect(self):
+    """This process's own metrics, in a scrape's registry beside the database's."""
+
+    def collect(self) -> Iterator[Metric]:
         yield from REGISTRY.collect()
 
 

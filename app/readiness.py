@@ -25,7 +25,6 @@ from app.storage.local import LocalStorage
 from models import JobRun
 
 EXTENSION_KEY = "certpath.readiness"
-_UNKNOWN: dict = {"last_finished_seconds_ago": None, "late_jobs": []}
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def report(database_answers: Callable[[], bool]) -> tuple[dict, int]:
         checks[check.name] = "ok" if _safely(check.passes) else "error"
     # Without the database the heartbeats cannot be read, and reading them would wait on the
     # pool the probe avoided.
-    scheduler = _scheduler() if checks["database"] == "ok" else _UNKNOWN
+    scheduler = _scheduler() if checks["database"] == "ok" else _unknown()
     failed = any(value == "error" for value in checks.values())
     status = "error" if failed else ("degraded" if scheduler["late_jobs"] else "ok")
     body = {
@@ -93,9 +92,13 @@ def _scheduler() -> dict:
         late = stale_jobs(current_app._get_current_object())  # type: ignore[attr-defined]
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
-        return _UNKNOWN
+        return _unknown()
     age = round((utcnow() - last).total_seconds()) if last else None
     return {"last_finished_seconds_ago": age, "late_jobs": late}
+
+
+def _unknown() -> dict:
+    return {"last_finished_seconds_ago": None, "late_jobs": []}
 
 
 def _safely(passes: Callable[[], bool]) -> bool:

@@ -116,13 +116,14 @@ def _render(
     standing: Standing,
     **viewer: object,
 ) -> str:
+    today = local_today()
     return render_template(
         "certificates/verify.html",
         certificate=certificate,
         successor_number=successor_number,
         standing=standing,
-        today=local_today(),
-        live=certificate.status_on(local_today()),
+        today=today,
+        live=certificate.status_on(today),
         region=region_label(certificate.region_code),
         action_titles=transitions.STAFF_ACTION_TITLES,
         **{**_NOTHING_OF_THE_VIEWER, **viewer},
