@@ -153,6 +153,8 @@ DEFAULTS: dict[str, Any] = {
     "ICP_LICENCE": "",
     # Rendered anonymous certificate pages each process keeps (~3 KB each; 0: none).
     "PUBLIC_PAGE_MEMO_SIZE": 2000,
+    # Rendered anonymous register search pages each process keeps (~15 KB each; 0: none).
+    "REGISTER_PAGE_MEMO_SIZE": 300,
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
     # about 2 months); the timeline flags a step that runs longer.
     "STEP_EXPECTED_DAYS": {

@@ -80,6 +80,8 @@ def database_unavailable(error: sa_exc.SQLAlchemyError):
     The page is drawn without the database: the signed-in user is set aside (the top bar would
     load their organisation and notifications), keeping only their language.
     """
+    if is_conflict(error):
+        return changed_meanwhile()
     current_app.logger.error("database unavailable: %s", error)
     locale = _signed_in_locale()
     g._login_user = login_manager.anonymous_user()
@@ -93,11 +95,19 @@ def database_unavailable(error: sa_exc.SQLAlchemyError):
         return render_error(503)
 
 
+# deadlock_detected, serialization_failure
+LOST_RACE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
 def is_conflict(error: BaseException) -> bool:
     """A concurrent change won the race: a row's version moved on, or the row another request
     was about to insert exists now (a unique constraint). Other integrity errors are bugs."""
     if isinstance(error, StaleDataError):
         return True
+    if isinstance(error, sa_exc.OperationalError):
+        # Two transactions waiting on each other's rows (one is chosen to give way), or a
+        # serialisable one overtaken: the same race, lost the database's way.
+        return getattr(error.orig, "sqlstate", None) in LOST_RACE_SQLSTATES
     if isinstance(error, sa_exc.IntegrityError):
         original = error.orig
         return getattr(original, "sqlstate", None) == "23505" or (

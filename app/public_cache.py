@@ -11,6 +11,11 @@ Most visitors send no ETag (a phone opening a QR code), so each process also kee
 PUBLIC_PAGE_MEMO_SIZE pages it rendered for them, keyed by everything such a page shows — read
 from the database on every request, so a change is seen at once: the memo saves the
 rendering, never the lookup.
+
+The register's search pages cost their lookup too (a count of up to a thousand matches), so
+they are kept whole, apart, under the register's generation (models/generation.py): one small
+read tells whether anything they show has changed since. Apart, so that searches typed at
+random cannot push the certificates' pages out of their memo.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 MEMO_KEY = "certpath.page_memo"
+REGISTER_MEMO_KEY = "certpath.register_memo"
 
 
 def _visitor_has_state() -> bool:
@@ -85,5 +91,11 @@ def memo() -> PageMemo:
     return memo
 
 
+def register_memo() -> PageMemo:
+    memo: PageMemo = current_app.extensions[REGISTER_MEMO_KEY]
+    return memo
+
+
 def init_app(app: Flask) -> None:
     app.extensions[MEMO_KEY] = PageMemo(app.config["PUBLIC_PAGE_MEMO_SIZE"])
+    app.extensions[REGISTER_MEMO_KEY] = PageMemo(app.config["REGISTER_PAGE_MEMO_SIZE"])

@@ -69,6 +69,8 @@ from models.diagnosis import (
 )
 from models.document import Document, DocumentKind
 from models.export_job import EXPORT_ERRORS, ExportJob, ExportStatus
+from models.generation import REGISTER as REGISTER_GENERATION
+from models.generation import DataGeneration
 from models.notice import Notice, NoticeAttachment, NoticeAudience, NoticeReceipt
 from models.notification import Notification
 from models.organisation import EnterpriseSize, Organisation, OrgKind
@@ -108,6 +110,7 @@ __all__ = [
     "EXPORT_ERRORS",
     "FINISHED_STATUSES",
     "PENDING_SCHEDULE_STATUSES",
+    "REGISTER_GENERATION",
     "ROLE_ORG_KINDS",
     "SUBMITTED_STATES",
     "SUBSCRIBABLE",
@@ -144,6 +147,7 @@ __all__ = [
     "ConsultingStep",
     "ContactRole",
     "CorrectiveAction",
+    "DataGeneration",
     "DeliveryStatus",
     "DiagnosisActivity",
     "DiagnosisEngagement",

@@ -17,7 +17,14 @@ from app.search import name_matches, prefix_of
 from app.security.access import in_region
 from blueprints.certificates import standing
 from blueprints.certificates.standing import Standing
-from models import Certificate, CertificateStatus, Organisation, OrgKind
+from models import (
+    REGISTER_GENERATION,
+    Certificate,
+    CertificateStatus,
+    DataGeneration,
+    Organisation,
+    OrgKind,
+)
 
 # The public never sees a certificate superseded by its reissue: the new one stands for it.
 PUBLIC_STATUSES = [s for s in CertificateStatus if s != CertificateStatus.SUPERSEDED]
@@ -199,6 +206,15 @@ def _reading_connection() -> sa.Connection:
     if session.in_transaction() or not isinstance(session.get_bind(), sa.Engine):
         return session.connection()  # a transaction of someone else's (the tests') stays
     return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def register_generation() -> int | None:
+    """The register's generation (models/generation.py): read in autocommit, as the public
+    certificate page is."""
+    table = DataGeneration.__table__
+    return _reading_connection().scalar(
+        sa.select(table.c.value).where(table.c.name == REGISTER_GENERATION)
+    )
 
 
 def public_certificate(number: str) -> PublicCertificate | None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
 from app.extensions import db
+from app.public_cache import register_memo
 from blueprints.certificates import queries
 from models import Certificate, CertificateStatus
 from models.pinyin import initials
@@ -291,7 +292,9 @@ def _generate(n: int) -> None:
 
 
 def _plans(app, term: str) -> list[str]:
-    """EXPLAIN of every statement the register page sends for ``name=term``."""
+    """EXPLAIN of every statement the register page sends for ``name=term``, rendered afresh
+    (not from the memo of pages already searched)."""
+    register_memo().clear()
     connection = db.session.connection()
     sent: list[tuple[str, object]] = []
 

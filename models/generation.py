@@ -1,0 +1,24 @@
+"""Generations of data the public pages show: a number the database itself raises whenever a
+row they depend on changes (triggers, see the migration "register generation"), so that a
+page rendered under one generation is known to be current while the number has not moved.
+
+``register``: the public register of certificates (its rows, and the evaluation bodies it
+names and filters by). Raised by every statement writing certificates or an evaluation body,
+whichever code path writes them — the ORM, a bulk UPDATE of the scheduler, a COPY.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import Model
+
+REGISTER = "register"
+
+
+class DataGeneration(Model):
+    __tablename__ = "data_generations"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=1)
