@@ -631,11 +631,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "webhooks.deliveries": lambda s: [
         {"endpoint_id": s.webhook_id},
         {"endpoint_id": s.webhook_id, "status": "dead", "event": "ping", "q": "%_\\", "page": "2"},
-        {"endpoint_id": s.webhook_id, "status": "nope", "event": "nope"},
+        {"endpoint_id": s.webhook_id, "status": "nope", "event": "nope", "since": "2026-13-01"},
+        {"endpoint_id": s.webhook_id, "q": "失败", "since": "2026-01-01", "sort": "-attempted"},
     ],
     "webhooks.deliveries_xlsx": lambda s: [
         {"endpoint_id": s.webhook_id},
-        {"endpoint_id": s.webhook_id, "status": "dead"},
+        {"endpoint_id": s.webhook_id, "status": "dead", "q": "500", "sort": "event"},
     ],
     "api_docs.docs": _one(),
     "api_docs.openapi_document": lambda _s: [{}, {"lang": "en"}],
