@@ -625,8 +625,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"campaign_id": s.campaign_id},
         {"campaign_id": s.campaign_id, "show": "absent", "sort": "-name"},
     ],
-    "api_keys.index": lambda _s: [{}, {"q": "省平台", "page": "2"}, {"q": "%_\\"}],
-    "api_keys.export": lambda _s: [{}, {"q": "省平台"}],
+    "api_keys.index": lambda _s: [
+        {},
+        {"q": "省平台", "page": "2"},
+        {"q": "%_\\", "status": "nope", "scope": "nope", "since": "2026-13-01"},
+        {"status": "soon", "scope": "projects:read", "since": "2026-01-01", "sort": "-used"},
+    ],
+    "api_keys.export": lambda _s: [{}, {"q": "省平台", "status": "active", "sort": "maker"}],
     "webhooks.index": _one(),
     "webhooks.deliveries": lambda s: [
         {"endpoint_id": s.webhook_id},
