@@ -602,8 +602,12 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"q": "评估", "year": "2026", "state": "open", "sort": "-authority"},
         {"year": "x", "state": "forged", "page": "2"},
     ],
-    "campaigns.contact_persons": _one(),
-    "campaigns.contacts_xlsx": _one(),
+    "campaigns.contact_persons": lambda _s: [
+        {},
+        {"q": "gzs", "role": "lead", "region": "广州", "since": "2026-01-01", "sort": "-name"},
+        {"q": "%_\\", "role": "nope", "region": "4", "until": "2026-13-01", "page": "2"},
+    ],
+    "campaigns.contacts_xlsx": lambda _s: [{}, {"role": "liaison", "sort": "updated"}],
     "campaigns.view": lambda s: [
         {"campaign_id": s.campaign_id},
         {"campaign_id": s.campaign_id, "region": "310104"},
