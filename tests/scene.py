@@ -650,8 +650,15 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "api_docs.docs": _one(),
     "api_docs.openapi_document": lambda _s: [{}, {"lang": "en"}],
     "api_v1.certificate": lambda s: [{"number": s.certificate.number}],
-    "roster.index": lambda _s: [{}, {"tag": "pilot", "region": "3101", "q": "测试"}],
-    "roster.export": lambda _s: [{}, {"tag": "pilot", "region": "3101", "q": "测试"}],
+    "roster.index": lambda _s: [
+        {},
+        {"tag": "pilot", "region": "3101", "q": "测试", "account": "no", "sort": "-imported"},
+        {"since": "2026-01-01", "until": "2026-13-01", "region": "x", "sort": "x", "page": "2"},
+    ],
+    "roster.export": lambda _s: [
+        {},
+        {"tag": "pilot", "region": "3101", "q": "测试", "account": "yes", "sort": "code"},
+    ],
     "roster.template": _one(),
     "roster.import_form": _one(),
     "checks.index": _one(),
