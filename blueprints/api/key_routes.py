@@ -3,7 +3,6 @@ until when, last used), a new key (its token shown on the answer only), revoking
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,12 +12,11 @@ from flask_login import current_user
 from app import pages
 from app.clock import local_today, utc_from_local, utcnow
 from app.errors import WorkflowError
-from app.excel import xlsx_response
 from app.extensions import db
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.api import expiry, forms, key_exports, keys
-from models import ApiKey
+from blueprints.api import expiry, forms, key_list, keys
 
 bp = Blueprint("api_keys", __name__, url_prefix="/api-keys", template_folder="templates")
 
@@ -30,25 +28,18 @@ def _organisation():
     return organisation
 
 
-def _listed():
-    """The organisation, its keys as searched (``?q=`` in the name), and the search."""
-    organisation = _organisation()
-    query = keys.of_organisation(organisation.id)
-    search = (request.args.get("q") or "").strip()[:100]
-    if search:
-        query = query.where(ApiKey.name.contains(search, autoescape=True))
-    return organisation, query, search
-
-
 def keys_page(conflict: str | None = None, new_token: str | None = None, **_view_args: object):
-    organisation, query, search = _listed()
+    organisation = _organisation()
     now = utcnow()
+    listed = key_list.asked(organisation.id, request.args, now)
     return render_template(
         "api/keys.html",
         organisation=organisation,
-        page=paginate(query),
-        search=search,
-        form=pages.kept("key") or forms.KeyForm(formdata=None),
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+        key_form=pages.kept("key") or forms.KeyForm(formdata=None),
         revoke_form=forms.RevokeForm(formdata=None),
         kept_revoke=pages.kept("revoke"),
         now=now,
@@ -68,10 +59,19 @@ def index():
 @bp.get("/keys.xlsx")
 @requires(Permission.API_KEYS_MANAGE)
 def export():
-    """The keys as listed (the same search), for the organisation's records."""
-    organisation, query, _search = _listed()
-    write = functools.partial(key_exports.keys_xlsx, query, organisation.name)
-    return xlsx_response(write, f"api-keys-{local_today().isoformat()}.xlsx")
+    """The keys in Excel, for the organisation's records: the rows the filters give, in their
+    sort, across all pages (a handful: inline, never in the background)."""
+    organisation = _organisation()
+    now = utcnow()
+    return list_xlsx(
+        key_list.asked(organisation.id, request.args, now).query,
+        header=[column.title for column in key_list.COLUMNS],
+        rows=key_list.rows_of(now),
+        sheet=_("API keys"),
+        title=f"{organisation.name} — {_('API keys')}",
+        filename=f"api-keys-{local_today().isoformat()}.xlsx",
+        formats=key_list.FORMATS,
+    )
 
 
 @bp.post("/")

@@ -96,15 +96,6 @@ def revoke(key: ApiKey, actor: User) -> None:
     announce("api_key.revoked", key, actor, organisation=key.organisation)
 
 
-def of_organisation(organisation_id: int) -> sa.Select[tuple[ApiKey]]:
-    return (
-        sa.select(ApiKey)
-        .options(sa.orm.joinedload(ApiKey.created_by), sa.orm.joinedload(ApiKey.revoked_by))
-        .where(ApiKey.organisation_id == organisation_id)
-        .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id.desc())
-    )
-
-
 def one_of(organisation_id: int, key_id: int) -> ApiKey | None:
     return db.session.scalar(
         sa.select(ApiKey).where(ApiKey.id == key_id, ApiKey.organisation_id == organisation_id)

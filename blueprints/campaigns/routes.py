@@ -334,6 +334,7 @@ def contacts_page(conflict: str | None = None, **_view_args: object) -> str:
     if authority.region is None:
         abort(404)
     held = contacts.of(authority)
+    listed = contacts.below(authority, request.args)
     data = {
         role.value: {field: getattr(held[role], field) for field in contacts.FIELDS}
         for role in held
@@ -342,7 +343,10 @@ def contacts_page(conflict: str | None = None, **_view_args: object) -> str:
         "campaigns/contacts.html",
         form=pages.kept("contacts") or forms.ContactsForm(formdata=None, data=data),
         roles=list(ContactRole),
-        page=paginate(contacts.below(authority), rows=True),
+        page=paginate(listed.query, rows=True),
+        filters=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         conflict=conflict,
     )
 
@@ -371,6 +375,18 @@ def save_contacts():
 @bp.get("/contacts.xlsx")
 @requires(Permission.CAMPAIGNS_MANAGE)
 def contacts_xlsx():
+    """The contact persons below in Excel: the rows the filters give, in their sort, across
+    all pages (a region's authorities, three people each: inline)."""
     authority = current_user.organisation
-    write = functools.partial(contacts.contacts_xlsx, authority)
-    return xlsx_response(write, f"contacts-{authority.region_code}.xlsx")
+    if authority.region is None:
+        abort(404)
+    title = _("Contact persons of the authorities below %(name)s", name=authority.name)
+    return list_xlsx(
+        contacts.below(authority, request.args).query,
+        header=[column.title for column in contacts.COLUMNS],
+        rows=contacts.rows_of,
+        sheet=_("Contact persons"),
+        title=title,
+        filename=f"contacts-{authority.region_code}.xlsx",
+        scalars=False,
+    )

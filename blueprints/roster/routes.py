@@ -12,13 +12,13 @@ from app import pages
 from app.clock import local_today
 from app.database import on_rollback
 from app.excel import write_xlsx, xlsx_response
-from app.forms import filters_of
+from app.list_exports import list_export
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
 from app.uploads import UploadError
-from blueprints.roster import forms, importing, results, services
+from blueprints.roster import forms, importing, results, roster_list, services
 from blueprints.roster.workbook import HEADERS, MAX_ROWS
-from models import EnterpriseTag
 
 bp = Blueprint("roster", __name__, url_prefix="/roster", template_folder="templates")
 
@@ -40,37 +40,37 @@ def _authority_scope() -> services.Scope:
     return scope
 
 
-def _filters() -> tuple[forms.RosterFilterForm, services.Filters]:
-    form = forms.RosterFilterForm(request.args)
-    wanted = filters_of(form)
-    tag = EnterpriseTag(wanted["tag"]) if wanted["tag"] else None
-    return form, services.Filters(q=wanted["q"] or "", tag=tag, region=wanted["region"] or "")
-
-
 @bp.get("/")
 @requires(Permission.ROSTER_MANAGE)
 def index():
     scope = _scope()
-    form, filters = _filters()
-    page = paginate(services.listed(scope, filters))
+    listed = roster_list.asked(scope, request.args)
     return render_template(
         "roster/index.html",
-        page=page,
-        form=form,
-        filters=filters.as_args(),
-        accounts=services.with_accounts(item.credit_code for item in page.items),
+        page=paginate(listed.query, rows=True),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         can_import=scope.authority_id is not None,
     )
 
 
-@bp.get("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.ROSTER_MANAGE)
 def export():
+    """The roster in Excel: the rows the filters give, in their sort, across all pages (a large
+    part of it prepared in the background)."""
     scope = _scope()
-    _form, filters = _filters()
-    sheet = services.export_sheet(scope, filters)
-    write = functools.partial(write_xlsx, [sheet], title=_("Roster"))
-    return xlsx_response(write, f"roster-{local_today().isoformat()}.xlsx")
+    return list_xlsx(
+        roster_list.asked(scope, request.args).query,
+        header=[column.title for column in roster_list.COLUMNS],
+        rows=roster_list.rows_of,
+        sheet=_("Roster"),
+        title=_("Roster"),
+        filename=f"roster-{local_today().isoformat()}.xlsx",
+        scalars=False,
+    )
 
 
 @bp.get("/template.xlsx")

@@ -1,15 +1,16 @@
-"""The forms of the webhooks pages: a new endpoint, the confirmed actions, the log's filter."""
+"""The forms of the webhooks pages: a new endpoint, the confirmed actions (the log's filters:
+delivery_list)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.forms import confirmation, enum_options
 from blueprints.webhooks.sending import check_url
-from models import SUBSCRIBABLE, DeliveryStatus, WebhookEvent
+from models import SUBSCRIBABLE, WebhookEvent
 
 
 class EndpointForm(FlaskForm):
@@ -47,20 +48,3 @@ class SecretForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Enable, disable, ping, deliver again: a button (the CSRF token only)."""
-
-
-class LogFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    status = SelectField(
-        _l("Status"),
-        validators=[Optional()],
-        choices=lambda: enum_options(DeliveryStatus, blank=_l("All")),
-    )
-    event = SelectField(
-        _l("Event"),
-        validators=[Optional()],
-        choices=lambda: enum_options(WebhookEvent, blank=_l("All")),
-    )
-    q = StringField(_l("Delivery ID"), validators=[Optional(), Length(max=32)])

@@ -4,24 +4,19 @@ delivery log (filtered, exported, a failed delivery delivered again)."""
 
 from __future__ import annotations
 
-import functools
-from typing import IO
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import events, pages
-from app.clock import local_time
-from app.excel import Sheet, write_xlsx, xlsx_response
 from app.extensions import db
-from app.forms import filters_of
 from app.input_boundary import version_field
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
-from blueprints.webhooks import forms, outbox, services
-from models import DeliveryStatus, WebhookEndpoint, WebhookEvent
+from blueprints.webhooks import delivery_list, forms, outbox, services
+from models import WebhookEndpoint
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks", template_folder="templates")
 
@@ -156,25 +151,16 @@ def ping(endpoint_id: int):
 # --- the delivery log ----------------------------------------------------------------------
 
 
-def _filters() -> tuple[forms.LogFilterForm, services.LogFilters]:
-    form = forms.LogFilterForm(request.args)
-    wanted = filters_of(form)
-    return form, services.LogFilters(
-        status=DeliveryStatus(wanted["status"]) if wanted["status"] else None,
-        event_type=WebhookEvent(wanted["event"]) if wanted["event"] else None,
-        key=(wanted["q"] or "").strip(),
-    )
-
-
 def deliveries_page(conflict: str | None = None, *, endpoint_id: int, **_view_args):
     endpoint = _endpoint(endpoint_id)
-    form, filters = _filters()
+    listed = delivery_list.asked(endpoint, request.args)
     return render_template(
         "webhooks/deliveries.html",
         endpoint=endpoint,
-        page=paginate(services.log_query(endpoint, filters)),
-        filter_form=form,
-        filters=filters,
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         action_form=forms.ActionForm(formdata=None),
         conflict=conflict,
     )
@@ -189,42 +175,16 @@ def deliveries(endpoint_id: int):
 @bp.get("/<int:endpoint_id>/deliveries.xlsx")
 @requires(Permission.WEBHOOKS_MANAGE)
 def deliveries_xlsx(endpoint_id: int):
+    """The log in Excel: the rows the filters give, in their sort, across all pages."""
     endpoint = _endpoint(endpoint_id)
-    _form, filters = _filters()
-    query = services.log_query(endpoint, filters)
-    return xlsx_response(
-        functools.partial(_write_log, query), f"webhook-{endpoint.id}-deliveries.xlsx"
+    return list_xlsx(
+        delivery_list.asked(endpoint, request.args).query,
+        header=[column.title for column in delivery_list.COLUMNS],
+        rows=delivery_list.rows_of,
+        sheet=_("Deliveries"),
+        title=_("Webhook deliveries"),
+        filename=f"webhook-{endpoint.id}-deliveries.xlsx",
     )
-
-
-def _write_log(query, out: IO[bytes]) -> None:
-    header = [
-        _("Created"),
-        _("Event"),
-        _("Status"),
-        _("Attempts"),
-        _("Last attempt"),
-        _("HTTP status"),
-        _("Error"),
-        _("Delivered"),
-        _("Delivery ID"),
-    ]
-    rows = (
-        [
-            local_time(d.created_at),
-            d.event_type.value,
-            d.status.title,
-            d.attempts,
-            local_time(d.last_attempt_at),
-            d.last_status,
-            d.last_error or "",
-            local_time(d.delivered_at),
-            d.idempotency_key,
-        ]
-        for d in services.log_rows(query)
-    )
-    sheet = Sheet(_("Deliveries"), header, rows)
-    write_xlsx([sheet], out, title=_("Webhook deliveries"))
 
 
 @bp.post("/<int:endpoint_id>/deliveries/<int:delivery_id>/again")

@@ -23,7 +23,6 @@ from app.extensions import db
 from app.security.permissions import Permission, has_permission
 from blueprints.webhooks import dispatcher, outbox
 from models import (
-    DeliveryStatus,
     Organisation,
     User,
     WebhookDelivery,
@@ -157,27 +156,6 @@ def ping(endpoint: WebhookEndpoint) -> None:
 # --- the delivery log ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LogFilters:
-    status: DeliveryStatus | None = None
-    event_type: WebhookEvent | None = None
-    key: str = ""  # an idempotency key, or its beginning
-
-
-def log_query(endpoint: WebhookEndpoint, filters: LogFilters) -> sa.Select[tuple[WebhookDelivery]]:
-    """The endpoint's deliveries, newest first (ix_webhook_deliveries_log)."""
-    query = sa.select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
-    if filters.status is not None:
-        query = query.where(WebhookDelivery.status == filters.status)
-    if filters.event_type is not None:
-        query = query.where(WebhookDelivery.event_type == filters.event_type)
-    if filters.key:
-        query = query.where(
-            WebhookDelivery.idempotency_key.startswith(filters.key.lower(), autoescape=True)
-        )
-    return query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
-
-
 def delivery_of(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery | None:
     return db.session.scalar(
         sa.select(WebhookDelivery).where(
@@ -189,8 +167,3 @@ def delivery_of(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery 
 def deliver_again(delivery: WebhookDelivery) -> None:
     if not dispatcher.redeliver(delivery.id):
         raise WorkflowError(_("Only a failed delivery can be delivered again."))
-
-
-def log_rows(query: sa.Select[tuple[WebhookDelivery]]) -> Any:
-    """The filtered log's rows for the Excel export, read in chunks."""
-    return db.session.scalars(query.execution_options(yield_per=500))

@@ -1,12 +1,18 @@
-"""The roster list: the authority's region only, its filters, accounts, the Excel export."""
+"""The roster list: the authority's region only, its filters (name or code, tag, region,
+account, the day imported), its sort, pages that keep the filters, accounts, and the Excel with
+exactly the filtered rows of every page; bad input breaks nothing."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pytest
 from bs4 import BeautifulSoup
 
+from app import list_exports
 from app.extensions import db
-from models import EnterpriseTag
+from blueprints.exports import jobs
+from models import EnterpriseTag, ExportJob, ExportStatus
 
 from .helpers import account, authority, on_roster, read_xlsx, signed_in
 
@@ -30,11 +36,16 @@ def roster():
     return city, guangdong, made
 
 
-def names(browser, **args) -> set[str]:
+def shown(browser, **args) -> list[str]:
+    """The names of the rows shown, in their order."""
     response = browser.get("/roster/", query_string=args)
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    return {row.select("td")[0].get_text(strip=True) for row in soup.select("tbody tr") if row.code}
+    return [row.select("td")[0].get_text(strip=True) for row in soup.select("tbody tr") if row.code]
+
+
+def names(browser, **args) -> set[str]:
+    return set(shown(browser, **args))
 
 
 def test_the_list_holds_the_authoritys_region_only(client, roster):
@@ -127,3 +138,96 @@ def test_the_page_costs_the_same_queries_for_3_rows_as_for_30(app, client, count
     with count_queries() as export:
         assert browser.get("/roster/export.xlsx").status_code == 200
     assert export.count <= few.count + 2, export.statements
+    # Filtered and sorted: the page's queries are as many.
+    args = {"q": "名录", "tag": "specialised", "account": "yes", "sort": "-account"}
+    with count_queries() as filtered:
+        assert browser.get("/roster/", query_string=args).status_code == 200
+    assert filtered.count <= few.count, filtered.statements
+
+
+def test_the_account_and_import_day_filters(client, roster):
+    city, _guangdong, made = roster
+    made["xuhui"].updated_at = datetime(2026, 5, 1, 2)
+    made["pudong2"].updated_at = datetime(2026, 4, 1, 2)
+    made["pudong"].updated_at = datetime(2026, 3, 1, 2)
+    db.session.commit()
+    browser = signed_in(client, city)
+    assert names(browser, account="yes") == {made["pudong"].name}
+    assert names(browser, account="no") == {made["pudong2"].name, made["xuhui"].name}
+    assert names(browser, since="2026-04-01") == {made["pudong2"].name, made["xuhui"].name}
+    assert names(browser, since="2026-03-02", until="2026-04-30") == {made["pudong2"].name}
+    assert names(browser, account="no", tag="pilot") == set()
+    for args in (
+        {"account": "forged"},
+        {"since": "2026-13-45"},
+        {"until": "99999-01-01"},
+        {"region": "３１"},  # not ASCII digits
+        {"sort": "-" + "x" * 500},
+        {"q": "%_\\" * 30},
+        {"page": "99999999999"},
+    ):
+        assert browser.get("/roster/", query_string=args).status_code == 200, args
+        assert browser.get("/roster/export.xlsx", query_string=args).status_code == 200, args
+    assert len(names(browser, account="forged", since="x", region="３１")) == 3
+
+
+def test_sorted_by_its_columns_and_paged_with_the_filters(app, client, roster, monkeypatch):
+    city, _guangdong, made = roster
+    made["xuhui"].updated_at = datetime(2026, 3, 1, 2)
+    db.session.commit()
+    browser = signed_in(client, city)
+    by_region = shown(browser, sort="region")
+    assert by_region[0] == made["xuhui"].name  # 310104 before 310115
+    assert shown(browser, sort="-region")[-1] == made["xuhui"].name
+    assert shown(browser, sort="-account")[0] == made["pudong"].name  # the one with an account
+    assert shown(browser, sort="imported")[0] == made["xuhui"].name
+    codes = sorted((item.credit_code, item.name) for key, item in made.items() if key != "canton")
+    assert shown(browser, sort="-code") == [name for _code, name in reversed(codes)]
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 1)
+    args = {"region": "310115", "sort": "-name"}
+    html = browser.get("/roster/", query_string=args).get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    following = soup.select_one(".pagination a[href*='page=2']")
+    assert "region=310115" in following["href"] and "sort=-name" in following["href"]
+    heading = soup.select_one("th a.sort-link[href*='sort=code']")
+    assert heading is not None and "region=310115" in heading["href"]
+    pages = [shown(browser, page=n, **args) for n in (1, 2)]
+    assert sorted(pages, reverse=True) == pages and {p[0] for p in pages} == {
+        made["pudong"].name,
+        made["pudong2"].name,
+    }
+
+
+def test_the_excel_holds_exactly_the_filtered_rows_of_every_page(app, client, roster, monkeypatch):
+    city, _guangdong, _made = roster
+    browser = signed_in(client, city)
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 1)
+    args = {"q": "有限公司", "account": "no", "sort": "-code"}
+    listed = [name for n in (1, 2, 3) for name in shown(browser, page=n, **args)]
+    header, *rows = read_xlsx(browser.get("/roster/export.xlsx", query_string=args).data)
+    assert header[-1] == "Last imported"
+    assert [row[1] for row in rows] == listed and len(listed) == 2
+    assert {row[8] for row in rows} == {"No"}
+
+
+def test_a_large_roster_is_written_in_the_background_with_the_same_rows(
+    app, client, roster, monkeypatch
+):
+    city, _guangdong, _made = roster
+    browser = signed_in(client, city)
+    args = {"q": "有限公司", "sort": "-region"}
+    inline = read_xlsx(browser.get("/roster/export.xlsx", query_string=args).data)
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 2)
+    monkeypatch.setattr(list_exports, "CHUNK", 2)
+    asked = browser.get("/roster/export.xlsx", query_string=args)
+    assert asked.status_code == 200 and asked.mimetype == "text/html"  # the confirmation
+    response = browser.submit("/roster/export.xlsx?q=有限公司&sort=-region", {})
+    assert response.status_code == 303
+    job = db.session.get(ExportJob, int(response.headers["Location"].rstrip("/").rsplit("/")[-1]))
+    assert job is not None and job.export == "roster.export"
+    assert jobs.run_queued() == "done 1, failed 0"
+    db.session.expire_all()
+    assert job.status is ExportStatus.DONE and job.rows_written == len(inline) - 1 == 3
+    written = browser.get(f"/exports/{job.id}/file")
+    assert read_xlsx(written.data) == inline
+    written.close()
