@@ -387,8 +387,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "main.favicon": _one(),
     "main.review_history_page": lambda _s: [
         {},
-        {"year": "2026", "decision": "return", "name": "测试"},
+        {"year": "2026", "decision": "return", "q": "测试", "region": "上海"},
+        {"since": "2026-01-01", "until": "2026-12-31", "sort": "-enterprise"},
     ],
+    "main.review_history_xlsx": lambda _s: [{}, {"decision": "approve", "sort": "by"}],
     "auth.login": _one(),
     "auth.register": _one(),
     "auth.forgot_password": _one(),

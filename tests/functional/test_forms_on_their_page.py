@@ -773,6 +773,7 @@ SKIPPED: dict[str, str] = {
             "certificates.region_xlsx",
             "certificates.queues.requests_xlsx",
             "certificates.queues.issued_xlsx",
+            "main.review_history_xlsx",
         ),
         "a button (a large list's Excel prepared in the background): nothing is typed; "
         "tests/functional/exports",
