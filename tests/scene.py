@@ -556,12 +556,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "diagnosis.sme_level_evaluation": lambda s: [{"evaluation_id": s.sme_level_id}],
     "diagnosis.sme_level_xlsx": lambda s: [{"evaluation_id": s.sme_level_id}],
     "diagnosis.sme_level_pdf": lambda s: [{"evaluation_id": s.sme_level_id}],
-    "engagements.index": lambda _s: [
+    "engagements.index": lambda s: [
         {},
         {"programme": "changchun_pilot", "status": "agreed", "q": "测试"},
-        {"programme": "nope", "status": "nope", "page": "2"},
+        {"programme": "nope", "status": "nope", "provider": "nope", "page": "2"},
+        {"provider": str(s.parties.body_org.id), "since": "2026-01-01", "sort": "-agreement"},
     ],
-    "engagements.export": lambda _s: [{}, {"status": "enrolled"}],
+    "engagements.export": lambda _s: [{}, {"status": "enrolled", "sort": "provider"}],
     "engagements.view": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.agreement": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.grade_on_site": lambda s: [{"engagement_id": s.pilot_on_site_id}],
