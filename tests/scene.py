@@ -486,7 +486,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "certificates.register": lambda s: [{}, {"name": s.certificate.enterprise_name[:4]}],
     "certificates.verify": lambda s: [{"number": s.certificate.number}],
     "certificates.pdf": lambda s: [{"number": s.certificate.number}],
-    "certificates.mine": _one(),
+    "certificates.mine": lambda s: [
+        {},
+        {"q": s.certificate.number[:10], "status": "valid", "since": "2020-01-01"},
+        {"body": str(s.parties.body_org.id), "until": "2099-12-31", "sort": "-expires"},
+        {"body": "forged", "status": "forged", "q": "jg"},
+    ],
+    "certificates.mine_xlsx": lambda _s: [{}, {"status": "expired", "sort": "body"}],
     "certificates.draft": lambda s: [{"project_id": s.in_publicity.id}],
     "certificates.queues.requests": lambda s: [
         {},
