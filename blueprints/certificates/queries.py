@@ -245,13 +245,3 @@ def successor_of(certificate: Certificate) -> Certificate | None:
     return db.session.scalar(
         sa.select(Certificate).where(Certificate.supersedes_id == certificate.id)
     )
-
-
-def held_by(organisation_id: int | None) -> list[Certificate]:
-    return list(
-        db.session.scalars(
-            sa.select(Certificate)
-            .where(Certificate.organisation_id == organisation_id)
-            .order_by(Certificate.issued_at.desc())
-        )
-    )

@@ -28,13 +28,22 @@ from app.clock import local_today
 from app.forms import filters_of
 from app.input_boundary import version_field
 from app.list_exports import list_export
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
 from app.public_cache import anonymous_without_state, memo, public_cacheable, register_memo
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
 from app.urls import external_url
-from blueprints.certificates import forms, queries, queues, region_list, services, transitions
+from blueprints.certificates import (
+    forms,
+    held_list,
+    queries,
+    queues,
+    region_list,
+    services,
+    transitions,
+)
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
 from blueprints.certificates.standing import Standing
 from blueprints.reference.names import region_label
@@ -253,10 +262,29 @@ def pdf(number: str):
 @bp.get("/mine")
 @requires(Permission.CERTIFICATES_OWN)
 def mine():
+    listed = held_list.asked(current_user.organisation_id, request.args)
     return render_template(
         "certificates/mine.html",
-        certificates=queries.held_by(current_user.organisation_id),
+        page=paginate(listed.query),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         today=local_today(),
+    )
+
+
+@bp.get("/mine.xlsx")
+@requires(Permission.CERTIFICATES_OWN)
+def mine_xlsx():
+    """The holder's certificates in Excel: the rows the filters give, in their sort, across
+    all pages (a holder's few: never a background export)."""
+    return list_xlsx(
+        held_list.asked(current_user.organisation_id, request.args).query,
+        header=[column.title for column in held_list.COLUMNS],
+        rows=held_list.rows_of,
+        sheet=_("My certificates"),
+        title=f"{current_user.organisation.name} — {_('My certificates')}",
+        filename=f"certificates-{local_today().isoformat()}.xlsx",
     )
 
 

@@ -9,29 +9,50 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.clock import local_today
 from app.excel import xlsx_response
+from app.lists import list_xlsx
 from app.pages import status_of
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
 from app.security.permissions import Permission, requires
-from blueprints.diagnosis import exports, forms, services, sme_level
+from blueprints.diagnosis import evaluation_list, exports, forms, services, sme_level
 from models import SmeLevelEvaluation
 
 bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis", template_folder="templates")
-EVALUATIONS_PER_PAGE = 10
 
 
 @bp.get("/sme-level")
 @requires(Permission.SME_LEVEL_EVALUATE)
 def sme_level_page():
-    page = paginate(services.own_evaluations(current_user.organisation_id), EVALUATIONS_PER_PAGE)
-    latest = page.items[0] if page.items and page.page == 1 else None
+    listed = evaluation_list.asked(current_user.organisation_id, request.args)
+    page = paginate(listed.query)
+    # The latest whatever the filters: the card above the list.
+    latest = services.latest_of(current_user.organisation_id)
     return render_template(
         "diagnosis/sme_level.html",
         page=page,
         latest=latest,
         grading=services.grading_of(latest) if latest else None,
         table=sme_level.table(services.TABLE_KEY),
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+    )
+
+
+@bp.get("/sme-level.xlsx")
+@requires(Permission.SME_LEVEL_EVALUATE)
+def sme_level_list_xlsx():
+    """The evaluations in Excel: the rows the filters give, in their sort, across all pages
+    (an enterprise's own: a few a year, never a background export)."""
+    return list_xlsx(
+        evaluation_list.asked(current_user.organisation_id, request.args).query,
+        header=[column.title for column in evaluation_list.COLUMNS],
+        rows=evaluation_list.rows_of,
+        sheet=_("Digital level"),
+        title=f"{current_user.organisation.name} — {_('Digital level')}",
+        filename=f"sme-level-{local_today().isoformat()}.xlsx",
     )
 
 

@@ -13,12 +13,14 @@ from flask_login import current_user
 from app import pages, uploads, workflow
 from app.clock import local_today
 from app.excel import xlsx_response
-from app.forms import filters_of
 from app.input_boundary import version_field
+from app.list_exports import list_export
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.diagnosis import programmes, rules
 from blueprints.engagements import (
+    engagement_list,
     exports,
     forms,
     grading,
@@ -41,19 +43,8 @@ from models import (
 bp = Blueprint("engagements", __name__, url_prefix="/engagements", template_folder="templates")
 
 
-def _filters() -> tuple[forms.FilterForm, dict]:
-    form = forms.FilterForm(request.args)
-    values = filters_of(form)
-    status = values.get("status")
-    return form, {
-        "programme": values.get("programme") or "",
-        "status": EngagementStatus(status) if status else None,
-        "q": (values.get("q") or "").strip(),
-    }
-
-
 def index_page(conflict: str | None = None, **_view_args: object) -> str:
-    filter_form, filters = _filters()
+    listed = engagement_list.asked(current_user, request.args)
     enrols = has_permission(current_user, Permission.DIAGNOSIS_MANAGE)
     # From the roster: the enterprise's credit code given, the form open.
     given = request.args.get("credit_code", "")[:40]
@@ -64,9 +55,10 @@ def index_page(conflict: str | None = None, **_view_args: object) -> str:
     )
     return render_template(
         "engagements/index.html",
-        page=paginate(services.listed(current_user, **filters), rows=True),
-        filter_form=filter_form,
-        filters=filters,
+        page=paginate(listed.query, rows=True),
+        filter_form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
         form=form,
         enrol_open=bool(given),
         programmes=dict(services.programme_titles()),
@@ -80,12 +72,20 @@ def index():
     return index_page()
 
 
-@bp.get("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
+@list_export
 @requires(Permission.DIAGNOSIS_VIEW)
 def export():
-    _form, filters = _filters()
-    write = functools.partial(exports.list_xlsx, services.listed(current_user, **filters))
-    return xlsx_response(write, "diagnosis-engagements.xlsx")
+    """The engagements in Excel: the rows the filters give, in their sort, across all pages."""
+    return list_xlsx(
+        engagement_list.asked(current_user, request.args).query,
+        header=[column.title for column in engagement_list.COLUMNS],
+        rows=engagement_list.rows_of,
+        sheet=_("Diagnosis engagements"),
+        title=f"{current_user.organisation.name} — {_('Diagnosis engagements')}",
+        filename=f"diagnosis-engagements-{local_today().isoformat()}.xlsx",
+        scalars=False,
+    )
 
 
 @bp.post("/")

@@ -19,7 +19,6 @@ from app import workflow
 from app.clock import utcnow
 from app.events import announce
 from app.extensions import db
-from app.search import name_matches, prefix_of
 from app.security.access import in_region, region_prefix
 from app.security.permissions import Permission, has_permission
 from app.workflow import Actor
@@ -85,16 +84,16 @@ Enterprise = aliased(Organisation, name="enterprise")
 Provider = aliased(Organisation, name="provider")
 
 
-def listed(
-    user: User, *, programme: str = "", status: EngagementStatus | None = None, q: str = ""
-) -> sa.Select:
-    """The engagements ``user`` sees, newest move first, as rows for the list and its export."""
-    query = (
+def listed(user: User) -> sa.Select:
+    """The engagements ``user`` sees, newest move first, as rows for the list and its export
+    (engagement_list narrows and sorts them)."""
+    return (
         sa.select(
             DiagnosisEngagement.id,
             DiagnosisEngagement.programme_key,
             DiagnosisEngagement.status,
             DiagnosisEngagement.status_changed_at,
+            DiagnosisEngagement.created_at,
             DiagnosisEngagement.agreement_ends_on,
             Enterprise.name.label("enterprise"),
             Enterprise.credit_code,
@@ -105,23 +104,6 @@ def listed(
         .where(visible_to(user))
         .order_by(DiagnosisEngagement.status_changed_at.desc(), DiagnosisEngagement.id.desc())
     )
-    if programme:
-        query = query.where(DiagnosisEngagement.programme_key == programme)
-    if status is not None:
-        query = query.where(DiagnosisEngagement.status == status)
-    if q:
-        query = query.where(
-            sa.or_(
-                name_matches(
-                    Enterprise.name, Enterprise.name_tokens, q, initials=Enterprise.name_initials
-                ),
-                name_matches(
-                    Provider.name, Provider.name_tokens, q, initials=Provider.name_initials
-                ),
-                prefix_of(Enterprise.credit_code, q),
-            )
-        )
-    return query
 
 
 # --- enrolment -------------------------------------------------------------------------------

@@ -1,11 +1,22 @@
 """The portal's front page (the public's; a signed-in user goes to their dashboard), role
 dashboards (figures and the work list), an authority's decided reviews, and the health check."""
 
-from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import readiness
 from app.clock import local_today
+from app.list_exports import list_export
+from app.lists import list_xlsx
 from app.pagination import paginate
 from app.public_cache import public_cacheable
 from app.security.permissions import Permission, public, public_rate_limited, requires
@@ -36,12 +47,30 @@ def dashboard():
 @bp.get("/dashboard/reviews")
 @requires(Permission.ASSESSMENT_REVIEW)
 def review_history_page():
-    filters = review_history.Filters.from_request()
-    page = paginate(review_history.decided_by(current_user.organisation_id, filters))
+    listed = review_history.asked(current_user.organisation_id, request.args)
+    page = paginate(listed.query)
     return render_template(
         "main/review_history.html",
         page=page,
-        filters=filters,
+        form=listed.form,
+        sort=listed.sort,
+        given=listed.given,
+    )
+
+
+@bp.route("/dashboard/reviews.xlsx", methods=["GET", "POST"])
+@list_export
+@requires(Permission.ASSESSMENT_REVIEW)
+def review_history_xlsx():
+    """The decided reviews in Excel: the rows the filters give, in their sort, across all
+    pages."""
+    return list_xlsx(
+        review_history.asked(current_user.organisation_id, request.args).query,
+        header=[column.title for column in review_history.COLUMNS],
+        rows=review_history.rows_of,
+        sheet=_("Decided reviews"),
+        title=f"{current_user.organisation.name} — {_('Decided reviews')}",
+        filename=f"decided-reviews-{local_today().isoformat()}.xlsx",
     )
 
 

@@ -774,6 +774,8 @@ SKIPPED: dict[str, str] = {
             "certificates.queues.requests_xlsx",
             "certificates.queues.issued_xlsx",
             "roster.export",
+            "main.review_history_xlsx",
+            "engagements.export",
         ),
         "a button (a large list's Excel prepared in the background): nothing is typed; "
         "tests/functional/exports",
