@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +29,13 @@ class IndustryField(SelectField):
             raise ValidationError(_l("Choose an industry from the list."))
 
 
+def code_prefix(code: str) -> str:
+    """The prefix of the codes inside the region of ``code``: 440000 → 44, 440300 → 4403."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
 class RegionSearchField(StringField):
     """A list's region box: a GB/T 2260 code of 2, 4 or 6 digits, or the beginning of a
     region's name in Chinese or English (广东, 深圳, Shenzhen). ``prefixes`` holds the code
@@ -43,7 +51,8 @@ class RegionSearchField(StringField):
         self.prefixes = []
 
     def post_validate(self, form, validation_stopped):
-        term = (self.data or "").strip()
+        # Full-width digits (３１, as a Chinese input method types them) read as 31.
+        term = unicodedata.normalize("NFKC", self.data or "").strip()
         self.prefixes = []
         if not term or self.errors:
             return
@@ -51,7 +60,9 @@ class RegionSearchField(StringField):
             if len(term) not in (2, 4, 6):
                 self.errors = [_l("A region code has 2, 4 or 6 digits: 44, 4403, 440305.")]
                 return
-            self.prefixes = [term]
+            # 310000 is all of Shanghai and 310100 its districts: a region's code without its
+            # trailing zero pairs is the prefix of the codes below it.
+            self.prefixes = [code_prefix(term)]
         else:
             self.prefixes = prefixes_named(term)
             if not self.prefixes:

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms.validators import Length, Optional
 
 from app.clock import local_time
 from app.extensions import db
@@ -28,7 +28,7 @@ from app.list_sorting import Sorting
 from app.lists import given_of, within_days
 from app.region_lists import Column, cells
 from app.search import prefix_of
-from app.security.access import in_region
+from blueprints.reference.fields import RegionSearchField
 from blueprints.reference.names import region_label
 from blueprints.roster.services import SEARCH_MAX, Scope, in_scope, tag_titles
 from models import EnterpriseTag, Industry, Organisation, RosterEnterprise, RosterTag
@@ -53,10 +53,7 @@ class RosterFilterForm(FlaskForm):
         validators=[Optional()],
         choices=lambda: enum_options(EnterpriseTag, blank=_l("All tags")),
     )
-    region = StringField(
-        _l("Region code (2, 4 or 6 digits)"),
-        validators=[Optional(), Regexp(r"^([0-9]{2}|[0-9]{4}|[0-9]{6})$")],
-    )
+    region = RegionSearchField()
     account = SelectField(
         _l("Account on Certpath"), validators=[Optional()], choices=_account_choices
     )
@@ -64,14 +61,6 @@ class RosterFilterForm(FlaskForm):
     until = DateField(_l("Imported until"), validators=[Optional()])
 
     FILTERS = ("q", "tag", "region", "account", "since", "until", "sort")
-
-
-def region_start(code: str) -> str:
-    """310000 means all of Shanghai, 310100 its districts: the code without its zero pairs, as
-    a region's own prefix is."""
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
 
 
 HAS_ACCOUNT = (
@@ -120,8 +109,9 @@ def asked(scope: Scope, args: Any) -> Asked:
                 tag.roster_id == RosterEnterprise.id, tag.tag == EnterpriseTag(values["tag"])
             )
         )
-    if values["region"]:
-        query = query.where(in_region(region_start(values["region"]), RosterEnterprise.region_code))
+    region = form.region.where(RosterEnterprise.region_code)
+    if region is not None:  # a name or code that names no region: nothing, said beside the box
+        query = query.where(region)
     if values["account"] == WITH:
         query = query.where(HAS_ACCOUNT)
     elif values["account"] == WITHOUT:

@@ -48,6 +48,9 @@ def search(app, **params) -> tuple[set[str], list[str]]:
         ("shenzhen", {"shenzhen"}),
         (" 深圳市 ", {"shenzhen"}),
         ("440305", {"shenzhen"}),
+        ("440000", {"shenzhen", "guangzhou"}),  # a province's own code: all of it
+        ("440300", {"shenzhen"}),  # a city's own code: all of it
+        ("４４０３", {"shenzhen"}),  # full-width digits, as a Chinese input method types them
         ("上海", {"shanghai"}),
         ("", {"shenzhen", "guangzhou", "shanghai"}),
     ],

@@ -77,8 +77,13 @@ def test_the_filters(client, roster):
     assert names(browser, q="精密") == {made["pudong"].name}
     assert names(browser, q=made["xuhui"].credit_code[:12]) == {made["xuhui"].name}
     assert names(browser, q="浦东", tag="above_scale") == {made["pudong2"].name}
-    # What does not parse is ignored, as in every list.
-    assert len(names(browser, tag="no_such_tag", region="31x")) == 3
+    # A region by name, or by a code with its zero pairs; what does not parse is ignored, as
+    # in every list, but a region that is none shows nothing, said beside the box.
+    assert names(browser, region="浦东") == {made["pudong"].name, made["pudong2"].name}
+    assert len(names(browser, region="310000")) == 3
+    assert len(names(browser, tag="no_such_tag")) == 3
+    page = browser.get("/roster/", query_string={"region": "31x"}).get_data(as_text=True)
+    assert names(browser, region="31x") == set() and "invalid-feedback" in page
 
 
 def test_each_row_says_whether_the_enterprise_has_an_account(client, roster):
@@ -161,7 +166,7 @@ def test_the_account_and_import_day_filters(client, roster):
         {"account": "forged"},
         {"since": "2026-13-45"},
         {"until": "99999-01-01"},
-        {"region": "３１"},  # not ASCII digits
+        {"region": "３１"},  # full-width digits: read as 31
         {"sort": "-" + "x" * 500},
         {"q": "%_\\" * 30},
         {"page": "99999999999"},
