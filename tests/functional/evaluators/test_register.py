@@ -431,3 +431,34 @@ def test_an_administrator_sees_every_body_but_has_no_record_of_their_own(app, wo
     assert browser.get("/evaluators/").status_code == 200
     assert browser.get(page_of(parties.evaluator.id)).status_code == 200
     assert browser.get("/evaluators/me").status_code == 403
+
+
+def test_a_returned_sector_is_submitted_again(app, world):
+    parties, staff, _other = world
+    person = parties.evaluator.id
+    body = browser_for(app, parties.lead)
+    body.submit(
+        page_of(person), {"industry_code": "C"}, action=f"/evaluators/people/{person}/competences"
+    )
+    competence = db.session.scalars(sa.select(EvaluatorCompetence)).one()
+    alliance = browser_for(app, staff)
+    response = alliance.submit(
+        page_of(person),
+        {"action": "return", "reason": "缺少证明", "version": str(competence.lock_version)},
+        action=f"/evaluators/competences/{competence.id}/decide",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    competence = db.session.get(EvaluatorCompetence, competence.id)
+    page = body.get(page_of(person)).get_data(as_text=True)
+    assert "缺少证明" in page and f"/evaluators/competences/{competence.id}/resubmit" in page
+    action = f"/evaluators/competences/{competence.id}/resubmit"
+    stale = {"version": str(competence.lock_version - 1)}
+    assert body.submit(page_of(person), stale, action=action).status_code == 409
+    fresh = {"version": str(competence.lock_version)}
+    assert body.submit(page_of(person), fresh, action=action).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(EvaluatorCompetence, competence.id).status is RecordStatus.SUBMITTED
+    # The evaluator themself may not.
+    evaluator = browser_for(app, parties.evaluator)
+    assert evaluator.submit("/evaluators/me", fresh, action=action).status_code == 403
