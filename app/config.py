@@ -182,6 +182,9 @@ DEFAULTS: dict[str, Any] = {
     # computes its figures itself, as for every narrower scope).
     "STATISTICS_SNAPSHOT_MAX_AGE_MINUTES": 120,
     "EXPIRY_REMINDER_DAYS": [180, 90, 30],
+    # Days before an evaluator's approved registration expires that the person and their
+    # evaluation body are reminded (in the app and by email).
+    "EVALUATOR_REGISTRATION_REMINDER_DAYS": [90, 30],
     "TIMEZONE": "Asia/Shanghai",
     # --- the scheduler process
     "SCHEDULER_POLL_SECONDS": 15,  # how often a standby tries to become the leader

@@ -63,6 +63,15 @@ ROSTER = NavItem(_l("Roster"), "roster.index", Permission.ROSTER_MANAGE)
 NOTICES = NavItem(_l("Notices"), "notices.index", Permission.NOTICES_READ)
 PROJECTS = NavItem(_l("Projects"), "projects.index", Permission.PROJECT_VIEW)
 FINDINGS = NavItem(_l("Findings"), "audits.findings", Permission.PROJECT_EVALUATE)
+# The evaluator register: the alliance's of every body, a body's administrators' of their
+# people (the same page), an evaluator's own record.
+EVALUATOR_REGISTER = NavItem(
+    _l("Evaluator register"), "evaluators.index", Permission.EVALUATORS_APPROVE
+)
+BODY_EVALUATORS = NavItem(_l("Our evaluators"), "evaluators.index", Permission.EVALUATORS_RECORD)
+MY_EVALUATOR_RECORD = NavItem(
+    _l("My evaluator record"), "evaluators.mine", Permission.EVALUATOR_OWN_VIEW
+)
 MY_ORGANISATION = NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW)
 REGION_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW)
 ALL_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW)
@@ -110,6 +119,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NOTICES,
     PROJECTS,
     FINDINGS,
+    EVALUATOR_REGISTER,
+    BODY_EVALUATORS,
+    MY_EVALUATOR_RECORD,
     MY_ORGANISATION,
     REGION_ORGANISATIONS,
     ALL_ORGANISATIONS,
@@ -144,7 +156,14 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup("diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS)),
     ),
     Role.CONSULTANT: (DASHBOARD, PROJECTS),
-    Role.EVALUATOR: (DASHBOARD, PROJECTS, FINDINGS, ISSUED_CERTIFICATES, DIAGNOSIS),
+    Role.EVALUATOR: (
+        DASHBOARD,
+        PROJECTS,
+        FINDINGS,
+        ISSUED_CERTIFICATES,
+        DIAGNOSIS,
+        NavGroup("evaluators", _l("Evaluators"), (BODY_EVALUATORS, MY_EVALUATOR_RECORD)),
+    ),
     Role.DIAGNOSTICIAN: (DASHBOARD, DIAGNOSIS),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
@@ -154,7 +173,11 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup("publicity", _l("Publicity and notices"), (PUBLICITY_DESK, NOTICES)),
         NavGroup("certificates", _l("Certificates"), (CERTIFICATES, HOLDER_REQUESTS)),
         NavGroup("reports", _l("Reports"), (REGION_PROJECTS, REGION_CERTIFICATES)),
-        ALL_ORGANISATIONS,
+        NavGroup(
+            "organisations",
+            _l("Organisations and evaluators"),
+            (ALL_ORGANISATIONS, EVALUATOR_REGISTER),
+        ),
         CLAUSES,
     ),
     Role.AUTHORITY: (
@@ -187,6 +210,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             (
                 PROJECTS,
                 FINDINGS,
+                EVALUATOR_REGISTER,
                 PUBLICITY_DESK,
                 CERTIFICATES,
                 HOLDER_REQUESTS,

@@ -28,6 +28,8 @@ from blueprints.diagnosis.routes import bp as diagnosis_bp
 from blueprints.engagements import paperwork_routes as _paperwork_views  # noqa: F401
 from blueprints.engagements import progress_report_routes as _report_views  # noqa: F401
 from blueprints.engagements.record_routes import bp as engagements_bp
+from blueprints.evaluators import tasks as evaluators_tasks
+from blueprints.evaluators.routes import bp as evaluators_bp
 from blueprints.exports import tasks as exports_tasks
 from blueprints.exports.routes import bp as exports_bp
 from blueprints.main.routes import bp as main_bp
@@ -61,6 +63,7 @@ BLUEPRINTS = (
     statistics_bp,
     projects_bp,
     audits_bp,
+    evaluators_bp,
     publicity_bp,
     certificates_bp,
     surveillance_bp,
@@ -86,6 +89,7 @@ TASKS = (
     *projects_tasks.TASKS,
     *publicity_tasks.TASKS,
     *roster_tasks.TASKS,
+    *evaluators_tasks.TASKS,
     *statistics_tasks.TASKS,
     *api_tasks.TASKS,
     *webhooks_tasks.TASKS,

@@ -68,6 +68,13 @@ from models.diagnosis import (
     SurveyVerdict,
 )
 from models.document import Document, DocumentKind
+from models.evaluator import (
+    EvaluatorCompetence,
+    EvaluatorRegistration,
+    EvaluatorTraining,
+    RecordStatus,
+    RegistrationGrade,
+)
 from models.export_job import EXPORT_ERRORS, ExportJob, ExportStatus
 from models.generation import REGISTER as REGISTER_GENERATION
 from models.generation import DataGeneration
@@ -163,6 +170,9 @@ __all__ = [
     "EngineerTitle",
     "EnterpriseSize",
     "EnterpriseTag",
+    "EvaluatorCompetence",
+    "EvaluatorRegistration",
+    "EvaluatorTraining",
     "ExportJob",
     "ExportStatus",
     "Finding",
@@ -188,8 +198,10 @@ __all__ = [
     "ProjectStatus",
     "PublicityBatch",
     "PublicityEntry",
+    "RecordStatus",
     "Region",
     "RegionLevel",
+    "RegistrationGrade",
     "RequestKind",
     "RequestOutcome",
     "Role",

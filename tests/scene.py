@@ -44,6 +44,9 @@ from models import (
     DeliveryStatus,
     DocumentKind,
     EngineerTitle,
+    EvaluatorCompetence,
+    EvaluatorRegistration,
+    EvaluatorTraining,
     ExportJob,
     ExportStatus,
     Finding,
@@ -55,6 +58,8 @@ from models import (
     OutboxMessage,
     Project,
     ProjectStatus,
+    RecordStatus,
+    RegistrationGrade,
     Role,
     ScheduleItem,
     ScheduleKind,
@@ -122,6 +127,9 @@ class Scene:
     webhook_delivery_id: int = 0
     export_id: int = 0  # the authority's background export, done, with its file
     queued_export_id: int = 0  # and one waiting for the scheduler
+    registration_id: int = 0  # the evaluator's registration, waiting for the alliance
+    competence_id: int = 0  # their sector, waiting too
+    training_id: int = 0  # their training
 
 
 def pdf(name: str) -> FileStorage:
@@ -291,7 +299,11 @@ def build(app) -> Scene:
     ).one()
     dead.status = DeliveryStatus.DEAD
     done_export, queued_export = _exports(authority)
+    registration, competence, training = _evaluator_records(parties.evaluator)
     return Scene(
+        registration_id=registration.id,
+        competence_id=competence.id,
+        training_id=training.id,
         export_id=done_export.id,
         queued_export_id=queued_export.id,
         api_key_id=api_key.id,
@@ -377,6 +389,39 @@ def _one(**kwargs) -> Callable[[Scene], list[dict]]:
 
 
 # Endpoint → the arguments to request it with (each dict is one URL; extra keys are the query).
+def _evaluator_records(person: User) -> tuple:
+    """A registration and a sector waiting for the alliance, a training recorded."""
+    today = date.today()
+    records = (
+        EvaluatorRegistration(
+            user_id=person.id,
+            body_id=person.organisation_id,
+            grade=RegistrationGrade.EVALUATOR,
+            number="SCENE-001",
+            issued_on=today - timedelta(days=100),
+            expires_on=today + timedelta(days=60),
+            status=RecordStatus.SUBMITTED,
+        ),
+        EvaluatorCompetence(
+            user_id=person.id,
+            body_id=person.organisation_id,
+            industry_code="34",  # a division: the scans take typed text out
+            status=RecordStatus.SUBMITTED,
+        ),
+        EvaluatorTraining(
+            user_id=person.id,
+            body_id=person.organisation_id,
+            taken_on=today,
+            course="认证规则",
+            hours=8,
+            provider="联盟",
+        ),
+    )
+    db.session.add_all(records)
+    db.session.flush()
+    return records
+
+
 GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "main.index": _one(),
     # With the language switch of a link: remembered in the session, never on the profile.
@@ -470,6 +515,17 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
         {"since": "2026-01-01", "until": "2026-12-31", "sort": "-due"},
     ],
     "audits.findings_xlsx": lambda _s: [{}, {"status": "resolved", "sort": "enterprise"}],
+    "evaluators.index": lambda s: [
+        {},
+        {"q": "SCENE", "body": str(s.parties.body_org.id), "grade": "evaluator"},
+        {"status": "submitted", "expiring": "90", "sort": "-expires"},
+    ],
+    "evaluators.index_xlsx": lambda _s: [{}, {"grade": "evaluator", "sort": "name"}],
+    "evaluators.mine": _one(),
+    "evaluators.person": lambda s: [
+        {"user_id": s.parties.evaluator.id},
+        {"user_id": s.parties.lead.id},
+    ],
     "audits.evidence": lambda s: [{"audit_id": s.stage2.id, "document_id": s.evidence_id}],
     "publicity.index": lambda _s: [
         {},

@@ -75,6 +75,12 @@ class Permission(enum.StrEnum):
     API_KEYS_MANAGE = "org:api_keys:manage"
     # An organisation's webhooks (URLs that hear of events), kept by its own administrators.
     WEBHOOKS_MANAGE = "org:webhooks:manage"
+    # The evaluator register (issue 20): an evaluation body's administrators record their
+    # people's registrations, competence and training; an evaluator reads their own record;
+    # the alliance approves or returns what is submitted and reads every body's.
+    EVALUATORS_RECORD = "body:evaluators:record"
+    EVALUATOR_OWN_VIEW = "evaluator:own:view"
+    EVALUATORS_APPROVE = "alliance:evaluators:approve"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -112,7 +118,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EVALUATOR: _EVERY_USER
     | _PROJECT_PARTY
     | _DIAGNOSIS_PROVIDER
-    | {Permission.PROJECT_EVALUATE},
+    | {Permission.PROJECT_EVALUATE, Permission.EVALUATOR_OWN_VIEW},
     Role.DIAGNOSTICIAN: _EVERY_USER | _DIAGNOSIS_PROVIDER,
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
@@ -123,6 +129,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CLAUSES_EDIT,
         Permission.ALLIANCE_REVIEW,
         Permission.CERTIFICATES_MANAGE,
+        Permission.EVALUATORS_APPROVE,
         # Its own public notices (it is addressed by no regional notice).
         Permission.NOTICES_READ,
         Permission.NOTICES_PUBLISH,
@@ -145,7 +152,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     # Everything, but an enterprise's own evaluations: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).
-    Role.ADMIN: frozenset(Permission) - {Permission.ASSESSMENT_FILL, Permission.SME_LEVEL_EVALUATE},
+    # Nor an evaluator's own record: an administrator is nobody's evaluator.
+    Role.ADMIN: frozenset(Permission)
+    - {
+        Permission.ASSESSMENT_FILL,
+        Permission.SME_LEVEL_EVALUATE,
+        Permission.EVALUATOR_OWN_VIEW,
+    },
 }
 
 # What an organisation's own administrator adds to their role.
@@ -158,11 +171,16 @@ ORG_ADMIN_PERMISSIONS = frozenset(
     }
 )
 
+# What an evaluation body's administrator adds: its people's register.
+BODY_ADMIN_PERMISSIONS = frozenset({Permission.EVALUATORS_RECORD})
+
 
 def permissions_of(user: User) -> frozenset[Permission]:
     granted = ROLE_PERMISSIONS[user.role]
     if user.is_org_admin:
         granted = granted | ORG_ADMIN_PERMISSIONS
+        if user.role is Role.EVALUATOR:
+            granted = granted | BODY_ADMIN_PERMISSIONS
     return granted
 
 

@@ -14,6 +14,7 @@ from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import campaigns as demo_campaigns
 from blueprints.demo import diagnosis as demo_diagnosis
 from blueprints.demo import engagements as demo_engagements
+from blueprints.demo import evaluators as demo_evaluators
 from blueprints.demo import exports as demo_exports
 from blueprints.demo import projects as demo_projects
 from blueprints.demo import review_items as demo_review_items
@@ -183,6 +184,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     demo_diagnosis.load(first_user(enterprises[0]), first_user(enterprises[2]))
     # Diagnosis engagements in Changchun and Inner Mongolia (blueprints/demo/engagements.py).
     listed = [(role, email) for role, email, *_ in accounts] + demo_engagements.load()
+    # The evaluator register: registered evaluators with sectors, one lead qualification
+    # expiring in 30 days, one registration waiting for approval (blueprints/demo/evaluators.py).
+    demo_evaluators.load()
     # The evaluation body's webhook and its delivery log (blueprints/demo/webhooks.py).
     demo_webhooks.load(bodies["005"])
     # Last: it commits what is loaded so far, then runs a real export job.

@@ -39,6 +39,7 @@ class Category(TitledEnum):
     ACCOUNT = "account", _l("Your account's security")
     WEBHOOKS = "webhooks", _l("Webhooks of your organisation")
     EXPORTS = "exports", _l("Your exports prepared in the background")
+    EVALUATORS = "evaluators", _l("The evaluator register")
 
     @property
     def may_be_muted(self) -> bool:
@@ -719,6 +720,72 @@ EXPORT_NOTICES = {
     ),
 }
 
+# --- the evaluator register ---------------------------------------------------------------
+
+
+def _evaluator_page(event: Event) -> str:
+    record = event.subject
+    kind = "registration" if hasattr(record, "expires_on") else "competence"
+    return external_url("evaluators.person", user_id=record.user_id) + f"#{kind}-{record.id}"
+
+
+def _evaluator_record(record: Any) -> str:
+    """A registration (its grade and number) or a competence claim (its sector)."""
+    if hasattr(record, "expires_on"):
+        return f"{record.grade.title} {record.number}"
+    return _("competence in %(sector)s", sector=record.industry.display_name)
+
+
+def _person_and_body(event: Event) -> list[User]:
+    person = event.subject.user
+    return who.unique([person] if person.active else [], who.contacts(event.subject.body_id))
+
+
+def _evaluator_title(text: Any) -> Callable[[Event], str]:
+    """``text``: a lazy message with %(what)s and %(name)s."""
+
+    def title(event: Event) -> str:
+        record = event.subject
+        return str(text) % {"what": _evaluator_record(record), "name": record.user.name}
+
+    return title
+
+
+_WAITS_FOR_APPROVAL = Notice(
+    Category.EVALUATORS,
+    lambda e: who.alliance_staff(),
+    _evaluator_title(_l("%(what)s of %(name)s waits for approval")),
+    _evaluator_page,
+)
+
+EVALUATOR_NOTICES = {
+    "evaluator_record.submitted": _WAITS_FOR_APPROVAL,
+    "evaluator_record.resubmit": _WAITS_FOR_APPROVAL,
+    "evaluator_record.approve": Notice(
+        Category.EVALUATORS,
+        _person_and_body,
+        _evaluator_title(_l("%(what)s of %(name)s is approved")),
+        _evaluator_page,
+    ),
+    "evaluator_record.return": Notice(
+        Category.EVALUATORS,
+        _person_and_body,
+        _evaluator_title(_l("%(what)s of %(name)s was returned: please correct it")),
+        _evaluator_page,
+    ),
+    "evaluator_registration.expiring": Notice(
+        Category.EVALUATORS,
+        _person_and_body,
+        lambda e: _(
+            "%(what)s of %(name)s expires on %(day)s",
+            what=_evaluator_record(e.subject),
+            name=e.subject.user.name,
+            day=format_date(e.subject.expires_on),
+        ),
+        _evaluator_page,
+    ),
+}
+
 NOTICES: dict[str, Notice] = {
     **ASSESSMENT_NOTICES,
     **FINDING_NOTICES,
@@ -733,4 +800,5 @@ NOTICES: dict[str, Notice] = {
     **API_KEY_NOTICES,
     **WEBHOOK_NOTICES,
     **EXPORT_NOTICES,
+    **EVALUATOR_NOTICES,
 }

@@ -150,3 +150,27 @@ def test_the_city_authority_has_a_finished_export_and_one_waiting(app, demo_acco
     download.close()
     load_demo()  # idempotent
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 2
+
+
+def test_the_demo_evaluators_are_registered_one_expiring_and_one_waiting(app, demo_accounts):
+    from models import EvaluatorCompetence, EvaluatorRegistration, RecordStatus
+
+    registrations = db.session.scalars(sa.select(EvaluatorRegistration)).all()
+    assert {r.status for r in registrations} == {RecordStatus.APPROVED, RecordStatus.SUBMITTED}
+    assert all(r.issued_on < r.expires_on for r in registrations)
+    today = local_today()
+    [expiring] = [r for r in registrations if (r.expires_on - today).days <= 90]
+    assert (expiring.expires_on - today).days == 30
+    assert [r.number for r in registrations if r.status is RecordStatus.SUBMITTED] == [
+        "LHPD-G-2026-0031"
+    ]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvaluatorCompetence)) >= 4
+    body = Browser(app.test_client())
+    assert body.login("evaluator@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
+    assert "work-evaluator_expiring" in body.get("/dashboard").get_data(as_text=True)
+    assert "LHPD-Z-2023-0007" in body.get("/evaluators/").get_data(as_text=True)
+    alliance = Browser(app.test_client())
+    assert alliance.login("alliance@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
+    assert "LHPD-G-2026-0031" in alliance.get("/dashboard").get_data(as_text=True)
+    load_demo()  # idempotent
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvaluatorRegistration)) == 4

@@ -49,11 +49,16 @@ from models import (
     DocumentKind,
     EngagementStatus,
     EngineerTitle,
+    EvaluatorCompetence,
+    EvaluatorRegistration,
+    EvaluatorTraining,
     Finding,
     FindingKind,
     FindingStatus,
     OrgKind,
     ProjectStatus,
+    RecordStatus,
+    RegistrationGrade,
     Role,
     ScheduleItem,
     ScheduleKind,
@@ -151,6 +156,44 @@ def _fill_case_data(draft: Assessment) -> dict[str, Any]:
                 "kept": ("q_" + other.key, data["q_" + other.key][0]),
             }
     raise AssertionError("no questionnaire page with a percentage and another answer")
+
+
+def _evaluator_records(parties: factories.Parties) -> dict[str, int]:
+    person = parties.evaluator
+    made = {}
+    for key, number, status in (
+        ("registration_submitted", "FORM-1", RecordStatus.SUBMITTED),
+        ("registration_returned", "FORM-2", RecordStatus.RETURNED),
+    ):
+        registration = EvaluatorRegistration(
+            user_id=person.id,
+            body_id=person.organisation_id,
+            grade=RegistrationGrade.EVALUATOR,
+            number=number,
+            issued_on=TODAY() - timedelta(days=100),
+            expires_on=TODAY() + timedelta(days=1000),
+            status=status,
+        )
+        db.session.add(registration)
+        db.session.flush()
+        made[key] = registration.id
+    competence = EvaluatorCompetence(
+        user_id=person.id,
+        body_id=person.organisation_id,
+        industry_code="C",
+        status=RecordStatus.SUBMITTED,
+    )
+    training = EvaluatorTraining(
+        user_id=person.id,
+        body_id=person.organisation_id,
+        taken_on=TODAY(),
+        course="认证规则",
+        hours=8,
+        provider="联盟",
+    )
+    db.session.add_all([competence, training])
+    db.session.flush()
+    return {**made, "competence": competence.id, "training": training.id, "evaluator": person.id}
 
 
 def build(app) -> dict[str, Any]:
@@ -346,6 +389,9 @@ def build(app) -> dict[str, Any]:
             reset=make_token(parties.consultant, "reset"),
             invite=make_token(invited, "invite"),
         )
+        # The evaluator register: a registration and a sector waiting for the alliance, a
+        # registration returned to the body, a training recorded.
+        w.update(_evaluator_records(parties))
         db.session.commit()
         return w
 
@@ -717,6 +763,42 @@ OTHER_CASES = [
          lambda w: "/diagnosis/sme-level/new", lambda w: "/diagnosis/sme-level/new",
          {**SME_LEVEL_FORM, "points_equipment_systems": "-3"},
          ["points_equipment_systems"], {"points_data_collection": "5"}),
+    Case("evaluator_registration", "evaluators.add_registration", "lead",
+         lambda w: f"/evaluators/people/{w['evaluator']}",
+         lambda w: f"/evaluators/people/{w['evaluator']}/registrations",
+         {"grade": "lead", "number": "ZZ-1", "issued_on": "2026-05-01",
+          "expires_on": "2026-04-01"},
+         ["expires_on"], {"number": "ZZ-1", "grade": "lead"}),
+    Case("evaluator_competence", "evaluators.add_competence", "lead",
+         lambda w: f"/evaluators/people/{w['evaluator']}",
+         lambda w: f"/evaluators/people/{w['evaluator']}/competences",
+         {"industry_code": "ZZ"}, ["industry_code"]),
+    Case("evaluator_training", "evaluators.add_training", "lead",
+         lambda w: f"/evaluators/people/{w['evaluator']}",
+         lambda w: f"/evaluators/people/{w['evaluator']}/trainings",
+         {"taken_on": "2026-03-01", "course": "认证规则", "hours": "1001", "provider": "联盟"},
+         ["hours"], {"course": "认证规则", "provider": "联盟"}),
+    Case("evaluator_training_delete", "evaluators.delete_training", "lead",
+         lambda w: f"/evaluators/people/{w['evaluator']}",
+         lambda w: f"/evaluators/trainings/{w['training']}/delete", {},
+         lambda w: [f"confirm-{w['training']}"]),
+    Case("evaluator_decide", "evaluators.decide_registration", "staff",
+         lambda w: f"/evaluators/people/{w['evaluator']}",
+         lambda w: f"/evaluators/registrations/{w['registration_submitted']}/decide",
+         {"action": "return", "reason": ""},
+         lambda w: [f"reason-registration-{w['registration_submitted']}"]),
+    Case("evaluator_decide_sector", "evaluators.decide_competence", "staff",
+         lambda w: f"/evaluators/people/{w['evaluator']}",
+         lambda w: f"/evaluators/competences/{w['competence']}/decide",
+         {"action": "return", "reason": " "},
+         lambda w: [f"reason-competence-{w['competence']}"]),
+    Case("evaluator_resubmit", "evaluators.resubmit_registration", "lead",
+         lambda w: f"/evaluators/people/{w['evaluator']}",
+         lambda w: f"/evaluators/registrations/{w['registration_returned']}/resubmit",
+         {"grade": "evaluator", "number": "", "issued_on": "2026-01-01",
+          "expires_on": "2029-01-01"},
+         lambda w: [f"number-{w['registration_returned']}"],
+         lambda w: {f"expires_on-{w['registration_returned']}": "2029-01-01"}),
 ]  # fmt: skip
 
 CASES = PROJECT_CASES + CERTIFICATE_CASES + OTHER_CASES
@@ -761,6 +843,7 @@ SKIPPED: dict[str, str] = {
     "webhooks.disable": "a button (disable an endpoint); a stale version is a 409 on the page",
     "webhooks.ping": "a button (queue a test ping): nothing is typed",
     "webhooks.deliver_again": "a button (a failed delivery queued again): nothing is typed",
+    "evaluators.resubmit_competence": "a button (a returned sector submitted again)",
     **dict.fromkeys(
         (
             "admin.users_xlsx",

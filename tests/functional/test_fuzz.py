@@ -130,6 +130,9 @@ def path_values(scene: Scene) -> dict[str, object]:
         "attachment_id": scene.notice_attachment_id,
         "region": "310000",
         "code": "9.3",
+        "registration_id": scene.registration_id,
+        "competence_id": scene.competence_id,
+        "training_id": scene.training_id,
     }
 
 

@@ -28,8 +28,12 @@ def test_declared_permissions_are_real_permissions(app):
 def test_every_role_has_a_permission_set():
     assert set(ROLE_PERMISSIONS) == set(Role)
     # The administrator may do everything but assess or evaluate an organisation: only
-    # enterprises do, for themselves.
-    own_evaluations = {Permission.ASSESSMENT_FILL, Permission.SME_LEVEL_EVALUATE}
+    # enterprises do, for themselves; nor read an evaluator's own record (nobody's evaluator).
+    own_evaluations = {
+        Permission.ASSESSMENT_FILL,
+        Permission.SME_LEVEL_EVALUATE,
+        Permission.EVALUATOR_OWN_VIEW,
+    }
     assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission) - own_evaluations
 
 

@@ -9,7 +9,8 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from blueprints.main.worklist import diagnosis
+from app.security.permissions import Permission, has_permission
+from blueprints.main.worklist import diagnosis, evaluators
 from blueprints.main.worklist.items import (
     WorkItem,
     WorkList,
@@ -54,6 +55,11 @@ def lists(user: User) -> list[WorkList]:
         conclusions(user),
         surveillance(user),
         *diagnosis.provider_lists(user),
+        *(
+            evaluators.of_body(user.organisation_id)
+            if has_permission(user, Permission.EVALUATORS_RECORD)
+            else []
+        ),
     ]
 
 

@@ -28,6 +28,8 @@ from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
 from blueprints.engagements import conclusion, progress_reports, record
 from blueprints.engagements import services as engagements
+from blueprints.evaluators import services as evaluators
+from blueprints.evaluators import tasks as evaluator_tasks
 from blueprints.exports import jobs as export_jobs
 from blueprints.notices import services as notices
 from blueprints.notifications.table import NOTICES, Category
@@ -50,6 +52,8 @@ from models import (
     DiagnosisEngagement,
     EngagementStatus,
     EngineerTitle,
+    EvaluatorCompetence,
+    EvaluatorRegistration,
     ExportJob,
     Finding,
     FindingKind,
@@ -59,6 +63,8 @@ from models import (
     OrgKind,
     OutboxMessage,
     ProjectStatus,
+    RecordStatus,
+    RegistrationGrade,
     Role,
     ScheduleItem,
     ScheduleKind,
@@ -596,6 +602,68 @@ def export_failed(c: Cast) -> set[int]:
     return _export_run(c.city, "admin.users_xlsx")
 
 
+def _registration(c: Cast, status: RecordStatus, days: int = 1000) -> EvaluatorRegistration:
+    person = c.parties.evaluator
+    registration = EvaluatorRegistration(
+        user_id=person.id,
+        body_id=person.organisation_id,
+        grade=RegistrationGrade.EVALUATOR,
+        number=f"N-{status.value}-{days}",
+        issued_on=date.today() - timedelta(days=100),
+        expires_on=date.today() + timedelta(days=days),
+        status=status,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def evaluator_record_submitted(c: Cast) -> set[int]:
+    """The body records a registration: the alliance's staff hear it waits for them."""
+    evaluators.record_registration(
+        c.parties.evaluator,
+        c.parties.lead,
+        RegistrationGrade.LEAD,
+        "Z-001",
+        date(2026, 1, 1),
+        date(2029, 1, 1),
+    )
+    return c.named("staff", "staff2")
+
+
+def evaluator_record_resubmitted(c: Cast) -> set[int]:
+    registration = _registration(c, RecordStatus.RETURNED)
+    evaluators.move(registration, "resubmit", c.parties.lead, None)
+    return c.named("staff", "staff2")
+
+
+def evaluator_record_approved(c: Cast) -> set[int]:
+    """The person and their body's administrators hear; not the other approver."""
+    evaluators.move(_registration(c, RecordStatus.SUBMITTED), "approve", c.staff, None)
+    return c.named("evaluator", "lead")
+
+
+def evaluator_record_returned(c: Cast) -> set[int]:
+    person = c.parties.evaluator
+    competence = EvaluatorCompetence(
+        user_id=person.id,
+        body_id=person.organisation_id,
+        industry_code="C",
+        status=RecordStatus.SUBMITTED,
+    )
+    db.session.add(competence)
+    db.session.flush()
+    evaluators.move(competence, "return", c.staff, None, reason="缺少证明材料")
+    return c.named("evaluator", "lead")
+
+
+def evaluator_registration_expiring(c: Cast) -> set[int]:
+    _registration(c, RecordStatus.APPROVED, days=20)
+    clear_notices()
+    evaluator_tasks.remind()
+    return c.named("evaluator", "lead")
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "project.invite_consultancy": project_invitation,
     "project.confirm": project_confirmed,
@@ -655,6 +723,11 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "webhook.dead": webhook_delivery_dead,
     "export.done": export_ready,
     "export.failed": export_failed,
+    "evaluator_record.submitted": evaluator_record_submitted,
+    "evaluator_record.resubmit": evaluator_record_resubmitted,
+    "evaluator_record.approve": evaluator_record_approved,
+    "evaluator_record.return": evaluator_record_returned,
+    "evaluator_registration.expiring": evaluator_registration_expiring,
 }
 
 
