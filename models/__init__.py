@@ -49,6 +49,7 @@ from models.certificate import (
     RequestOutcome,
 )
 from models.clause import Clause
+from models.declaration import ConflictOfInterest, ConflictRelation, ImpartialityDeclaration
 from models.diagnosis import (
     ActivityKind,
     Adoption,
@@ -144,6 +145,8 @@ __all__ = [
     "CertificateRequest",
     "CertificateStatus",
     "Clause",
+    "ConflictOfInterest",
+    "ConflictRelation",
     "ConsultingStep",
     "ContactRole",
     "CorrectiveAction",
@@ -168,6 +171,7 @@ __all__ = [
     "Finding",
     "FindingKind",
     "FindingStatus",
+    "ImpartialityDeclaration",
     "Industry",
     "IndustryLevel",
     "JobRun",

@@ -61,6 +61,10 @@ class Permission(enum.StrEnum):
     DOCUMENT_UPLOAD = "project:documents:upload"
     CLAUSES_EDIT = "reference:clauses:edit"
     ALLIANCE_REVIEW = "alliance:projects:review"
+    # The yearly impartiality declaration and the conflicts of interest of evaluators and
+    # alliance reviewers (issue 20): each signs their own; the alliance reads everyone's.
+    DECLARATION_SIGN = "declaration:own:sign"
+    DECLARATIONS_VIEW = "all:declarations:view"
     CERTIFICATES_MANAGE = "alliance:certificates:manage"
     CERTIFICATES_OWN = "certificate:own:view"
     # An enterprise's own SME digital level evaluation (seed 004, tables 6-8).
@@ -112,7 +116,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EVALUATOR: _EVERY_USER
     | _PROJECT_PARTY
     | _DIAGNOSIS_PROVIDER
-    | {Permission.PROJECT_EVALUATE},
+    | {Permission.PROJECT_EVALUATE, Permission.DECLARATION_SIGN},
     Role.DIAGNOSTICIAN: _EVERY_USER | _DIAGNOSIS_PROVIDER,
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
@@ -123,6 +127,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CLAUSES_EDIT,
         Permission.ALLIANCE_REVIEW,
         Permission.CERTIFICATES_MANAGE,
+        Permission.DECLARATION_SIGN,
+        Permission.DECLARATIONS_VIEW,
         # Its own public notices (it is addressed by no regional notice).
         Permission.NOTICES_READ,
         Permission.NOTICES_PUBLISH,
@@ -145,7 +151,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     # Everything, but an enterprise's own evaluations: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).
-    Role.ADMIN: frozenset(Permission) - {Permission.ASSESSMENT_FILL, Permission.SME_LEVEL_EVALUATE},
+    # An administrator evaluates nothing and decides no review: nothing to declare.
+    Role.ADMIN: frozenset(Permission)
+    - {Permission.ASSESSMENT_FILL, Permission.SME_LEVEL_EVALUATE, Permission.DECLARATION_SIGN},
 }
 
 # What an organisation's own administrator adds to their role.

@@ -29,7 +29,12 @@ def test_every_role_has_a_permission_set():
     assert set(ROLE_PERMISSIONS) == set(Role)
     # The administrator may do everything but assess or evaluate an organisation: only
     # enterprises do, for themselves.
-    own_evaluations = {Permission.ASSESSMENT_FILL, Permission.SME_LEVEL_EVALUATE}
+    # Nor sign an impartiality declaration: they sit on no audit team and decide no review.
+    own_evaluations = {
+        Permission.ASSESSMENT_FILL,
+        Permission.SME_LEVEL_EVALUATE,
+        Permission.DECLARATION_SIGN,
+    }
     assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission) - own_evaluations
 
 
