@@ -111,6 +111,9 @@ DEFAULTS: dict[str, Any] = {
     "OPERATION_MIN_MONTHS": 3,
     "CORRECTIVE_ACTION_DAYS": 30,
     "MAJOR_NC_MAX_MONTHS": 6,
+    # An impartiality declaration covers the calendar year it is signed for (0), or this many
+    # months from the day it is signed.
+    "DECLARATION_VALID_MONTHS": 0,
     "PUBLICITY_WORKING_DAYS": 5,
     "OBJECTIONS_PER_ADDRESS_PER_DAY": 3,
     # Public pages against scraping; "redis://127.0.0.1:6379" shares counts between workers.

@@ -95,6 +95,12 @@ DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )
 CLAUSES = NavItem(_l("Clauses"), "clauses.index", Permission.CLAUSES_EDIT)
+MY_DECLARATION = NavItem(
+    _l("Impartiality declaration"), "declarations.mine", Permission.DECLARATION_SIGN
+)
+DECLARATIONS = NavItem(
+    _l("Impartiality declarations"), "declarations.people", Permission.DECLARATIONS_VIEW
+)
 USERS = NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE)
 OUTBOX = NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE)
 MY_PROFILE = NavItem(_l("My profile"), "auth.profile", Permission.ACCOUNT_EDIT)
@@ -134,6 +140,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     DIAGNOSIS,
     DIAGNOSIS_PROGRESS,
     CLAUSES,
+    MY_DECLARATION,
+    DECLARATIONS,
     USERS,
     OUTBOX,
     MY_PROFILE,
@@ -143,7 +151,9 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 # What is one's own, for every role: a dropdown under the user's name, beside Sign out.
 ACCOUNT_MENU = NavGroup(
-    "account", _l("My profile"), (MY_PROFILE, MY_ORGANISATION, NOTIFICATION_SETTINGS, MY_EXPORTS)
+    "account",
+    _l("My profile"),
+    (MY_PROFILE, MY_DECLARATION, MY_ORGANISATION, NOTIFICATION_SETTINGS, MY_EXPORTS),
 )
 
 MENUS: dict[Role, tuple[NavEntry, ...]] = {
@@ -172,7 +182,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         # The alliance publishes both: the batches' publicity and the announcements.
         NavGroup("publicity", _l("Publicity and notices"), (PUBLICITY_DESK, NOTICES)),
         NavGroup("certificates", _l("Certificates"), (CERTIFICATES, HOLDER_REQUESTS)),
-        NavGroup("reports", _l("Reports"), (REGION_PROJECTS, REGION_CERTIFICATES)),
+        NavGroup("reports", _l("Reports"), (REGION_PROJECTS, REGION_CERTIFICATES, DECLARATIONS)),
         NavGroup(
             "organisations",
             _l("Organisations and evaluators"),
@@ -227,7 +237,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "admin",
             _l("Administration"),
-            (USERS, ALL_ORGANISATIONS, CLAUSES, OUTBOX),
+            (USERS, ALL_ORGANISATIONS, CLAUSES, DECLARATIONS, OUTBOX),
         ),
     ),
 }

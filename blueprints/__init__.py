@@ -20,6 +20,8 @@ from blueprints.certificates import tasks as certificates_tasks
 from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.checks.routes import bp as checks_bp
 from blueprints.clauses.routes import bp as clauses_bp
+from blueprints.declarations import tasks as declarations_tasks
+from blueprints.declarations.routes import bp as declarations_bp
 from blueprints.demo.cli import demo_cli
 from blueprints.diagnosis.routes import bp as diagnosis_bp
 
@@ -74,6 +76,7 @@ BLUEPRINTS = (
     diagnosis_bp,
     engagements_bp,
     clauses_bp,
+    declarations_bp,
     admin_bp,
     reference_bp,
     api_keys_bp,
@@ -92,6 +95,7 @@ TASKS = (
     *evaluators_tasks.TASKS,
     *statistics_tasks.TASKS,
     *api_tasks.TASKS,
+    *declarations_tasks.TASKS,
     *webhooks_tasks.TASKS,
     *exports_tasks.TASKS,
 )

@@ -49,6 +49,7 @@ from models.certificate import (
     RequestOutcome,
 )
 from models.clause import Clause
+from models.declaration import ConflictOfInterest, ConflictRelation, ImpartialityDeclaration
 from models.diagnosis import (
     ActivityKind,
     Adoption,
@@ -151,6 +152,8 @@ __all__ = [
     "CertificateRequest",
     "CertificateStatus",
     "Clause",
+    "ConflictOfInterest",
+    "ConflictRelation",
     "ConsultingStep",
     "ContactRole",
     "CorrectiveAction",
@@ -178,6 +181,7 @@ __all__ = [
     "Finding",
     "FindingKind",
     "FindingStatus",
+    "ImpartialityDeclaration",
     "Industry",
     "IndustryLevel",
     "JobRun",

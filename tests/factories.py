@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import date
 
 from stdnum.cn import uscc
 
 from app.clock import utcnow
 from app.extensions import db
 from app.security.passwords import hash_password
-from models import EnterpriseSize, Organisation, OrgKind, Role, User
+from models import (
+    EnterpriseSize,
+    ImpartialityDeclaration,
+    Organisation,
+    OrgKind,
+    Role,
+    User,
+)
 
 PASSWORD = "Correct-Horse-Battery-9"
 _counter = itertools.count(1)
@@ -63,6 +71,7 @@ def user(
     role: Role | None = None,
     password: str = PASSWORD,
     verified: bool = True,
+    declared: bool = True,
     **fields,
 ) -> User:
     org = org or organisation()
@@ -81,7 +90,26 @@ def user(
     account = User(organisation=org, **values)
     db.session.add(account)
     db.session.flush()
+    if declared and account.role in (Role.EVALUATOR, Role.ALLIANCE_STAFF):
+        declaration(account)
     return account
+
+
+def declaration(account: User, *, year: int | None = None, valid_from=None, valid_until=None):
+    """An impartiality declaration of ``account``. Unless given, it covers every date a test may
+    travel to, so that the tests of other rules build audit teams and reviews as before; the
+    declaration tests give their own dates (or ``user(..., declared=False)``)."""
+    signed = ImpartialityDeclaration(
+        user_id=account.id,
+        year=year or utcnow().year,
+        pledge_version="test",
+        valid_from=valid_from or date(1990, 1, 1),
+        valid_until=valid_until or date(2099, 12, 31),
+        signed_at=utcnow(),
+    )
+    db.session.add(signed)
+    db.session.flush()
+    return signed
 
 
 def assessment(

@@ -36,6 +36,7 @@ def _subjects() -> dict[str, str]:
         "notice": "Certpath: %(title)s",  # the title is translated by the notice itself
         "account_recovery": "Certpath: %(title)s",  # likewise
         "campaign_reminder": "Certpath: %(title)s",  # translated by the reminder
+        "declaration_reminder": _("Certpath: sign your impartiality declaration for %(year)s"),
         "reminder": _("Certpath: %(what)s of certificate %(number)s due on %(date)s"),
         "overdue": _(
             "Certpath: %(what)s of certificate %(number)s is overdue — certificate suspended"

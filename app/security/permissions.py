@@ -61,6 +61,10 @@ class Permission(enum.StrEnum):
     DOCUMENT_UPLOAD = "project:documents:upload"
     CLAUSES_EDIT = "reference:clauses:edit"
     ALLIANCE_REVIEW = "alliance:projects:review"
+    # The yearly impartiality declaration and the conflicts of interest of evaluators and
+    # alliance reviewers (issue 20): each signs their own; the alliance reads everyone's.
+    DECLARATION_SIGN = "declaration:own:sign"
+    DECLARATIONS_VIEW = "all:declarations:view"
     CERTIFICATES_MANAGE = "alliance:certificates:manage"
     CERTIFICATES_OWN = "certificate:own:view"
     # An enterprise's own SME digital level evaluation (seed 004, tables 6-8).
@@ -118,7 +122,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EVALUATOR: _EVERY_USER
     | _PROJECT_PARTY
     | _DIAGNOSIS_PROVIDER
-    | {Permission.PROJECT_EVALUATE, Permission.EVALUATOR_OWN_VIEW},
+    | {Permission.PROJECT_EVALUATE, Permission.EVALUATOR_OWN_VIEW, Permission.DECLARATION_SIGN},
     Role.DIAGNOSTICIAN: _EVERY_USER | _DIAGNOSIS_PROVIDER,
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
@@ -130,6 +134,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ALLIANCE_REVIEW,
         Permission.CERTIFICATES_MANAGE,
         Permission.EVALUATORS_APPROVE,
+        Permission.DECLARATION_SIGN,
+        Permission.DECLARATIONS_VIEW,
         # Its own public notices (it is addressed by no regional notice).
         Permission.NOTICES_READ,
         Permission.NOTICES_PUBLISH,
@@ -152,12 +158,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     # Everything, but an enterprise's own evaluations: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).
-    # Nor an evaluator's own record: an administrator is nobody's evaluator.
+    # Nor an evaluator's own record, nor a declaration: an administrator is nobody's evaluator,
+    # sits on no audit team and decides no review.
     Role.ADMIN: frozenset(Permission)
     - {
         Permission.ASSESSMENT_FILL,
         Permission.SME_LEVEL_EVALUATE,
         Permission.EVALUATOR_OWN_VIEW,
+        Permission.DECLARATION_SIGN,
     },
 }
 

@@ -5,6 +5,7 @@ alliance's reviews alike, so that each rule and its message exist once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 from app.errors import WorkflowError
 from app.extensions import db
 from app.workflow import Guard
+from blueprints.declarations import services as declarations
 from models import (
     Audit,
     AuditKind,
@@ -60,6 +62,16 @@ def refuse_partial(project: Project, user: User) -> None:
         )
 
 
+def refuse_undeclared(
+    project: Project, user: User, starts_on: date | None = None, ends_on: date | None = None
+) -> None:
+    """A person without a valid impartiality declaration on the audit's first day, or with a
+    declared conflict with the enterprise over its dates, is refused (issue 20)."""
+    problem = declarations.refusal(user, project.organisation, starts_on, ends_on)
+    if problem:
+        raise WorkflowError(problem)
+
+
 def evaluator_of(body: Organisation, user_id: int | None) -> User:
     """An active evaluator of ``body`` chosen in a form, or a 409 naming the body."""
     user = db.session.get(User, user_id) if user_id else None
@@ -74,12 +86,19 @@ def evaluator_of(body: Organisation, user_id: int | None) -> User:
 
 
 def build_team(
-    project: Project, body: Organisation, lead: User, member_ids: Iterable[int]
+    project: Project,
+    body: Organisation,
+    lead: User,
+    member_ids: Iterable[int],
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> list[AuditTeamMember]:
-    """The lead plus the chosen evaluators of the body, every one of them impartial."""
+    """The lead plus the chosen evaluators of the body, every one of them impartial and
+    declared for the audit's dates."""
     members = [evaluator_of(body, uid) for uid in dict.fromkeys(member_ids) if uid != lead.id]
     for person in (lead, *members):
         refuse_partial(project, person)
+        refuse_undeclared(project, person, starts_on, ends_on)
     return [
         AuditTeamMember(user=lead, is_lead=True),
         *(AuditTeamMember(user=m, is_lead=False) for m in members),
@@ -96,7 +115,9 @@ def new_audit(
 ) -> Audit:
     """An audit of ``kind`` with its impartial team, added to the session."""
     audit = Audit(project_id=project.id, kind=kind, **plan)
-    audit.team = build_team(project, body, lead, member_ids)
+    audit.team = build_team(
+        project, body, lead, member_ids, plan.get("starts_on"), plan.get("ends_on")
+    )
     db.session.add(audit)
     return audit
 
@@ -112,3 +133,16 @@ def four_eyes(first_reviewer: Callable[[Any], int | None]) -> Guard:
         return None
 
     return other_than_first_reviewer
+
+
+def declared_reviewer(enterprise_of: Callable[[Any], Organisation | None]) -> Guard:
+    """The guard "the alliance reviewer deciding holds a valid declaration today and declared
+    no conflict with the enterprise" (issue 20); the scheduler is no person and passes."""
+
+    def declared_and_free_of_conflict(obj: Any, actor: Any) -> str | None:
+        enterprise = enterprise_of(obj)
+        if not isinstance(actor, User) or enterprise is None:
+            return None
+        return declarations.refusal(actor, enterprise)
+
+    return declared_and_free_of_conflict

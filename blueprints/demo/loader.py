@@ -12,6 +12,7 @@ from app.extensions import db
 from blueprints.demo import announcements as demo_announcements
 from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import campaigns as demo_campaigns
+from blueprints.demo import declarations as demo_declarations
 from blueprints.demo import diagnosis as demo_diagnosis
 from blueprints.demo import engagements as demo_engagements
 from blueprints.demo import evaluators as demo_evaluators
@@ -171,6 +172,8 @@ def load_demo() -> list[tuple[str, str, str]]:
     for n, org in enumerate(enterprises):
         account(org, Role.ENTERPRISE, f"contact{n}@demo.certpath.cn", "企业联系人", org_admin=True)
     db.session.flush()
+    # Impartiality declarations before any audit team is set (blueprints/demo/declarations.py).
+    demo_declarations.load(bodies["005"], alliance, enterprises[0])
     demo_assessments.load([(org, first_user(org)) for org in enterprises])
     demo_projects.load(enterprises, consultancies[0], bodies["005"])
     # Something on every demo account's work list (blueprints/demo/work_items.py).

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.extensions import db
 from app.forms import BLANK, DateField, IntegerField, confirmation, options
+from blueprints.declarations import services as declarations
 from models import DocumentKind, Organisation, OrgKind, Project, ProjectStatus, Role, User
 
 
@@ -136,6 +137,8 @@ def _evaluators(project: Project) -> list:
         )
         .order_by(User.name)
     ).all()
+    # Each with their impartiality declaration's state for this enterprise (issue 20).
+    rows = declarations.labelled(((i, name) for i, name in rows), project.organisation)
     return options((str(i), name) for i, name in rows)
 
 

@@ -23,7 +23,12 @@ from app.errors import WorkflowError
 from app.events import announce
 from app.extensions import db
 from app.workflow import SYSTEM, Actor
-from blueprints.audits.impartiality import evaluator_of, new_audit, refuse_partial
+from blueprints.audits.impartiality import (
+    evaluator_of,
+    new_audit,
+    refuse_partial,
+    refuse_undeclared,
+)
 from blueprints.certificates.services import issue_for
 from blueprints.projects.transitions import (
     CONSULTING_STEP_NUMBER,
@@ -198,6 +203,7 @@ def _accept_application(
 ) -> None:
     lead = _evaluator_of_body(project, lead_evaluator_id)
     refuse_partial(project, lead)
+    refuse_undeclared(project, lead)
     project.lead_evaluator = lead
 
 

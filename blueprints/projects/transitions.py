@@ -20,7 +20,7 @@ from app.security.permissions import Permission
 from app.workflow import Transition, names
 from blueprints.assessment.services import has_valid_assessment
 from blueprints.audits import nonconformities
-from blueprints.audits.impartiality import four_eyes
+from blueprints.audits.impartiality import declared_reviewer, four_eyes
 from models import (
     Audit,
     AuditKind,
@@ -182,6 +182,8 @@ def compliance_reviewer(project: Project) -> int | None:
 
 # Four eyes: the re-review is someone else's than the compliance review.
 other_than_compliance_reviewer = four_eyes(compliance_reviewer)
+# The reviewer deciding signed this year's declaration and declared no conflict with the enterprise.
+declared_for_the_enterprise = declared_reviewer(lambda project: project.organisation)
 
 
 def publicity_over_without_objection(project: Project, _actor: User) -> str | None:
@@ -275,12 +277,14 @@ TRANSITIONS: tuple[Transition[ProjectStatus], ...] = (
        system=True),
     _t("confirm", {P.CONCLUDED}, P.CONFIRMED, Permission.PROJECT_APPLY, enterprise_member),
     _t("withdraw", _OPEN, P.WITHDRAWN, Permission.PROJECT_START, enterprise_member),
-    _t("pass_compliance", {P.CONFIRMED}, P.RE_REVIEW, Permission.ALLIANCE_REVIEW),
-    _t("return_compliance", {P.CONFIRMED}, P.CORRECTION, Permission.ALLIANCE_REVIEW),
+    _t("pass_compliance", {P.CONFIRMED}, P.RE_REVIEW, Permission.ALLIANCE_REVIEW, None,
+       declared_for_the_enterprise),
+    _t("return_compliance", {P.CONFIRMED}, P.CORRECTION, Permission.ALLIANCE_REVIEW, None,
+       declared_for_the_enterprise),
     _t("pass_re_review", {P.RE_REVIEW}, P.READY_FOR_PUBLICITY, Permission.ALLIANCE_REVIEW,
-       other_than_compliance_reviewer),
+       other_than_compliance_reviewer, declared_for_the_enterprise),
     _t("return_re_review", {P.RE_REVIEW}, P.CORRECTION, Permission.ALLIANCE_REVIEW,
-       other_than_compliance_reviewer),
+       other_than_compliance_reviewer, declared_for_the_enterprise),
     _t("publish", {P.READY_FOR_PUBLICITY}, P.IN_PUBLICITY, Permission.ALLIANCE_REVIEW),
     _t("uphold_objection", {P.IN_PUBLICITY}, P.CORRECTION, Permission.ALLIANCE_REVIEW),
     _t("close_publicity", {P.IN_PUBLICITY}, P.READY_TO_ISSUE, Permission.ALLIANCE_REVIEW, None,

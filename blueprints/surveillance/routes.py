@@ -20,6 +20,7 @@ from app.templating import register_template_hook, render_panel
 from blueprints.certificates.queries import by_number
 from blueprints.certificates.routes import certificate_page
 from blueprints.certificates.schedule import schedule_of
+from blueprints.declarations import services as declarations
 from blueprints.surveillance import forms, services
 from blueprints.surveillance.transitions import CONCLUSION_TITLES, CONCLUSIONS, TRANSITIONS
 from models import PENDING_SCHEDULE_STATUSES, Certificate, CertificateStatus, ScheduleItem
@@ -50,7 +51,11 @@ def schedule_panel(certificate: Certificate, live: CertificateStatus) -> Markup:
         }
         for item in schedule
     }
-    evaluators = services.evaluators_of(certificate) if body_member else []
+    evaluators = (
+        declarations.labelled(services.evaluators_of(certificate), certificate.organisation)
+        if body_member
+        else []
+    )
     plan_forms, conclusion_forms = {}, {}
     for item in schedule:
         if "plan" in offered[item.id]:

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.security.permissions import Permission
 from app.workflow import Transition, names
 from blueprints.audits import nonconformities
-from blueprints.audits.impartiality import four_eyes
+from blueprints.audits.impartiality import declared_reviewer, four_eyes
 from models import (
     Audit,
     AuditTeamMember,
@@ -80,6 +80,8 @@ def its_audit(item: ScheduleItem) -> sa.Select[tuple[int]]:
 nonconformities_resolved = nonconformities.resolved(its_audit)
 # Four eyes: the re-review is someone else's than the compliance review.
 other_than_compliance_reviewer = four_eyes(lambda item: item.compliance_by_id)
+# The reviewer deciding signed this year's declaration and declared no conflict with the holder.
+declared_for_the_holder = declared_reviewer(lambda item: item.certificate.organisation)
 
 
 _t = Transition.of
@@ -98,8 +100,9 @@ TRANSITIONS: tuple[Transition[ScheduleStatus], ...] = (
        nonconformities_resolved),
     _t("not_recommend", {S.PLANNED}, S.NOT_RECOMMENDED, EVALUATE, lead_of_the_audit,
        a_recertification),
-    _t("pass_review", {S.RECOMMENDED}, S.REVIEWED, MANAGE),
-    _t("issue", {S.REVIEWED}, S.DONE, MANAGE, other_than_compliance_reviewer),
+    _t("pass_review", {S.RECOMMENDED}, S.REVIEWED, MANAGE, None, declared_for_the_holder),
+    _t("issue", {S.REVIEWED}, S.DONE, MANAGE, other_than_compliance_reviewer,
+       declared_for_the_holder),
     # The scheduler: not done by the due date.
     _t("miss", {S.OPEN, S.PLANNED}, S.MISSED, None, None, overdue, system=True),
 )  # fmt: skip

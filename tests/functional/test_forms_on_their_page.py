@@ -665,6 +665,18 @@ OTHER_CASES = [
          lambda w: "/roster/import", {}, ["roster-file"], files=True),
     Case("enterprise_check", "checks.run", "authority", lambda w: "/checks/",
          lambda w: "/checks/", {}, ["check-file"], files=True),
+    Case("declaration_sign", "declarations.sign", "lead", lambda w: "/declarations/",
+         lambda w: "/declarations/sign", lambda w: {"year": str(TODAY().year)}, ["s-pledge"]),
+    Case("declaration_conflict", "declarations.add_conflict", "lead",
+         lambda w: "/declarations/", lambda w: "/declarations/conflicts",
+         {"name": "外部咨询公司", "credit_code": "91310115ABCDEFGH00", "relation": "consulted",
+          "starts_on": "2024-01-01"},
+         ["c-credit_code"], {"c-name": "外部咨询公司", "c-starts_on": "2024-01-01"}),
+    Case("declaration_conflict_dates", "declarations.add_conflict", "lead",
+         lambda w: "/declarations/", lambda w: "/declarations/conflicts",
+         {"name": "外部咨询公司", "credit_code": factories.credit_code(), "relation": "employed",
+          "starts_on": "2024-01-01", "ends_on": "2023-01-01"},
+         ["c-ends_on"], {"c-name": "外部咨询公司"}),
     Case("clause_new", "clauses.new", "staff", lambda w: "/clauses/new",
          lambda w: "/clauses/new", {"code": "", "title": "新条款", "title_en": "A new clause"},
          ["code"], {"title": "新条款", "title_en": "A new clause"}),
@@ -862,6 +874,10 @@ SKIPPED: dict[str, str] = {
         ),
         "a button (a large list's Excel prepared in the background): nothing is typed; "
         "tests/functional/exports",
+    ),
+    "declarations.end_conflict": (
+        "a date beside one conflict of the list (end it): a wrong one is flashed on the page "
+        "(422); tests/functional/declarations"
     ),
     "api_v1.verify": "the API's JSON body: tests/functional/api checks it against the document",
     "api_v1.log_finding": "the API's JSON body: tests/functional/api checks it against the spec",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterator
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -23,7 +24,14 @@ import blueprints
 from app.extensions import db, limiter
 from app.input_boundary import IdConverter
 from app.security.tokens import make_token
-from models import Notification, Objection, PublicityEntry, ScheduleItem
+from models import (
+    ConflictOfInterest,
+    ConflictRelation,
+    Notification,
+    Objection,
+    PublicityEntry,
+    ScheduleItem,
+)
 from tests import factories
 from tests.conftest import Browser
 from tests.scene import GETS, PARTIES, Scene, build, email_links, is_write
@@ -92,6 +100,16 @@ def path_values(scene: Scene) -> dict[str, object]:
     )
     objection = db.session.scalar(sa.select(Objection).where(Objection.entry_id == entry.id))
     member = factories.user(scene.parties.enterprise_org)  # safe to deactivate
+    conflict = ConflictOfInterest(
+        user_id=scene.parties.lead.id,
+        organisation_id=None,
+        name="外部公司",
+        credit_code=factories.credit_code(),
+        relation=ConflictRelation.EMPLOYED,
+        starts_on=date(2020, 1, 1),
+    )
+    db.session.add(conflict)
+    db.session.flush()
     return {
         "project_id": scene.project.id,
         "engagement_id": scene.engagement_id,
@@ -133,6 +151,7 @@ def path_values(scene: Scene) -> dict[str, object]:
         "registration_id": scene.registration_id,
         "competence_id": scene.competence_id,
         "training_id": scene.training_id,
+        "conflict_id": conflict.id,
     }
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.clock import utcnow
 from app.security.permissions import Permission, has_permission
 from blueprints.api import expiry, keys
-from blueprints.main.worklist import webhooks
+from blueprints.main.worklist import declarations, webhooks
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import ApiKey, User
 
@@ -23,7 +23,7 @@ def lists(user: User) -> list[WorkList]:
         found.append(keys_expiring(organisation.id))
     if has_permission(user, Permission.WEBHOOKS_MANAGE):
         found.append(webhooks.failed_deliveries(user))
-    return found
+    return declarations.lists(user) + found
 
 
 def keys_expiring(organisation_id: int) -> WorkList:
