@@ -73,6 +73,7 @@ def add_conflict():
     form = forms.ConflictForm()
     if not form.validate_on_submit():
         return _mine(conflict_form=form, status=422)
+    assert form.starts_on.data is not None  # required by the form
     try:
         conflict = services.add_conflict(
             current_user,
@@ -107,6 +108,7 @@ def end_conflict(conflict_id: int):
     conflict = get_own_conflict_or_404(conflict_id)
     form = forms.EndConflictForm()
     if form.validate_on_submit():
+        assert form.ends_on.data is not None  # required by the form
         try:
             services.end_conflict(conflict, form.ends_on.data)
         except services.DeclarationError as error:

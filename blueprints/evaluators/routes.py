@@ -69,16 +69,17 @@ def person_page(user_id: int, conflict: str | None = None, **_view_args: object)
     person = services.person_or_404(user_id, current_user)
     record = services.person_record(person)
     may_record = services.may_record(current_user, person)
+    items: list[tuple[str, services.Record]] = [
+        *((f"registration-{r.id}", r) for r in record.registrations),
+        *((f"competence-{c.id}", c) for c in record.competences),
+    ]
     moves = {
         key: [
             option
             for option in workflow.options(transitions.TRANSITIONS, item, item.status, current_user)
             if option.name != "resubmit"
         ]
-        for key, item in (
-            *((f"registration-{r.id}", r) for r in record.registrations),
-            *((f"competence-{c.id}", c) for c in record.competences),
-        )
+        for key, item in items
     }
     return render_template(
         "evaluators/person.html",
@@ -137,6 +138,8 @@ def add_registration(user_id: int):
     person = services.person_to_record_or_404(user_id, current_user)
     form = pages.submitted("registration", forms.RegistrationForm())
     pages.validate(form)
+    # Required by the form: validated above.
+    assert form.number.data and form.issued_on.data and form.expires_on.data
     services.record_registration(
         person,
         current_user,
@@ -168,6 +171,9 @@ def add_training(user_id: int):
     person = services.person_to_record_or_404(user_id, current_user)
     form = pages.submitted("training", forms.TrainingForm())
     pages.validate(form)
+    # Required by the form: validated above.
+    assert form.taken_on.data and form.course.data and form.provider.data
+    assert form.hours.data is not None
     services.record_training(
         person, form.taken_on.data, form.course.data, form.hours.data, form.provider.data
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import abort
@@ -78,7 +78,7 @@ def person_to_record_or_404(user_id: int, actor: Any) -> User:
 
 
 def record_or_404(model: type[Record], record_id: int, actor: Any) -> Record:
-    record = db.session.get(model, record_id)
+    record = cast(Record | None, db.session.get(model, record_id))
     if record is None or not may_see(actor, record.user):
         abort(404)
     return record

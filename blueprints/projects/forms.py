@@ -138,8 +138,8 @@ def _evaluators(project: Project) -> list:
         .order_by(User.name)
     ).all()
     # Each with their impartiality declaration's state for this enterprise (issue 20).
-    rows = declarations.labelled(((i, name) for i, name in rows), project.organisation)
-    return options((str(i), name) for i, name in rows)
+    labelled = declarations.labelled(((i, name) for i, name in rows), project.organisation)
+    return options((str(i), name) for i, name in labelled)
 
 
 class AcceptApplicationForm(ActionForm):
