@@ -23,7 +23,7 @@ test: install test-tools assets regions boundaries translations ## run every tes
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.in_parallel $(PYTEST_ARGS)
 
 # The multi-node recipe (README: Running in production; deploy/): two gunicorn nodes, a
 # scheduler leader and its standby, Debian's nginx in front (deploy/nginx/certpath.conf), a

@@ -185,7 +185,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup("reports", _l("Reports"), (REGION_PROJECTS, REGION_CERTIFICATES, DECLARATIONS)),
         NavGroup(
             "organisations",
-            _l("Organisations and evaluators"),
+            _l("Registers"),
             (ALL_ORGANISATIONS, EVALUATOR_REGISTER),
         ),
         CLAUSES,

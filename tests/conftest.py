@@ -1,7 +1,8 @@
 """Test harness: a migrated database per backend, a rolled-back transaction per test.
 
 The suite runs on SQLite always and, when TEST_DATABASE_URL is set, once more on PostgreSQL
-(every test is parametrised by the session-scoped ``database_url`` fixture).
+(every test is parametrised by the session-scoped ``database_url`` fixture); tests/backends.py
+says which of the two this process covers.
 """
 
 from __future__ import annotations
@@ -22,13 +23,23 @@ from flask_sqlalchemy.session import _app_ctx_id
 from app import create_app
 from app.extensions import db
 from app.public_cache import REGISTER_MEMO_KEY
+from tests.backends import BACKENDS, RUNS_BACKEND_FREE_TESTS, backend_free
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
 
 # tests/nodes brings up a cluster of its own (deploy/cluster.py): only `make test-nodes` runs it.
 collect_ignore = [] if os.environ.get("CERTPATH_TEST_NODES") else ["nodes"]
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+def pytest_collection_modifyitems(config, items):
+    """In the PostgreSQL half of a split run, the tests that touch no database are the other
+    half's (tests/backends.py)."""
+    if RUNS_BACKEND_FREE_TESTS:
+        return
+    elsewhere = [item for item in items if backend_free(item)]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if not backend_free(item)]
 
 
 class IsolatedClient(FlaskClient):

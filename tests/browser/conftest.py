@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.backends import BACKENDS
 from tests.conftest import TEST_SECRET, free_port, make_test_app, migrate_and_seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,9 +45,6 @@ def chromium() -> str:
     if os.environ.get("CI"):
         pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
     pytest.skip("browser tests need Chromium: apt-get install chromium (Debian) to run them")
-
-
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -129,6 +129,21 @@ def act(page, name: str, fields: dict | None = None, expect_error: str | None = 
     check_accessibility(page)
 
 
+def sign_the_pledge(page, base: str, year: int) -> None:
+    """Sign the yearly impartiality pledge for ``year`` unless it is signed already: the demo
+    declares its people for the year it was loaded, and the story's clock may cross into the
+    next, when no one may sit on an audit team until they have signed again."""
+    page.goto(base + "/declarations/")
+    check_accessibility(page)
+    if page.locator(".alert-success[role=status]", has_text=str(year)).count():
+        return
+    page.select_option("#s-year", str(year))
+    page.check("#s-pledge")
+    with page.expect_navigation():
+        page.click("form[action$='/declarations/sign'] button[type=submit]")
+    assert page.locator(".alert-success", has_text=str(year)).count(), page.inner_text("main")
+
+
 def refused(page, name: str, reason: str) -> None:
     """An action the table offers but a guard refuses now: its button is disabled and the
     reason stands beside it, before anyone clicks."""

@@ -37,6 +37,7 @@ from tests.browser.pages import (
     png,
     refused,
     register,
+    sign_the_pledge,
     upload,
 )
 from tests.conftest import Mailbox
@@ -144,6 +145,9 @@ def test_4_evaluation_with_a_major_and_a_minor_nonconformity(person, live_server
     act(enterprise, "apply", {"body_id": BODY, "headcount": "120"})
 
     lead = person("evaluator" + DEMO)
+    year = server_today(live_server).year
+    sign_the_pledge(lead, base, year)  # a new year may have begun: no team without it
+    sign_the_pledge(person("evaluator2" + DEMO), base, year)
     open_project(lead, base, ENTERPRISE)
     act(lead, "accept_application", {"lead_evaluator_id": "张评定"})
     plan = {"starts_on": today, "ends_on": today, "member_ids": ["刘审核"]}
@@ -204,13 +208,16 @@ def test_4_evaluation_with_a_major_and_a_minor_nonconformity(person, live_server
 def test_5_review_publicity_with_an_objection_and_issue(person, page, live_server, story):
     base = live_server["base"]
     reviewer = person("alliance" + DEMO)
+    second = person("alliance2" + DEMO)
+    year = server_today(live_server).year
+    for someone in (reviewer, second):
+        sign_the_pledge(someone, base, year)
     reviewer.goto(story["project"])
     check_accessibility(reviewer)
     assert "评定报告.pdf" in reviewer.inner_text("main")  # the dossier and its documents
     act(reviewer, "pass_compliance")
     # Four eyes: the same person is not offered the re-review (and the server refuses it).
     assert action(reviewer, "pass_re_review").count() == 0
-    second = person("alliance2" + DEMO)
     second.goto(story["project"])
     act(second, "pass_re_review")
 
@@ -258,6 +265,7 @@ def test_5_review_publicity_with_an_objection_and_issue(person, page, live_serve
     with second.expect_navigation():
         batch.locator("button[type=submit]").click()
     assert second.locator(".alert-success").count()
+    sign_the_pledge(second, base, server_today(live_server).year)  # the issuing day's year
     second.goto(story["project"])
     act(second, "issue")
     story["issued_on"] = server_today(live_server)
