@@ -114,6 +114,9 @@ DEFAULTS: dict[str, Any] = {
     # An impartiality declaration covers the calendar year it is signed for (0), or this many
     # months from the day it is signed.
     "DECLARATION_VALID_MONTHS": 0,
+    # What an audit team as a whole must hold approved competence in: the enterprise's
+    # GB/T 4754 "division" (大类) or, more leniently, its "section" (门类).
+    "TEAM_COVERAGE_LEVEL": "division",
     "PUBLICITY_WORKING_DAYS": 5,
     "OBJECTIONS_PER_ADDRESS_PER_DAY": 3,
     # Public pages against scraping; "redis://127.0.0.1:6379" shares counts between workers.
@@ -304,6 +307,11 @@ def build(
     if config["TEST_CLOCK_FILE"] and profile != "testing":
         raise ConfigError(
             f"{ENV_PREFIX}TEST_CLOCK_FILE is honoured only with {ENV_PREFIX}ENV=testing"
+        )
+    if config["TEAM_COVERAGE_LEVEL"] not in ("division", "section"):
+        raise ConfigError(
+            f"{ENV_PREFIX}TEAM_COVERAGE_LEVEL must be division or section, "
+            f"got {config['TEAM_COVERAGE_LEVEL']!r}"
         )
     if config["LOG_FORMAT"] not in ("text", "json"):
         raise ConfigError(

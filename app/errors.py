@@ -25,11 +25,15 @@ class InputRefused(problems.SaysWhy, BadRequest):
 
 
 class WorkflowError(Exception):
-    """An action refused by a business rule (wrong state, failed guard): HTTP 409."""
+    """An action refused by a business rule (wrong state, failed guard): HTTP 409.
 
-    def __init__(self, message: str):
+    ``field`` names the form field the refusal is about (a team member refused by a rule):
+    the form's page then shows it beside that field (app.pages)."""
+
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 _TITLES = {

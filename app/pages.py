@@ -9,7 +9,8 @@ returns None when there is no such page to go back to (a draft has no report). T
   the fields and the input kept: **422**;
 * a WorkflowError (a stale version, a move the state no longer allows, a guard, a rule the
   service checks) → the page again with the reason in an alert at the top, the input kept:
-  **409**.
+  **409** — unless it names a field of the submitted form (a refused team member): then the
+  reason stands beside that field, **422**.
 
 Pages with several forms (one per action, one per finding) show the errors and input in the
 form that was submitted and the others blank: the view names its form with a key
@@ -84,11 +85,23 @@ def on_page(render: Page) -> Callable[[View], View]:
             except FormInvalid:
                 return _again(render, view_args, None, 422)
             except WorkflowError as error:
+                if _beside_its_field(error):
+                    return _again(render, view_args, None, 422)
                 return _again(render, view_args, error.message, 409)
 
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+def _beside_its_field(error: WorkflowError) -> bool:
+    """Put a refusal about one field of the submitted form beside that field."""
+    held = g.get("submitted_form")
+    field = getattr(held[1], error.field, None) if held and error.field else None
+    if not isinstance(field, Field):
+        return False
+    field.errors = [*field.errors, error.message]
+    return True
 
 
 def _again(render: Page, view_args: dict[str, Any], conflict: str | None, status: int) -> Any:

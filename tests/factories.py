@@ -72,6 +72,7 @@ def user(
     password: str = PASSWORD,
     verified: bool = True,
     declared: bool = True,
+    registered: bool = True,
     **fields,
 ) -> User:
     org = org or organisation()
@@ -92,7 +93,83 @@ def user(
     db.session.flush()
     if declared and account.role in (Role.EVALUATOR, Role.ALLIANCE_STAFF):
         declaration(account)
+    if registered and account.role is Role.EVALUATOR:
+        registration(account)
+        competence(account)
     return account
+
+
+def registration(
+    account: User,
+    *,
+    grade=None,
+    issued_on: date = date(1990, 1, 1),
+    expires_on: date = date(2099, 12, 31),
+    status=None,
+):
+    """An evaluator's registration, by default an approved lead qualification covering every
+    date a test may travel to, so that the tests of other rules build audit teams as before;
+    the team-rule tests give their own (or ``user(..., registered=False)``)."""
+    from models import EvaluatorRegistration, RecordStatus, RegistrationGrade
+
+    grade = grade or RegistrationGrade.LEAD
+    row = EvaluatorRegistration(
+        user_id=account.id,
+        body_id=account.organisation_id,
+        grade=grade,
+        number=f"T-{grade.value}-{account.id}-{next(_counter)}",
+        issued_on=issued_on,
+        expires_on=expires_on,
+        status=status or RecordStatus.APPROVED,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def conflict(account: User, enterprise: Organisation, *, starts_on=date(2020, 1, 1), ends_on=None):
+    """``account`` declares having consulted for ``enterprise`` from ``starts_on``."""
+    from models import ConflictOfInterest, ConflictRelation
+
+    row = ConflictOfInterest(
+        user_id=account.id,
+        organisation_id=enterprise.id,
+        name=enterprise.name,
+        credit_code=enterprise.credit_code,
+        relation=ConflictRelation.CONSULTED,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def unregister(account: User) -> None:
+    """Take back the registrations and sectors ``user`` gave ``account``: for the tests that
+    record their own."""
+    import sqlalchemy as sa
+
+    from models import EvaluatorCompetence, EvaluatorRegistration
+
+    for model in (EvaluatorRegistration, EvaluatorCompetence):
+        db.session.execute(sa.delete(model).where(model.user_id == account.id))
+
+
+def competence(account: User, code: str = "C", *, status=None):
+    """Approved competence in ``code`` (by default section C, manufacturing: the factories'
+    enterprises are of division 34)."""
+    from models import EvaluatorCompetence, RecordStatus
+
+    row = EvaluatorCompetence(
+        user_id=account.id,
+        body_id=account.organisation_id,
+        industry_code=code,
+        status=status or RecordStatus.APPROVED,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def declaration(account: User, *, year: int | None = None, valid_from=None, valid_until=None):
@@ -153,7 +230,7 @@ class Parties:
     """An enterprise (with a valid self-assessment), a consultancy, an evaluation body with
     two evaluators, and one user each — the cast of a certification project."""
 
-    def __init__(self):
+    def __init__(self, *, registered: bool = True):
         from models import AssessmentStatus, OrgKind, Role
 
         self.enterprise_org = organisation(region="310115")
@@ -162,8 +239,10 @@ class Parties:
         self.consultancy_org = organisation(OrgKind.CONSULTANCY, region="310104")
         self.consultant = user(self.consultancy_org, is_org_admin=True)
         self.body_org = organisation(OrgKind.EVALUATION_BODY, region="310000")
-        self.lead = user(self.body_org, role=Role.EVALUATOR, is_org_admin=True)
-        self.evaluator = user(self.body_org, role=Role.EVALUATOR)
+        self.lead = user(
+            self.body_org, role=Role.EVALUATOR, is_org_admin=True, registered=registered
+        )
+        self.evaluator = user(self.body_org, role=Role.EVALUATOR, registered=registered)
 
 
 def project(parties: Parties, status=None, **fields):

@@ -391,6 +391,7 @@ def _one(**kwargs) -> Callable[[Scene], list[dict]]:
 # Endpoint → the arguments to request it with (each dict is one URL; extra keys are the query).
 def _evaluator_records(person: User) -> tuple:
     """A registration and a sector waiting for the alliance, a training recorded."""
+    factories.unregister(person)
     today = date.today()
     records = (
         EvaluatorRegistration(

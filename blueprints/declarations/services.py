@@ -330,13 +330,3 @@ def end_conflict(conflict: ConflictOfInterest, ends_on: date) -> None:
         raise DeclarationError(_("This conflict has already ended."))
     conflict.ends_on = ends_on
     db.session.flush()
-
-
-def labelled(
-    candidates: Iterable[tuple[int, str]], enterprise: Organisation
-) -> list[tuple[int, str]]:
-    """Candidates for a team with their declaration's state for ``enterprise`` today, shown
-    while the team is chosen (the service still refuses whoever may not sit on it)."""
-    candidates = list(candidates)
-    standing = states((uid for uid, _name in candidates), enterprise, local_today())
-    return [(uid, f"{name} ({STATE_TITLES[standing[uid]]})") for uid, name in candidates]

@@ -1,8 +1,11 @@
-"""The demo's evaluator register (issue 20): the evaluation body's two evaluators registered
-with their sectors and training; 张评定's lead qualification expires in 30 days (on the body's
-work list, its reminder due), 刘审核's senior registration waits for the alliance's approval
-(on the alliance's work list). Dates are counted from today; idempotent, keyed by the
-registration number and the person's sector."""
+"""The demo's evaluator register (issue 20): the evaluation body's evaluators registered with
+their sectors and training, so that the demo's audit teams pass the team rules — 张评定 leads
+(lead qualification, competence in the whole of manufacturing, section C, where every demo
+enterprise audited belongs), 刘审核 is a registered member; 钱回避's lead qualification expires
+in 30 days (on the body's work list, its reminder due), 刘审核's senior registration waits for
+the alliance's approval (on the alliance's work list). Loaded before the demo's projects set
+their teams. Dates are counted from today; idempotent, keyed by the registration number and
+the person's sector."""
 
 from __future__ import annotations
 
@@ -26,9 +29,12 @@ APPROVER = "alliance@demo.certpath.cn"
 # (account, grade, number, issued days ago, expires in days, status)
 REGISTRATIONS = (
     ("evaluator@demo.certpath.cn", G.SENIOR, "LHPD-G-2024-0016", 700, 760, S.APPROVED),
-    ("evaluator@demo.certpath.cn", G.LEAD, "LHPD-Z-2023-0007", 1065, 30, S.APPROVED),
+    ("evaluator@demo.certpath.cn", G.LEAD, "LHPD-Z-2025-0007", 400, 695, S.APPROVED),
     ("evaluator2@demo.certpath.cn", G.EVALUATOR, "LHPD-P-2025-0112", 300, 795, S.APPROVED),
     ("evaluator2@demo.certpath.cn", G.SENIOR, "LHPD-G-2026-0031", 5, 1090, S.SUBMITTED),
+    ("evaluator3@demo.certpath.cn", G.SENIOR, "LHPD-G-2023-0042", 900, 195, S.APPROVED),
+    ("evaluator3@demo.certpath.cn", G.LEAD, "LHPD-Z-2023-0019", 1065, 30, S.APPROVED),
+    ("evaluator4@demo.certpath.cn", G.EVALUATOR, "LHPD-P-2026-0088", 120, 975, S.APPROVED),
 )
 # (account, GB/T 4754 section or division, status)
 SECTORS = (
@@ -36,6 +42,8 @@ SECTORS = (
     ("evaluator@demo.certpath.cn", "34", S.APPROVED),
     ("evaluator2@demo.certpath.cn", "38", S.APPROVED),
     ("evaluator2@demo.certpath.cn", "39", S.SUBMITTED),
+    ("evaluator3@demo.certpath.cn", "34", S.APPROVED),
+    ("evaluator4@demo.certpath.cn", "36", S.APPROVED),
 )
 # (account, days ago, course, hours, provider)
 TRAININGS = (

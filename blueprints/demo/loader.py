@@ -174,6 +174,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     db.session.flush()
     # Impartiality declarations before any audit team is set (blueprints/demo/declarations.py).
     demo_declarations.load(bodies["005"], alliance, enterprises[0])
+    # The evaluator register, before any team too: registered evaluators with sectors, one lead
+    # qualification expiring in 30 days, one registration waiting (blueprints/demo/evaluators.py).
+    demo_evaluators.load()
     demo_assessments.load([(org, first_user(org)) for org in enterprises])
     demo_projects.load(enterprises, consultancies[0], bodies["005"])
     # Something on every demo account's work list (blueprints/demo/work_items.py).
@@ -187,9 +190,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     demo_diagnosis.load(first_user(enterprises[0]), first_user(enterprises[2]))
     # Diagnosis engagements in Changchun and Inner Mongolia (blueprints/demo/engagements.py).
     listed = [(role, email) for role, email, *_ in accounts] + demo_engagements.load()
-    # The evaluator register: registered evaluators with sectors, one lead qualification
-    # expiring in 30 days, one registration waiting for approval (blueprints/demo/evaluators.py).
-    demo_evaluators.load()
     # The evaluation body's webhook and its delivery log (blueprints/demo/webhooks.py).
     demo_webhooks.load(bodies["005"])
     # Last: it commits what is loaded so far, then runs a real export job.

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.extensions import db
 from app.forms import BLANK, DateField, IntegerField, confirmation, options
-from blueprints.declarations import services as declarations
+from blueprints.audits import impartiality
 from models import DocumentKind, Organisation, OrgKind, Project, ProjectStatus, Role, User
 
 
@@ -127,7 +127,7 @@ class ApplicationForm(ActionForm):
         }
 
 
-def _evaluators(project: Project) -> list:
+def _evaluators(project: Project) -> tuple[list, str]:
     rows = db.session.execute(
         sa.select(User.id, User.name)
         .where(
@@ -137,9 +137,10 @@ def _evaluators(project: Project) -> list:
         )
         .order_by(User.name)
     ).all()
-    # Each with their impartiality declaration's state for this enterprise (issue 20).
-    labelled = declarations.labelled(((i, name) for i, name in rows), project.organisation)
-    return options((str(i), name) for i, name in labelled)
+    # Each with their declaration's state and their qualification for this enterprise, and
+    # what the team must cover (issue 20).
+    labelled, note = impartiality.labelled(((i, name) for i, name in rows), project.organisation)
+    return options((str(i), name) for i, name in labelled), note
 
 
 class AcceptApplicationForm(ActionForm):
@@ -147,7 +148,7 @@ class AcceptApplicationForm(ActionForm):
 
     def __init__(self, project: Project, *args: Any, **kwargs: Any):
         super().__init__(project, *args, **kwargs)
-        self.lead_evaluator_id.choices = _evaluators(project)
+        self.lead_evaluator_id.choices = _evaluators(project)[0]
 
     def inputs(self):
         return {"lead_evaluator_id": int(self.lead_evaluator_id.data)}
@@ -196,9 +197,11 @@ class AuditPlanForm(ActionForm):
 
     def __init__(self, project: Project, *args: Any, **kwargs: Any):
         super().__init__(project, *args, **kwargs)
+        candidates, note = _evaluators(project)
         self.member_ids.choices = [
-            c for c in _evaluators(project) if c.value != str(project.lead_evaluator_id)
+            c for c in candidates if c.value != str(project.lead_evaluator_id)
         ]
+        self.member_ids.description = note
 
     def inputs(self):
         return {

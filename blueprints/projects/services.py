@@ -28,6 +28,7 @@ from blueprints.audits.impartiality import (
     new_audit,
     refuse_partial,
     refuse_undeclared,
+    refuse_unqualified_lead,
 )
 from blueprints.certificates.services import issue_for
 from blueprints.projects.transitions import (
@@ -192,18 +193,23 @@ def _apply(
     project.applied_at = utcnow()
 
 
+# The field of the accepting form where the lead is chosen: a refusal stands beside it.
+LEAD_FIELD = "lead_evaluator_id"
+
+
 def _evaluator_of_body(project: Project, user_id: int | None) -> User:
     if project.body is None:  # the table lets only applied projects get here
         raise WorkflowError(_("Choose an evaluation body from the list."))
-    return evaluator_of(project.body, user_id)
+    return evaluator_of(project.body, user_id, LEAD_FIELD)
 
 
 def _accept_application(
     project: Project, actor: User, lead_evaluator_id: int | None = None, **_unused: Any
 ) -> None:
     lead = _evaluator_of_body(project, lead_evaluator_id)
-    refuse_partial(project, lead)
-    refuse_undeclared(project, lead)
+    refuse_partial(project, lead, LEAD_FIELD)
+    refuse_undeclared(project, lead, field=LEAD_FIELD)
+    refuse_unqualified_lead(lead, LEAD_FIELD)
     project.lead_evaluator = lead
 
 

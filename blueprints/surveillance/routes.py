@@ -17,10 +17,10 @@ from app.extensions import db
 from app.input_boundary import version_field
 from app.security.permissions import Permission, has_permission, requires
 from app.templating import register_template_hook, render_panel
+from blueprints.audits import impartiality
 from blueprints.certificates.queries import by_number
 from blueprints.certificates.routes import certificate_page
 from blueprints.certificates.schedule import schedule_of
-from blueprints.declarations import services as declarations
 from blueprints.surveillance import forms, services
 from blueprints.surveillance.transitions import CONCLUSION_TITLES, CONCLUSIONS, TRANSITIONS
 from models import PENDING_SCHEDULE_STATUSES, Certificate, CertificateStatus, ScheduleItem
@@ -51,10 +51,10 @@ def schedule_panel(certificate: Certificate, live: CertificateStatus) -> Markup:
         }
         for item in schedule
     }
-    evaluators = (
-        declarations.labelled(services.evaluators_of(certificate), certificate.organisation)
+    evaluators, coverage = (
+        impartiality.labelled(services.evaluators_of(certificate), certificate.organisation)
         if body_member
-        else []
+        else ([], "")
     )
     plan_forms, conclusion_forms = {}, {}
     for item in schedule:
@@ -63,6 +63,7 @@ def schedule_panel(certificate: Certificate, live: CertificateStatus) -> Markup:
             form.member_ids.choices = [
                 (uid, name) for uid, name in evaluators if uid != current_user.id
             ]
+            form.member_ids.description = coverage
             plan_forms[item.id] = form
         if any(name in offered[item.id] for name in CONCLUSIONS):
             conclusion_forms[item.id] = pages.kept(f"conclude-{item.id}") or forms.ConclusionForm(

@@ -168,9 +168,9 @@ def test_the_demo_evaluators_are_registered_one_expiring_and_one_waiting(app, de
     body = Browser(app.test_client())
     assert body.login("evaluator@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
     assert "work-evaluator_expiring" in body.get("/dashboard").get_data(as_text=True)
-    assert "LHPD-Z-2023-0007" in body.get("/evaluators/").get_data(as_text=True)
+    assert "LHPD-Z-2023-0019" in body.get("/evaluators/").get_data(as_text=True)
     alliance = Browser(app.test_client())
     assert alliance.login("alliance@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
     assert "LHPD-G-2026-0031" in alliance.get("/dashboard").get_data(as_text=True)
     load_demo()  # idempotent
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvaluatorRegistration)) == 4
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvaluatorRegistration)) == 7

@@ -68,6 +68,7 @@ from tests import factories
 from tests.conftest import Browser, csrf_from
 from tests.functional.assessment.helpers import answers_for, section_form
 from tests.functional.projects.helpers import PDF
+from tests.html import error_beside
 
 P = ProjectStatus
 TODAY = date.today
@@ -160,6 +161,7 @@ def _fill_case_data(draft: Assessment) -> dict[str, Any]:
 
 def _evaluator_records(parties: factories.Parties) -> dict[str, int]:
     person = parties.evaluator
+    factories.unregister(person)
     made = {}
     for key, number, status in (
         ("registration_submitted", "FORM-1", RecordStatus.SUBMITTED),
@@ -933,22 +935,6 @@ def browser_of(app, world, browsers, who: str) -> Browser:
 
 def title_of(soup: BeautifulSoup) -> str:
     return soup.title.get_text(strip=True) if soup.title else ""
-
-
-def error_beside(soup: BeautifulSoup, field_id: str) -> str:
-    """The message shown with the field (in its own group: the field macro's wrapper, the
-    question's fieldset), or "" when the field is not marked invalid."""
-    element = soup.find(id=field_id)
-    assert element is not None, f"no field #{field_id} on the page"
-    if "is-invalid" not in (element.get("class") or []):
-        return ""
-    container = element.parent
-    for _level in range(3):
-        feedback = container.find(class_="invalid-feedback") if container else None
-        if feedback is not None:
-            return feedback.get_text(strip=True)
-        container = container.parent if container else None
-    return ""
 
 
 def shown_value(soup: BeautifulSoup, field_id: str) -> str:

@@ -17,7 +17,6 @@ from blueprints.certificates.services import issue_for
 from blueprints.declarations import reminders
 from models import (
     ConflictOfInterest,
-    ConflictRelation,
     ImpartialityDeclaration,
     OrgKind,
     OutboxMessage,
@@ -30,6 +29,7 @@ from models import (
 )
 from tests import factories
 from tests.functional.projects.helpers import act, browser_for
+from tests.html import error_beside, soup_of
 
 NOW = datetime(2026, 6, 15, 2)  # 10:00 in Shanghai
 
@@ -42,17 +42,7 @@ def undeclare(user) -> None:
 
 
 def conflict(user, enterprise, starts_on=date(2020, 1, 1), ends_on=None) -> None:
-    db.session.add(
-        ConflictOfInterest(
-            user_id=user.id,
-            organisation_id=enterprise.id,
-            name=enterprise.name,
-            credit_code=enterprise.credit_code,
-            relation=ConflictRelation.CONSULTED,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
-    )
+    factories.conflict(user, enterprise, starts_on=starts_on, ends_on=ends_on)
     db.session.commit()
 
 
@@ -151,6 +141,9 @@ def test_conflicts_are_declared_and_validated(app, app_ctx):
 # --- the refusals on audit teams ------------------------------------------------------------
 
 
+TEAM = "plan_stage1-member_ids"  # the team's field on the project page
+
+
 def _plan(browser, project, member_ids=()):
     return act(
         browser,
@@ -175,8 +168,10 @@ def test_an_undeclared_lead_is_not_accepted_nor_plans(app, app_ctx):
         "accept_application",
         {"lead_evaluator_id": str(parties.lead.id)},
     )
-    assert refused.status_code == 409
-    assert parties.lead.name in text(refused)
+    assert refused.status_code == 422  # beside the lead's field
+    assert parties.lead.name in error_beside(
+        soup_of(refused), "accept_application-lead_evaluator_id"
+    )
     db.session.expire_all()
     assert db.session.get(Project, applied.id).status == ProjectStatus.APPLIED
 
@@ -190,15 +185,15 @@ def test_stage_audit_team_refuses_the_undeclared_and_the_conflicted(app, app_ctx
     # The candidates show their state while the team is chosen.
     undeclare(parties.evaluator)
     page = text(lead.get(f"/projects/{accepted.id}"))
-    assert f"{parties.evaluator.name} (未签署承诺书)" in page
+    assert f"{parties.evaluator.name} (未签署承诺书 · " in page
     refused = _plan(lead, accepted, [parties.evaluator.id])
-    assert refused.status_code == 409
-    assert parties.evaluator.name in text(refused)
+    assert refused.status_code == 422
+    assert parties.evaluator.name in error_beside(soup_of(refused), TEAM)
     factories.declaration(parties.evaluator)
     conflict(parties.evaluator, parties.enterprise_org)
     refused = _plan(lead, accepted, [parties.evaluator.id])
-    assert refused.status_code == 409
-    assert parties.evaluator.name in text(refused)
+    assert refused.status_code == 422
+    assert parties.evaluator.name in error_beside(soup_of(refused), TEAM)
     # A conflict that ended before the audit does not bar; the team is set.
     db.session.execute(sa.update(ConflictOfInterest).values(ends_on=date(2025, 12, 31)))
     db.session.commit()
@@ -246,8 +241,8 @@ def test_surveillance_and_recertification_teams_are_held_to_the_rule(app, app_ct
         undeclare(parties.evaluator)
         lead = browser_for(app, parties.lead)
         refused = _plan_item(lead, certificate, first, parties.evaluator.id)
-        assert refused.status_code == 409
-        assert parties.evaluator.name in text(refused)
+        assert refused.status_code == 422
+        assert parties.evaluator.name in error_beside(soup_of(refused), "s-team")
         assert _item(certificate, ScheduleKind.SURVEILLANCE_1).status == ScheduleStatus.OPEN
     recertification = _item(certificate, ScheduleKind.RECERTIFICATION)
     for done in db.session.scalars(
@@ -262,8 +257,8 @@ def test_surveillance_and_recertification_teams_are_held_to_the_rule(app, app_ct
     with time_machine.travel(datetime(2029, 1, 10, 2), tick=False):
         lead = browser_for(app, parties.lead)
         refused = _plan_item(lead, certificate, recertification, parties.evaluator.id, "2029-01-08")
-        assert refused.status_code == 409
-        assert parties.evaluator.name in text(refused)
+        assert refused.status_code == 422
+        assert parties.evaluator.name in error_beside(soup_of(refused), "s-team")
         assert _item(certificate, ScheduleKind.RECERTIFICATION).audit_id is None
 
 

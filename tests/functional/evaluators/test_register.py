@@ -39,10 +39,10 @@ from tests.functional.projects.helpers import browser_for
 
 @pytest.fixture
 def world(app_ctx):
-    parties = factories.Parties()
+    parties = factories.Parties(registered=False)
     parties.evaluator.name = "张评定"
     staff = factories.alliance_staff()
-    other = factories.Parties()
+    other = factories.Parties(registered=False)
     db.session.commit()
     return parties, staff, other
 
@@ -325,7 +325,7 @@ def _reminders(user) -> list[str]:
 
 
 def test_reminders_go_once_at_90_and_30_days_in_each_language(app_ctx, time_machine):
-    parties = factories.Parties()
+    parties = factories.Parties(registered=False)
     parties.evaluator.locale = "en"
     today = local_today()
     registration = EvaluatorRegistration(

@@ -645,6 +645,7 @@ def evaluator_record_approved(c: Cast) -> set[int]:
 
 def evaluator_record_returned(c: Cast) -> set[int]:
     person = c.parties.evaluator
+    factories.unregister(person)
     competence = EvaluatorCompetence(
         user_id=person.id,
         body_id=person.organisation_id,
