@@ -181,6 +181,10 @@ def test_sector_coverage_and_its_gaps(app, register):
     assert rows["I"] == ["0", "0", "0", "1", "无评定人员"]
     assert rows["D"] == ["0", "0", "0", "0", ""]  # its only project is finished
     assert "1 个行业有在办项目但没有可评定的人员" in html
+    # The gap is on the alliance's work list, linked to its section.
+    dashboard = BeautifulSoup(alliance.get("/dashboard").text, "html.parser")
+    [gap] = dashboard.select("#work-evaluator_sector_gaps li a[href*='section=I']")
+    assert "1 家企业有在办项目" in gap.find_parent("li").get_text()
     assert table(alliance.get(SECTORS, query_string={"gaps": "y"}).text, "#sectors")[0][0] == (
         "I 信息传输、软件和信息技术服务业"
     )
