@@ -95,14 +95,15 @@ def _training(as_of: date) -> sa.Subquery:
 
 
 def _audits(as_of: date) -> sa.Subquery:
-    """Completed audits by the body its team members belong to (as the register counts a
-    person's audits), each audit once however many of the body's people sat on it."""
+    """Completed audits summed over the body's people, as each person's record counts them
+    (a team row each; led: the lead's row). Per body, distinct audits would say little: a team
+    is the body's, so every audit it did it also led."""
     M = AuditTeamMember
     return (
         sa.select(
             User.organisation_id.label("body_id"),
-            sa.func.count(sa.distinct(M.audit_id)).label("done"),
-            sa.func.count(sa.distinct(M.audit_id)).filter(M.is_lead.is_(True)).label("led"),
+            sa.func.count().label("done"),
+            sa.func.count().filter(M.is_lead.is_(True)).label("led"),
         )
         .join(Audit, Audit.id == M.audit_id)
         .join(User, User.id == M.user_id)
@@ -172,7 +173,7 @@ def lines(as_of: date, body_id: int | None) -> list[BodyLine]:
 
 
 def total(found: Iterable[BodyLine]) -> BodyLine:
-    """The sum of the bodies' lines: a person belongs to one body, an audit's team to one."""
+    """The sum of the bodies' lines: a person belongs to one body."""
     found = list(found)
     return BodyLine(
         body_id=None,

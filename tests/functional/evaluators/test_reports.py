@@ -153,7 +153,7 @@ def test_evaluators_by_body(app, register):
     # evaluators; evaluator/senior/lead × valid, waiting, returned, expired; lead-qualified,
     # hours, audits done, led
     assert rows["华东评定中心"] == ["2", "2", "0", "0", "0", "0", "1", "0", "0", "1", "1", "0",
-                                   "0", "1", "16", "1", "1"]  # fmt: skip
+                                   "0", "1", "16", "2", "1"]  # fmt: skip
     assert rows["华南评定中心"] == ["0", "0", "0", "1", "1", "0", "0", "0", "0", "0", "0", "0",
                                    "0", "0", "0", "0", "0"]  # fmt: skip
     assert rows["全部机构"][0] == "2"
