@@ -72,6 +72,10 @@ BODY_EVALUATORS = NavItem(_l("Our evaluators"), "evaluators.index", Permission.E
 MY_EVALUATOR_RECORD = NavItem(
     _l("My evaluator record"), "evaluators.mine", Permission.EVALUATOR_OWN_VIEW
 )
+# The register's reports; the three pages link to one another (tabs), the menu to the first.
+EVALUATOR_REPORTS = NavItem(
+    _l("Evaluator reports"), "evaluator_reports.bodies", Permission.EVALUATOR_REPORTS_VIEW
+)
 MY_ORGANISATION = NavItem(_l("My organisation"), "orgs.mine", Permission.ORG_VIEW)
 REGION_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.REGION_ORGS_VIEW)
 ALL_ORGANISATIONS = NavItem(_l("Organisations"), "orgs.index", Permission.ALL_ORGS_VIEW)
@@ -128,6 +132,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     EVALUATOR_REGISTER,
     BODY_EVALUATORS,
     MY_EVALUATOR_RECORD,
+    EVALUATOR_REPORTS,
     MY_ORGANISATION,
     REGION_ORGANISATIONS,
     ALL_ORGANISATIONS,
@@ -182,7 +187,11 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         # The alliance publishes both: the batches' publicity and the announcements.
         NavGroup("publicity", _l("Publicity and notices"), (PUBLICITY_DESK, NOTICES)),
         NavGroup("certificates", _l("Certificates"), (CERTIFICATES, HOLDER_REQUESTS)),
-        NavGroup("reports", _l("Reports"), (REGION_PROJECTS, REGION_CERTIFICATES, DECLARATIONS)),
+        NavGroup(
+            "reports",
+            _l("Reports"),
+            (REGION_PROJECTS, REGION_CERTIFICATES, DECLARATIONS, EVALUATOR_REPORTS),
+        ),
         NavGroup(
             "organisations",
             _l("Registers"),
@@ -231,7 +240,14 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "reports",
             _l("Reports"),
-            (STATISTICS, DATA_MAP, REGION_PROJECTS, REGION_CERTIFICATES, DIAGNOSIS_PROGRESS),
+            (
+                STATISTICS,
+                DATA_MAP,
+                REGION_PROJECTS,
+                REGION_CERTIFICATES,
+                DIAGNOSIS_PROGRESS,
+                EVALUATOR_REPORTS,
+            ),
         ),
         DIAGNOSIS,
         NavGroup(

@@ -8,11 +8,12 @@ their surveillance schedules, publicity batches — consistent with the app's st
 At scale 1.0: 150,000 enterprises with three self-assessments each (450,000; ~2.6 million
 score rows, ~10 million indicator rows), this year's campaign round of every province with its
 quotas, a roster of ~130,000 enterprises, 30,100 projects, 71,000 audits, 300,000 findings,
-20,200 certificates, 300 consultancies, ~460 weekly publicity batches, 30 evaluation bodies and
-the authorities of the ~3,200 regions with enterprises: about 16 million rows (the run prints
-how long each phase took). ``--scale`` multiplies every count; every state keeps at least one
-object. The run is deterministic for a seed and a day (dates count back from the start of
-today; password hashes are salted).
+20,200 certificates, 300 consultancies, ~460 weekly publicity batches, 60 evaluation bodies
+(30 of them auditing the projects) with ~6,000 evaluators, their registrations, sectors and
+training, and the authorities of the ~3,200 regions with enterprises: about 16 million rows
+(the run prints how long each phase took). ``--scale`` multiplies every count; every state
+keeps at least one object. The run is deterministic for a seed and a day (dates count back
+from the start of today; password hashes are salted).
 
 The database is migrated and the reference data loaded when missing; the tables written must
 be empty (use a scratch database). Rows go in with COPY on PostgreSQL (foreign keys and
@@ -63,6 +64,7 @@ def _tables() -> list[tuple[str, tuple[str, ...]]]:
     from benchmarks import dataset_certificates as certificates
     from benchmarks import dataset_diagnosis as diagnosis
     from benchmarks import dataset_documents as documents
+    from benchmarks import dataset_evaluators as evaluators
     from benchmarks import dataset_findings as findings
     from benchmarks import dataset_people as people
     from benchmarks import dataset_projects as projects
@@ -99,6 +101,9 @@ def _tables() -> list[tuple[str, tuple[str, ...]]]:
         ("diagnosis_indicators", diagnosis.INDICATOR_COLUMNS),
         ("sme_level_evaluations", diagnosis.SME_COLUMNS),
         ("diagnosis_progress_reports", diagnosis.REPORT_COLUMNS),
+        ("evaluator_registrations", evaluators.REGISTRATION_COLUMNS),
+        ("evaluator_competences", evaluators.COMPETENCE_COLUMNS),
+        ("evaluator_trainings", evaluators.TRAINING_COLUMNS),
     ]
 
 
@@ -143,6 +148,7 @@ def generate(
     from app.security.passwords import hash_password
     from benchmarks import dataset_campaigns as campaigns
     from benchmarks import dataset_diagnosis as diagnosis
+    from benchmarks import dataset_evaluators as evaluators
     from benchmarks import dataset_people as people_module
     from benchmarks.dataset_assessments import AssessmentWriter
     from benchmarks.dataset_certificates import CertificateWriter
@@ -232,7 +238,10 @@ def generate(
                 began = flush("certificates, schedules, publicity", began)
                 # Last: its draws leave every earlier phase's rows as they were for a seed.
                 diagnosis.build(rng, rows, geo, people, clock, scale)
-                began = flush("diagnosis engagements", began, last=True)
+                began = flush("diagnosis engagements", began)
+                # After every phase that draws, for the same reason: more bodies and people.
+                evaluators.build(rng, rows, geo, people, clock, scale)
+                began = flush("evaluator register", began, last=True)
             if deferred.keys:
                 restored = time.monotonic() - began
                 say(f"{'indexes and foreign keys restored':<34} in {restored:5.1f} s")

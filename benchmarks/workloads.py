@@ -75,6 +75,9 @@ KEYS = (
     "statistics",
     "map",
     "diagnosis",
+    "evaluator-bodies",
+    "sector-coverage",
+    "expiring-registrations",
 )
 
 
@@ -297,6 +300,51 @@ def plan(
         for key in region_keys:
             planned = [Planned(path, email) for email in emails for path in paths[key]]
             workloads[key] = Workload(key, titles[key], planned if campaign else [])
+    evaluator_keys = [
+        k for k in ("evaluator-bodies", "sector-coverage", "expiring-registrations") if k in wanted
+    ]
+    if evaluator_keys:
+        staff = session.scalars(
+            sa.select(User.email)
+            .where(can_sign_in, User.role == Role.ALLIANCE_STAFF)
+            .order_by(User.id)
+            .limit(users)
+        ).all()
+        # The body with the most evaluators: the per-body columns cost the most there.
+        biggest = session.scalar(
+            sa.select(User.organisation_id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(Organisation.kind == OrgKind.EVALUATION_BODY)
+            .group_by(User.organisation_id)
+            .order_by(sa.func.count().desc(), User.organisation_id)
+            .limit(1)
+        )
+        reports = "/evaluators/reports"
+        later = date.fromordinal(today.toordinal() + 90).isoformat()
+        paths = {
+            # Every body by grade and state, today and in three months.
+            "evaluator-bodies": [f"{reports}/bodies", f"{reports}/bodies?as_of={later}"],
+            # The sections, manufacturing's divisions, and those for the biggest body.
+            "sector-coverage": [
+                f"{reports}/sectors",
+                f"{reports}/sectors?section=C",
+                f"{reports}/sectors?section=C&body={biggest}",
+            ],
+            # 90 days by expiry, 30 days not renewed, a search sorted by body.
+            "expiring-registrations": [
+                f"{reports}/expiring",
+                f"{reports}/expiring?within=30&unrenewed=y",
+                f"{reports}/expiring?q={quote('LHPD-Z')}&sort=body",
+            ],
+        }
+        titles = {
+            "evaluator-bodies": "evaluators by body (alliance)",
+            "sector-coverage": "evaluator sector coverage (alliance)",
+            "expiring-registrations": "expiring evaluator registrations (alliance)",
+        }
+        for key in evaluator_keys:
+            planned = [Planned(path, email) for email in staff for path in paths[key]]
+            workloads[key] = Workload(key, titles[key], planned if biggest else [])
     result = [workloads[key] for key in KEYS if key in workloads]
     for workload in result:
         if not workload.requests:

@@ -30,6 +30,7 @@ from blueprints.diagnosis.routes import bp as diagnosis_bp
 from blueprints.engagements import paperwork_routes as _paperwork_views  # noqa: F401
 from blueprints.engagements import progress_report_routes as _report_views  # noqa: F401
 from blueprints.engagements.record_routes import bp as engagements_bp
+from blueprints.evaluator_reports.routes import bp as evaluator_reports_bp
 from blueprints.evaluators import tasks as evaluators_tasks
 from blueprints.evaluators.routes import bp as evaluators_bp
 from blueprints.exports import tasks as exports_tasks
@@ -66,6 +67,7 @@ BLUEPRINTS = (
     projects_bp,
     audits_bp,
     evaluators_bp,
+    evaluator_reports_bp,
     publicity_bp,
     certificates_bp,
     surveillance_bp,

@@ -523,6 +523,23 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "evaluators.index_xlsx": lambda _s: [{}, {"grade": "evaluator", "sort": "name"}],
     "evaluators.mine": _one(),
+    "evaluator_reports.bodies": lambda s: [
+        {},
+        {"body": str(s.parties.body_org.id), "as_of": "2027-06-30"},
+    ],
+    "evaluator_reports.bodies_xlsx": lambda _s: [{}, {"as_of": "2026-01-01"}],
+    "evaluator_reports.sectors": lambda s: [
+        {},
+        {"section": "C", "body": str(s.parties.body_org.id), "gaps": "y"},
+        {"as_of": "2030-01-01", "section": "I"},
+    ],
+    "evaluator_reports.sectors_xlsx": lambda _s: [{}, {"section": "C"}],
+    "evaluator_reports.expiring_page": lambda s: [
+        {},
+        {"q": "SCENE", "body": str(s.parties.body_org.id), "grade": "lead", "within": "30"},
+        {"unrenewed": "y", "sort": "-body"},
+    ],
+    "evaluator_reports.expiring_xlsx": lambda _s: [{}, {"within": "60", "sort": "number"}],
     "evaluators.person": lambda s: [
         {"user_id": s.parties.evaluator.id},
         {"user_id": s.parties.lead.id},

@@ -85,6 +85,9 @@ class Permission(enum.StrEnum):
     EVALUATORS_RECORD = "body:evaluators:record"
     EVALUATOR_OWN_VIEW = "evaluator:own:view"
     EVALUATORS_APPROVE = "alliance:evaluators:approve"
+    # The register's reports (evaluators by body, sector coverage, expiring registrations):
+    # the alliance's, across every body.
+    EVALUATOR_REPORTS_VIEW = "alliance:evaluators:report"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -134,6 +137,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.ALLIANCE_REVIEW,
         Permission.CERTIFICATES_MANAGE,
         Permission.EVALUATORS_APPROVE,
+        Permission.EVALUATOR_REPORTS_VIEW,
         Permission.DECLARATION_SIGN,
         Permission.DECLARATIONS_VIEW,
         # Its own public notices (it is addressed by no regional notice).

@@ -34,7 +34,8 @@ from models import (
 SEARCH_MAX = 100
 
 
-def _body_choices() -> list[Any]:
+def body_choices() -> list[Any]:
+    """Every evaluation body, by name, after an "All" option (the reports' filter too)."""
     bodies = db.session.execute(
         sa.select(Organisation.id, Organisation.name)
         .where(Organisation.kind == OrgKind.EVALUATION_BODY)
@@ -43,8 +44,9 @@ def _body_choices() -> list[Any]:
     return options(((str(i), name) for i, name in bodies), blank=_l("All"))
 
 
-class RegisterFilterForm(FlaskForm):
-    """The list's filters (GET, no CSRF); a value that does not parse is left out."""
+class RegistrationSearchForm(FlaskForm):
+    """The search of a list of registrations (GET, no CSRF): the register's, the alliance's
+    report of those expiring. A value that does not parse is left out."""
 
     class Meta:
         csrf = False
@@ -52,12 +54,15 @@ class RegisterFilterForm(FlaskForm):
     q = StringField(
         _l("Name or registration number"), validators=[Optional(), Length(max=SEARCH_MAX)]
     )
-    body = SelectField(_l("Evaluation body"), validators=[Optional()], choices=_body_choices)
+    body = SelectField(_l("Evaluation body"), validators=[Optional()], choices=body_choices)
     grade = SelectField(
         _l("Registration"),
         validators=[Optional()],
         choices=lambda: enum_options(RegistrationGrade, blank=_l("All")),
     )
+
+
+class RegisterFilterForm(RegistrationSearchForm):
     status = SelectField(
         _l("Status"),
         validators=[Optional()],
@@ -85,6 +90,34 @@ SORTING = Sorting(
 )
 
 
+def with_names() -> sa.Select:
+    """Registrations with their person's name and their body's (searched, sorted, shown)."""
+    return (
+        sa.select(
+            EvaluatorRegistration,
+            User.name.label("person"),
+            Organisation.name.label("body_name"),
+        )
+        .join(User, User.id == EvaluatorRegistration.user_id)
+        .join(Organisation, Organisation.id == EvaluatorRegistration.body_id)
+    )
+
+
+def searched(query: sa.Select, term: str | None) -> sa.Select:
+    """``query`` narrowed to the person's name or the registration number containing
+    ``term`` (its wildcards taken literally)."""
+    term = (term or "").strip()
+    if not term:
+        return query
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return query.where(
+        sa.or_(
+            User.name.ilike(pattern, escape="\\"),
+            EvaluatorRegistration.number.ilike(pattern, escape="\\"),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Asked:
     form: RegisterFilterForm
@@ -100,28 +133,12 @@ def asked(body_id: int | None, args: Any) -> Asked:
     if body_id is not None:
         form.body.choices = options([], blank=_l("All"))
     values = filters_of(form)
-    query = (
-        sa.select(
-            EvaluatorRegistration,
-            User.name.label("person"),
-            Organisation.name.label("body_name"),
-        )
-        .join(User, User.id == EvaluatorRegistration.user_id)
-        .join(Organisation, Organisation.id == EvaluatorRegistration.body_id)
-    )
+    query = with_names()
     if body_id is not None:
         query = query.where(EvaluatorRegistration.body_id == body_id)
     elif values["body"] and values["body"].isdigit():
         query = query.where(EvaluatorRegistration.body_id == int(values["body"]))
-    term = (values["q"] or "").strip()
-    if term:
-        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            sa.or_(
-                User.name.ilike(pattern, escape="\\"),
-                EvaluatorRegistration.number.ilike(pattern, escape="\\"),
-            )
-        )
+    query = searched(query, values["q"])
     if values["grade"]:
         query = query.where(EvaluatorRegistration.grade == RegistrationGrade(values["grade"]))
     if values["status"]:
@@ -149,20 +166,24 @@ class Line:
     status: RecordStatus
 
 
+def line_of(row: Any) -> Line:
+    """A row of ``with_names()`` as the list shows it."""
+    r = row.EvaluatorRegistration
+    return Line(
+        id=r.id,
+        user_id=r.user_id,
+        person=row.person,
+        body=row.body_name,
+        grade=r.grade,
+        number=r.number,
+        issued=r.issued_on,
+        expires=r.expires_on,
+        status=r.status,
+    )
+
+
 def lines(rows: Iterable[Any]) -> Iterator[Line]:
-    for row in rows:
-        r = row.EvaluatorRegistration
-        yield Line(
-            id=r.id,
-            user_id=r.user_id,
-            person=row.person,
-            body=row.body_name,
-            grade=r.grade,
-            number=r.number,
-            issued=r.issued_on,
-            expires=r.expires_on,
-            status=r.status,
-        )
+    return (line_of(row) for row in rows)
 
 
 COLUMNS = (

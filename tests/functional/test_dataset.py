@@ -44,6 +44,7 @@ from models import (
     DiagnosisEngagement,
     Document,
     DocumentKind,
+    EvaluatorRegistration,
     Finding,
     FindingKind,
     FindingStatus,
@@ -52,7 +53,9 @@ from models import (
     Project,
     ProjectEvent,
     ProjectStatus,
+    RecordStatus,
     Region,
+    RegistrationGrade,
     RosterEnterprise,
     ScheduleItem,
     ScheduleKind,
@@ -393,6 +396,43 @@ def test_the_app_renders_what_was_generated(generated):
         browser = Browser(app.test_client())
         assert browser.login(email, dataset.PASSWORD).status_code == 302
         assert browser.get(f"/audits/{audit_id}").status_code == 200, kind
+
+
+def test_the_evaluator_register(generated):
+    """Every evaluator holds a registration; every grade has its states; a valid one is
+    approved and runs three years; the alliance's reports render it."""
+    app, written = generated
+    with app.app_context():
+        bodies = db.session.scalar(
+            sa.select(sa.func.count()).where(Organisation.kind == OrgKind.EVALUATION_BODY)
+        )
+        evaluators = db.session.scalar(sa.select(sa.func.count()).where(User.role == "evaluator"))
+        registered = db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(EvaluatorRegistration.user_id)))
+        )
+        states = set(
+            rows(sa.select(EvaluatorRegistration.grade, EvaluatorRegistration.status).distinct())
+        )
+        durations = {
+            (expires - issued).days
+            for issued, expires in rows(
+                sa.select(EvaluatorRegistration.issued_on, EvaluatorRegistration.expires_on)
+            )
+        }
+        staff = db.session.scalar(
+            sa.select(User.email).where(User.role == "alliance_staff").order_by(User.id).limit(1)
+        )
+    assert bodies == scaled(60, SCALE, 2)
+    assert registered == evaluators
+    assert {status for _grade, status in states} == set(RecordStatus)
+    assert {grade for grade, _status in states} == set(RegistrationGrade)
+    # Three years less a day: 1,095 days, or 1,096 across a 29 February.
+    assert durations <= {1094, 1095}
+    assert written["evaluator_competences"] and written["evaluator_trainings"]
+    browser = Browser(app.test_client())
+    assert browser.login(staff, dataset.PASSWORD).status_code == 302
+    for url in ("bodies", "sectors", "sectors?section=C", "expiring?within=30"):
+        assert browser.get(f"/evaluators/reports/{url}").status_code == 200, url
 
 
 def test_a_database_with_data_is_refused(generated):

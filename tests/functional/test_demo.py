@@ -159,7 +159,7 @@ def test_the_demo_evaluators_are_registered_one_expiring_and_one_waiting(app, de
     assert {r.status for r in registrations} == {RecordStatus.APPROVED, RecordStatus.SUBMITTED}
     assert all(r.issued_on < r.expires_on for r in registrations)
     today = local_today()
-    [expiring] = [r for r in registrations if (r.expires_on - today).days <= 90]
+    [expiring] = [r for r in registrations if 0 <= (r.expires_on - today).days <= 90]
     assert (expiring.expires_on - today).days == 30
     assert [r.number for r in registrations if r.status is RecordStatus.SUBMITTED] == [
         "LHPD-G-2026-0031"
@@ -173,4 +173,17 @@ def test_the_demo_evaluators_are_registered_one_expiring_and_one_waiting(app, de
     assert alliance.login("alliance@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
     assert "LHPD-G-2026-0031" in alliance.get("/dashboard").get_data(as_text=True)
     load_demo()  # idempotent
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvaluatorRegistration)) == 7
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvaluatorRegistration)) == 10
+
+
+def test_the_alliance_reports_compare_bodies_and_show_a_gap(app, demo_accounts):
+    alliance = Browser(app.test_client())
+    assert alliance.login("alliance@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
+    bodies = alliance.get("/evaluators/reports/bodies").get_data(as_text=True)
+    for name in ("上海质量体系审核中心", "国家工业信息安全发展研究中心", "赛宝认证中心"):
+        assert name in bodies
+    sectors = alliance.get("/evaluators/reports/sectors?gaps=y").get_data(as_text=True)
+    assert "信息传输、软件和信息技术服务业" in sectors and "制造业" not in sectors
+    expiring = alliance.get("/evaluators/reports/expiring?within=30").get_data(as_text=True)
+    assert "LHPD-Z-2023-0019" in expiring
+    assert "work-evaluator_sector_gaps" in alliance.get("/dashboard").get_data(as_text=True)

@@ -63,7 +63,7 @@ MARKER = 1_987_654_321  # a valid id, replaced by the ones that are too large
 # sign-in).
 QUERY_NAMES = [
     "page", "q", "kind", "status", "role", "number", "name", "region", "body", "since",
-    "until", "lang", "next",
+    "until", "lang", "next", "as_of", "section", "within",
 ]  # fmt: skip
 # Fields the hand-written forms of the templates post, beside those of the WTForms classes.
 TEMPLATE_FIELDS = [

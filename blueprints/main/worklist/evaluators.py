@@ -1,6 +1,8 @@
 """What the evaluator register hands over: registrations and sectors waiting for the
-alliance's approval; for an evaluation body's administrators, what the alliance returned and
-the approved registrations expiring within the first reminder (90 days)."""
+alliance's approval, and the GB/T 4754 sections where enterprises have projects under way and
+no evaluator may audit (the coverage report's gaps); for an evaluation body's administrators,
+what the alliance returned and the approved registrations expiring within the first reminder
+(90 days)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.clock import local_today
+from blueprints.evaluator_reports import coverage
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import (
     EvaluatorCompetence,
@@ -100,6 +104,21 @@ def approvals() -> list[WorkList]:
                 url=_competence_url(row),
                 since=row.submitted_at,
             ),
+        ),
+        capped(
+            "evaluator_sector_gaps",
+            _("Sectors with projects under way and no evaluator"),
+            coverage.query(local_today(), None, None, gaps=True),
+            lambda row: WorkItem(
+                what=f"{row.code} {localised(row.name, row.name_en)}",
+                whom=ngettext(
+                    "%(num)d enterprise with a project under way",
+                    "%(num)d enterprises with a project under way",
+                    row.enterprises,
+                ),
+                url=url_for("evaluator_reports.sectors", section=row.code),
+            ),
+            more_url=url_for("evaluator_reports.sectors", gaps="y"),
         ),
     ]
 
