@@ -101,6 +101,12 @@ MY_DECLARATION = NavItem(
 DECLARATIONS = NavItem(
     _l("Impartiality declarations"), "declarations.people", Permission.DECLARATIONS_VIEW
 )
+# Complaints and appeals: the alliance's list and report, one's own cases.
+CASES = NavItem(_l("Complaints and appeals"), "cases.index", Permission.CASES_HANDLE)
+CASES_REPORT = NavItem(
+    _l("Complaints and appeals report"), "cases.report_page", Permission.CASES_HANDLE
+)
+MY_CASES = NavItem(_l("My complaints and appeals"), "cases.mine", Permission.CASES_FILE)
 USERS = NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE)
 OUTBOX = NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE)
 MY_PROFILE = NavItem(_l("My profile"), "auth.profile", Permission.ACCOUNT_EDIT)
@@ -142,6 +148,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     CLAUSES,
     MY_DECLARATION,
     DECLARATIONS,
+    CASES,
+    CASES_REPORT,
+    MY_CASES,
     USERS,
     OUTBOX,
     MY_PROFILE,
@@ -153,7 +162,7 @@ NAVIGATION: tuple[NavItem, ...] = (
 ACCOUNT_MENU = NavGroup(
     "account",
     _l("My profile"),
-    (MY_PROFILE, MY_DECLARATION, MY_ORGANISATION, NOTIFICATION_SETTINGS, MY_EXPORTS),
+    (MY_PROFILE, MY_DECLARATION, MY_CASES, MY_ORGANISATION, NOTIFICATION_SETTINGS, MY_EXPORTS),
 )
 
 MENUS: dict[Role, tuple[NavEntry, ...]] = {
@@ -182,7 +191,11 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         # The alliance publishes both: the batches' publicity and the announcements.
         NavGroup("publicity", _l("Publicity and notices"), (PUBLICITY_DESK, NOTICES)),
         NavGroup("certificates", _l("Certificates"), (CERTIFICATES, HOLDER_REQUESTS)),
-        NavGroup("reports", _l("Reports"), (REGION_PROJECTS, REGION_CERTIFICATES, DECLARATIONS)),
+        NavGroup(
+            "reports",
+            _l("Reports"),
+            (REGION_PROJECTS, REGION_CERTIFICATES, DECLARATIONS, CASES, CASES_REPORT),
+        ),
         NavGroup(
             "organisations",
             _l("Registers"),
@@ -231,7 +244,15 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "reports",
             _l("Reports"),
-            (STATISTICS, DATA_MAP, REGION_PROJECTS, REGION_CERTIFICATES, DIAGNOSIS_PROGRESS),
+            (
+                STATISTICS,
+                DATA_MAP,
+                REGION_PROJECTS,
+                REGION_CERTIFICATES,
+                DIAGNOSIS_PROGRESS,
+                CASES,
+                CASES_REPORT,
+            ),
         ),
         DIAGNOSIS,
         NavGroup(
