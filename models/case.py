@@ -153,7 +153,8 @@ class CaseNote(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="notes")
-    author: Mapped[User] = relationship()
+    # Joined: the case page names the author of every note.
+    author: Mapped[User] = relationship(lazy="joined")
 
 
 class CaseFile(Model):

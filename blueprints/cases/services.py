@@ -84,7 +84,12 @@ def filed_by(actor: User) -> sa.Select:
             mine,
             sa.and_(Case.kind == CaseKind.APPEAL, Case.enterprise_id == actor.organisation_id),
         )
-    return sa.select(Case).where(mine).order_by(Case.received_at.desc(), Case.id.desc())
+    return (
+        sa.select(Case)
+        .where(mine)
+        .options(sa.orm.joinedload(Case.concerned))
+        .order_by(Case.received_at.desc(), Case.id.desc())
+    )
 
 
 # --- the handler ----------------------------------------------------------------------------

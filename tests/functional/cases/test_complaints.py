@@ -23,7 +23,9 @@ from blueprints.cases import filing
 from blueprints.certificates import services as certificate_services
 from models import (
     Case,
+    CaseEvent,
     CaseKind,
+    CaseNote,
     CaseOutcome,
     CaseStatus,
     CaseSubject,
@@ -273,18 +275,34 @@ def test_the_pages_cost_the_same_queries_for_few_cases_or_many(app, world, count
     parties, staff, _certificate = world
     _add_cases(2, parties.body_org.id, handler_id=staff.id)
     alliance = browser_for(app, staff)
+    consultant = browser_for(app, parties.consultant)
     case_id = db.session.scalar(sa.select(sa.func.min(Case.id)))
+
+    def add(n: int) -> None:
+        _add_cases(n, parties.consultancy_org.id, handler_id=staff.id)
+        for case in db.session.scalars(sa.select(Case).where(Case.filed_by_id.is_(None))):
+            case.filed_by_id = parties.consultant.id  # the consultant's own list grows too
+        the_case = db.session.get(Case, case_id)
+        for i in range(n):  # and the case's notes and history
+            the_case.notes.append(CaseNote(author_id=staff.id, body=f"记录{i}"))
+            the_case.events.append(
+                CaseEvent(action="assign", to_status=the_case.status, actor_id=staff.id)
+            )
+        db.session.commit()
 
     def cost() -> list[int]:
         counts = []
-        for url in ("/cases/", "/cases/report", f"/cases/{case_id}", "/dashboard"):
+        pages = [(alliance, u) for u in ("/cases/", "/cases/report", f"/cases/{case_id}")]
+        pages += [(alliance, "/dashboard"), (consultant, "/cases/mine")]
+        for browser, url in pages:
             with count_queries() as counter:
-                assert alliance.get(url).status_code == 200, url
+                assert browser.get(url).status_code == 200, url
             counts.append(counter.count)
         return counts
 
+    add(1)
     few = cost()
-    _add_cases(25, parties.consultancy_org.id, handler_id=staff.id)
+    add(25)
     assert cost() == few
 
 
