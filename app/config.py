@@ -119,6 +119,14 @@ DEFAULTS: dict[str, Any] = {
     "TEAM_COVERAGE_LEVEL": "division",
     "PUBLICITY_WORKING_DAYS": 5,
     "OBJECTIONS_PER_ADDRESS_PER_DAY": 3,
+    # Complaints and appeals (ISO/IEC 17021-1 §9.7, §9.8): a decision may be appealed within
+    # this many days; a case is acknowledged, and decided, within these many working days of
+    # its receipt (China's calendar, app.workdays), else escalated to the alliance; the public
+    # complaint form takes at most this many complaints a day from one address.
+    "APPEAL_PERIOD_DAYS": 30,
+    "CASE_ACKNOWLEDGE_WORKING_DAYS": 5,
+    "CASE_DECISION_WORKING_DAYS": 30,
+    "COMPLAINTS_PER_ADDRESS_PER_DAY": 3,
     # Public pages against scraping; "redis://127.0.0.1:6379" shares counts between workers.
     "PUBLIC_RATE_LIMIT": "60 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",

@@ -105,6 +105,12 @@ MY_DECLARATION = NavItem(
 DECLARATIONS = NavItem(
     _l("Impartiality declarations"), "declarations.people", Permission.DECLARATIONS_VIEW
 )
+# Complaints and appeals: the alliance's list and report, one's own cases.
+CASES = NavItem(_l("Complaints and appeals"), "cases.index", Permission.CASES_HANDLE)
+CASES_REPORT = NavItem(
+    _l("Complaints and appeals report"), "cases.report_page", Permission.CASES_HANDLE
+)
+MY_CASES = NavItem(_l("My complaints and appeals"), "cases.mine", Permission.CASES_FILE)
 USERS = NavItem(_l("Users"), "admin.users", Permission.ADMIN_USERS_MANAGE)
 OUTBOX = NavItem(_l("Mail outbox"), "admin.outbox", Permission.ADMIN_OUTBOX_MANAGE)
 MY_PROFILE = NavItem(_l("My profile"), "auth.profile", Permission.ACCOUNT_EDIT)
@@ -147,6 +153,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     CLAUSES,
     MY_DECLARATION,
     DECLARATIONS,
+    CASES,
+    CASES_REPORT,
+    MY_CASES,
     USERS,
     OUTBOX,
     MY_PROFILE,
@@ -158,7 +167,7 @@ NAVIGATION: tuple[NavItem, ...] = (
 ACCOUNT_MENU = NavGroup(
     "account",
     _l("My profile"),
-    (MY_PROFILE, MY_DECLARATION, MY_ORGANISATION, NOTIFICATION_SETTINGS, MY_EXPORTS),
+    (MY_PROFILE, MY_DECLARATION, MY_CASES, MY_ORGANISATION, NOTIFICATION_SETTINGS, MY_EXPORTS),
 )
 
 MENUS: dict[Role, tuple[NavEntry, ...]] = {
@@ -190,7 +199,14 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "reports",
             _l("Reports"),
-            (REGION_PROJECTS, REGION_CERTIFICATES, DECLARATIONS, EVALUATOR_REPORTS),
+            (
+                REGION_PROJECTS,
+                REGION_CERTIFICATES,
+                DECLARATIONS,
+                EVALUATOR_REPORTS,
+                CASES,
+                CASES_REPORT,
+            ),
         ),
         NavGroup(
             "organisations",
@@ -247,6 +263,8 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
                 REGION_CERTIFICATES,
                 DIAGNOSIS_PROGRESS,
                 EVALUATOR_REPORTS,
+                CASES,
+                CASES_REPORT,
             ),
         ),
         DIAGNOSIS,

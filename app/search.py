@@ -16,6 +16,8 @@ the same column and index; a term with Chinese characters searches the name only
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute
 
@@ -94,6 +96,13 @@ def prefix_of(column: QueryableAttribute[str | None], term: str) -> sa.ColumnEle
     ``number LIKE 'CSAIII-931%'``, which an index with the pattern operator class serves; a
     whole code is its own prefix."""
     return column.like(_escaped(term.strip().upper()) + "%", escape="\\")
+
+
+def any_contains(term: str, *columns: Any) -> sa.ColumnElement[bool]:
+    """Rows where one of ``columns`` contains the term as typed (case-insensitive; ``%`` and
+    ``_`` are the characters themselves): a small list's search box."""
+    pattern = "%" + _escaped(term.strip()) + "%"
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 
 def organisation_matches(term: str) -> sa.ColumnElement[bool]:

@@ -8,6 +8,7 @@ only ever used in ``Content-Disposition`` (ARCHITECTURE.md practice 10).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tempfile
@@ -33,6 +34,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.http import dump_options_header
 
 from app import storage
+from app.database import on_rollback
 from app.storage.local import LocalStorage
 
 
@@ -187,6 +189,21 @@ def checked(
             file=out,
             path=Path(out.name),
         )
+
+
+def store_each(files: Iterable[FileStorage], *, at_most: int) -> list[StoredFile]:
+    """The chosen files of a form's multiple-file field (empty parts left out), at most
+    ``at_most``, each checked and kept; those kept are removed again if the request rolls back,
+    so a refused file keeps nothing of the others."""
+    chosen = [f for f in files if f and f.filename]
+    if len(chosen) > at_most:
+        raise UploadError(_l("At most %(n)d attachments.", n=at_most))
+    kept = []
+    for file in chosen:
+        stored = store(file)
+        on_rollback(functools.partial(remove, stored.stored_name))
+        kept.append(stored)
+    return kept
 
 
 def store(file: FileStorage, *, allowed: Iterable[str] = DOCUMENT_EXTENSIONS) -> StoredFile:

@@ -39,16 +39,32 @@ Guard = Callable[[Any, Any], str | None]
 class SystemActor:
     """The scheduler, acting on the rules' behalf (a missed deadline, a period that ended)."""
 
-    id = None
-    organisation_id = None
+    id: int | None = None
+    organisation_id: int | None = None
     is_authenticated = False
-    name = _l("the system")
+    name: Any = _l("the system")
 
     def __repr__(self) -> str:
         return "SYSTEM"
 
 
 SYSTEM = SystemActor()
+
+
+class OnDecisionOf(SystemActor):
+    """The rules carrying out what a person decided elsewhere (an upheld appeal reopens the
+    step it concerns): only system transitions are open to it, and the history records the
+    person who decided, not "the system"."""
+
+    def __init__(self, person: User) -> None:
+        self.id = person.id
+        self.organisation_id = person.organisation_id
+        self.name = person.name
+
+    def __repr__(self) -> str:
+        return f"ON_DECISION_OF({self.id})"
+
+
 Actor = User | SystemActor
 
 

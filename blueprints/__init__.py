@@ -16,6 +16,9 @@ from blueprints.assessment.routes import bp as assessment_bp
 from blueprints.audits.routes import bp as audits_bp
 from blueprints.auth.routes import bp as auth_bp
 from blueprints.campaigns.routes import bp as campaigns_bp
+from blueprints.cases import tasks as cases_tasks
+from blueprints.cases.public_routes import bp as complaints_bp
+from blueprints.cases.routes import bp as cases_bp
 from blueprints.certificates import tasks as certificates_tasks
 from blueprints.certificates.routes import bp as certificates_bp
 from blueprints.checks.routes import bp as checks_bp
@@ -71,6 +74,8 @@ BLUEPRINTS = (
     publicity_bp,
     certificates_bp,
     surveillance_bp,
+    cases_bp,
+    complaints_bp,
     notifications_bp,
     exports_bp,
     notices_bp,
@@ -98,6 +103,7 @@ TASKS = (
     *statistics_tasks.TASKS,
     *api_tasks.TASKS,
     *declarations_tasks.TASKS,
+    *cases_tasks.TASKS,
     *webhooks_tasks.TASKS,
     *exports_tasks.TASKS,
 )

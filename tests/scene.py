@@ -24,6 +24,7 @@ from app.security.tokens import make_token
 from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
+from blueprints.cases import filing
 from blueprints.certificates import services as certificate_services
 from blueprints.demo import engagements as demo_engagements
 from blueprints.diagnosis import programmes, sme_level
@@ -32,6 +33,7 @@ from blueprints.documents import services as documents
 from blueprints.engagements import progress_reports
 from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
+from blueprints.projects import services as project_services
 from blueprints.surveillance import services as schedule_services
 from blueprints.webhooks import services as webhook_services
 from models import (
@@ -130,6 +132,9 @@ class Scene:
     registration_id: int = 0  # the evaluator's registration, waiting for the alliance
     competence_id: int = 0  # their sector, waiting too
     training_id: int = 0  # their training
+    case_id: int = 0  # an enterprise's appeal against a compliance return, with a file
+    case_file_id: int = 0
+    appeal_event_id: int = 0  # the return it appeals
 
 
 def pdf(name: str) -> FileStorage:
@@ -300,7 +305,11 @@ def build(app) -> Scene:
     dead.status = DeliveryStatus.DEAD
     done_export, queued_export = _exports(authority)
     registration, competence, training = _evaluator_records(parties.evaluator)
+    appeal = _appeal(parties, staff)
     return Scene(
+        case_id=appeal.id,
+        case_file_id=appeal.files[0].id,
+        appeal_event_id=appeal.project_event_id or 0,
         registration_id=registration.id,
         competence_id=competence.id,
         training_id=training.id,
@@ -382,6 +391,15 @@ def _exports(owner: User) -> tuple[ExportJob, ExportJob]:
     db.session.add_all([done, waiting])
     db.session.flush()
     return done, waiting
+
+
+def _appeal(parties: factories.Parties, staff: User):
+    """An enterprise of its own whose compliance review ``staff`` returned, and its appeal."""
+    org = factories.organisation(region="310115")
+    member = factories.user(org, is_org_admin=True)
+    project = factories.project(parties, P.CONFIRMED, organisation=org)
+    project_services.perform(project, "return_compliance", staff, "缺少管理评审记录")
+    return filing.appeal(member, project.events[-1], "审查遗漏了附件", [pdf("附件.pdf")])
 
 
 def _one(**kwargs) -> Callable[[Scene], list[dict]]:
@@ -590,6 +608,20 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "exports.view": lambda s: [{"job_id": s.export_id}, {"job_id": s.queued_export_id}],
     "exports.status": lambda s: [{"job_id": s.export_id}, {"job_id": s.queued_export_id}],
     "exports.file": lambda s: [{"job_id": s.export_id}],
+    "cases.index": lambda _s: [
+        {},
+        {"q": "AP", "kind": "appeal", "status": "received", "handler": "none", "overdue": "yes"},
+        {"handler": "forged", "kind": "nope", "sort": "-due", "page": "2"},
+        {"sort": "concerned"},
+    ],
+    "cases.index_xlsx": lambda _s: [{}, {"kind": "complaint", "sort": "handler"}],
+    "cases.report_page": lambda _s: [{}, {"year": "2026"}, {"year": "forged"}],
+    "cases.report_xlsx": lambda _s: [{}, {"year": "2026"}],
+    "cases.mine": lambda _s: [{}, {"page": "2"}],
+    "cases.view": lambda s: [{"case_id": s.case_id}],
+    "cases.file": lambda s: [{"case_id": s.case_id, "file_id": s.case_file_id}],
+    "cases.appeal_form": lambda s: [{"kind": "project", "event_id": s.appeal_event_id}],
+    "complaints.form": lambda s: [{}, {"certificate": s.certificate.number}],
     "declarations.mine": lambda _s: [{}, {"q": "测试"}],
     "declarations.people": lambda _s: [{}, {"declared": "no", "sort": "-signed", "year": "2026"}],
     "declarations.people_xlsx": lambda _s: [{}, {"declared": "yes", "role": "evaluator"}],

@@ -37,6 +37,7 @@ def _subjects() -> dict[str, str]:
         "account_recovery": "Certpath: %(title)s",  # likewise
         "campaign_reminder": "Certpath: %(title)s",  # translated by the reminder
         "declaration_reminder": _("Certpath: sign your impartiality declaration for %(year)s"),
+        "case_update": _("Certpath: your case %(reference)s"),
         "reminder": _("Certpath: %(what)s of certificate %(number)s due on %(date)s"),
         "overdue": _(
             "Certpath: %(what)s of certificate %(number)s is overdue — certificate suspended"

@@ -88,6 +88,11 @@ class Permission(enum.StrEnum):
     # The register's reports (evaluators by body, sector coverage, expiring registrations):
     # the alliance's, across every body.
     EVALUATOR_REPORTS_VIEW = "alliance:evaluators:report"
+    # Complaints and appeals (ISO/IEC 17021-1 §9.7, §9.8): an enterprise appeals a decision
+    # about it and anyone signed in may follow the complaints they lodged (the public form needs
+    # no account); the alliance handles every case (case pages check the party: cases.access).
+    CASES_FILE = "case:own:file"
+    CASES_HANDLE = "alliance:cases:handle"
     ADMIN_USERS_MANAGE = "admin:users:manage"
     ADMIN_ORGS_MANAGE = "admin:organisations:manage"
     ADMIN_OUTBOX_MANAGE = "admin:outbox:manage"
@@ -119,14 +124,22 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.NOTICES_READ,
         Permission.SME_LEVEL_EVALUATE,
         Permission.DIAGNOSIS_VIEW,
+        Permission.CASES_FILE,
     },
-    Role.CONSULTANT: _EVERY_USER | _PROJECT_PARTY | {Permission.PROJECT_CONSULT},
+    Role.CONSULTANT: _EVERY_USER
+    | _PROJECT_PARTY
+    | {Permission.PROJECT_CONSULT, Permission.CASES_FILE},
     # An evaluation body may be engaged by a programme that names evaluation bodies (seed 004).
     Role.EVALUATOR: _EVERY_USER
     | _PROJECT_PARTY
     | _DIAGNOSIS_PROVIDER
-    | {Permission.PROJECT_EVALUATE, Permission.EVALUATOR_OWN_VIEW, Permission.DECLARATION_SIGN},
-    Role.DIAGNOSTICIAN: _EVERY_USER | _DIAGNOSIS_PROVIDER,
+    | {
+        Permission.PROJECT_EVALUATE,
+        Permission.EVALUATOR_OWN_VIEW,
+        Permission.DECLARATION_SIGN,
+        Permission.CASES_FILE,
+    },
+    Role.DIAGNOSTICIAN: _EVERY_USER | _DIAGNOSIS_PROVIDER | {Permission.CASES_FILE},
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
         Permission.ALL_ORGS_VIEW,
@@ -140,6 +153,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EVALUATOR_REPORTS_VIEW,
         Permission.DECLARATION_SIGN,
         Permission.DECLARATIONS_VIEW,
+        Permission.CASES_HANDLE,
         # Its own public notices (it is addressed by no regional notice).
         Permission.NOTICES_READ,
         Permission.NOTICES_PUBLISH,
@@ -159,17 +173,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.NOTICES_PUBLISH,
         Permission.DIAGNOSIS_VIEW,
         Permission.DIAGNOSIS_MANAGE,
+        Permission.CASES_FILE,
     },
     # Everything, but an enterprise's own evaluations: only enterprises assess themselves (an
     # administrator's answers would join the pool every enterprise is compared with).
     # Nor an evaluator's own record, nor a declaration: an administrator is nobody's evaluator,
-    # sits on no audit team and decides no review.
+    # sits on no audit team and decides no review. It handles cases, files none.
     Role.ADMIN: frozenset(Permission)
     - {
         Permission.ASSESSMENT_FILL,
         Permission.SME_LEVEL_EVALUATE,
         Permission.EVALUATOR_OWN_VIEW,
         Permission.DECLARATION_SIGN,
+        Permission.CASES_FILE,
     },
 }
 

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from app.database import rows_affected
 from app.extensions import db
 from app.storage.base import Missing, Opened, Storage, checksum
-from models import DiagnosisFile, Document, NoticeAttachment
+from models import CaseFile, DiagnosisFile, Document, NoticeAttachment
 
 # Every table that points at a stored file, with its recorded checksum.
-_TABLES = (Document, DiagnosisFile, NoticeAttachment)
+_TABLES = (Document, DiagnosisFile, NoticeAttachment, CaseFile)
 
 
 def recorded() -> dict[str, str | None]:

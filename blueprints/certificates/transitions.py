@@ -9,15 +9,17 @@ others.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.clock import local_today, utcnow
+from app.extensions import db
 from app.security.permissions import Permission
 from app.workflow import Transition, names
-from models import Certificate, CertificateStatus
+from models import Certificate, CertificateEvent, CertificateStatus
 
 C = CertificateStatus
 
@@ -47,6 +49,33 @@ def evaluator_of_its_body(certificate: Certificate, actor: object) -> str | None
     return None
 
 
+# The decisions about a certificate its holder may appeal (ISO/IEC 17021-1 §9.7): an upheld
+# appeal takes it back to the status the decision found it in.
+APPEALABLE = frozenset({"suspend", "revoke", "suspend_at_surveillance", "suspend_overdue",
+                        "revoke_long_suspension"})  # fmt: skip
+
+
+def last_event(certificate: Certificate) -> CertificateEvent | None:
+    return db.session.scalar(
+        sa.select(CertificateEvent)
+        .where(CertificateEvent.certificate_id == certificate.id)
+        .order_by(CertificateEvent.id.desc())
+        .limit(1)
+    )
+
+
+def decision_still_standing(certificate: Certificate, _actor: object) -> str | None:
+    event = last_event(certificate)
+    if event is None or event.action not in APPEALABLE or event.to_status != certificate.status:
+        return _("The certificate has changed since the decision: there is nothing to reopen.")
+    return None
+
+
+def before_the_decision(certificate: Certificate) -> CertificateStatus:
+    event = last_event(certificate)
+    return event.from_status if event is not None and event.from_status else certificate.status
+
+
 _t = Transition.of
 
 
@@ -69,6 +98,9 @@ TRANSITIONS: tuple[Transition[CertificateStatus], ...] = (
     _t("revoke_long_suspension", {C.SUSPENDED}, C.REVOKED, None, None, in_force,
        suspended_too_long, system=True),
     _t("expire", {C.VALID, C.SUSPENDED}, C.EXPIRED, None, None, past_expiry, system=True),
+    # An appeal upheld by its impartial handler (blueprints/cases).
+    Transition("appeal_upheld", frozenset({C.SUSPENDED, C.REVOKED}), before_the_decision, None,
+               None, (in_force, decision_still_standing), system=True),
 )  # fmt: skip
 
 ACTION_NAMES = names(TRANSITIONS)
@@ -76,7 +108,15 @@ ACTION_NAMES = names(TRANSITIONS)
 STAFF_ACTIONS = ("suspend", "restore", "revoke", "cancel", "reissue")
 # A reason is part of the record of these moves.
 NEEDS_REASON = frozenset(
-    {"suspend", "revoke", "cancel", "reissue", "suspend_at_surveillance", "suspend_overdue"}
+    {
+        "suspend",
+        "revoke",
+        "cancel",
+        "reissue",
+        "suspend_at_surveillance",
+        "suspend_overdue",
+        "appeal_upheld",
+    }
 )
 STAFF_ACTION_TITLES = {
     "suspend": _l("Suspend"),

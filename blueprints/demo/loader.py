@@ -12,6 +12,7 @@ from app.extensions import db
 from blueprints.demo import announcements as demo_announcements
 from blueprints.demo import assessments as demo_assessments
 from blueprints.demo import campaigns as demo_campaigns
+from blueprints.demo import cases as demo_cases
 from blueprints.demo import declarations as demo_declarations
 from blueprints.demo import diagnosis as demo_diagnosis
 from blueprints.demo import engagements as demo_engagements
@@ -190,6 +191,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     demo_diagnosis.load(first_user(enterprises[0]), first_user(enterprises[2]))
     # Diagnosis engagements in Changchun and Inner Mongolia (blueprints/demo/engagements.py).
     listed = [(role, email) for role, email, *_ in accounts] + demo_engagements.load()
+    # Complaints and appeals: an open appeal waiting for a handler, a complaint under
+    # investigation, both on alliance@'s work list (blueprints/demo/cases.py).
+    demo_cases.load(bodies["005"], consultancies[0])
     # The evaluation body's webhook and its delivery log (blueprints/demo/webhooks.py).
     demo_webhooks.load(bodies["005"])
     # Last: it commits what is loaded so far, then runs a real export job.

@@ -14,7 +14,6 @@ creates no receipt, work-list item or notification.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -22,7 +21,6 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from app import uploads
-from app.database import on_rollback
 from app.errors import WorkflowError
 from app.events import announce
 from app.extensions import db
@@ -74,9 +72,6 @@ def publish(
         if audience.regional:
             raise WorkflowError(_("Only an authority with a region sends notices."))
         raise WorkflowError(_("Only the alliance and the authorities publish notices."))
-    chosen = [f for f in files if f and f.filename]
-    if len(chosen) > MAX_ATTACHMENTS:
-        raise uploads.UploadError(_("At most %(n)d attachments.", n=MAX_ATTACHMENTS))
     notice = Notice(
         authority_id=sender.id,
         author_id=actor.id,
@@ -86,9 +81,7 @@ def publish(
         title=title,
         body=body,
     )
-    for file in chosen:
-        stored = uploads.store(file)
-        on_rollback(functools.partial(uploads.remove, stored.stored_name))
+    for stored in uploads.store_each(files, at_most=MAX_ATTACHMENTS):
         notice.attachments.append(
             NoticeAttachment(
                 original_name=stored.original_name,

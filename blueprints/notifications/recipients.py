@@ -20,6 +20,8 @@ from models import (
     Audit,
     AuditTeamMember,
     BenchmarkEnterprise,
+    Case,
+    CaseKind,
     Certificate,
     DiagnosisEngagement,
     Organisation,
@@ -73,6 +75,25 @@ def alliance_staff() -> list[User]:
             )
         )
     )
+
+
+def administrators() -> list[User]:
+    """The platform's administrators (an escalation reaches them beside the alliance)."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.role == Role.ADMIN, User.active.is_(True), User.password_hash.is_not(None)
+            )
+        )
+    )
+
+
+def filer_of(case: Case) -> list[User]:
+    """Who filed a case with an account and, for an appeal, its enterprise's contacts (a
+    complainant without an account is emailed by the cases feature itself)."""
+    filer = [case.filed_by] if case.filed_by is not None and case.filed_by.active else []
+    enterprise = contacts(case.enterprise_id) if case.kind is CaseKind.APPEAL else []
+    return unique(filer, enterprise)
 
 
 def team_of(audit: Audit) -> list[User]:

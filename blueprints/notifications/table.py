@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from app.events import Event
 from app.security.permissions import Permission, has_permission
 from app.urls import external_url
+from app.workflow import OnDecisionOf
 from blueprints.notifications import recipients as who
 from models import AssessmentStatus, ProjectStatus, User
 from models.types import TitledEnum
@@ -40,6 +41,7 @@ class Category(TitledEnum):
     WEBHOOKS = "webhooks", _l("Webhooks of your organisation")
     EXPORTS = "exports", _l("Your exports prepared in the background")
     EVALUATORS = "evaluators", _l("The evaluator register")
+    CASES = "cases", _l("Complaints and appeals")
 
     @property
     def may_be_muted(self) -> bool:
@@ -229,7 +231,10 @@ def _certificate_recipients(event: Event) -> list[User]:
     """The holder and the evaluation body; the alliance too when it did not act itself (the
     scheduler's moves, the evaluation body's suspension)."""
     holder_and_body = who.holder_and_body_of(event.subject)
-    alliance_acted = has_permission(event.actor, Permission.CERTIFICATES_MANAGE)
+    # An upheld appeal is the alliance's act too: its handler decided it.
+    alliance_acted = has_permission(event.actor, Permission.CERTIFICATES_MANAGE) or isinstance(
+        event.actor, OnDecisionOf
+    )
     return who.unique(holder_and_body, [] if alliance_acted else who.alliance_staff())
 
 
@@ -255,6 +260,7 @@ CERTIFICATE_MOVES = (
     "suspend_at_surveillance",
     "revoke_long_suspension",
     "expire",
+    "appeal_upheld",
 )
 
 CERTIFICATE_NOTICES = {
@@ -786,6 +792,81 @@ EVALUATOR_NOTICES = {
     ),
 }
 
+# --- complaints and appeals ---------------------------------------------------------------
+
+
+def _case_page(event: Event) -> str:
+    return external_url("cases.view", case_id=event.subject.id)
+
+
+def _case_title(text: Any) -> Callable[[Event], str]:
+    """``text``: a lazy message with %(kind)s, %(reference)s, %(concerned)s and %(outcome)s."""
+
+    def title(event: Event) -> str:
+        case = event.subject
+        return str(text) % {
+            "kind": case.kind.title,
+            "reference": case.reference,
+            "concerned": case.concerned.name,
+            "outcome": case.outcome.title if case.outcome else "",
+        }
+
+    return title
+
+
+def _overdue_title(event: Event) -> str:
+    case = event.subject
+    if event.context["step"] == "acknowledge":
+        text = _l("%(kind)s %(reference)s was not acknowledged by %(day)s")
+    else:
+        text = _l("%(kind)s %(reference)s was not decided by %(day)s")
+    return str(text) % {
+        "kind": case.kind.title,
+        "reference": case.reference,
+        "day": format_date(event.context["due_on"]),
+    }
+
+
+CASE_NOTICES = {
+    "case.filed": Notice(
+        Category.CASES,
+        lambda e: who.alliance_staff(),
+        _case_title(_l("%(kind)s %(reference)s about %(concerned)s waits for a handler")),
+        _case_page,
+    ),
+    "case.assign": Notice(
+        Category.CASES,
+        lambda e: [e.subject.handler] if e.subject.handler else [],
+        _case_title(_l("You handle %(kind)s %(reference)s about %(concerned)s")),
+        _case_page,
+    ),
+    "case.acknowledge": Notice(
+        Category.CASES,
+        lambda e: who.filer_of(e.subject),
+        _case_title(_l("%(kind)s %(reference)s is acknowledged and under investigation")),
+        _case_page,
+    ),
+    "case.decide": Notice(
+        Category.CASES,
+        lambda e: who.filer_of(e.subject),
+        _case_title(_l("%(kind)s %(reference)s is decided: %(outcome)s")),
+        _case_page,
+    ),
+    "case.respond": Notice(
+        Category.CASES,
+        lambda e: who.filer_of(e.subject),
+        _case_title(_l("The response to %(kind)s %(reference)s")),
+        _case_page,
+    ),
+    # Escalation: the alliance's staff and the administrators.
+    "case.overdue": Notice(
+        Category.CASES,
+        lambda e: who.unique(who.alliance_staff(), who.administrators()),
+        _overdue_title,
+        _case_page,
+    ),
+}
+
 NOTICES: dict[str, Notice] = {
     **ASSESSMENT_NOTICES,
     **FINDING_NOTICES,
@@ -801,4 +882,5 @@ NOTICES: dict[str, Notice] = {
     **WEBHOOK_NOTICES,
     **EXPORT_NOTICES,
     **EVALUATOR_NOTICES,
+    **CASE_NOTICES,
 }

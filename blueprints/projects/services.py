@@ -34,6 +34,7 @@ from blueprints.certificates.services import issue_for
 from blueprints.projects.transitions import (
     CONSULTING_STEP_NUMBER,
     TRANSITIONS,
+    last_event,
     major_deadline_passed,
     self_assessment_valid,
 )
@@ -312,6 +313,21 @@ def _issue(project: Project, actor: User, **_unused: Any) -> None:
     issue_for(project, actor)
 
 
+def _reopen(project: Project, actor: Actor, body_id: int | None = None, **_unused: Any) -> None:
+    """Undo what the appealed decision did, so that its step is taken again: a rejected
+    application is with its evaluation body again, a conclusion is to be submitted again."""
+    event = last_event(project)
+    if event is not None and event.action == "reject_application":
+        body = db.session.get(Organisation, body_id) if body_id else None
+        if body is None or body.kind != OrgKind.EVALUATION_BODY:
+            raise WorkflowError(_("Choose an evaluation body from the list."))
+        project.body = body
+        project.applied_at = utcnow()
+    elif event is not None and event.action == "not_recommend":
+        project.recommended = None
+        project.concluded_at = None
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
     "invite_consultancy": _invite,
     "consult_ourselves": _consult_ourselves,
@@ -338,6 +354,7 @@ EFFECTS: dict[str, Callable[..., None]] = {
     "uphold_objection": _send_back,
     "close_publicity": _nothing,
     "issue": _issue,
+    "appeal_upheld": _reopen,
 }
 
 

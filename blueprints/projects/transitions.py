@@ -22,6 +22,7 @@ from blueprints.assessment.services import has_valid_assessment
 from blueprints.audits import nonconformities
 from blueprints.audits.impartiality import declared_reviewer, four_eyes
 from models import (
+    FINISHED_STATUSES,
     Audit,
     AuditKind,
     Document,
@@ -201,6 +202,53 @@ def publicity_over_without_objection(project: Project, _actor: User) -> str | No
     return None
 
 
+# --- appeals (ISO/IEC 17021-1 §9.7) ---------------------------------------------------------
+
+# The decisions about an enterprise it may appeal: an upheld appeal takes the project back to
+# the state the decision left, so that the step is taken again.
+APPEALABLE = frozenset({"reject_application", "not_recommend", "return_compliance",
+                        "return_re_review"})  # fmt: skip
+
+
+def last_event(project: Project) -> ProjectEvent | None:
+    return db.session.scalar(
+        sa.select(ProjectEvent)
+        .where(ProjectEvent.project_id == project.id)
+        .order_by(ProjectEvent.id.desc())
+        .limit(1)
+    )
+
+
+def decision_still_standing(project: Project, _actor: object) -> str | None:
+    """The project is where an appealable decision left it: nothing has happened since."""
+    event = last_event(project)
+    if event is None or event.action not in APPEALABLE or event.to_status != project.status:
+        return _("The project has moved on since the decision: there is nothing to reopen.")
+    return None
+
+
+def no_other_project_under_way(project: Project, _actor: object) -> str | None:
+    """A closed project reopened must not make two under way (the enterprise may have
+    started again after the decision)."""
+    if project.status not in FINISHED_STATUSES:
+        return None
+    other = db.session.scalar(
+        sa.select(Project.id).where(
+            Project.organisation_id == project.organisation_id,
+            Project.id != project.id,
+            Project.status.notin_(FINISHED_STATUSES),
+        )
+    )
+    if other is not None:
+        return _("The enterprise has started another project since: this one cannot reopen.")
+    return None
+
+
+def before_the_decision(project: Project) -> ProjectStatus:
+    event = last_event(project)
+    return event.from_status if event is not None else project.status
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 _STEP_GUARDS = {
@@ -290,6 +338,17 @@ TRANSITIONS: tuple[Transition[ProjectStatus], ...] = (
     _t("close_publicity", {P.IN_PUBLICITY}, P.READY_TO_ISSUE, Permission.ALLIANCE_REVIEW, None,
        publicity_over_without_objection, system=True),
     _t("issue", {P.READY_TO_ISSUE}, P.CERTIFIED, Permission.CERTIFICATES_MANAGE),
+    # An appeal upheld by its impartial handler (blueprints/cases): back to where the
+    # decision found the project.
+    Transition(
+        "appeal_upheld",
+        frozenset({P.READY_TO_APPLY, P.NOT_RECOMMENDED, P.CORRECTION}),
+        before_the_decision,
+        None,
+        None,
+        (decision_still_standing, no_other_project_under_way),
+        system=True,
+    ),
 )  # fmt: skip
 
 ACTION_NAMES = names(TRANSITIONS)
@@ -322,6 +381,7 @@ ACTION_TITLES = {
     "uphold_objection": _l("Uphold an objection"),
     "close_publicity": _l("Close the publicity"),
     "issue": _l("Issue the certificate"),
+    "appeal_upheld": _l("Appeal upheld: the decision is taken again"),
 }
 assert set(ACTION_TITLES) == set(ACTION_NAMES)
 CONSULTING_STEP_NUMBER = {status: n for n, status in enumerate(_NEXT_STEP, start=1)}

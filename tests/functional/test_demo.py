@@ -187,3 +187,28 @@ def test_the_alliance_reports_compare_bodies_and_show_a_gap(app, demo_accounts):
     expiring = alliance.get("/evaluators/reports/expiring?within=30").get_data(as_text=True)
     assert "LHPD-Z-2023-0019" in expiring
     assert "work-evaluator_sector_gaps" in alliance.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_demo_has_an_open_appeal_and_a_complaint_on_the_alliance_list(app, demo_accounts):
+    from models import Case, CaseKind, CaseStatus
+
+    cases = {c.kind: c for c in db.session.scalars(sa.select(Case))}
+    appeal, complaint = cases[CaseKind.APPEAL], cases[CaseKind.COMPLAINT]
+    assert appeal.status is CaseStatus.RECEIVED and appeal.handler_id is None
+    assert appeal.decision == "return_compliance"
+    assert appeal.received_at < utcnow() and appeal.acknowledge_due_on >= local_today()
+    assert appeal.project_event.created_at < appeal.received_at
+    assert complaint.status is CaseStatus.ACKNOWLEDGED and complaint.locale == "en"
+    assert complaint.received_at < appeal.received_at and complaint.notes
+    alliance = Browser(app.test_client())
+    assert alliance.login("alliance@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
+    dashboard = alliance.get("/dashboard").get_data(as_text=True)
+    assert appeal.reference in dashboard and complaint.reference in dashboard
+    # The reviewer who returned it is shown refused; alliance@ may take it.
+    page = alliance.get(f"/cases/{appeal.id}").get_data(as_text=True)
+    assert "孙复核" in page
+    appellant = Browser(app.test_client())
+    assert appellant.login("zhangjiang@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
+    assert appeal.reference in appellant.get("/dashboard").get_data(as_text=True)
+    load_demo()  # idempotent
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 2

@@ -73,7 +73,13 @@ TEMPLATE_FIELDS = [
 ]  # fmt: skip
 # Signing out would end the party's session for the rest of the walk.
 NOT_FUZZED = {"static", "auth.logout"}
-UPLOADS = {"projects.upload", "audits.answer", "audits.add_finding"}
+UPLOADS = {
+    "projects.upload",
+    "audits.answer",
+    "audits.add_finding",
+    "cases.appeal",
+    "complaints.lodge",
+}
 
 
 def form_field_names() -> set[str]:
@@ -152,6 +158,9 @@ def path_values(scene: Scene) -> dict[str, object]:
         "competence_id": scene.competence_id,
         "training_id": scene.training_id,
         "conflict_id": conflict.id,
+        "case_id": scene.case_id,
+        "event_id": scene.appeal_event_id,
+        "kind": "project",
     }
 
 

@@ -519,7 +519,27 @@ def _stage2_expired(cast: Cast, app) -> Scene:
     )
 
 
+def _certificate_appeal_upheld(cast: Cast, _app) -> Scene:
+    """A suspension still standing: an upheld appeal (blueprints/cases) restores it."""
+    certificate = certificate_in(cast, C.VALID)
+    certificate_services.perform(certificate, "suspend", cast.staff, "监督逾期")
+    return _certificate_scene(cast, "appeal_upheld", certificate)
+
+
+def _project_appeal_upheld(cast: Cast, _app) -> Scene:
+    """A compliance return still standing: an upheld appeal takes it back to the review."""
+    project = factories.project(cast, P.CONFIRMED)
+    project_services.perform(project, "return_compliance", cast.staff, "缺少记录")
+    return Scene(
+        move=lambda actor: project_services.perform(project, "appeal_upheld", actor, "申诉成立"),
+        record=lambda: project_record(project),
+        people=(cast.admin, cast.staff, cast.enterprise),
+    )
+
+
 SCENES: dict[tuple[str, str], Callable[..., Scene]] = {
+    ("certificate", "appeal_upheld"): _certificate_appeal_upheld,
+    ("project", "appeal_upheld"): _project_appeal_upheld,
     ("certificate", "expire"): _expire,
     ("certificate", "suspend_overdue"): _suspend_overdue,
     ("certificate", "revoke_long_suspension"): _revoke_long_suspension,

@@ -30,11 +30,13 @@ def test_every_role_has_a_permission_set():
     # The administrator may do everything but assess or evaluate an organisation: only
     # enterprises do, for themselves; nor read an evaluator's own record (nobody's evaluator).
     # Nor sign an impartiality declaration: they sit on no audit team and decide no review.
+    # Nor file a complaint or an appeal: they handle them.
     own_evaluations = {
         Permission.ASSESSMENT_FILL,
         Permission.SME_LEVEL_EVALUATE,
         Permission.EVALUATOR_OWN_VIEW,
         Permission.DECLARATION_SIGN,
+        Permission.CASES_FILE,
     }
     assert ROLE_PERMISSIONS[Role.ADMIN] == frozenset(Permission) - own_evaluations
 

@@ -9,7 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.clock import local_today
-from blueprints.main.worklist import evaluators
+from blueprints.main.worklist import cases, evaluators
 from blueprints.main.worklist.items import WorkItem, WorkList, capped, projects_where
 from blueprints.projects.transitions import ACTION_TITLES
 from models import (
@@ -45,6 +45,7 @@ def lists(user: User) -> list[WorkList]:
         holder_requests(),
         recertifications(user),
         *evaluators.approvals(),
+        *cases.for_staff(user),
     ]
 
 

@@ -14,13 +14,16 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.workflow import SYSTEM
+from app.workflow import SYSTEM, OnDecisionOf
 from blueprints.api import expiry, keys
 from blueprints.assessment import benchmarks
 from blueprints.assessment import services as assessments
 from blueprints.audits import services as audits
 from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
+from blueprints.cases import filing
+from blueprints.cases import services as case_services
+from blueprints.cases import tasks as case_tasks
 from blueprints.certificates import holder_requests
 from blueprints.certificates import services as certificates
 from blueprints.demo import engagements as demo_engagements
@@ -48,6 +51,7 @@ from models import (
     AuditKind,
     AuditTeamMember,
     Campaign,
+    CaseOutcome,
     CertificateStatus,
     DiagnosisEngagement,
     EngagementStatus,
@@ -665,7 +669,76 @@ def evaluator_registration_expiring(c: Cast) -> set[int]:
     return c.named("evaluator", "lead")
 
 
+def _appeal(c: Cast):
+    """The enterprise's appeal against a compliance return of ``staff``, handled by
+    ``staff2``; what announcing it said is cleared."""
+    project = factories.project(c.parties, P.CONFIRMED)
+    projects.perform(project, "return_compliance", c.staff, "缺少管理评审记录")
+    case = filing.appeal(c.parties.enterprise, project.events[-1], "审查遗漏了附件")
+    clear_notices()
+    return case
+
+
+def case_filed(c: Cast) -> set[int]:
+    project = factories.project(factories.Parties(), P.CONFIRMED)
+    projects.perform(project, "return_compliance", c.staff, "缺少管理评审记录")
+    clear_notices()
+    other = db.session.scalars(
+        sa.select(User).where(User.organisation_id == project.organisation_id)
+    ).first()
+    filing.appeal(other, project.events[-1], "理由")
+    return c.named("staff", "staff2")
+
+
+def case_assigned(c: Cast) -> set[int]:
+    case_services.assign(_appeal(c), c.staff, c.staff2.id, None)
+    return c.named("staff2")
+
+
+def case_moved(*moves: tuple[str, dict]) -> Callable:
+    """The handler takes the moves; the last one is the scene (the appellant hears of it)."""
+
+    def scene(c: Cast) -> set[int]:
+        case = _appeal(c)
+        case_services.assign(case, c.staff, c.staff2.id, None)
+        for name, inputs in moves:
+            clear_notices()
+            case_services.act(case, name, c.staff2, None, **inputs)
+        return c.named("enterprise")
+
+    return scene
+
+
+def case_overdue(c: Cast) -> set[int]:
+    """Escalated by the scheduler to the alliance's staff (and administrators, none here)."""
+    case = _appeal(c)
+    case.acknowledge_due_on = date.today() - timedelta(days=1)
+    db.session.flush()
+    case_tasks.escalate()
+    return c.named("staff", "staff2")
+
+
+def certificate_appeal_upheld(c: Cast) -> set[int]:
+    """An upheld appeal restores a suspended certificate: the holder and the body hear; the
+    alliance decided it."""
+    certificate = _certificate(c)
+    certificates.perform(certificate, "suspend", c.staff, "监督逾期")
+    clear_notices()
+    certificates.perform(certificate, "appeal_upheld", OnDecisionOf(c.staff2), "申诉成立")
+    return c.named("enterprise", "lead")
+
+
+_ACKNOWLEDGE = ("acknowledge", {"text": "已收到"})
+_DISMISS = ("decide", {"outcome": CaseOutcome.DISMISSED, "text": "理由不成立"})
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
+    "case.filed": case_filed,
+    "case.assign": case_assigned,
+    "case.acknowledge": case_moved(_ACKNOWLEDGE),
+    "case.decide": case_moved(_ACKNOWLEDGE, _DISMISS),
+    "case.respond": case_moved(_ACKNOWLEDGE, _DISMISS, ("respond", {"text": "维持原决定"})),
+    "case.overdue": case_overdue,
+    "certificate.appeal_upheld": certificate_appeal_upheld,
     "project.invite_consultancy": project_invitation,
     "project.confirm": project_confirmed,
     "project.pass_compliance": project_compliance_passed,
