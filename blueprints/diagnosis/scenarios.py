@@ -175,7 +175,7 @@ class Catalogue(Frozen):
         table = self.every if division is None else self.for_industry(division)
         return [s for s in table.values() if s.level == level]
 
-    def matching(self, term: str, locale: object) -> list[str]:
+    def matching(self, term: str) -> list[str]:
         """The codes of the third-level scenarios whose code or title (in either language)
         holds ``term``, or that sit under such a scenario: a search by scenario."""
         term = term.strip().lower()
