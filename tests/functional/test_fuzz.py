@@ -27,6 +27,7 @@ from app.security.tokens import make_token
 from models import (
     ConflictOfInterest,
     ConflictRelation,
+    DemandSolution,
     Notification,
     Objection,
     PublicityEntry,
@@ -152,6 +153,8 @@ def path_values(scene: Scene) -> dict[str, object]:
         "competence_id": scene.competence_id,
         "training_id": scene.training_id,
         "conflict_id": conflict.id,
+        # The scene's demand library's solution (its need is reached by entry_id's fuzzing).
+        "solution_id": db.session.scalar(sa.select(sa.func.min(DemandSolution.id))),
     }
 
 
