@@ -95,6 +95,7 @@ DIGITAL_LEVEL = NavItem(
     _l("Digital level"), "diagnosis.sme_level_page", Permission.SME_LEVEL_EVALUATE
 )
 DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_VIEW)
+DEMAND_LIBRARY = NavItem(_l("Demand library"), "demand.index", Permission.DIAGNOSIS_VIEW)
 DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )
@@ -149,6 +150,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     MY_CERTIFICATES,
     DIGITAL_LEVEL,
     DIAGNOSIS,
+    DEMAND_LIBRARY,
     DIAGNOSIS_PROGRESS,
     CLAUSES,
     MY_DECLARATION,
@@ -177,7 +179,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         PROJECTS,
         MY_CERTIFICATES,
         NOTICES,
-        NavGroup("diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS)),
+        NavGroup("diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS, DEMAND_LIBRARY)),
     ),
     Role.CONSULTANT: (DASHBOARD, PROJECTS),
     Role.EVALUATOR: (
@@ -185,10 +187,13 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         PROJECTS,
         FINDINGS,
         ISSUED_CERTIFICATES,
-        DIAGNOSIS,
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY)),
         NavGroup("evaluators", _l("Evaluators"), (BODY_EVALUATORS, MY_EVALUATOR_RECORD)),
     ),
-    Role.DIAGNOSTICIAN: (DASHBOARD, DIAGNOSIS),
+    Role.DIAGNOSTICIAN: (
+        DASHBOARD,
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY)),
+    ),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
         DASHBOARD,
@@ -228,7 +233,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             _l("Reports"),
             (STATISTICS, DATA_MAP, REGION_PROJECTS, REGION_CERTIFICATES),
         ),
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DIAGNOSIS_PROGRESS)),
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, DIAGNOSIS_PROGRESS)),
         REGION_ORGANISATIONS,
     ),
     # Everything: the authority's work, the alliance's, and the administration's own.
@@ -267,7 +272,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
                 CASES_REPORT,
             ),
         ),
-        DIAGNOSIS,
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY)),
         NavGroup(
             "admin",
             _l("Administration"),

@@ -25,6 +25,7 @@ from blueprints.checks.routes import bp as checks_bp
 from blueprints.clauses.routes import bp as clauses_bp
 from blueprints.declarations import tasks as declarations_tasks
 from blueprints.declarations.routes import bp as declarations_bp
+from blueprints.demand.routes import bp as demand_bp
 from blueprints.demo.cli import demo_cli
 from blueprints.diagnosis.routes import bp as diagnosis_bp
 
@@ -82,6 +83,7 @@ BLUEPRINTS = (
     announcements_bp,
     diagnosis_bp,
     engagements_bp,
+    demand_bp,
     clauses_bp,
     declarations_bp,
     admin_bp,

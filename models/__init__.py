@@ -62,6 +62,7 @@ from models.certificate import (
 )
 from models.clause import Clause
 from models.declaration import ConflictOfInterest, ConflictRelation, ImpartialityDeclaration
+from models.demand import DemandEntry, DemandSolution, SolutionOrigin
 from models.diagnosis import (
     ActivityKind,
     Adoption,
@@ -181,6 +182,8 @@ __all__ = [
     "CorrectiveAction",
     "DataGeneration",
     "DeliveryStatus",
+    "DemandEntry",
+    "DemandSolution",
     "DiagnosisActivity",
     "DiagnosisEngagement",
     "DiagnosisEngagementEvent",
@@ -239,6 +242,7 @@ __all__ = [
     "SeparateReportingUnit",
     "SmeLevelEvaluation",
     "SmeLevelKind",
+    "SolutionOrigin",
     "StatisticsSnapshot",
     "SurveyRating",
     "SurveyVerdict",

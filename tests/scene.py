@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.cases import filing
 from blueprints.certificates import services as certificate_services
+from blueprints.demand import services as demand
 from blueprints.demo import engagements as demo_engagements
 from blueprints.diagnosis import programmes, sme_level
 from blueprints.diagnosis.services import record_self_evaluation
@@ -65,6 +67,7 @@ from models import (
     Role,
     ScheduleItem,
     ScheduleKind,
+    SolutionOrigin,
     User,
     WebhookDelivery,
 )
@@ -284,6 +287,12 @@ def build(app) -> Scene:
                                title=EngineerTitle.MID, lead=n == 0, expert=n == 0,
                                pledged_on=today)  # fmt: skip
     engagements.perform(pilot, "start", diagnostician)
+    need = demand.record_entry(pilot, diagnostician, scenario_code="2.3.1", problem="纸质台账",
+                               need="质量追溯", description="扫码追溯")  # fmt: skip
+    demand.match_solution(need, diagnostician, demand.Offer(
+        name="云质量追溯平台", summary="", provider_id=provider.id, price_low=Decimal(10),
+        price_high=Decimal(20), origin=SolutionOrigin.EXISTING,
+    ))  # fmt: skip
     # An Inner Mongolia engagement, agreed: its forms before going on site, the plan begun.
     nmg_org = factories.organisation(region="310115")
     nmg = engagements.enrol(authority, programmes.programme("nmg_offline"),
@@ -686,6 +695,13 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "engagements.export": lambda _s: [{}, {"status": "enrolled", "sort": "provider"}],
     "engagements.view": lambda s: [{"engagement_id": s.engagement_id}],
+    "demand.index": lambda _s: [
+        {},
+        {"q": "质量", "first": "2", "second": "2.3", "industry": "34", "region": "3101"},
+        {"sort": "-solutions", "engagement": "1"},
+    ],
+    "demand.export": lambda _s: [{}, {"q": "测试", "sort": "scenario"}],
+    "demand.library": lambda s: [{"engagement_id": s.pilot_on_site_id}],
     "engagements.agreement": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.grade_on_site": lambda s: [{"engagement_id": s.pilot_on_site_id}],
     "engagements.report_pdf": lambda s: [

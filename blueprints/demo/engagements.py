@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from app.clock import local_today, utc_from_local
 from app.extensions import db
 from blueprints.assessment.services import current_year
+from blueprints.demand import services as demand
 from blueprints.demo.assessments import submitted
 from blueprints.demo.people import account, enterprise_with_contact, first_user, organisation
 from blueprints.demo.projects import pdf_file
@@ -42,6 +44,7 @@ from models import (
     Organisation,
     OrgKind,
     Role,
+    SolutionOrigin,
     SurveyRating,
     SurveyVerdict,
     User,
@@ -263,6 +266,37 @@ FULL_GROUP = [("郑专家", EngineerTitle.SENIOR), ("冯工", EngineerTitle.MID)
               ("王助工", EngineerTitle.ASSISTANT)]  # fmt: skip
 
 
+# A need of the demo's stamping plant (汽车制造业, 36) under each scenario, and what is matched.
+_NEEDS = (
+    ("2.3.1", "冲压件批次质量靠纸质记录，主机厂追溯一次需两天。",
+     "行业共性：主机厂要求零件级追溯；企业个性：与现有金蝶ERP对接。",
+     "原材料入库至成品发运全程赋码，扫码查询批次、工序与检验记录。",
+     (("冲压件质量追溯云平台", "赋码、采集、追溯一体化，SaaS部署。", 12, 25, "existing"),
+      ("主机厂质量数据对接模块", "按主机厂接口规范推送质量数据。", 8, 8, "new"))),
+    ("2.4.1", "压力机故障靠人工巡检发现，停机频繁。",
+     "企业个性：12台压力机的振动、温度与吨位在线监测。",
+     "加装传感器，异常自动报警并推送维修工单。",
+     (("设备状态监测系统", "边缘网关采集，阈值与趋势报警。", 20, 35, "existing"),)),
+    ("3.3.3", "主机厂排产变动频繁，交付计划靠电话协调。", "行业共性：与主机厂计划系统协同。",
+     "", ()),
+)  # fmt: skip
+
+
+def _demand_library(
+    engagement: DiagnosisEngagement, expert: User, provider: Organisation, day: date
+) -> None:
+    filed = utc_from_local(datetime.combine(day, time(15)))
+    for code, problem, need, description, offers in _NEEDS:
+        entry = demand.record_entry(engagement, expert, scenario_code=code, problem=problem,
+                                    need=need, description=description)  # fmt: skip
+        entry.created_at = filed
+        for name, summary, low, high, origin in offers:
+            demand.match_solution(entry, expert, demand.Offer(
+                name=name, summary=summary, provider_id=provider.id, price_low=Decimal(low),
+                price_high=Decimal(high), origin=SolutionOrigin(origin),
+            )).created_at = filed  # fmt: skip
+
+
 def load() -> list[tuple[Role, str]]:
     """The demo's diagnosis parties and engagements; the accounts to list."""
     provider = organisation(OrgKind.SERVICE_PROVIDER, PROVIDER, region_code="220100")
@@ -319,6 +353,9 @@ def load() -> list[tuple[Role, str]]:
     if surveyed is not None:
         _agreed_with_group(surveyed, expert, 25, FULL_GROUP)
         walk(surveyed, expert, S.SURVEYED, enterprise=rater, day=local_today() - timedelta(days=15))
+        # Its demand library, filed on the visit (changchun-d@ reads it; the presented one,
+        # changchun-c@'s, has none yet and waits on diagnosis@'s work list).
+        _demand_library(surveyed, expert, provider, local_today() - timedelta(days=13))
     # Inner Mongolia: on site after the application, the plan and the notice; a visit recorded
     # with two photos the reviewer should look at; the record begun and the ledger short of
     # two kinds of document.
@@ -363,5 +400,6 @@ def load() -> list[tuple[Role, str]]:
         (Role.AUTHORITY, "nmg@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-b@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-c@demo.certpath.cn"),
+        (Role.ENTERPRISE, "changchun-d@demo.certpath.cn"),
         (Role.ENTERPRISE, "ordos@demo.certpath.cn"),
     ]

@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from app import data_files
 from app.data_files import DataFileError, Frozen, Key, Text
 from blueprints.diagnosis import sme_level
+from blueprints.diagnosis.scenarios import CATALOGUE_DIR
 
 PROGRAMME_DIR = Path(__file__).resolve().parent / "data" / "programmes"
 
@@ -197,6 +198,9 @@ class Programme(Frozen):
     grading: tuple[GradingKind, ...] = Field(min_length=1)
     forms: tuple[Form, ...] = ()
     progress_reports: ProgressReportRules | None = None  # none: the programme asks none
+    # The scenario catalogue of its demand library (data/scenarios/<key>.yaml); none: the
+    # programme keeps no demand library.
+    scenarios: Key | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
@@ -217,6 +221,8 @@ class Programme(Frozen):
         for kind in self.grading:
             if kind != "indicators_24" and not (sme_level.TABLE_DIR / f"{kind}.yaml").is_file():
                 problems.append(("grading", f"no evaluation table '{kind}'"))
+        if self.scenarios and not (CATALOGUE_DIR / f"{self.scenarios}.yaml").is_file():
+            problems.append(("scenarios", f"no scenario catalogue '{self.scenarios}'"))
         for form in self.forms:
             problems.extend(form.problems())
         if problems:

@@ -562,6 +562,19 @@ ENGAGEMENT_NOTICES = {
         ),
         lambda e: external_url("engagements.progress_report", report_id=e.subject.id),
     ),
+    # The provider filed needs or matched solutions in the enterprise's demand library (once a
+    # day however many): for the enterprise.
+    "demand.record": Notice(
+        Category.DIAGNOSIS,
+        lambda e: who.contacts(e.subject.enterprise_id),
+        lambda e: _(
+            "%(provider)s filed the needs of %(org)s and the solutions matched to them in its "
+            "demand library",
+            provider=e.subject.provider.name,
+            org=e.subject.enterprise.name,
+        ),
+        lambda e: external_url("demand.library", engagement_id=e.subject.id),
+    ),
     "engagement.withdraw": _engagement_notice(
         lambda e: _(
             "%(authority)s withdrew the diagnosis engagement of %(org)s",

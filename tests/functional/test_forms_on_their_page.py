@@ -919,6 +919,7 @@ SKIPPED: dict[str, str] = {
             "main.review_history_xlsx",
             "engagements.export",
             "cases.index_xlsx",
+            "demand.export",
         ),
         "a button (a large list's Excel prepared in the background): nothing is typed; "
         "tests/functional/exports",
@@ -927,6 +928,12 @@ SKIPPED: dict[str, str] = {
         "a date beside one conflict of the list (end it): a wrong one is flashed on the page "
         "(422); tests/functional/declarations"
     ),
+    "demand.add_entry": "a need's form on its enterprise's library: tests/functional/demand "
+    "checks each bad field comes back beside it with the input kept (422)",
+    "demand.add_solution": "a solution's form, one per need on the library's page: "
+    "tests/functional/demand checks each bad field beside it (422)",
+    "demand.remove_entry": "a confirmation box beside one need: tests/functional/demand (422)",
+    "demand.remove_solution": "a confirmation box beside one solution: tests/functional/demand",
     "api_v1.verify": "the API's JSON body: tests/functional/api checks it against the document",
     "api_v1.log_finding": "the API's JSON body: tests/functional/api checks it against the spec",
     "api_v1.check_enterprises": "the API's JSON body: tests/functional/api checks it too",

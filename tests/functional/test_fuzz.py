@@ -27,6 +27,7 @@ from app.security.tokens import make_token
 from models import (
     ConflictOfInterest,
     ConflictRelation,
+    DemandSolution,
     Notification,
     Objection,
     PublicityEntry,
@@ -161,6 +162,8 @@ def path_values(scene: Scene) -> dict[str, object]:
         "case_id": scene.case_id,
         "event_id": scene.appeal_event_id,
         "kind": "project",
+        # The scene's demand library's solution (its need is reached by entry_id's fuzzing).
+        "solution_id": db.session.scalar(sa.select(sa.func.min(DemandSolution.id))),
     }
 
 

@@ -13,11 +13,19 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.clock import local_today
+from blueprints.demand.services import DIAGNOSED
 from blueprints.diagnosis import programmes
 from blueprints.engagements import progress_reports
 from blueprints.engagements.paperwork import OPEN_IN
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
-from models import DiagnosisEngagement, DiagnosisFormEntry, EngagementStatus, Organisation, User
+from models import (
+    DemandEntry,
+    DiagnosisEngagement,
+    DiagnosisFormEntry,
+    EngagementStatus,
+    Organisation,
+    User,
+)
 
 S = EngagementStatus
 _UNDER_WAY = (S.ENROLLED, S.AGREED, S.ON_SITE, S.REPORTED, S.PRESENTED, S.REVISING)
@@ -131,6 +139,7 @@ def provider_lists(user: User) -> list[WorkList]:
                 due=row.agreement_ends_on,
             ),
         ),
+        libraries_to_file(org),
         capped(
             "reports_to_present",
             _("Reports to present"),
@@ -139,6 +148,30 @@ def provider_lists(user: User) -> list[WorkList]:
             more_url=_more(S.REPORTED),
         ),
     ]
+
+
+def libraries_to_file(org: int | None) -> WorkList:
+    """Enterprises the provider diagnosed, in a programme that keeps a demand library, whose
+    library holds no need yet (seed 004 三(一)1: 一企一档)."""
+    keeping = [p.id for p in programmes.load_all().values() if p.scenarios]
+    return capped(
+        "demand_libraries_to_file",
+        _("Demand libraries to file"),
+        _engagements_where(
+            DiagnosisEngagement.provider_id == org,
+            DiagnosisEngagement.programme_key.in_(keeping),
+            DiagnosisEngagement.status.in_(DIAGNOSED),
+            ~sa.exists().where(DemandEntry.engagement_id == DiagnosisEngagement.id),
+        ),
+        lambda row: WorkItem(
+            what=_("File the needs found and match solutions to them"),
+            whom=row.enterprise,
+            url=url_for("demand.library", engagement_id=row.id) + "#new-entry",
+            since=row.status_changed_at,
+            due=None,
+        ),
+        more_url=url_for("demand.index"),
+    )
 
 
 def _forms_to_fill(party: str) -> sa.ColumnElement[bool]:

@@ -26,6 +26,7 @@ from blueprints.cases import services as case_services
 from blueprints.cases import tasks as case_tasks
 from blueprints.certificates import holder_requests
 from blueprints.certificates import services as certificates
+from blueprints.demand import services as demand
 from blueprints.demo import engagements as demo_engagements
 from blueprints.demo.projects import pdf_file
 from blueprints.diagnosis import programmes
@@ -583,6 +584,21 @@ def engagement_withdrawn(c: Cast) -> set[int]:
     return {expert.id} | c.named("enterprise")
 
 
+def demand_recorded(c: Cast) -> set[int]:
+    """The provider files a need in the enterprise's demand library: the enterprise hears."""
+    provider = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
+    expert = factories.user(provider, is_org_admin=True)
+    engagement = engagements.enrol(
+        c.city, programmes.programme("changchun_pilot"), c.parties.enterprise_org.credit_code,
+        provider.id,
+    )  # fmt: skip
+    clear_notices()
+    demand.record_entry(
+        engagement, expert, scenario_code="2.3.1", problem="纸质台账", need="追溯", description=""
+    )
+    return c.named("enterprise")
+
+
 def _export_run(owner: User, export: str) -> set[int]:
     """A background export of ``export`` for ``owner``, run by the scheduler's job."""
     job = ExportJob(
@@ -783,6 +799,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "engagement.form": engagement_form_filed,
     "engagement.progress_report": engagement_progress_reported,
     "engagement.withdraw": engagement_withdrawn,
+    "demand.record": demand_recorded,
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,
     "engagement.survey": engagement_surveyed,
