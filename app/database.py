@@ -69,7 +69,7 @@ def _sqlite_begin(conn) -> None:
 
 
 def rows_affected(statement: sa.Executable) -> int:
-    """Run an UPDATE or DELETE in the request's session; how many rows it changed."""
+    """Run an UPDATE, DELETE or INSERT … SELECT in the session; how many rows it changed."""
     result = db.session.execute(statement)
     return result.rowcount if isinstance(result, sa.CursorResult) else 0
 

@@ -34,6 +34,7 @@ from blueprints.diagnosis.routes import bp as diagnosis_bp
 from blueprints.engagements import paperwork_routes as _paperwork_views  # noqa: F401
 from blueprints.engagements import progress_report_routes as _report_views  # noqa: F401
 from blueprints.engagements.record_routes import bp as engagements_bp
+from blueprints.evaluator_reports import tasks as evaluator_reports_tasks
 from blueprints.evaluator_reports.routes import bp as evaluator_reports_bp
 from blueprints.evaluators import tasks as evaluators_tasks
 from blueprints.evaluators.routes import bp as evaluators_bp
@@ -102,6 +103,7 @@ TASKS = (
     *publicity_tasks.TASKS,
     *roster_tasks.TASKS,
     *evaluators_tasks.TASKS,
+    *evaluator_reports_tasks.TASKS,
     *statistics_tasks.TASKS,
     *api_tasks.TASKS,
     *declarations_tasks.TASKS,

@@ -83,6 +83,7 @@ from models.diagnosis import (
 )
 from models.document import Document, DocumentKind
 from models.evaluator import (
+    BodyAuditDay,
     EvaluatorCompetence,
     EvaluatorRegistration,
     EvaluatorTraining,
@@ -157,6 +158,7 @@ __all__ = [
     "AuditTeamMember",
     "AuthorityContact",
     "BenchmarkEnterprise",
+    "BodyAuditDay",
     "BodySerial",
     "Campaign",
     "CampaignBulletin",

@@ -111,3 +111,17 @@ class EvaluatorTraining(Model):
     hours: Mapped[int] = mapped_column()
     provider: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BodyAuditDay(Model):
+    """Completed audits' team rows per evaluation body and completion day, kept by the scheduler
+    (blueprints/evaluator_reports/audit_days.py): the evaluators-by-body report sums these few
+    thousand rows for any day instead of joining every team row of the country's audits."""
+
+    __tablename__ = "evaluator_audit_days"
+
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    done: Mapped[int] = mapped_column()
+    led: Mapped[int] = mapped_column()
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,13 +1,14 @@
 """Evaluators by body: per evaluation body, its people by registration grade and status on a
 day — valid (approved, issued and not expired), waiting for approval, returned, expired (and
 not renewed in the grade) — the lead-qualified among them, the training hours of that day's
-year, and the completed audits its people sat on and led. One SELECT for every body."""
+year, and the completed audits its people sat on and led (summed from the scheduler's kept
+days: blueprints/evaluator_reports/audit_days.py). One SELECT for every body."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,16 +16,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.excel import Styled
 from app.extensions import db
+from blueprints.evaluator_reports import audit_days
 from models import (
-    Audit,
-    AuditTeamMember,
     EvaluatorRegistration,
     EvaluatorTraining,
     Organisation,
     OrgKind,
     RecordStatus,
     RegistrationGrade,
-    User,
 )
 
 R = EvaluatorRegistration
@@ -94,25 +93,6 @@ def _training(as_of: date) -> sa.Subquery:
     )
 
 
-def _audits(as_of: date) -> sa.Subquery:
-    """Completed audits summed over the body's people, as each person's record counts them
-    (a team row each; led: the lead's row). Per body, distinct audits would say little: a team
-    is the body's, so every audit it did it also led."""
-    M = AuditTeamMember
-    return (
-        sa.select(
-            User.organisation_id.label("body_id"),
-            sa.func.count().label("done"),
-            sa.func.count().filter(M.is_lead.is_(True)).label("led"),
-        )
-        .join(Audit, Audit.id == M.audit_id)
-        .join(User, User.id == M.user_id)
-        .where(Audit.completed_on.is_not(None), Audit.completed_on <= as_of)
-        .group_by(User.organisation_id)
-        .subquery("audits")
-    )
-
-
 @dataclass(frozen=True)
 class BodyLine:
     body_id: int | None  # None: the total of the bodies shown
@@ -135,9 +115,18 @@ class BodyLine:
 KEYS = tuple(f"{grade.value}_{key}" for grade in RegistrationGrade for key, _t in STATES)
 
 
-def lines(as_of: date, body_id: int | None) -> list[BodyLine]:
+@dataclass(frozen=True)
+class Report:
+    lines: list[BodyLine]
+    # When the audits were counted (the scheduler's kept days), None: counted on the spot.
+    audits_counted_at: datetime | None
+
+
+def report(as_of: date, body_id: int | None) -> Report:
     """Every evaluation body (or the one chosen), by code, then their total."""
-    registrations, training, audits = _registrations(as_of), _training(as_of), _audits(as_of)
+    registrations, training = _registrations(as_of), _training(as_of)
+    counts = audit_days.per_body(as_of)
+    audits = counts.query
     query = (
         sa.select(
             Organisation.id,
@@ -169,7 +158,7 @@ def lines(as_of: date, body_id: int | None) -> list[BodyLine]:
         )
         for row in db.session.execute(query)
     ]
-    return [*found, total(found)] if len(found) > 1 else found
+    return Report([*found, total(found)] if len(found) > 1 else found, counts.counted_at)
 
 
 def total(found: Iterable[BodyLine]) -> BodyLine:

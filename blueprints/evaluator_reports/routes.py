@@ -37,22 +37,23 @@ def _workbook(sheet: Sheet, title: str, out: IO[bytes]) -> None:
 # --- evaluators by body --------------------------------------------------------------------
 
 
-def _bodies() -> tuple[filters.Filters, Any, list[by_body.BodyLine]]:
+def _bodies() -> tuple[filters.Filters, Any, by_body.Report]:
     form = filters.BodyFilterForm(request.args)
     asked = filters.read(form, request.args)
-    return asked, form, by_body.lines(asked.as_of, asked.body_id)
+    return asked, form, by_body.report(asked.as_of, asked.body_id)
 
 
 @bp.get("/bodies")
 @requires(Permission.EVALUATOR_REPORTS_VIEW)
 def bodies():
-    asked, form, lines = _bodies()
+    asked, form, found = _bodies()
     return render_template(
         "evaluator_reports/bodies.html",
         form=form,
         given=asked.given,
         as_of=asked.as_of,
-        lines=lines,
+        lines=found.lines,
+        audits_counted_at=found.audits_counted_at,
         grades=list(RegistrationGrade),
         states=by_body.STATES,
     )
@@ -61,9 +62,11 @@ def bodies():
 @bp.get("/bodies.xlsx")
 @requires(Permission.EVALUATOR_REPORTS_VIEW)
 def bodies_xlsx():
-    asked, _form, lines = _bodies()
+    asked, _form, found = _bodies()
     title = _("Evaluators by body on %(day)s", day=asked.as_of.isoformat())
-    sheet = Sheet(_("Evaluators by body"), by_body.header(), by_body.rows_of(lines), caption=title)
+    sheet = Sheet(
+        _("Evaluators by body"), by_body.header(), by_body.rows_of(found.lines), caption=title
+    )
     return xlsx_response(
         functools.partial(_workbook, sheet, title),
         f"evaluators-by-body-{asked.as_of.isoformat()}.xlsx",

@@ -7,7 +7,7 @@ and at a cost in queries that does not grow with the register."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -20,6 +20,7 @@ from models import (
     Audit,
     AuditKind,
     AuditTeamMember,
+    BodyAuditDay,
     EvaluatorCompetence,
     EvaluatorRegistration,
     EvaluatorTraining,
@@ -168,6 +169,61 @@ def test_evaluators_by_body(app, register):
     assert xlsx[1][:3] == ["评定机构", "机构代码", "评定人员"]
     assert [row[0] for row in xlsx[2:]] == ["华东评定中心", "华南评定中心", "全部机构"]
     assert [str(n) for n in xlsx[2][2:]] == rows["华东评定中心"]
+
+
+def test_audits_are_summed_from_the_scheduler_s_days_while_they_are_fresh(
+    app, register, monkeypatch
+):
+    from blueprints.evaluator_reports import audit_days, tasks
+
+    east, _south, staff = register
+    alliance = browser_for(app, staff)
+
+    def east_audits(**query) -> list[str]:
+        html = alliance.get(BODIES, query_string={"body": east.body_org.id, **query}).text
+        [line] = table(html, "#bodies")
+        return line[-2:]
+
+    assert east_audits() == ["2", "1"]  # never counted: on the spot, and no as-of line
+    assert 'id="as-of"' not in alliance.get(BODIES).text
+    assert tasks.count_audit_days() == "evaluator audit days counted: 1"
+    db.session.commit()
+    assert 'id="as-of"' in alliance.get(BODIES).text
+    assert east_audits() == ["2", "1"]
+    before = (local_today() - timedelta(days=30)).isoformat()
+    assert east_audits(as_of=before) == ["0", "0"]  # the audit was completed 29 days ago
+    # An audit completed since the count is not in the kept days until the next one.
+    audit = db.session.scalar(sa.select(Audit))
+    another = Audit(
+        project_id=audit.project_id,
+        kind=AuditKind.STAGE2,
+        starts_on=local_today(),
+        ends_on=local_today(),
+        completed_on=local_today(),
+        team=[AuditTeamMember(user=east.lead, is_lead=True)],
+    )
+    db.session.add(another)
+    db.session.commit()
+    assert east_audits() == ["2", "1"]
+    audit_days.refresh()
+    db.session.commit()
+    assert east_audits() == ["3", "2"]
+    # Kept days older than the limit are not read: the figures are counted on the spot.
+    monkeypatch.setitem(app.config, "STATISTICS_SNAPSHOT_MAX_AGE_MINUTES", 0)
+    db.session.execute(sa.update(BodyAuditDay).values(computed_at=datetime(2020, 1, 1)))
+    db.session.add(
+        Audit(
+            project_id=audit.project_id,
+            kind=AuditKind.SURVEILLANCE,
+            starts_on=local_today(),
+            ends_on=local_today(),
+            completed_on=local_today(),
+            team=[AuditTeamMember(user=east.evaluator, is_lead=False)],
+        )
+    )
+    db.session.commit()
+    assert east_audits() == ["4", "2"]
+    assert 'id="as-of"' not in alliance.get(BODIES).text
 
 
 def test_sector_coverage_and_its_gaps(app, register):
