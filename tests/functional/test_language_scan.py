@@ -48,7 +48,11 @@ def typed_texts(*, latin: bool = False) -> list[str]:
         if not columns:
             continue
         for row in db.session.execute(sa.select(*columns)):
-            found.update(v for v in _strings(list(row)) if wanted.search(v))
+            # A one-letter Latin value is a code (a GB/T 4754 section, "C"), no language:
+            # taking it out of the pages would cut every word holding the letter.
+            found.update(
+                v for v in _strings(list(row)) if wanted.search(v) and (len(v) > 1 or not latin)
+            )
     return sorted(found, key=len, reverse=True)
 
 

@@ -225,12 +225,14 @@ def reports_to_accept(org: int | None) -> WorkList:
     )
 
 
-def _under_way(key: str, title: str, party: sa.ColumnElement[bool]) -> WorkList:
+def _under_way(
+    key: str, title: str, party: sa.ColumnElement[bool], statuses=_UNDER_WAY
+) -> WorkList:
     """The party's engagements under way, shown for information (waiting on the provider)."""
     return capped(
         key,
         title,
-        _engagements_where(party, DiagnosisEngagement.status.in_(_UNDER_WAY)),
+        _engagements_where(party, DiagnosisEngagement.status.in_(statuses)),
         lambda row: WorkItem(
             what=row.status.title,
             whom=row.enterprise,
@@ -244,10 +246,13 @@ def _under_way(key: str, title: str, party: sa.ColumnElement[bool]) -> WorkList:
 
 
 def enterprise_engagements(org: int | None) -> WorkList:
+    """The enterprise follows its diagnosis until the authority accepts the report: one it
+    has surveyed still waits (on the authority, which has it among its reports to accept)."""
     return _under_way(
         "diagnosis_under_way",
         _("Diagnosis of your enterprise"),
         DiagnosisEngagement.enterprise_id == org,
+        (*_UNDER_WAY, S.SURVEYED),
     )
 
 
