@@ -35,7 +35,6 @@ from models import (
     User,
 )
 
-COVERAGE_LEVELS = ("division", "section")
 # The evaluator grades, most senior last: a person shows the highest they hold.
 EVALUATOR_GRADES = (RegistrationGrade.EVALUATOR, RegistrationGrade.SENIOR)
 
@@ -59,8 +58,8 @@ NOBODY = Standing(None, None, None, False)
 
 
 def coverage_level() -> str:
-    level = current_app.config["TEAM_COVERAGE_LEVEL"]
-    return level if level in COVERAGE_LEVELS else "division"
+    """ "division" or "section" (app/config.py refuses anything else at start-up)."""
+    return current_app.config["TEAM_COVERAGE_LEVEL"]
 
 
 def required_sector(enterprise: Organisation) -> Industry | None:

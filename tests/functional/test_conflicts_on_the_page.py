@@ -41,6 +41,7 @@ from models import (
 from tests import factories
 from tests.conftest import Browser, csrf_from
 from tests.functional.projects.helpers import browser_for
+from tests.html import soup_of
 from tests.scene import pdf
 
 P = ProjectStatus
@@ -59,10 +60,6 @@ def post_from(browser: Browser, page_url: str, action: str, data: dict, **kwargs
     html = page.get_data(as_text=True)
     response = browser.client.post(action, data={"csrf_token": csrf_from(html), **data}, **kwargs)
     return html, response
-
-
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def same_page(html: str, response) -> bool:
