@@ -56,7 +56,16 @@ def _configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import database, i18n, logs, metrics, public_cache, readiness, request_ids
+    from app import (
+        database,
+        i18n,
+        logs,
+        metrics,
+        public_cache,
+        rate_limit_fields,
+        readiness,
+        request_ids,
+    )
     from app.extensions import csrf, db, limiter, migrate
 
     request_ids.init_app(app)  # first: every later hook's log lines carry the id
@@ -64,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     metrics.init_app(app)
     readiness.register(app, "storage", readiness.storage_answers)
     db.init_app(app)
+    rate_limit_fields.init_app(app)  # before the limiter reads its configuration
     limiter.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -131,9 +131,8 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_RATE_LIMIT": "60 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "certpath",  # several apps (or test runs) may share one Redis
-    # Every limited response says where the caller stands (the IETF RateLimit header fields)
-    # and a refused one when to come back (Retry-After).
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # The names of the IETF RateLimit header fields, told on the API's answers and on every
+    # refusal with Retry-After (app/rate_limit_fields.py).
     "RATELIMIT_HEADER_LIMIT": "RateLimit-Limit",
     "RATELIMIT_HEADER_REMAINING": "RateLimit-Remaining",
     "RATELIMIT_HEADER_RESET": "RateLimit-Reset",

@@ -342,8 +342,15 @@ def test_public_pages_are_rate_limited_per_address(tmp_path):
     app = make_test_app(f"sqlite:///{tmp_path}/limit.sqlite3", PUBLIC_RATE_LIMIT="3 per minute")
     migrate_and_seed(app)
     client = app.test_client()
-    codes = [client.get("/certificates/").status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    answers = [client.get("/certificates/") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    # A page tells nothing of the limit (no browser reads it, and asking costs two more round
+    # trips to the storage); the refusal tells where the caller stands and when to come back.
+    assert not [name for name, _ in answers[0].headers.items() if name.startswith("RateLimit")]
+    refused = answers[3]
+    assert refused.headers["RateLimit-Limit"] == "3"
+    assert refused.headers["RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert "请求过于频繁" in client.get("/certificates/").get_data(as_text=True)
     other = app.test_client()
     elsewhere = other.get("/certificates/", environ_base={"REMOTE_ADDR": "10.0.0.9"})
