@@ -12,10 +12,11 @@ PUBLIC_PAGE_MEMO_SIZE pages it rendered for them, keyed by everything such a pag
 from the database on every request, so a change is seen at once: the memo saves the
 rendering, never the lookup.
 
-The register's search pages cost their lookup too (a count of up to a thousand matches), so
-they are kept whole, apart, under the register's generation (models/generation.py): one small
-read tells whether anything they show has changed since. Apart, so that searches typed at
-random cannot push the certificates' pages out of their memo.
+The register's search pages and the announcement's list cost their lookup too (a count of up
+to a thousand matches, a page of entries and the batches to filter by), so they are kept whole,
+apart, under their data's generation (models/generation.py): one small read tells whether
+anything they show has changed since. Apart, so that searches typed at random cannot push the
+certificates' pages out of their memo.
 """
 
 from __future__ import annotations
@@ -23,10 +24,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 
+import sqlalchemy as sa
 from cachetools import LRUCache
 from flask import Flask, current_app, make_response, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
+
+from app.clock import local_today
+from app.extensions import db
+from models import DataGeneration
 
 MEMO_KEY = "certpath.page_memo"
 REGISTER_MEMO_KEY = "certpath.register_memo"
@@ -84,6 +91,35 @@ class PageMemo:
 
     def __len__(self) -> int:
         return len(self._pages)
+
+
+def reading_connection() -> sa.Connection:
+    """The request's connection, in autocommit when the request has not used it yet: one
+    SELECT needs no transaction, and BEGIN and COMMIT would be two more round trips."""
+    db_session = db.session()
+    if db_session.in_transaction() or not isinstance(db_session.get_bind(), sa.Engine):
+        return db_session.connection()  # a transaction of someone else's (the tests') stays
+    return db_session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def generation(name: str) -> int | None:
+    """The generation ``name`` (models/generation.py), read in autocommit."""
+    table = DataGeneration.__table__
+    return reading_connection().scalar(sa.select(table.c.value).where(table.c.name == name))
+
+
+def kept_under_generation(name: str, render: Callable[[], str]) -> Response | str:
+    """An anonymous visitor's page of data whose generation is ``name``: the same for everyone
+    asking the same in their language, so kept rendered while the generation has not moved.
+    The generation is read before the page: a write committed in between is then kept under
+    the old number, and the next visit renders it again."""
+    if not anonymous_without_state():
+        return render()
+    now = generation(name)
+    if now is None:  # no row to tell changes by: nothing is kept
+        return public_cacheable(render())
+    key = (name, request.full_path, str(get_locale()), local_today(), now)
+    return public_cacheable(register_memo().page(key, render))
 
 
 def memo() -> PageMemo:

@@ -91,6 +91,7 @@ from models.evaluator import (
     RegistrationGrade,
 )
 from models.export_job import EXPORT_ERRORS, ExportJob, ExportStatus
+from models.generation import PUBLICITY as PUBLICITY_GENERATION
 from models.generation import REGISTER as REGISTER_GENERATION
 from models.generation import DataGeneration
 from models.notice import Notice, NoticeAttachment, NoticeAudience, NoticeReceipt
@@ -133,6 +134,7 @@ __all__ = [
     "FINISHED_STATUSES",
     "OPEN_CASE_STATUSES",
     "PENDING_SCHEDULE_STATUSES",
+    "PUBLICITY_GENERATION",
     "REGISTER_GENERATION",
     "ROLE_ORG_KINDS",
     "SUBMITTED_STATES",

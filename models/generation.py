@@ -5,6 +5,9 @@ page rendered under one generation is known to be current while the number has n
 ``register``: the public register of certificates (its rows, and the evaluation bodies it
 names and filters by). Raised by every statement writing certificates or an evaluation body,
 whichever code path writes them — the ORM, a bulk UPDATE of the scheduler, a COPY.
+
+``publicity``: the public announcement (its batches and entries), raised likewise by every
+statement writing a publicity batch or entry.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import Model
 
 REGISTER = "register"
+PUBLICITY = "publicity"
 
 
 class DataGeneration(Model):

@@ -13,15 +13,14 @@ import sqlalchemy as sa
 
 from app.clock import local_today
 from app.extensions import db
+from app.public_cache import reading_connection
 from app.search import name_matches, prefix_of
 from app.security.access import in_region
 from blueprints.certificates import standing
 from blueprints.certificates.standing import Standing
 from models import (
-    REGISTER_GENERATION,
     Certificate,
     CertificateStatus,
-    DataGeneration,
     Organisation,
     OrgKind,
 )
@@ -199,29 +198,11 @@ def _public_query() -> sa.Select:
     )
 
 
-def _reading_connection() -> sa.Connection:
-    """The request's connection, in autocommit when the request has not used it yet: one
-    SELECT needs no transaction, and BEGIN and COMMIT would be two more round trips."""
-    session = db.session()
-    if session.in_transaction() or not isinstance(session.get_bind(), sa.Engine):
-        return session.connection()  # a transaction of someone else's (the tests') stays
-    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def register_generation() -> int | None:
-    """The register's generation (models/generation.py): read in autocommit, as the public
-    certificate page is."""
-    table = DataGeneration.__table__
-    return _reading_connection().scalar(
-        sa.select(table.c.value).where(table.c.name == REGISTER_GENERATION)
-    )
-
-
 def public_certificate(number: str) -> PublicCertificate | None:
     """Everything a certificate's page shows the public, in one query: its fields, its body,
     the number of the certificate that replaced it. A field the public page shows must be
     read here: the rendered page is kept under this value (app/public_cache.py)."""
-    row = _reading_connection().execute(_public_query(), {"number": number.strip().upper()}).first()
+    row = reading_connection().execute(_public_query(), {"number": number.strip().upper()}).first()
     if row is None:
         return None
     fields = dict(row._mapping)

@@ -31,7 +31,12 @@ from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
-from app.public_cache import anonymous_without_state, memo, public_cacheable, register_memo
+from app.public_cache import (
+    anonymous_without_state,
+    kept_under_generation,
+    memo,
+    public_cacheable,
+)
 from app.security.access import get_project_or_404
 from app.security.permissions import Permission, has_permission, public_rate_limited, requires
 from app.urls import external_url
@@ -47,7 +52,7 @@ from blueprints.certificates import (
 from blueprints.certificates.pdf import CertificateData, certificate_pdf
 from blueprints.certificates.standing import Standing
 from blueprints.reference.names import region_label
-from models import Certificate, CertificateStatus, ProjectStatus
+from models import REGISTER_GENERATION, Certificate, CertificateStatus, ProjectStatus
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates", template_folder="templates")
 
@@ -58,14 +63,7 @@ def register():
     """The public register. An anonymous visitor's page is the same for everyone asking the
     same in their language: kept rendered under the register's generation, which any write
     to a certificate or an evaluation body raises (app/public_cache.py)."""
-    if not anonymous_without_state():
-        return _register_page()
-    # Read before the page: a write committed in between is then kept under the old number.
-    generation = queries.register_generation()
-    if generation is None:  # no row to tell changes by: nothing is kept
-        return public_cacheable(_register_page())
-    key = (request.full_path, str(get_locale()), local_today(), generation)
-    return public_cacheable(register_memo().page(key, _register_page))
+    return kept_under_generation(REGISTER_GENERATION, _register_page)
 
 
 def _register_page() -> str:

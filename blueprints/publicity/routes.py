@@ -12,10 +12,10 @@ from app.extensions import db
 from app.input_boundary import version_field
 from app.lists import list_xlsx
 from app.pagination import paginate
-from app.public_cache import public_cacheable
+from app.public_cache import kept_under_generation
 from app.security.permissions import Permission, public_rate_limited, requires
 from blueprints.publicity import entry_list, forms, queries, services, transitions
-from models import Objection, PublicityBatch
+from models import PUBLICITY_GENERATION, Objection, PublicityBatch
 
 bp = Blueprint("publicity", __name__, url_prefix="/publicity", template_folder="templates")
 
@@ -39,8 +39,9 @@ def index_page(conflict: str | None = None, **_view_args: object) -> str:
 @bp.get("/")
 @public_rate_limited
 def index():
-    page = index_page()
-    return public_cacheable(page) if not current_user.is_authenticated else page
+    """An anonymous visitor's page is kept rendered under the announcement's generation, which
+    any write to a batch or an entry raises (app/public_cache.py)."""
+    return kept_under_generation(PUBLICITY_GENERATION, index_page)
 
 
 def objection_page(entry_id: int, conflict: str | None = None, **_view_args: object) -> str:

@@ -22,17 +22,22 @@ class Statements:
         self.seen.append(statement.split(None, 1)[0].upper())
 
 
-def _search(app, client, **args) -> tuple[str, list[str]]:
+def page_and_statements(app, client, path: str, args: dict) -> tuple[str, list[str]]:
+    """The English page at ``path`` and the first word of every statement it sent."""
     statements = Statements()
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", statements)
     try:
-        response = client.get("/certificates/", query_string=args, headers=ENGLISH)
+        response = client.get(path, query_string=args, headers=ENGLISH)
     finally:
         sa.event.remove(engine, "before_cursor_execute", statements)
     assert response.status_code == 200
     return response.text, statements.seen
+
+
+def _search(app, client, **args) -> tuple[str, list[str]]:
+    return page_and_statements(app, client, "/certificates/", args)
 
 
 def _generation(app) -> int:
