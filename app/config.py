@@ -118,6 +118,9 @@ DEFAULTS: dict[str, Any] = {
     # GB/T 4754 "division" (大类) or, more leniently, its "section" (门类).
     "TEAM_COVERAGE_LEVEL": "division",
     "PUBLICITY_WORKING_DAYS": 5,
+    # A provider admitted to a diagnosis programme's pool is published for these working days
+    # (seed 004 二), on the same calendar as the certificates' publicity.
+    "PROVIDER_PUBLICITY_WORKING_DAYS": 5,
     "OBJECTIONS_PER_ADDRESS_PER_DAY": 3,
     # Complaints and appeals (ISO/IEC 17021-1 §9.7, §9.8): a decision may be appealed within
     # this many days; a case is acknowledged, and decided, within these many working days of
@@ -319,6 +322,11 @@ def build(
         raise ConfigError(
             f"{ENV_PREFIX}TEAM_COVERAGE_LEVEL must be division or section, "
             f"got {config['TEAM_COVERAGE_LEVEL']!r}"
+        )
+    if not 1 <= config["PROVIDER_PUBLICITY_WORKING_DAYS"] <= 60:
+        raise ConfigError(
+            f"{ENV_PREFIX}PROVIDER_PUBLICITY_WORKING_DAYS must be from 1 to 60, "
+            f"got {config['PROVIDER_PUBLICITY_WORKING_DAYS']!r}"
         )
     if config["LOG_FORMAT"] not in ("text", "json"):
         raise ConfigError(

@@ -96,6 +96,7 @@ DIGITAL_LEVEL = NavItem(
 )
 DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_VIEW)
 DEMAND_LIBRARY = NavItem(_l("Demand library"), "demand.index", Permission.DIAGNOSIS_VIEW)
+PROVIDER_POOL = NavItem(_l("Provider pool"), "pool.index", Permission.DIAGNOSIS_VIEW)
 DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )
@@ -151,6 +152,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     DIGITAL_LEVEL,
     DIAGNOSIS,
     DEMAND_LIBRARY,
+    PROVIDER_POOL,
     DIAGNOSIS_PROGRESS,
     CLAUSES,
     MY_DECLARATION,
@@ -179,7 +181,9 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         PROJECTS,
         MY_CERTIFICATES,
         NOTICES,
-        NavGroup("diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS, DEMAND_LIBRARY)),
+        NavGroup(
+            "diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)
+        ),
     ),
     Role.CONSULTANT: (DASHBOARD, PROJECTS),
     Role.EVALUATOR: (
@@ -187,12 +191,12 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         PROJECTS,
         FINDINGS,
         ISSUED_CERTIFICATES,
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY)),
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)),
         NavGroup("evaluators", _l("Evaluators"), (BODY_EVALUATORS, MY_EVALUATOR_RECORD)),
     ),
     Role.DIAGNOSTICIAN: (
         DASHBOARD,
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY)),
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)),
     ),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
@@ -233,7 +237,11 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             _l("Reports"),
             (STATISTICS, DATA_MAP, REGION_PROJECTS, REGION_CERTIFICATES),
         ),
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, DIAGNOSIS_PROGRESS)),
+        NavGroup(
+            "diagnosis",
+            _l("Diagnosis"),
+            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, DIAGNOSIS_PROGRESS),
+        ),
         REGION_ORGANISATIONS,
     ),
     # Everything: the authority's work, the alliance's, and the administration's own.
@@ -272,7 +280,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
                 CASES_REPORT,
             ),
         ),
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY)),
+        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)),
         NavGroup(
             "admin",
             _l("Administration"),

@@ -45,6 +45,9 @@ from blueprints.notices.public_routes import bp as announcements_bp
 from blueprints.notices.routes import bp as notices_bp
 from blueprints.notifications.routes import bp as notifications_bp
 from blueprints.orgs.routes import bp as orgs_bp
+from blueprints.pool import tasks as pool_tasks
+from blueprints.pool.public_routes import bp as providers_bp
+from blueprints.pool.routes import bp as pool_bp
 from blueprints.projects import tasks as projects_tasks
 from blueprints.projects.routes import bp as projects_bp
 from blueprints.publicity import tasks as publicity_tasks
@@ -85,6 +88,8 @@ BLUEPRINTS = (
     diagnosis_bp,
     engagements_bp,
     demand_bp,
+    pool_bp,
+    providers_bp,
     clauses_bp,
     declarations_bp,
     admin_bp,
@@ -101,6 +106,7 @@ TASKS = (
     *certificates_tasks.TASKS,
     *projects_tasks.TASKS,
     *publicity_tasks.TASKS,
+    *pool_tasks.TASKS,
     *roster_tasks.TASKS,
     *evaluators_tasks.TASKS,
     *evaluator_reports_tasks.TASKS,

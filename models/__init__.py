@@ -107,6 +107,18 @@ from models.project import (
     ProjectEvent,
     ProjectStatus,
 )
+from models.provider_pool import (
+    PUBLIC_STATUSES,
+    PoolEvent,
+    PoolFile,
+    PoolMember,
+    PoolObjection,
+    PoolObjectionStatus,
+    PoolProduct,
+    PoolReview,
+    PoolStatus,
+    ProviderSurvey,
+)
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.scheduler import JobRun
 from models.security import AccountAction, AccountEvent, LoginFailure, UserSession
@@ -135,6 +147,7 @@ __all__ = [
     "OPEN_CASE_STATUSES",
     "PENDING_SCHEDULE_STATUSES",
     "PUBLICITY_GENERATION",
+    "PUBLIC_STATUSES",
     "REGISTER_GENERATION",
     "ROLE_ORG_KINDS",
     "SUBMITTED_STATES",
@@ -226,9 +239,18 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutboxStatus",
+    "PoolEvent",
+    "PoolFile",
+    "PoolMember",
+    "PoolObjection",
+    "PoolObjectionStatus",
+    "PoolProduct",
+    "PoolReview",
+    "PoolStatus",
     "Project",
     "ProjectEvent",
     "ProjectStatus",
+    "ProviderSurvey",
     "PublicityBatch",
     "PublicityEntry",
     "RecordStatus",

@@ -22,6 +22,7 @@ from app.clock import utcnow
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.security.tokens import make_token
+from app.workflow import SYSTEM
 from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
@@ -35,6 +36,7 @@ from blueprints.documents import services as documents
 from blueprints.engagements import progress_reports
 from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
+from blueprints.pool import services as pool
 from blueprints.projects import services as project_services
 from blueprints.surveillance import services as schedule_services
 from blueprints.webhooks import services as webhook_services
@@ -125,6 +127,9 @@ class Scene:
     member_id: int = 0
     engagement_file_id: int = 0  # its agreement's scan
     pilot_on_site_id: int = 0  # a Changchun engagement on site
+    pool_member_id: int = 0  # its provider's place in the pilot's pool, admitted
+    pool_product_id: int = 0
+    pool_file_id: int = 0  # the place's qualification document
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
     progress_report_id: int = 0  # its provider's progress report to the authority
     api_key_id: int = 0  # the enterprise's API key
@@ -287,6 +292,20 @@ def build(app) -> Scene:
                                title=EngineerTitle.MID, lead=n == 0, expert=n == 0,
                                pledged_on=today)  # fmt: skip
     engagements.perform(pilot, "start", diagnostician)
+    # The pilot's provider pool: the provider applied, the authority's official reviewed it,
+    # admitted and out of publicity — the library matches its products.
+    place = pool.apply(diagnostician, pool.pool_of(f"changchun_pilot:{authority.organisation_id}"),
+                       "高新技术企业")  # fmt: skip
+    pool_product = pool.add_product(place, diagnostician, pool.Product(
+        "云质量追溯平台", "2.3.1", Decimal(10), Decimal(20), SolutionOrigin.EXISTING))  # fmt: skip
+    pool_file = pool.add_file(place, diagnostician, pdf("资质.pdf"))
+    pool.perform(place, "submit", diagnostician)
+    pool.assign(place, authority, authority.id, None)
+    pool.record_opinion(place, authority, True, "同意入库", None)
+    pool.perform(place, "admit", authority, reason="专家评审通过")
+    place.publicity_starts_on = today - timedelta(days=20)
+    place.publicity_ends_on = today - timedelta(days=13)
+    pool.perform(place, "close_publicity", SYSTEM)
     need = demand.record_entry(pilot, diagnostician, scenario_code="2.3.1", problem="纸质台账",
                                need="质量追溯", description="扫码追溯")  # fmt: skip
     demand.match_solution(need, diagnostician, demand.Offer(
@@ -330,6 +349,9 @@ def build(app) -> Scene:
         nmg_engagement_id=nmg.id,
         progress_report_id=progress.id,
         pilot_on_site_id=pilot.id,
+        pool_member_id=place.id,
+        pool_product_id=pool_product.id,
+        pool_file_id=pool_file.id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
         engagement_id=engagement.id,
@@ -702,6 +724,22 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "demand.export": lambda _s: [{}, {"q": "测试", "sort": "scenario"}],
     "demand.library": lambda s: [{"engagement_id": s.pilot_on_site_id}],
+    "pool.index": lambda _s: [
+        {},
+        {"q": "云", "programme": "changchun_pilot", "scenario": "2.3", "status": "admitted"},
+        {"programme": "nope", "status": "nope", "scenario": "9", "region": "2201", "page": "2"},
+    ],
+    "pool.export": lambda _s: [{}, {"q": "测试", "status": "draft"}],
+    "pool.apply_form": _one(),
+    "pool.view": lambda s: [{"member_id": s.pool_member_id}],
+    "pool.file": lambda s: [{"file_id": s.pool_file_id}],
+    "providers.index": lambda _s: [
+        {},
+        {"q": "云", "programme": "changchun_pilot", "scenario": "2", "region": "220100"},
+        {"programme": "nope", "page": "2"},
+    ],
+    "providers.export": lambda _s: [{}, {"q": "云"}],
+    "providers.view": lambda s: [{"member_id": s.pool_member_id}],
     "engagements.agreement": lambda s: [{"engagement_id": s.engagement_id}],
     "engagements.grade_on_site": lambda s: [{"engagement_id": s.pilot_on_site_id}],
     "engagements.report_pdf": lambda s: [

@@ -75,6 +75,11 @@ class Permission(enum.StrEnum):
     DIAGNOSIS_VIEW = "diagnosis:engagement:view"
     DIAGNOSIS_PROVIDE = "diagnosis:engagement:provide"
     DIAGNOSIS_MANAGE = "region:diagnosis:manage"
+    # The provider pool of a programme (seed 004 二): a provider applies with its products and
+    # qualifications (the authority reviews, admits and suspends through DIAGNOSIS_MANAGE); an
+    # enterprise rates the providers it worked with (access: pool.services).
+    POOL_APPLY = "diagnosis:pool:apply"
+    POOL_RATE = "diagnosis:pool:rate"
     # An organisation's keys to the machine interface (/api/v1), made by its own administrators.
     API_KEYS_MANAGE = "org:api_keys:manage"
     # An organisation's webhooks (URLs that hear of events), kept by its own administrators.
@@ -124,6 +129,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.NOTICES_READ,
         Permission.SME_LEVEL_EVALUATE,
         Permission.DIAGNOSIS_VIEW,
+        Permission.POOL_RATE,
         Permission.CASES_FILE,
     },
     Role.CONSULTANT: _EVERY_USER
@@ -139,7 +145,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DECLARATION_SIGN,
         Permission.CASES_FILE,
     },
-    Role.DIAGNOSTICIAN: _EVERY_USER | _DIAGNOSIS_PROVIDER | {Permission.CASES_FILE},
+    Role.DIAGNOSTICIAN: _EVERY_USER
+    | _DIAGNOSIS_PROVIDER
+    | {Permission.POOL_APPLY, Permission.CASES_FILE},
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
         Permission.ALL_ORGS_VIEW,
@@ -183,6 +191,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     - {
         Permission.ASSESSMENT_FILL,
         Permission.SME_LEVEL_EVALUATE,
+        Permission.POOL_APPLY,
+        Permission.POOL_RATE,
         Permission.EVALUATOR_OWN_VIEW,
         Permission.DECLARATION_SIGN,
         Permission.CASES_FILE,

@@ -25,7 +25,6 @@ from app.security.permissions import Permission, has_permission
 from blueprints.diagnosis import programmes, scenarios
 from blueprints.diagnosis.scenarios import Catalogue, Scenario
 from blueprints.engagements.changes import Refused
-from blueprints.engagements.services import PROVIDER_KINDS
 from models import (
     DemandEntry,
     DemandSolution,
@@ -33,6 +32,8 @@ from models import (
     EngagementStatus,
     Organisation,
     OrgKind,
+    PoolMember,
+    PoolStatus,
     SolutionOrigin,
     User,
 )
@@ -280,28 +281,33 @@ class Offer:
     origin: SolutionOrigin
 
 
-def provider_choices(engagement: DiagnosisEngagement) -> list[tuple[int, str]]:
-    """The active organisations of the kinds the programme engages, by name."""
-    programme = programmes.programme(engagement.programme_key)
-    kinds = [PROVIDER_KINDS[k] for k in programme.providers] if programme else []
-    rows = db.session.execute(
+def _pool_providers(engagement: DiagnosisEngagement) -> sa.Select:
+    """The providers in the pool of the engagement's programme and authority (seed 004 二): a
+    suspended or removed one, or one still in publicity, is not offered."""
+    return (
         sa.select(Organisation.id, Organisation.name)
-        .where(Organisation.kind.in_(kinds), Organisation.active.is_(True))
-        .order_by(Organisation.name, Organisation.id)
+        .join(PoolMember, PoolMember.provider_id == Organisation.id)
+        .where(
+            PoolMember.programme_key == engagement.programme_key,
+            PoolMember.authority_id == engagement.authority_id,
+            PoolMember.status == PoolStatus.ADMITTED,
+            Organisation.active.is_(True),
+        )
+    )
+
+
+def provider_choices(engagement: DiagnosisEngagement) -> list[tuple[int, str]]:
+    """The providers of the programme's pool, by name."""
+    rows = db.session.execute(
+        _pool_providers(engagement).order_by(Organisation.name, Organisation.id)
     )
     return [(r.id, r.name) for r in rows]
 
 
 def _offers_products(engagement: DiagnosisEngagement, provider_id: int) -> bool:
-    programme = programmes.programme(engagement.programme_key)
-    kinds = [PROVIDER_KINDS[k] for k in programme.providers] if programme else []
     return bool(
         db.session.scalar(
-            sa.select(sa.literal(True)).where(
-                Organisation.id == provider_id,
-                Organisation.kind.in_(kinds),
-                Organisation.active.is_(True),
-            )
+            sa.select(_pool_providers(engagement).where(Organisation.id == provider_id).exists())
         )
     )
 
@@ -319,7 +325,7 @@ def match_solution(entry: DemandEntry, actor: User, offer: Offer) -> DemandSolut
     if offer.price_low > offer.price_high:
         raise Refused("price_high", _("The highest price cannot be below the lowest."))
     if not _offers_products(engagement, offer.provider_id):
-        raise Refused("provider", _("Choose an active provider of the programme."))
+        raise Refused("provider", _("Choose a provider of the programme's pool."))
     solution = DemandSolution(
         name=offer.name.strip(),
         summary=offer.summary.strip(),

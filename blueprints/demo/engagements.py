@@ -20,6 +20,7 @@ from app.clock import local_today, utc_from_local
 from app.extensions import db
 from blueprints.assessment.services import current_year
 from blueprints.demand import services as demand
+from blueprints.demo import pool as demo_pool
 from blueprints.demo.assessments import submitted
 from blueprints.demo.people import account, enterprise_with_contact, first_user, organisation
 from blueprints.demo.projects import pdf_file
@@ -337,8 +338,12 @@ def load() -> list[tuple[Role, str]]:
     for org in (hohhot, baotou, ordos):
         submitted(org, first_user(org), current_year() - 1, 0.45, approve=True)
 
+    # Changchun's expert reviews applications to its provider pool.
+    pool_expert = account(changchun, Role.AUTHORITY, "changchun-expert@demo.certpath.cn", "郑评审")
     # On the provider's list: the agreement to file.
     _engagement(official, "changchun_pilot", first, provider)
+    # In the pool of the pilot before its demand libraries match its products.
+    demo_pool.admit_incumbent(provider, expert, official, pool_expert)
     # Agreement filed; the group has two members, one short of the pilot's three.
     agreed = _engagement(official, "changchun_pilot", second, provider)
     if agreed is not None:
@@ -394,7 +399,9 @@ def load() -> list[tuple[Role, str]]:
         _agreed_with_group(waiting, expert, 4, FULL_GROUP)
         fill_forms(waiting, "start", provider=expert, enterprise=None,
                    day=local_today() + timedelta(days=7), only=("plan", "notice"))  # fmt: skip
+    pooled = demo_pool.load(provider, rater, official, pool_expert)
     return [
+        *pooled,
         (Role.DIAGNOSTICIAN, "diagnosis@demo.certpath.cn"),
         (Role.AUTHORITY, "changchun@demo.certpath.cn"),
         (Role.AUTHORITY, "nmg@demo.certpath.cn"),

@@ -585,6 +585,109 @@ ENGAGEMENT_NOTICES = {
 }
 
 
+# --- the provider pool (seed 004) ------------------------------------------------------------
+
+
+def _place(event: Event) -> str:
+    return external_url("pool.view", member_id=event.subject.id)
+
+
+def _objected_place(event: Event) -> str:
+    return external_url("pool.view", member_id=event.subject.member_id) + "#objections"
+
+
+def _to_provider(title: Callable[[Event], str]) -> Notice:
+    return Notice(Category.DIAGNOSIS, lambda e: who.contacts(e.subject.provider_id), title, _place)
+
+
+def _to_authority(title: Callable[[Event], str]) -> Notice:
+    return Notice(Category.DIAGNOSIS, lambda e: who.contacts(e.subject.authority_id), title, _place)
+
+
+POOL_NOTICES = {
+    "pool.submit": _to_authority(
+        lambda e: _(
+            "%(provider)s applied to your provider pool: assign its experts",
+            provider=e.subject.provider.name,
+        )
+    ),
+    "pool.assign": Notice(
+        Category.DIAGNOSIS,
+        lambda e: [e.context["expert"]],
+        lambda e: _(
+            "You are to review the pool application of %(provider)s",
+            provider=e.subject.provider.name,
+        ),
+        _place,
+    ),
+    "pool.record_opinion": _to_authority(
+        lambda e: _(
+            "An expert gave an opinion on the pool application of %(provider)s",
+            provider=e.subject.provider.name,
+        )
+    ),
+    "pool.admit": _to_provider(
+        lambda e: _(
+            "%(authority)s admitted you to its provider pool; published until %(end)s",
+            authority=e.subject.authority.name,
+            end=format_date(e.subject.publicity_ends_on),
+        )
+    ),
+    "pool.refuse": _to_provider(
+        lambda e: _(
+            "%(authority)s refused your pool application: %(reason)s",
+            authority=e.subject.authority.name,
+            reason=e.context["reason"],
+        )
+    ),
+    "pool.close_publicity": _to_provider(
+        lambda e: _(
+            "Your publicity ended without objection: you are in the pool of %(authority)s",
+            authority=e.subject.authority.name,
+        )
+    ),
+    "pool.uphold_objection": _to_provider(
+        lambda e: _(
+            "An objection to your admission was upheld: %(reason)s", reason=e.context["reason"]
+        )
+    ),
+    "pool.suspend": _to_provider(
+        lambda e: _(
+            "%(authority)s suspended you from its provider pool: %(reason)s",
+            authority=e.subject.authority.name,
+            reason=e.context["reason"],
+        )
+    ),
+    "pool.restore": _to_provider(
+        lambda e: _(
+            "%(authority)s restored you in its provider pool", authority=e.subject.authority.name
+        )
+    ),
+    "pool.remove": _to_provider(
+        lambda e: _(
+            "%(authority)s removed you from its provider pool: %(reason)s",
+            authority=e.subject.authority.name,
+            reason=e.context["reason"],
+        )
+    ),
+    "pool.objection": Notice(
+        Category.DIAGNOSIS,
+        lambda e: who.contacts(e.subject.member.authority_id),
+        lambda e: _(
+            "An objection to the admission of %(provider)s waits for your decision",
+            provider=e.subject.member.provider.name,
+        ),
+        _objected_place,
+    ),
+    "pool.rated": _to_provider(
+        lambda e: _(
+            "An enterprise rated your service: your rating is now %(rating)s",
+            rating=f"{e.subject.rating:.1f}" if e.subject.rating else "",
+        )
+    ),
+}
+
+
 # --- accounts --------------------------------------------------------------------------------
 
 
@@ -890,6 +993,7 @@ NOTICES: dict[str, Notice] = {
     **BENCHMARK_NOTICES,
     **NOTICE_NOTICES,
     **ENGAGEMENT_NOTICES,
+    **POOL_NOTICES,
     **ACCOUNT_NOTICES,
     **API_KEY_NOTICES,
     **WEBHOOK_NOTICES,

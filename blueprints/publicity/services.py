@@ -28,6 +28,7 @@ from blueprints.publicity.transitions import TRANSITIONS
 from blueprints.reference.names import region_label
 from models import (
     Objection,
+    PoolObjection,
     Project,
     ProjectStatus,
     PublicityBatch,
@@ -81,6 +82,23 @@ def address_hash(address: str) -> str:
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
+def refuse_flooding(model: type[Objection] | type[PoolObjection], hashed: str) -> None:
+    """At most OBJECTIONS_PER_ADDRESS_PER_DAY objections of a kind from one address a day."""
+    limit = current_app.config["OBJECTIONS_PER_ADDRESS_PER_DAY"]
+    recent = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(model)
+        .where(model.address_hash == hashed, model.created_at >= utcnow() - timedelta(days=1))
+    )
+    if (recent or 0) >= limit:
+        raise WorkflowError(
+            _(
+                "Too many objections from your address today. Please try again "
+                "tomorrow or contact the alliance directly."
+            )
+        )
+
+
 def closed_to_objections(entry: PublicityEntry) -> str | None:
     """Why no objection to ``entry`` can be lodged today, or None while its period runs."""
     batch = entry.batch
@@ -93,10 +111,16 @@ def closed_to_objections(entry: PublicityEntry) -> str | None:
     )
 
 
-def lodge_objection(
-    entry: PublicityEntry, name: str, contact: str, reason: str, address: str
-) -> Objection:
-    closed = closed_to_objections(entry)
+def checked_objection(
+    model: type[Objection] | type[PoolObjection],
+    closed: str | None,
+    name: str,
+    contact: str,
+    reason: str,
+    address: str,
+) -> tuple[str, str, str, str]:
+    """An objection's fields, stripped and bounded, and its address's hash; a WorkflowError
+    when the period is ``closed`` (the reason), a field is missing or the address floods."""
     if closed:
         raise WorkflowError(closed)
     name, contact, reason = name.strip(), contact.strip(), reason.strip()
@@ -107,21 +131,16 @@ def lodge_objection(
             _("The objection is too long: at most %(n)d characters for the reason.", n=REASON_MAX)
         )
     hashed = address_hash(address)
-    limit = current_app.config["OBJECTIONS_PER_ADDRESS_PER_DAY"]
-    recent = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Objection)
-        .where(
-            Objection.address_hash == hashed, Objection.created_at >= utcnow() - timedelta(days=1)
-        )
+    refuse_flooding(model, hashed)
+    return name, contact, reason, hashed
+
+
+def lodge_objection(
+    entry: PublicityEntry, name: str, contact: str, reason: str, address: str
+) -> Objection:
+    name, contact, reason, hashed = checked_objection(
+        Objection, closed_to_objections(entry), name, contact, reason, address
     )
-    if recent >= limit:
-        raise WorkflowError(
-            _(
-                "Too many objections from your address today. Please try again "
-                "tomorrow or contact the alliance directly."
-            )
-        )
     objection = Objection(
         entry=entry, name=name, contact=contact, reason=reason, address_hash=hashed
     )

@@ -934,6 +934,24 @@ SKIPPED: dict[str, str] = {
     "tests/functional/demand checks each bad field beside it (422)",
     "demand.remove_entry": "a confirmation box beside one need: tests/functional/demand (422)",
     "demand.remove_solution": "a confirmation box beside one solution: tests/functional/demand",
+    "pool.apply": "the application's form: tests/functional/pool checks a missing field beside "
+    "it with the input kept (422)",
+    "pool.add_product": "a product's form on the application's page: tests/functional/pool "
+    "checks a bad price range beside its field with the input kept (422)",
+    "pool.add_file": "a qualification file: tests/functional/pool refuses a disguised one (422)",
+    "pool.remove_product": "a confirmation box beside one product: tests/functional/pool",
+    "pool.remove_file": "a confirmation box beside one document: tests/functional/pool",
+    "pool.submit": "a button (submit, apply again) with the page's version: tests/functional/pool",
+    "pool.assign": "the expert's choice on the application's page: tests/functional/pool",
+    "pool.opinion": "the expert's opinion: tests/functional/pool (a stale page is 409)",
+    "pool.decide": "the decision's reason, beside its field when missing (422): "
+    "tests/functional/pool; a stale page is 409",
+    "pool.decide_objection": "the decision on one objection of the place's page: "
+    "tests/functional/pool",
+    "providers.object_to": "the public objection form: tests/functional/pool checks empty "
+    "fields beside them (422)",
+    "providers.survey": "the enterprise's survey, a score per criterion: tests/functional/pool "
+    "checks a score out of range (422)",
     "api_v1.verify": "the API's JSON body: tests/functional/api checks it against the document",
     "api_v1.log_finding": "the API's JSON body: tests/functional/api checks it against the spec",
     "api_v1.check_enterprises": "the API's JSON body: tests/functional/api checks it too",

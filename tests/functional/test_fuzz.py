@@ -164,6 +164,9 @@ def path_values(scene: Scene) -> dict[str, object]:
         "kind": "project",
         # The scene's demand library's solution (its need is reached by entry_id's fuzzing).
         "solution_id": db.session.scalar(sa.select(sa.func.min(DemandSolution.id))),
+        # The scene's place in the provider pool's product (file_id, objection_id and
+        # member_id reach the pool's routes with other features' ids: 404 there).
+        "product_id": scene.pool_product_id,
     }
 
 

@@ -17,6 +17,7 @@ from blueprints.demand.services import DIAGNOSED
 from blueprints.diagnosis import programmes
 from blueprints.engagements import progress_reports
 from blueprints.engagements.paperwork import OPEN_IN
+from blueprints.main.worklist import pool
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import (
     DemandEntry,
@@ -147,6 +148,7 @@ def provider_lists(user: User) -> list[WorkList]:
             _item(_("Present the report to the enterprise's head")),
             more_url=_more(S.REPORTED),
         ),
+        *pool.provider_lists(user),
     ]
 
 

@@ -22,6 +22,8 @@ from models import (
     Notification,
     OrgKind,
     OutboxMessage,
+    PoolMember,
+    PoolStatus,
 )
 from tests import factories
 from tests.functional.projects.helpers import browser_for
@@ -65,6 +67,16 @@ def world(app_ctx):
     w.owner = factories.user(w.pharma, is_org_admin=True)
     w.parts = factories.organisation(
         region="220104", name="长春鑫达汽车零部件有限公司", industry_code="36"
+    )
+    # The vendor is in the programme's provider pool: the library matches only its providers.
+    db.session.add(
+        PoolMember(
+            programme_key="changchun_pilot",
+            authority_id=w.city.id,
+            provider_id=w.vendor.id,
+            status=PoolStatus.ADMITTED,
+            created_by_id=w.authority.id,
+        )
     )
     w.engagement = _engagement(w, w.pharma, w.provider)
     w.other = _engagement(w, w.parts, w.provider)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -38,6 +39,9 @@ from blueprints.exports import jobs as export_jobs
 from blueprints.notices import services as notices
 from blueprints.notifications.table import NOTICES, Category
 from blueprints.orgs import recovery
+from blueprints.pool import publicity as pool_publicity
+from blueprints.pool import ratings as pool_ratings
+from blueprints.pool import services as pool
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
 from blueprints.surveillance import services as surveillance
@@ -67,6 +71,7 @@ from models import (
     Notification,
     OrgKind,
     OutboxMessage,
+    PoolMember,
     ProjectStatus,
     RecordStatus,
     RegistrationGrade,
@@ -74,6 +79,7 @@ from models import (
     ScheduleItem,
     ScheduleKind,
     ScheduleStatus,
+    SolutionOrigin,
     SurveyRating,
     SurveyVerdict,
     User,
@@ -747,6 +753,118 @@ def certificate_appeal_upheld(c: Cast) -> set[int]:
 _ACKNOWLEDGE = ("acknowledge", {"text": "已收到"})
 _DISMISS = ("decide", {"outcome": CaseOutcome.DISMISSED, "text": "理由不成立"})
 
+# --- the provider pool ------------------------------------------------------------------------
+
+
+@dataclass
+class Place:
+    member: PoolMember
+    provider: User  # the provider's administrator (reads English)
+    expert: User  # an official of the pool's authority
+
+
+def _pool_place(c: Cast, upto: str = "draft") -> Place:
+    """A provider's place in the Changchun pilot's pool kept by the city, walked up to
+    ``upto`` (draft, submitted, in_review, reviewed, in_publicity, admitted)."""
+    provider_org = factories.organisation(OrgKind.SERVICE_PROVIDER, region="220100")
+    provider = factories.user(provider_org, is_org_admin=True, locale="en")
+    engagements.enrol(
+        c.city, programmes.programme("changchun_pilot"), c.parties.enterprise_org.credit_code,
+        provider_org.id,
+    )  # fmt: skip
+    expert = factories.user(c.city.organisation)
+    found = pool.pool_of(f"changchun_pilot:{c.city.organisation_id}")
+    assert found is not None
+    member = pool.apply(provider, found, "高新技术企业")
+    pool.add_product(member, provider, pool.Product(
+        "云MES", "2.3.1", Decimal(1), Decimal(2), SolutionOrigin.EXISTING))  # fmt: skip
+    pool.add_file(member, provider, pdf_file("资质.pdf"))
+    steps = ("submitted", "in_review", "reviewed", "in_publicity", "admitted")
+    walk = steps[: steps.index(upto) + 1] if upto in steps else ()
+    for step in walk:
+        if step == "submitted":
+            pool.perform(member, "submit", provider)
+        elif step == "in_review":
+            pool.assign(member, c.city, expert.id, None)
+        elif step == "reviewed":
+            pool.record_opinion(member, expert, True, "同意", None)
+        elif step == "in_publicity":
+            pool.perform(member, "admit", c.city, reason="通过")
+            member.publicity_starts_on = date.today() - timedelta(days=3)
+        else:
+            member.publicity_ends_on = date.today() - timedelta(days=1)
+            pool.perform(member, "close_publicity", SYSTEM)
+    return Place(member, provider, expert)
+
+
+def pool_submitted(c: Cast) -> set[int]:
+    place = _pool_place(c)
+    clear_notices()
+    pool.perform(place.member, "submit", place.provider)
+    return c.named("city")
+
+
+def pool_assigned(c: Cast) -> set[int]:
+    place = _pool_place(c, "submitted")
+    clear_notices()
+    pool.assign(place.member, c.city, place.expert.id, None)
+    return {place.expert.id}
+
+
+def pool_opinion(c: Cast) -> set[int]:
+    place = _pool_place(c, "in_review")
+    clear_notices()
+    pool.record_opinion(place.member, place.expert, False, "案例不足", None)
+    return c.named("city")
+
+
+def pool_decided(name: str, upto: str) -> Callable[[Cast], set[int]]:
+    """The authority decides (admit, refuse, suspend, restore, remove): the provider hears."""
+
+    def scene(c: Cast) -> set[int]:
+        place = _pool_place(c, upto)
+        if name == "restore":
+            pool.decide(place.member, c.city, "suspend", "整改", None)
+        clear_notices()
+        pool.decide(place.member, c.city, name, "理由", None)
+        return {place.provider.id}
+
+    return scene
+
+
+def pool_publicity_closed(c: Cast) -> set[int]:
+    place = _pool_place(c, "in_publicity")
+    place.member.publicity_ends_on = date.today() - timedelta(days=1)
+    clear_notices()
+    assert pool_publicity.close_ended() == 1
+    return {place.provider.id}
+
+
+def pool_objected(c: Cast) -> set[int]:
+    """Anyone objects on the public pool: the authority hears."""
+    place = _pool_place(c, "in_publicity")
+    clear_notices()
+    pool_publicity.lodge(place.member, "王先生", "138", "案例不实", "10.1.2.3")
+    return c.named("city")
+
+
+def pool_objection_upheld(c: Cast) -> set[int]:
+    place = _pool_place(c, "in_publicity")
+    objection = pool_publicity.lodge(place.member, "王先生", "138", "案例不实", "10.1.2.4")
+    clear_notices()
+    pool_publicity.decide(objection, c.city, "uphold", "经核实属实", None)
+    return {place.provider.id}
+
+
+def pool_rated(c: Cast) -> set[int]:
+    """The enterprise it diagnosed rates the provider: the provider hears."""
+    place = _pool_place(c, "admitted")
+    keys = [key for key, _title in pool_ratings.criteria(place.member)]
+    clear_notices()
+    pool_ratings.rate(place.member, c.parties.enterprise, dict.fromkeys(keys, 4), "")
+    return {place.provider.id}
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "case.filed": case_filed,
     "case.assign": case_assigned,
@@ -800,6 +918,18 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "engagement.progress_report": engagement_progress_reported,
     "engagement.withdraw": engagement_withdrawn,
     "demand.record": demand_recorded,
+    "pool.submit": pool_submitted,
+    "pool.assign": pool_assigned,
+    "pool.record_opinion": pool_opinion,
+    "pool.admit": pool_decided("admit", "reviewed"),
+    "pool.refuse": pool_decided("refuse", "reviewed"),
+    "pool.close_publicity": pool_publicity_closed,
+    "pool.objection": pool_objected,
+    "pool.uphold_objection": pool_objection_upheld,
+    "pool.suspend": pool_decided("suspend", "admitted"),
+    "pool.restore": pool_decided("restore", "admitted"),
+    "pool.remove": pool_decided("remove", "admitted"),
+    "pool.rated": pool_rated,
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,
     "engagement.survey": engagement_surveyed,
