@@ -109,6 +109,13 @@ from models.project import (
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.scheduler import JobRun
 from models.security import AccountAction, AccountEvent, LoginFailure, UserSession
+from models.special_audit import (
+    OPEN_SPECIAL_AUDIT_STATUSES,
+    ComplaintVerdict,
+    SpecialAudit,
+    SpecialAuditRecommendation,
+    SpecialAuditStatus,
+)
 from models.statistics import StatisticsSnapshot
 from models.surveillance import (
     PENDING_SCHEDULE_STATUSES,
@@ -132,6 +139,7 @@ __all__ = [
     "EXPORT_ERRORS",
     "FINISHED_STATUSES",
     "OPEN_CASE_STATUSES",
+    "OPEN_SPECIAL_AUDIT_STATUSES",
     "PENDING_SCHEDULE_STATUSES",
     "REGISTER_GENERATION",
     "ROLE_ORG_KINDS",
@@ -177,6 +185,7 @@ __all__ = [
     "CertificateRequest",
     "CertificateStatus",
     "Clause",
+    "ComplaintVerdict",
     "ConflictOfInterest",
     "ConflictRelation",
     "ConsultingStep",
@@ -245,6 +254,9 @@ __all__ = [
     "SmeLevelEvaluation",
     "SmeLevelKind",
     "SolutionOrigin",
+    "SpecialAudit",
+    "SpecialAuditRecommendation",
+    "SpecialAuditStatus",
     "StatisticsSnapshot",
     "SurveyRating",
     "SurveyVerdict",
