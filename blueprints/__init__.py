@@ -56,6 +56,7 @@ from blueprints.reference.cli import reference_cli
 from blueprints.reference.routes import bp as reference_bp
 from blueprints.roster import tasks as roster_tasks
 from blueprints.roster.routes import bp as roster_bp
+from blueprints.special_audits.routes import bp as special_audits_bp
 from blueprints.statistics import tasks as statistics_tasks
 from blueprints.statistics.routes import bp as statistics_bp
 from blueprints.surveillance import tasks as surveillance_tasks
@@ -81,6 +82,7 @@ BLUEPRINTS = (
     surveillance_bp,
     cases_bp,
     complaints_bp,
+    special_audits_bp,
     notifications_bp,
     exports_bp,
     notices_bp,

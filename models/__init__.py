@@ -122,6 +122,13 @@ from models.provider_pool import (
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
 from models.scheduler import JobRun
 from models.security import AccountAction, AccountEvent, LoginFailure, UserSession
+from models.special_audit import (
+    OPEN_SPECIAL_AUDIT_STATUSES,
+    ComplaintVerdict,
+    SpecialAudit,
+    SpecialAuditRecommendation,
+    SpecialAuditStatus,
+)
 from models.statistics import StatisticsSnapshot
 from models.surveillance import (
     PENDING_SCHEDULE_STATUSES,
@@ -145,6 +152,7 @@ __all__ = [
     "EXPORT_ERRORS",
     "FINISHED_STATUSES",
     "OPEN_CASE_STATUSES",
+    "OPEN_SPECIAL_AUDIT_STATUSES",
     "PENDING_SCHEDULE_STATUSES",
     "PUBLICITY_GENERATION",
     "PUBLIC_STATUSES",
@@ -192,6 +200,7 @@ __all__ = [
     "CertificateRequest",
     "CertificateStatus",
     "Clause",
+    "ComplaintVerdict",
     "ConflictOfInterest",
     "ConflictRelation",
     "ConsultingStep",
@@ -269,6 +278,9 @@ __all__ = [
     "SmeLevelEvaluation",
     "SmeLevelKind",
     "SolutionOrigin",
+    "SpecialAudit",
+    "SpecialAuditRecommendation",
+    "SpecialAuditStatus",
     "StatisticsSnapshot",
     "SurveyRating",
     "SurveyVerdict",

@@ -27,6 +27,7 @@ from blueprints.assessment.services import questionnaire_of
 from blueprints.campaigns import bulletins
 from blueprints.campaigns import services as campaigns
 from blueprints.cases import filing
+from blueprints.cases import services as cases
 from blueprints.certificates import services as certificate_services
 from blueprints.demand import services as demand
 from blueprints.demo import engagements as demo_engagements
@@ -38,6 +39,7 @@ from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.pool import services as pool
 from blueprints.projects import services as project_services
+from blueprints.special_audits import services as special_audits
 from blueprints.surveillance import services as schedule_services
 from blueprints.webhooks import services as webhook_services
 from models import (
@@ -46,6 +48,7 @@ from models import (
     AssessmentStatus,
     Audit,
     AuditKind,
+    CaseSubject,
     Certificate,
     DeliveryStatus,
     DocumentKind,
@@ -143,6 +146,7 @@ class Scene:
     case_id: int = 0  # an enterprise's appeal against a compliance return, with a file
     case_file_id: int = 0
     appeal_event_id: int = 0  # the return it appeals
+    special_audit_id: int = 0  # a complaint about the certificate's holder led to one, ordered
 
 
 def pdf(name: str) -> FileStorage:
@@ -334,10 +338,12 @@ def build(app) -> Scene:
     done_export, queued_export = _exports(authority)
     registration, competence, training = _evaluator_records(parties.evaluator)
     appeal = _appeal(parties, staff)
+    special = _special_audit(certificate, staff)
     return Scene(
         case_id=appeal.id,
         case_file_id=appeal.files[0].id,
         appeal_event_id=appeal.project_event_id or 0,
+        special_audit_id=special.id,
         registration_id=registration.id,
         competence_id=competence.id,
         training_id=training.id,
@@ -431,6 +437,20 @@ def _appeal(parties: factories.Parties, staff: User):
     project = factories.project(parties, P.CONFIRMED, organisation=org)
     project_services.perform(project, "return_compliance", staff, "缺少管理评审记录")
     return filing.appeal(member, project.events[-1], "审查遗漏了附件", [pdf("附件.pdf")])
+
+
+def _special_audit(certificate: Certificate, issuer: User):
+    """A complaint about the certificate's holder, acknowledged by a member of the alliance
+    who had no part in issuing it, and the special audit they ordered."""
+    handler = factories.user(issuer.organisation, role=Role.ALLIANCE_STAFF)
+    case = filing.complain(
+        filing.Complainant(name="王先生", email="wang@example.com", phone="", locale="zh",
+                           address="198.51.100.60"),
+        CaseSubject.CERTIFICATE, "超范围使用标志", certificate_number=certificate.number,
+    )  # fmt: skip
+    cases.assign(case, handler, handler.id, None)
+    cases.act(case, "acknowledge", handler, None)
+    return special_audits.order(case, handler, "现场核实标志使用", "标志使用管理", None)
 
 
 def _one(**kwargs) -> Callable[[Scene], list[dict]]:
@@ -650,6 +670,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "cases.report_xlsx": lambda _s: [{}, {"year": "2026"}],
     "cases.mine": lambda _s: [{}, {"page": "2"}],
     "cases.view": lambda s: [{"case_id": s.case_id}],
+    "special_audits.view": lambda s: [{"special_id": s.special_audit_id}],
     "cases.file": lambda s: [{"case_id": s.case_id, "file_id": s.case_file_id}],
     "cases.appeal_form": lambda s: [{"kind": "project", "event_id": s.appeal_event_id}],
     "complaints.form": lambda s: [{}, {"certificate": s.certificate.number}],

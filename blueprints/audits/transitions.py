@@ -13,12 +13,16 @@ from app.workflow import Transition, names
 from models import (
     Audit,
     AuditKind,
+    AuditTeamMember,
     Finding,
     FindingStatus,
     Project,
     ProjectStatus,
+    Role,
     ScheduleItem,
     ScheduleStatus,
+    SpecialAudit,
+    SpecialAuditStatus,
 )
 
 F = FindingStatus
@@ -28,9 +32,11 @@ P = ProjectStatus
 LOGGING_STATUSES = {AuditKind.STAGE1: P.STAGE1_PLANNED, AuditKind.STAGE2: P.STAGE2_PLANNED}
 # While the enterprise answers and the team decides: any time up to the conclusion.
 CORRECTION_STATUSES = frozenset({P.STAGE1_PLANNED, P.STAGE1_DONE, P.STAGE2_PLANNED, P.CORRECTION})
-# Audits of a certificate (surveillance, recertification) live by their schedule item, not
-# by the project's state: open while it is planned.
-CERTIFICATE_AUDITS = frozenset({AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION})
+# Audits of a certificate live by their schedule item (surveillance, recertification) or by
+# the special audit a complaint led to, not by the project's state: open while planned.
+CERTIFICATE_AUDITS = frozenset(
+    {AuditKind.SURVEILLANCE, AuditKind.RECERTIFICATION, AuditKind.SPECIAL}
+)
 
 
 def project_of(audit: Audit) -> Project | None:
@@ -38,16 +44,15 @@ def project_of(audit: Audit) -> Project | None:
 
 
 def _schedule_item_planned(audit: Audit) -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists().where(
-                    ScheduleItem.audit_id == audit.id,
-                    ScheduleItem.status == ScheduleStatus.PLANNED,
-                )
-            )
+    if audit.kind is AuditKind.SPECIAL:
+        planned = sa.exists().where(
+            SpecialAudit.audit_id == audit.id, SpecialAudit.status == SpecialAuditStatus.PLANNED
         )
-    )
+    else:
+        planned = sa.exists().where(
+            ScheduleItem.audit_id == audit.id, ScheduleItem.status == ScheduleStatus.PLANNED
+        )
+    return bool(db.session.scalar(sa.select(planned)))
 
 
 def logging_open(audit: Audit) -> bool:
@@ -64,6 +69,24 @@ def correction_open(audit: Audit) -> bool:
         return _schedule_item_planned(audit)
     project = project_of(audit)
     return project is not None and project.status in CORRECTION_STATUSES
+
+
+def leads(audit_id: int | None, actor: object) -> bool:
+    """Whether ``actor`` is the lead evaluator of the audit ``audit_id`` (one query)."""
+    lead = db.session.scalar(
+        sa.select(AuditTeamMember.user_id).where(
+            AuditTeamMember.audit_id == audit_id, AuditTeamMember.is_lead.is_(True)
+        )
+    )
+    return lead is not None and lead == getattr(actor, "id", None)
+
+
+def evaluator_of(body_id: int | None, actor: object) -> bool:
+    """Whether ``actor`` is an evaluator of the evaluation body ``body_id``."""
+    return (
+        getattr(actor, "organisation_id", None) == body_id
+        and getattr(actor, "role", None) == Role.EVALUATOR
+    )
 
 
 def on_team(audit: Audit, user: object) -> bool:

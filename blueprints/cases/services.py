@@ -95,7 +95,7 @@ def filed_by(actor: User) -> sa.Select:
 # --- the handler ----------------------------------------------------------------------------
 
 
-def _record(case: Case, action: str, source: CaseStatus | None, actor: Any, comment: str = ""):
+def record(case: Case, action: str, source: CaseStatus | None, actor: Any, comment: str = ""):
     case.events.append(
         CaseEvent(action=action, from_status=source, to_status=case.status,
                   actor_id=getattr(actor, "id", None), comment=comment.strip())
@@ -117,7 +117,7 @@ def assign(case: Case, actor: User, handler_id: int | None, version: int | None)
     if case.handler_id == handler.id:
         raise WorkflowError(_("%(name)s handles this case already.", name=handler.name))
     case.handler = handler
-    _record(case, "assign", case.status, actor, handler.name)
+    record(case, "assign", case.status, actor, handler.name)
     workflow.flush(_conflict())
     announce("case.assign", case, actor)
 
@@ -172,7 +172,7 @@ def act(
         received = (local_time(case.received_at) or case.received_at).date()
         case.handling_days = (local_today() - received).days
     case.status = target
-    _record(case, name, source, actor, text if name != "decide" else "")
+    record(case, name, source, actor, text if name != "decide" else "")
     workflow.flush(_conflict())
     if name == "decide" and case.kind is CaseKind.APPEAL and outcome is CaseOutcome.UPHELD:
         reopen(case, actor)

@@ -5,7 +5,11 @@
   on ``alliance@``'s work list (who had no part in the review; ``alliance2@`` is refused);
 * a complaint from the public (陈女士, in English) about the demo consultancy, received five
   days ago, handled by ``alliance@``, acknowledged, with an investigation note: on
-  ``alliance@``'s work list too, its decision due.
+  ``alliance@``'s work list too, its decision due;
+* a complaint from the public about a certificate holder of the demo body (005), received four
+  days ago and acknowledged by ``alliance3@`` (the reviewers ``alliance@`` and ``alliance2@``
+  took part in every demo certificate), who ordered a special audit yesterday: on the body's
+  work list (``evaluator@``, ``evaluator2@``), waiting to be scheduled.
 
 Both are filed and moved through the same services as the pages, then dated back (their
 deadlines counted in working days from the day they were received). Idempotent: an enterprise
@@ -23,10 +27,22 @@ from app.clock import local_time, utcnow
 from app.extensions import db
 from blueprints.cases import filing
 from blueprints.cases import services as cases
+from blueprints.cases.impartiality import refusal
 from blueprints.demo.people import team_of
 from blueprints.demo.review_items import _enterprise, _walk
 from blueprints.projects import services as projects
-from models import Case, CaseSubject, Organisation, Project, User
+from blueprints.special_audits import services as special_audits
+from models import (
+    Case,
+    CaseSubject,
+    Certificate,
+    CertificateStatus,
+    Organisation,
+    OrgKind,
+    Project,
+    Role,
+    User,
+)
 
 APPELLANT = (
     "上海张江生物医药装备有限公司",
@@ -105,7 +121,52 @@ def _complaint(consultancy: Organisation) -> None:
     _date_back(case, 5)
 
 
+HOLDER_COMPLAINT_GROUNDS = (
+    "该企业在证书覆盖范围以外的产品宣传册上使用了两化融合管理体系评定标志，"
+    "并称其全部产品线均已通过评定。"
+)
+
+
+def _complaint_about_a_holder(body: Organisation) -> None:
+    if db.session.scalar(sa.select(sa.exists().where(Case.grounds == HOLDER_COMPLAINT_GROUNDS))):
+        return
+    certificate = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.body_id == body.id, Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.id)
+    ).first()
+    if certificate is None:
+        return
+    case = filing.complain(
+        filing.Complainant(name="刘先生", email="liu.complaints@example.com", phone="",
+                           locale="zh", address="198.51.100.24"),
+        CaseSubject.CERTIFICATE,
+        HOLDER_COMPLAINT_GROUNDS,
+        certificate_number=certificate.number,
+    )  # fmt: skip
+    staff = db.session.scalars(
+        sa.select(User)
+        .join(Organisation)
+        .where(Organisation.kind == OrgKind.ALLIANCE, User.role == Role.ALLIANCE_STAFF)
+        .order_by(User.id)
+    ).all()
+    handler = next((person for person in staff if refusal(case, person) is None), None)
+    if handler is None:
+        return
+    cases.assign(case, handler, handler.id, None)
+    cases.act(case, "acknowledge", handler, None, text="我们已开始调查。")
+    special = special_audits.order(
+        case, handler,
+        "投诉反映证书范围外产品使用评定标志，请对宣传材料和标志使用管理进行现场核实。",
+        "标志和证书的使用管理；产品宣传材料", None,
+    )  # fmt: skip
+    _date_back(case, 4)
+    special.ordered_at = utcnow() - timedelta(days=1)
+    case.events[-1].created_at = special.ordered_at
+
+
 def load(body: Organisation, consultancy: Organisation) -> None:
     _appeal(body)
     _complaint(consultancy)
+    _complaint_about_a_holder(body)
     db.session.flush()

@@ -140,6 +140,8 @@ def load_demo() -> list[tuple[str, str, str]]:
         (Role.EVALUATOR, "evaluator2@demo.certpath.cn", "刘审核", bodies["005"], False, "zh"),
         (Role.ALLIANCE_STAFF, "alliance@demo.certpath.cn", "赵联盟", alliance, True, "zh"),
         (Role.ALLIANCE_STAFF, "alliance2@demo.certpath.cn", "孙复核", alliance, False, "zh"),
+        # Took no part in any demo certificate: handles the complaint about a holder.
+        (Role.ALLIANCE_STAFF, "alliance3@demo.certpath.cn", "钱投诉", alliance, False, "zh"),
         (
             Role.AUTHORITY,
             "authority@demo.certpath.cn",

@@ -119,6 +119,14 @@ def holder_and_body_of(certificate: Certificate) -> list[User]:
     return unique(contacts(certificate.organisation_id), body)
 
 
+def body_of_certificate(certificate: Certificate) -> list[User]:
+    """The evaluation body that audited the holder: the project's lead evaluator, else its
+    contacts, and its contacts in any case (any of its evaluators may take the work)."""
+    project = db.session.get(Project, certificate.project_id)
+    lead = evaluation_body_of(project) if project is not None else []
+    return unique(contacts(certificate.body_id), lead)
+
+
 def enterprise_of_certificate(certificate: Certificate) -> list[User]:
     return contacts(certificate.organisation_id)
 

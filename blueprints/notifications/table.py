@@ -983,6 +983,67 @@ CASE_NOTICES = {
     ),
 }
 
+# --- special audits --------------------------------------------------------------------------
+# The body reads the order, the holder only that an audit is planned (never the complaint), the
+# case's handler the result.
+
+
+def _special_page(event: Event) -> str:
+    return external_url("special_audits.view", special_id=event.subject.id)
+
+
+def _special_title(text: Any) -> Callable[[Event], str]:
+    """``text``: a lazy message with %(number)s, %(day)s and %(recommendation)s."""
+
+    def title(event: Event) -> str:
+        special = event.subject
+        audit = special.audit
+        return str(text) % {
+            "number": special.certificate.number,
+            "day": format_date(audit.starts_on) if audit is not None else "",
+            "recommendation": special.recommendation.title if special.recommendation else "",
+        }
+
+    return title
+
+
+def _the_body(event: Event) -> list[User]:
+    return who.body_of_certificate(event.subject.certificate)
+
+
+_SPECIAL_COMPLETED = Notice(
+    Category.CASES,
+    lambda e: [e.subject.case.handler] if e.subject.case.handler else [],
+    _special_title(
+        _l("The special audit of certificate %(number)s is completed: %(recommendation)s")
+    ),
+    lambda e: external_url("cases.view", case_id=e.subject.case_id) + "#special-audits",
+)
+
+SPECIAL_AUDIT_NOTICES = {
+    "special_audit.order": Notice(
+        Category.AUDITS,
+        _the_body,
+        _special_title(_l("A special audit of certificate %(number)s is ordered: schedule it")),
+        _special_page,
+    ),
+    "special_audit.schedule": Notice(
+        Category.AUDITS,
+        lambda e: who.unique(
+            who.enterprise_of_certificate(e.subject.certificate), who.team_of(e.subject.audit)
+        ),
+        _special_title(_l("A special audit of certificate %(number)s is planned from %(day)s")),
+        lambda e: external_url("audits.view", audit_id=e.subject.audit_id),
+    ),
+    **{f"special_audit.{name}": _SPECIAL_COMPLETED for name in ("maintain", "suspend", "revoke")},
+    "special_audit.cancel": Notice(
+        Category.AUDITS,
+        _the_body,
+        _special_title(_l("The special audit of certificate %(number)s is cancelled")),
+        _special_page,
+    ),
+}
+
 NOTICES: dict[str, Notice] = {
     **ASSESSMENT_NOTICES,
     **FINDING_NOTICES,
@@ -1000,4 +1061,5 @@ NOTICES: dict[str, Notice] = {
     **EXPORT_NOTICES,
     **EVALUATOR_NOTICES,
     **CASE_NOTICES,
+    **SPECIAL_AUDIT_NOTICES,
 }

@@ -9,16 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.clock import local_today
-from app.extensions import db
 from app.security.permissions import Permission
 from app.workflow import Transition, names
 from blueprints.audits import nonconformities
+from blueprints.audits import transitions as audit_rules
 from blueprints.audits.impartiality import declared_reviewer, four_eyes
 from models import (
     Audit,
-    AuditTeamMember,
     CertificateStatus,
-    Role,
     ScheduleItem,
     ScheduleKind,
     ScheduleStatus,
@@ -30,21 +28,13 @@ IN_FORCE = frozenset({CertificateStatus.VALID, CertificateStatus.SUSPENDED})
 
 
 def evaluator_of_the_body(item: ScheduleItem, actor: object) -> str | None:
-    if (
-        getattr(actor, "organisation_id", None) != item.certificate.body_id
-        or getattr(actor, "role", None) != Role.EVALUATOR
-    ):
+    if not audit_rules.evaluator_of(item.certificate.body_id, actor):
         return _("Only evaluators of the certificate's evaluation body plan its surveillance.")
     return None
 
 
 def lead_of_the_audit(item: ScheduleItem, actor: object) -> str | None:
-    lead = db.session.scalar(
-        sa.select(AuditTeamMember.user_id).where(
-            AuditTeamMember.audit_id == item.audit_id, AuditTeamMember.is_lead.is_(True)
-        )
-    )
-    if lead is None or lead != getattr(actor, "id", None):
+    if not audit_rules.leads(item.audit_id, actor):
         return _("Only the lead evaluator of this audit can conclude it.")
     return None
 

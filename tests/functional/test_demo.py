@@ -190,10 +190,12 @@ def test_the_alliance_reports_compare_bodies_and_show_a_gap(app, demo_accounts):
 
 
 def test_the_demo_has_an_open_appeal_and_a_complaint_on_the_alliance_list(app, demo_accounts):
-    from models import Case, CaseKind, CaseStatus
+    from models import Case, CaseKind, CaseStatus, CaseSubject
 
-    cases = {c.kind: c for c in db.session.scalars(sa.select(Case))}
-    appeal, complaint = cases[CaseKind.APPEAL], cases[CaseKind.COMPLAINT]
+    # The complaint about a consultancy (the one about a certificate holder: the next test).
+    cases = {(c.kind, c.subject): c for c in db.session.scalars(sa.select(Case))}
+    appeal = cases[CaseKind.APPEAL, None]
+    complaint = cases[CaseKind.COMPLAINT, CaseSubject.ORGANISATION]
     assert appeal.status is CaseStatus.RECEIVED and appeal.handler_id is None
     assert appeal.decision == "return_compliance"
     assert appeal.received_at < utcnow() and appeal.acknowledge_due_on >= local_today()
@@ -211,4 +213,21 @@ def test_the_demo_has_an_open_appeal_and_a_complaint_on_the_alliance_list(app, d
     assert appellant.login("zhangjiang@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
     assert appeal.reference in appellant.get("/dashboard").get_data(as_text=True)
     load_demo()  # idempotent
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 3
+
+
+def test_the_demo_body_has_a_special_audit_to_schedule(app, demo_accounts):
+    """A complaint about a holder of body 005 led its handler to order a special audit the
+    day before: the body's lead evaluator finds it on the work list."""
+    from models import SpecialAudit, SpecialAuditStatus
+
+    load_demo()  # idempotent: still one
+    [special] = db.session.scalars(sa.select(SpecialAudit)).all()
+    assert special.status is SpecialAuditStatus.ORDERED
+    assert special.ordered_at.date() == (utcnow() - timedelta(days=1)).date()
+    assert special.case.received_at < special.ordered_at
+    lead = db.session.scalar(sa.select(User).where(User.email == "evaluator@demo.certpath.cn"))
+    browser = Browser(app.test_client())
+    browser.login(lead.email, DEMO_PASSWORD)
+    board = browser.get("/dashboard").get_data(as_text=True)
+    assert f"/special-audits/{special.id}" in board

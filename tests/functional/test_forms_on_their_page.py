@@ -421,6 +421,36 @@ def _cases(parties: factories.Parties, staff, people: dict[str, str]) -> dict[st
     cases.assign(case, handler, handler.id, None)
     people["handler"] = handler.email
     made["case"] = case.id
+    made.update(_special_audits(parties, handler))
+    return made
+
+
+def _special_audits(parties: factories.Parties, handler) -> dict[str, int]:
+    """Complaints about three holders, acknowledged by ``handler``: one to order a special audit
+    from, one whose audit waits for the body, one whose audit the body's lead performs."""
+    from blueprints.cases import filing
+    from blueprints.cases import services as cases
+    from blueprints.special_audits import services as special_audits
+    from models import CaseSubject
+
+    made: dict[str, int] = {}
+    for i, key in enumerate(("holder_case", "special_ordered", "special_planned")):
+        certificate = factories.certificate(parties)
+        case = filing.complain(
+            filing.Complainant(name="王先生", email="wang@example.com", phone="", locale="zh",
+                               address=f"198.51.100.{40 + i}"),
+            CaseSubject.CERTIFICATE, "超范围使用标志", certificate_number=certificate.number,
+        )  # fmt: skip
+        cases.assign(case, handler, handler.id, None)
+        cases.act(case, "acknowledge", handler, None)
+        made[key] = case.id
+        if key == "holder_case":
+            continue
+        special = special_audits.order(case, handler, "现场核实标志使用", "", None)
+        if key == "special_planned":
+            special_audits.perform(special, "schedule", parties.lead, None,
+                                   starts_on=TODAY(), ends_on=TODAY(), member_ids=[])  # fmt: skip
+        made[key] = special.id
     return made
 
 
@@ -847,6 +877,20 @@ OTHER_CASES = [
     Case("case_acknowledge", "cases.act", "handler",
          lambda w: f"/cases/{w['case']}", lambda w: f"/cases/{w['case']}/actions/acknowledge",
          {"text": "已收到" * 2000}, ["acknowledge-text"]),
+    Case("special_audit_order", "special_audits.order", "handler",
+         lambda w: f"/cases/{w['holder_case']}",
+         lambda w: f"/special-audits/case/{w['holder_case']}",
+         {"reason": "  ", "scope": "标志使用管理"}, ["special-reason"],
+         {"special-scope": "标志使用管理"}),
+    Case("special_audit_schedule", "special_audits.schedule", "lead",
+         lambda w: f"/special-audits/{w['special_ordered']}",
+         lambda w: f"/special-audits/{w['special_ordered']}/schedule",
+         {"starts_on": "", "ends_on": "not-a-date"}, ["starts_on", "ends_on"]),
+    Case("special_audit_complete", "special_audits.complete", "lead",
+         lambda w: f"/special-audits/{w['special_planned']}",
+         lambda w: f"/special-audits/{w['special_planned']}/complete",
+         {"decision": "suspend", "verdict": "", "summary": "现场核实属实"}, ["verdict-0"],
+         {"summary": "现场核实属实"}),
     Case("evaluator_resubmit", "evaluators.resubmit_registration", "lead",
          lambda w: f"/evaluators/people/{w['evaluator']}",
          lambda w: f"/evaluators/registrations/{w['registration_returned']}/resubmit",
@@ -899,6 +943,10 @@ SKIPPED: dict[str, str] = {
     "webhooks.ping": "a button (queue a test ping): nothing is typed",
     "webhooks.deliver_again": "a button (a failed delivery queued again): nothing is typed",
     "evaluators.resubmit_competence": "a button (a returned sector submitted again)",
+    "special_audits.cancel": (
+        "a confirmation box (cancel an unscheduled order): refused beside it (422) in "
+        "tests/functional/special_audits"
+    ),
     "cases.assign": (
         "a button per candidate (nothing is typed); a partial one is refused with a 409 on "
         "the case page naming them: tests/functional/cases"

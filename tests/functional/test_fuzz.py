@@ -160,6 +160,7 @@ def path_values(scene: Scene) -> dict[str, object]:
         "training_id": scene.training_id,
         "conflict_id": conflict.id,
         "case_id": scene.case_id,
+        "special_id": scene.special_audit_id,
         "event_id": scene.appeal_event_id,
         "kind": "project",
         # The scene's demand library's solution (its need is reached by entry_id's fuzzing).

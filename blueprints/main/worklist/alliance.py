@@ -9,7 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.clock import local_today
-from blueprints.main.worklist import cases, evaluators
+from blueprints.main.worklist import cases, evaluators, special_audits
 from blueprints.main.worklist.items import WorkItem, WorkList, capped, projects_where
 from blueprints.projects.transitions import ACTION_TITLES
 from models import (
@@ -46,6 +46,7 @@ def lists(user: User) -> list[WorkList]:
         recertifications(user),
         *evaluators.approvals(),
         *cases.for_staff(user),
+        special_audits.results_for_the_handler(user),
     ]
 
 

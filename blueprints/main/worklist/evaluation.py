@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from app.security.permissions import Permission, has_permission
-from blueprints.main.worklist import diagnosis, evaluators
+from blueprints.main.worklist import diagnosis, evaluators, special_audits
 from blueprints.main.worklist.items import (
     WorkItem,
     WorkList,
@@ -54,6 +54,7 @@ def lists(user: User) -> list[WorkList]:
         answers_to_verify(user),
         conclusions(user),
         surveillance(user),
+        *special_audits.for_the_body(user),
         *diagnosis.provider_lists(user),
         *(
             evaluators.of_body(user.organisation_id)

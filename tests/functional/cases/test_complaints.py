@@ -20,7 +20,9 @@ from bs4 import BeautifulSoup
 from app.clock import local_today, utcnow
 from app.extensions import db
 from blueprints.cases import filing
+from blueprints.cases import services as case_services
 from blueprints.certificates import services as certificate_services
+from blueprints.special_audits import services as special_audits
 from models import (
     Case,
     CaseEvent,
@@ -33,6 +35,7 @@ from models import (
     OutboxMessage,
     ProjectEvent,
     ProjectStatus,
+    Role,
 )
 from tests import factories
 from tests.conftest import Browser, csrf_from
@@ -169,13 +172,20 @@ def test_no_public_page_shows_anything_of_a_case(app, world):
     parties, staff, certificate = world
     client = app.test_client()
     lodge(client, about_certificate(certificate.number, grounds="秘密投诉内容甲乙丙"))
+    # The complaint led its handler (who had no part in the certificate) to a special audit.
+    handler = factories.user(staff.organisation, role=Role.ALLIANCE_STAFF)
+    [complaint] = cases()
+    case_services.assign(complaint, handler, handler.id, None)
+    case_services.act(complaint, "acknowledge", handler, None)
+    special_audits.order(complaint, handler, "特殊审核秘密理由庚辛", "特殊审核范围壬癸", None)
     certificate_services.perform(certificate, "suspend", staff, "暂停理由")
     filing.appeal(parties.enterprise, certificate.events[-1], "申诉理由丁戊己")
     db.session.commit()
     complaint, appeal = cases()
     anonymous = app.test_client()
     secrets = (complaint.reference, appeal.reference, "秘密投诉内容甲乙丙", "申诉理由丁戊己",
-               "chen@example.com", "陈先生", "/cases/")  # fmt: skip
+               "chen@example.com", "陈先生", "/cases/", "特殊审核秘密理由庚辛", "特殊审核范围壬癸",
+               "/special-audits/", "特殊审核", "Special audit")  # fmt: skip
     urls = [
         *PUBLIC_PAGES,
         f"/certificates/{certificate.number}",

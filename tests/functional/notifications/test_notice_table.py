@@ -44,6 +44,7 @@ from blueprints.pool import ratings as pool_ratings
 from blueprints.pool import services as pool
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
+from blueprints.special_audits import services as special_audits
 from blueprints.surveillance import services as surveillance
 from blueprints.webhooks import dispatcher as webhook_dispatcher
 from blueprints.webhooks import services as webhook_services
@@ -57,7 +58,9 @@ from models import (
     AuditTeamMember,
     Campaign,
     CaseOutcome,
+    CaseSubject,
     CertificateStatus,
+    ComplaintVerdict,
     DiagnosisEngagement,
     EngagementStatus,
     EngineerTitle,
@@ -750,6 +753,66 @@ def certificate_appeal_upheld(c: Cast) -> set[int]:
     return c.named("enterprise", "lead")
 
 
+def _holder_complaint(c: Cast):
+    """A complaint about the holder under investigation by ``staff2`` (``staff`` issued the
+    certificate); what setting it up announced is cleared."""
+    case = filing.complain(
+        filing.Complainant(name="王", email="wang@example.com", phone="", locale="zh",
+                           address="198.51.100.9"),
+        CaseSubject.CERTIFICATE, "超范围使用标志", certificate_number=_certificate(c).number,
+    )  # fmt: skip
+    case_services.assign(case, c.staff, c.staff2.id, None)
+    case_services.act(case, "acknowledge", c.staff2, None)
+    clear_notices()
+    return case
+
+
+def _special_audit(c: Cast, *, scheduled: bool = False):
+    """A special audit ordered from such a complaint; scheduled by the lead with the
+    evaluator when asked."""
+    special = special_audits.order(_holder_complaint(c), c.staff2, "现场核实", "", None)
+    if scheduled:
+        _schedule(c, special)
+    clear_notices()
+    return special
+
+
+def _schedule(c: Cast, special) -> None:
+    """The lead schedules it today with the evaluator."""
+    today = date.today()
+    members = [c.parties.evaluator.id]
+    special_audits.perform(
+        special, "schedule", c.parties.lead, None, starts_on=today, ends_on=today,
+        member_ids=members,
+    )  # fmt: skip
+
+
+def special_audit_ordered(c: Cast) -> set[int]:
+    special_audits.order(_holder_complaint(c), c.staff2, "现场核实", "", None)
+    return c.named("lead")  # the body's contact, the project's lead; never the holder
+
+
+def special_audit_scheduled(c: Cast) -> set[int]:
+    special = _special_audit(c)
+    _schedule(c, special)
+    return c.named("enterprise", "evaluator")  # the holder and the team; the lead acted
+
+
+def special_audit_completed(recommendation: str) -> Callable:
+    def scene(c: Cast) -> set[int]:
+        special = _special_audit(c, scheduled=True)
+        special_audits.perform(special, recommendation, c.parties.lead, None,
+                               verdict=ComplaintVerdict.SUBSTANTIATED, summary="属实")  # fmt: skip
+        return c.named("staff2")  # back with the case's handler
+
+    return scene
+
+
+def special_audit_cancelled(c: Cast) -> set[int]:
+    special_audits.perform(_special_audit(c), "cancel", c.staff2, None)
+    return c.named("lead")
+
+
 _ACKNOWLEDGE = ("acknowledge", {"text": "已收到"})
 _DISMISS = ("decide", {"outcome": CaseOutcome.DISMISSED, "text": "理由不成立"})
 
@@ -872,6 +935,12 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "case.decide": case_moved(_ACKNOWLEDGE, _DISMISS),
     "case.respond": case_moved(_ACKNOWLEDGE, _DISMISS, ("respond", {"text": "维持原决定"})),
     "case.overdue": case_overdue,
+    "special_audit.order": special_audit_ordered,
+    "special_audit.schedule": special_audit_scheduled,
+    "special_audit.maintain": special_audit_completed("maintain"),
+    "special_audit.suspend": special_audit_completed("suspend"),
+    "special_audit.revoke": special_audit_completed("revoke"),
+    "special_audit.cancel": special_audit_cancelled,
     "certificate.appeal_upheld": certificate_appeal_upheld,
     "project.invite_consultancy": project_invitation,
     "project.confirm": project_confirmed,
