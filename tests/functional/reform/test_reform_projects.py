@@ -229,6 +229,14 @@ def test_drafted_filed_by_county_and_city_then_implemented_in_step(world):
         content_type="multipart/form-data",
     )
     assert delivered.status_code == 302
+    delivery = fresh(project_id).deliveries[0]
+    read = owner.get(f"/reform/deliveries/{delivery.id}/file")
+    assert read.status_code == 200 and read.data == PDF
+    read.close()  # a download streams its file: let it go
+    assert (
+        browser_for(w.app, w.stranger).get(f"/reform/deliveries/{delivery.id}/file").status_code
+        == 404
+    )
     assert move(owner, project_id, "complete").status_code == 409
     evaluated = owner.submit(
         page,
