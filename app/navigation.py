@@ -97,6 +97,7 @@ DIGITAL_LEVEL = NavItem(
 DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_VIEW)
 DEMAND_LIBRARY = NavItem(_l("Demand library"), "demand.index", Permission.DIAGNOSIS_VIEW)
 PROVIDER_POOL = NavItem(_l("Provider pool"), "pool.index", Permission.DIAGNOSIS_VIEW)
+REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.DIAGNOSIS_VIEW)
 DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )
@@ -153,6 +154,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     DIAGNOSIS,
     DEMAND_LIBRARY,
     PROVIDER_POOL,
+    REFORM_PROJECTS,
     DIAGNOSIS_PROGRESS,
     CLAUSES,
     MY_DECLARATION,
@@ -182,7 +184,9 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         MY_CERTIFICATES,
         NOTICES,
         NavGroup(
-            "diagnosis", _l("Diagnosis"), (DIGITAL_LEVEL, DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)
+            "diagnosis",
+            _l("Diagnosis"),
+            (DIGITAL_LEVEL, DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
         ),
     ),
     Role.CONSULTANT: (DASHBOARD, PROJECTS),
@@ -191,12 +195,20 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         PROJECTS,
         FINDINGS,
         ISSUED_CERTIFICATES,
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)),
+        NavGroup(
+            "diagnosis",
+            _l("Diagnosis"),
+            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
+        ),
         NavGroup("evaluators", _l("Evaluators"), (BODY_EVALUATORS, MY_EVALUATOR_RECORD)),
     ),
     Role.DIAGNOSTICIAN: (
         DASHBOARD,
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)),
+        NavGroup(
+            "diagnosis",
+            _l("Diagnosis"),
+            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
+        ),
     ),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
@@ -240,7 +252,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "diagnosis",
             _l("Diagnosis"),
-            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, DIAGNOSIS_PROGRESS),
+            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS, DIAGNOSIS_PROGRESS),
         ),
         REGION_ORGANISATIONS,
     ),
@@ -280,7 +292,11 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
                 CASES_REPORT,
             ),
         ),
-        NavGroup("diagnosis", _l("Diagnosis"), (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL)),
+        NavGroup(
+            "diagnosis",
+            _l("Diagnosis"),
+            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
+        ),
         NavGroup(
             "admin",
             _l("Administration"),

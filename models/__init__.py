@@ -120,6 +120,17 @@ from models.provider_pool import (
     ProviderSurvey,
 )
 from models.reference import Industry, IndustryLevel, Region, RegionLevel
+from models.reform import (
+    EnterpriseExclusion,
+    ExclusionEvent,
+    ExclusionFlag,
+    ExclusionSource,
+    ReformContract,
+    ReformDelivery,
+    ReformEvent,
+    ReformProject,
+    ReformStatus,
+)
 from models.scheduler import JobRun
 from models.security import AccountAction, AccountEvent, LoginFailure, UserSession
 from models.special_audit import (
@@ -222,11 +233,15 @@ __all__ = [
     "DocumentKind",
     "EngagementStatus",
     "EngineerTitle",
+    "EnterpriseExclusion",
     "EnterpriseSize",
     "EnterpriseTag",
     "EvaluatorCompetence",
     "EvaluatorRegistration",
     "EvaluatorTraining",
+    "ExclusionEvent",
+    "ExclusionFlag",
+    "ExclusionSource",
     "ExportJob",
     "ExportStatus",
     "Finding",
@@ -263,6 +278,11 @@ __all__ = [
     "PublicityBatch",
     "PublicityEntry",
     "RecordStatus",
+    "ReformContract",
+    "ReformDelivery",
+    "ReformEvent",
+    "ReformProject",
+    "ReformStatus",
     "Region",
     "RegionLevel",
     "RegistrationGrade",

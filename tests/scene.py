@@ -39,6 +39,7 @@ from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.pool import services as pool
 from blueprints.projects import services as project_services
+from blueprints.reform import services as reform
 from blueprints.special_audits import services as special_audits
 from blueprints.surveillance import services as schedule_services
 from blueprints.webhooks import services as webhook_services
@@ -133,6 +134,8 @@ class Scene:
     pool_member_id: int = 0  # its provider's place in the pilot's pool, admitted
     pool_product_id: int = 0
     pool_file_id: int = 0  # the place's qualification document
+    reform_project_id: int = 0  # the enterprise's reform project, drafted with one contract
+    reform_contract_id: int = 0
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
     progress_report_id: int = 0  # its provider's progress report to the authority
     api_key_id: int = 0  # the enterprise's API key
@@ -310,6 +313,14 @@ def build(app) -> Scene:
     place.publicity_starts_on = today - timedelta(days=20)
     place.publicity_ends_on = today - timedelta(days=13)
     pool.perform(place, "close_publicity", SYSTEM)
+    # The enterprise's reform project in the pilot, drafted with a contract with the provider.
+    reform_draft = reform.Draft(
+        "质量追溯改造", ["2.3.1"], today, today + timedelta(days=180), Decimal(300000)
+    )
+    reform_project = reform.create(parties.enterprise, engagement, reform_draft)
+    reform_contract = reform.add_contract(reform_project, parties.enterprise, reform.Contract(
+        place.id, pool_product.id, "", Decimal(150000), today, today + timedelta(days=90)),
+        pdf("合同.pdf"))  # fmt: skip
     need = demand.record_entry(pilot, diagnostician, scenario_code="2.3.1", problem="纸质台账",
                                need="质量追溯", description="扫码追溯")  # fmt: skip
     demand.match_solution(need, diagnostician, demand.Offer(
@@ -358,6 +369,8 @@ def build(app) -> Scene:
         pool_member_id=place.id,
         pool_product_id=pool_product.id,
         pool_file_id=pool_file.id,
+        reform_project_id=reform_project.id,
+        reform_contract_id=reform_contract.id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
         engagement_id=engagement.id,
@@ -754,6 +767,16 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "pool.apply_form": _one(),
     "pool.view": lambda s: [{"member_id": s.pool_member_id}],
     "pool.file": lambda s: [{"file_id": s.pool_file_id}],
+    "reform.index": lambda _s: [
+        {},
+        {"q": "质量", "provider": "测试", "scenario": "2.3", "status": "draft", "region": "310115"},
+        {"status": "nope", "scenario": "9", "region": "99", "page": "2"},
+    ],
+    "reform.export": lambda _s: [{}, {"q": "质量", "status": "draft"}],
+    "reform.new": _one(),
+    "reform.view": lambda s: [{"project_id": s.reform_project_id}],
+    "reform.contract_file": lambda s: [{"contract_id": s.reform_contract_id}],
+    "reform.exclusions_view": lambda s: [{"org_id": s.parties.enterprise_org.id}],
     "providers.index": lambda _s: [
         {},
         {"q": "云", "programme": "changchun_pilot", "scenario": "2", "region": "220100"},

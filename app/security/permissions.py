@@ -80,6 +80,9 @@ class Permission(enum.StrEnum):
     # enterprise rates the providers it worked with (access: pool.services).
     POOL_APPLY = "diagnosis:pool:apply"
     POOL_RATE = "diagnosis:pool:rate"
+    # An enterprise's reform projects (seed 004 三(二)2): drafted, filed and carried out by the
+    # enterprise; the county and city authorities decide through DIAGNOSIS_MANAGE.
+    REFORM_FILE = "diagnosis:reform:file"
     # An organisation's keys to the machine interface (/api/v1), made by its own administrators.
     API_KEYS_MANAGE = "org:api_keys:manage"
     # An organisation's webhooks (URLs that hear of events), kept by its own administrators.
@@ -130,6 +133,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SME_LEVEL_EVALUATE,
         Permission.DIAGNOSIS_VIEW,
         Permission.POOL_RATE,
+        Permission.REFORM_FILE,
         Permission.CASES_FILE,
     },
     Role.CONSULTANT: _EVERY_USER
@@ -193,6 +197,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SME_LEVEL_EVALUATE,
         Permission.POOL_APPLY,
         Permission.POOL_RATE,
+        Permission.REFORM_FILE,
         Permission.EVALUATOR_OWN_VIEW,
         Permission.DECLARATION_SIGN,
         Permission.CASES_FILE,

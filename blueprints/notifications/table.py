@@ -688,6 +688,74 @@ POOL_NOTICES = {
 }
 
 
+# --- reform projects (seed 004 三(二)2) -------------------------------------------------------
+
+
+def _reform_page(event: Event) -> str:
+    return external_url("reform.view", project_id=event.subject.id)
+
+
+def _reform_notice(
+    recipients: Callable[[Event], list[User]], title: Callable[[Event], str]
+) -> Notice:
+    return Notice(Category.DIAGNOSIS, recipients, title, _reform_page)
+
+
+def _reform_enterprise(e: Event) -> list[User]:
+    return who.contacts(e.subject.enterprise_id)
+
+
+def _reform_enterprise_and_providers(e: Event) -> list[User]:
+    return who.unique(
+        who.contacts(e.subject.enterprise_id),
+        *(who.contacts(c.provider_id) for c in e.subject.contracts),
+    )
+
+
+REFORM_NOTICES = {
+    "reform.file": _reform_notice(
+        lambda e: who.contacts(e.subject.county_authority_id),
+        lambda e: _(
+            "%(enterprise)s filed the reform project %(name)s: give your opinion",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+        ),
+    ),
+    "reform.county_agree": _reform_notice(
+        lambda e: who.contacts(e.subject.authority_id),
+        lambda e: _(
+            "The county agreed to the reform project %(name)s of %(enterprise)s: file it",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+        ),
+    ),
+    "reform.county_return": _reform_notice(
+        _reform_enterprise,
+        lambda e: _(
+            "The county authority returned your reform project %(name)s: %(reason)s",
+            name=e.subject.name,
+            reason=e.context["reason"],
+        ),
+    ),
+    "reform.city_return": _reform_notice(
+        _reform_enterprise,
+        lambda e: _(
+            "The city authority returned your reform project %(name)s: %(reason)s",
+            name=e.subject.name,
+            reason=e.context["reason"],
+        ),
+    ),
+    "reform.city_file": _reform_notice(
+        _reform_enterprise_and_providers,
+        lambda e: _(
+            "The reform project %(name)s of %(enterprise)s is filed: its implementation begins",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+        ),
+    ),
+}
+
+
 # --- accounts --------------------------------------------------------------------------------
 
 
@@ -1055,6 +1123,7 @@ NOTICES: dict[str, Notice] = {
     **NOTICE_NOTICES,
     **ENGAGEMENT_NOTICES,
     **POOL_NOTICES,
+    **REFORM_NOTICES,
     **ACCOUNT_NOTICES,
     **API_KEY_NOTICES,
     **WEBHOOK_NOTICES,

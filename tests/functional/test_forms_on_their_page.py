@@ -996,6 +996,20 @@ SKIPPED: dict[str, str] = {
     "tests/functional/pool; a stale page is 409",
     "pool.decide_objection": "the decision on one objection of the place's page: "
     "tests/functional/pool",
+    "reform.create": "the project's form: tests/functional/reform checks impossible dates "
+    "beside the field with the input kept (422)",
+    "reform.add_contract": "a contract on the project's page: tests/functional/reform checks a "
+    "term ending before it starts and a second contract with one provider beside the field (422)",
+    "reform.remove_contract": "a confirmation box beside one contract: tests/functional/reform",
+    "reform.move": "a button (file, declare implemented) with the page's version: "
+    "tests/functional/reform (each guard 409)",
+    "reform.decide": "the authority's opinion, required beside its field for a return (422): "
+    "tests/functional/reform; a stale page is 409",
+    "reform.training": "the training plan of the three in step: tests/functional/reform",
+    "reform.delivery": "a delivery record of the three in step: tests/functional/reform",
+    "reform.evaluation": "the evaluation of the three in step: tests/functional/reform",
+    "reform.exclusions_set": "the exclusion flags with their basis, required beside its field "
+    "(422): tests/functional/reform",
     "providers.object_to": "the public objection form: tests/functional/pool checks empty "
     "fields beside them (422)",
     "providers.survey": "the enterprise's survey, a score per criterion: tests/functional/pool "

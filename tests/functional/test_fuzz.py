@@ -168,6 +168,9 @@ def path_values(scene: Scene) -> dict[str, object]:
         # The scene's place in the provider pool's product (file_id, objection_id and
         # member_id reach the pool's routes with other features' ids: 404 there).
         "product_id": scene.pool_product_id,
+        # The scene's reform contract (project_id and delivery_id reach the reform's routes
+        # with other features' ids: 404 there).
+        "contract_id": scene.reform_contract_id,
     }
 
 

@@ -27,6 +27,8 @@ from tests.scene import GETS, PARTIES, build, email_links, is_write
 
 SKIPPED: dict[str, str] = {
     "static": "files of app/static, sent by Flask itself: no view code, no database",
+    "reform.delivery_file": "a delivery's file, recorded only once the city filed the project: "
+    "tests/functional/reform records and reads one",
     **dict.fromkeys(
         (
             "api_v1.register",

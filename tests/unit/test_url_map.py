@@ -31,10 +31,12 @@ def test_every_role_has_a_permission_set():
     # enterprises do, for themselves; nor read an evaluator's own record (nobody's evaluator).
     # Nor sign an impartiality declaration: they sit on no audit team and decide no review.
     # Nor file a complaint or an appeal: they handle them. Nor apply to a provider pool or rate
-    # a provider: only a provider applies, only an enterprise served rates.
+    # a provider: only a provider applies, only an enterprise served rates; nor file a reform
+    # project: only the enterprise runs its own.
     own_evaluations = {
         Permission.POOL_APPLY,
         Permission.POOL_RATE,
+        Permission.REFORM_FILE,
         Permission.ASSESSMENT_FILL,
         Permission.SME_LEVEL_EVALUATE,
         Permission.EVALUATOR_OWN_VIEW,

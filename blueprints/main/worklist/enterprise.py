@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.clock import local_today
 from blueprints.campaigns.regions import ancestors_and_self
-from blueprints.main.worklist import cases, diagnosis, pool
+from blueprints.main.worklist import cases, diagnosis, pool, reform
 from blueprints.main.worklist.items import WorkItem, WorkList, capped, expected_by, horizon
 from blueprints.main.worklist.notices import notices_to_confirm
 from blueprints.projects.transitions import ACTION_TITLES
@@ -54,6 +54,7 @@ def lists(user: User) -> list[WorkList]:
         diagnosis.applications_to_fill(org),
         diagnosis.surveys_to_answer(org),
         pool.providers_to_rate(org),
+        *reform.enterprise_lists(org),
         diagnosis.enterprise_engagements(org),
         requests_waiting(org),
         cases.appeals_under_way(org),

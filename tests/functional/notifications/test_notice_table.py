@@ -44,6 +44,7 @@ from blueprints.pool import ratings as pool_ratings
 from blueprints.pool import services as pool
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
+from blueprints.reform import services as reform
 from blueprints.special_audits import services as special_audits
 from blueprints.surveillance import services as surveillance
 from blueprints.webhooks import dispatcher as webhook_dispatcher
@@ -77,6 +78,7 @@ from models import (
     PoolMember,
     ProjectStatus,
     RecordStatus,
+    ReformProject,
     RegistrationGrade,
     Role,
     ScheduleItem,
@@ -928,6 +930,58 @@ def pool_rated(c: Cast) -> set[int]:
     return {place.provider.id}
 
 
+# --- reform projects --------------------------------------------------------------------------
+
+
+def _reform_project(c: Cast, upto: str = "draft") -> tuple[ReformProject, Place]:
+    """The enterprise's reform project in the Changchun pilot (county: the district, city: the
+    city), with a contract with an admitted provider, walked up to ``upto``."""
+    place = _pool_place(c, "admitted")
+    engagement = db.session.scalar(
+        sa.select(DiagnosisEngagement).where(
+            DiagnosisEngagement.enterprise_id == c.parties.enterprise_org.id
+        )
+    )
+    assert engagement is not None
+    enterprise = c.parties.enterprise
+    period = (date(2026, 3, 1), date(2026, 12, 31))
+    project = reform.create(
+        enterprise, engagement, reform.Draft("数字化改造", ["2.3.1"], *period, Decimal(100000))
+    )
+    reform.add_contract(project, enterprise, reform.Contract(
+        place.member.id, None, "云MES", Decimal(50000), date(2026, 3, 1), date(2026, 9, 30)),
+        pdf_file("合同.pdf"))  # fmt: skip
+    steps = ("filed", "agreed")
+    for step in steps[: steps.index(upto) + 1] if upto in steps else ():
+        if step == "filed":
+            reform.perform(project, "file", enterprise)
+        else:
+            reform.perform(project, "county_agree", c.district, reason="同意")
+    return project, place
+
+
+def reform_filed(c: Cast) -> set[int]:
+    project, _place = _reform_project(c)
+    clear_notices()
+    reform.perform(project, "file", c.parties.enterprise)
+    return c.named("district")
+
+
+def reform_decided(name: str, upto: str) -> Callable[[Cast], set[int]]:
+    def scene(c: Cast) -> set[int]:
+        project, place = _reform_project(c, upto)
+        clear_notices()
+        actor = c.district if name.startswith("county") else c.city
+        reform.perform(project, name, actor, reason="理由")
+        if name == "county_agree":
+            return c.named("city")
+        if name == "city_file":
+            return c.named("enterprise") | {place.provider.id}
+        return c.named("enterprise")
+
+    return scene
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "case.filed": case_filed,
     "case.assign": case_assigned,
@@ -999,6 +1053,11 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "pool.restore": pool_decided("restore", "admitted"),
     "pool.remove": pool_decided("remove", "admitted"),
     "pool.rated": pool_rated,
+    "reform.file": reform_filed,
+    "reform.county_agree": reform_decided("county_agree", "filed"),
+    "reform.county_return": reform_decided("county_return", "filed"),
+    "reform.city_file": reform_decided("city_file", "agreed"),
+    "reform.city_return": reform_decided("city_return", "agreed"),
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,
     "engagement.survey": engagement_surveyed,

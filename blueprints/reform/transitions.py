@@ -1,0 +1,142 @@
+"""A reform project as data (seed 004 三(二)2, 附件4): the enterprise drafts it with one contract
+per provider of the programme's pool and files it; the county authority of the enterprise's
+region agrees or returns it; the city authority files it (入库) or returns it; the enterprise
+records the "three in step" during implementation and declares it implemented once all three
+are recorded. Part 4 (grading and acceptance) continues from IMPLEMENTED."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.security.permissions import Permission
+from app.workflow import Transition, names
+from models import EnterpriseExclusion, PoolStatus, ReformProject, ReformStatus
+
+S = ReformStatus
+FILE, MANAGE = Permission.REFORM_FILE, Permission.DIAGNOSIS_MANAGE
+
+
+def of_the_enterprise(project: ReformProject, actor: object) -> str | None:
+    if getattr(actor, "organisation_id", None) != project.enterprise_id:
+        return _("Only the enterprise that runs the project may do this.")
+    return None
+
+
+def of_the_county(project: ReformProject, actor: object) -> str | None:
+    if getattr(actor, "organisation_id", None) != project.county_authority_id:
+        return _("Only the authority of the enterprise's county or district may do this.")
+    return None
+
+
+def of_the_city(project: ReformProject, actor: object) -> str | None:
+    if getattr(actor, "organisation_id", None) != project.authority_id:
+        return _("Only the city authority that runs the programme may do this.")
+    return None
+
+
+def eligible(project: ReformProject, _actor: object) -> str | None:
+    """Seed 004 四(四): enterprises already funded as central-fund "little giants" or already in
+    the 2022 national pilot are refused, and told which."""
+    code = project.enterprise.credit_code
+    flags = db.session.scalars(
+        sa.select(EnterpriseExclusion.flag)
+        .where(EnterpriseExclusion.credit_code == code)
+        .order_by(EnterpriseExclusion.flag)
+    ).all()
+    if flags:
+        return _(
+            "Your enterprise is not eligible for the programme's support: %(reasons)s.",
+            reasons="; ".join(str(f.title) for f in flags),
+        )
+    return None
+
+
+def has_contracts(project: ReformProject, _actor: object) -> str | None:
+    if not project.contracts:
+        return _("Add the contract with each provider first: a project needs at least one.")
+    return None
+
+
+def one_contract_per_provider(project: ReformProject, _actor: object) -> str | None:
+    providers = [c.provider_id for c in project.contracts]
+    if len(providers) != len(set(providers)):
+        return _("One contract per provider: two contracts name the same provider.")
+    return None
+
+
+def providers_in_the_pool(project: ReformProject, _actor: object) -> str | None:
+    for contract in project.contracts:
+        member = contract.member
+        if (
+            member.status != PoolStatus.ADMITTED
+            or member.programme_key != project.programme_key
+            or member.authority_id != project.authority_id
+        ):
+            return _(
+                "%(provider)s is not an admitted provider of the programme's pool (%(status)s).",
+                provider=contract.provider.name,
+                status=member.status.title,
+            )
+    return None
+
+
+def dates_possible(project: ReformProject, _actor: object) -> str | None:
+    if project.ends_on < project.starts_on:
+        return _("The project cannot end before it starts.")
+    for contract in project.contracts:
+        if contract.ends_on < contract.starts_on:
+            return _("A contract cannot end before it starts.")
+        if contract.ends_on < project.starts_on or contract.starts_on > project.ends_on:
+            return _(
+                "The term of the contract with %(provider)s lies outside the project's period.",
+                provider=contract.provider.name,
+            )
+    return None
+
+
+def three_in_step(project: ReformProject, _actor: object) -> str | None:
+    if not project.training_recorded_on:
+        return _("Record the training plan first.")
+    if not project.deliveries:
+        return _("Record at least one delivery first.")
+    if not project.evaluated_on:
+        return _("Record the evaluation first.")
+    return None
+
+
+TRANSITIONS: tuple[Transition[ReformStatus], ...] = (
+    Transition.of(
+        "file",
+        {S.DRAFT, S.RETURNED},
+        S.AWAITING_COUNTY,
+        FILE,
+        of_the_enterprise,
+        eligible,
+        has_contracts,
+        one_contract_per_provider,
+        providers_in_the_pool,
+        dates_possible,
+    ),
+    Transition.of("county_agree", {S.AWAITING_COUNTY}, S.AWAITING_CITY, MANAGE, of_the_county),
+    Transition.of("county_return", {S.AWAITING_COUNTY}, S.RETURNED, MANAGE, of_the_county),
+    Transition.of("city_file", {S.AWAITING_CITY}, S.IN_IMPLEMENTATION, MANAGE, of_the_city),
+    Transition.of("city_return", {S.AWAITING_CITY}, S.RETURNED, MANAGE, of_the_city),
+    Transition.of(
+        "complete", {S.IN_IMPLEMENTATION}, S.IMPLEMENTED, FILE, of_the_enterprise, three_in_step
+    ),
+)
+ACTION_NAMES = names(TRANSITIONS)
+ACTION_TITLES = {
+    "file": _l("Filed with the county authority"),
+    "county_agree": _l("County opinion: agreed"),
+    "county_return": _l("Returned by the county authority"),
+    "city_file": _l("Filed by the city authority"),
+    "city_return": _l("Returned by the city authority"),
+    "complete": _l("Implemented"),
+}
+# The authorities' decisions; the returns need a reason.
+DECISIONS = ("county_agree", "county_return", "city_file", "city_return")
+RETURNS = ("county_return", "city_return")
