@@ -1,7 +1,8 @@
 """Complaints and appeals (ISO/IEC 17021-1 §9.7, §9.8): an enterprise's appeal against a
-decision about it, anyone's complaint about a certificate holder, an evaluation body or a
-consultancy; each handled by an impartial member of the alliance, with its notes, decision,
-response and history. Never shown on a public page."""
+decision about it, a provider's against its suspension or removal from a programme's pool,
+anyone's complaint about a certificate holder, an evaluation body or a consultancy; each
+handled by an impartial member of the alliance, with its notes, decision, response and
+history. Never shown on a public page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.extensions import Model
 from models.certificate import Certificate, CertificateEvent
 from models.organisation import Organisation
 from models.project import Project, ProjectEvent
+from models.provider_pool import PoolEvent, PoolMember
 from models.types import TitledEnum, enum_column_type
 from models.user import User
 
@@ -55,9 +57,10 @@ class Case(Model):
         # One appeal per decision: a second (a double submit, another member) is refused.
         sa.UniqueConstraint("project_event_id", name="uq_cases_project_event"),
         sa.UniqueConstraint("certificate_event_id", name="uq_cases_certificate_event"),
+        sa.UniqueConstraint("pool_event_id", name="uq_cases_pool_event"),
         sa.CheckConstraint(
             "kind = 'complaint' OR project_event_id IS NOT NULL "
-            "OR certificate_event_id IS NOT NULL",
+            "OR certificate_event_id IS NOT NULL OR pool_event_id IS NOT NULL",
             name="appeal_names_its_decision",
         ),
         # The escalation job scans the open cases by their deadlines.
@@ -97,6 +100,10 @@ class Case(Model):
     # The decision appealed: a move of the project or of the certificate.
     project_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("project_events.id"))
     certificate_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificate_events.id"))
+    # A provider's appeal against its suspension or removal from a programme's pool: the place
+    # and the authority's move (the provider is then ``enterprise``, the authority ``concerned``).
+    pool_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pool_members.id"), index=True)
+    pool_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pool_events.id"))
     decision: Mapped[str] = mapped_column(sa.String(40), default="")  # the action appealed
     grounds: Mapped[str] = mapped_column(sa.Text)
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -130,6 +137,8 @@ class Case(Model):
     certificate: Mapped[Certificate | None] = relationship()
     project_event: Mapped[ProjectEvent | None] = relationship()
     certificate_event: Mapped[CertificateEvent | None] = relationship()
+    pool_member: Mapped[PoolMember | None] = relationship()
+    pool_event: Mapped[PoolEvent | None] = relationship()
     notes: Mapped[list[CaseNote]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseNote.id"
     )

@@ -134,6 +134,7 @@ class Scene:
     pool_member_id: int = 0  # its provider's place in the pilot's pool, admitted
     pool_product_id: int = 0
     pool_file_id: int = 0  # the place's qualification document
+    pool_event_id: int = 0  # the place's last move (out of publicity: no appeal to offer)
     reform_project_id: int = 0  # the enterprise's reform project, drafted with one contract
     reform_contract_id: int = 0
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
@@ -369,6 +370,7 @@ def build(app) -> Scene:
         pool_member_id=place.id,
         pool_product_id=pool_product.id,
         pool_file_id=pool_file.id,
+        pool_event_id=place.events[-1].id,
         reform_project_id=reform_project.id,
         reform_contract_id=reform_contract.id,
         engagement_file_id=engagements.agreement_file(engagement).id,
@@ -685,7 +687,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "cases.view": lambda s: [{"case_id": s.case_id}],
     "special_audits.view": lambda s: [{"special_id": s.special_audit_id}],
     "cases.file": lambda s: [{"case_id": s.case_id, "file_id": s.case_file_id}],
-    "cases.appeal_form": lambda s: [{"kind": "project", "event_id": s.appeal_event_id}],
+    "cases.appeal_form": lambda s: [
+        {"kind": "project", "event_id": s.appeal_event_id},
+        {"kind": "pool", "event_id": s.pool_event_id},
+    ],
     "complaints.form": lambda s: [{}, {"certificate": s.certificate.number}],
     "declarations.mine": lambda _s: [{}, {"q": "测试"}],
     "declarations.people": lambda _s: [{}, {"declared": "no", "sort": "-signed", "year": "2026"}],

@@ -1,6 +1,7 @@
 """Cases coming in: an enterprise's appeal against a decision about it (an application
 rejected, "not recommended", a compliance or re-review return, a suspension or a revocation)
-within CERTPATH_APPEAL_PERIOD_DAYS, and anyone's complaint — signed in or not — about a
+and a provider's against its suspension or removal from a programme's pool, within
+CERTPATH_APPEAL_PERIOD_DAYS, and anyone's complaint — signed in or not — about a
 certificate holder, an evaluation body or a consultancy. Each gets its reference, its
 deadlines in working days and the files given with it; the alliance hears of it."""
 
@@ -11,7 +12,7 @@ import hmac
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,6 +28,7 @@ from app.workdays import add_working_days
 from app.workflow import SYSTEM, Actor
 from blueprints.cases import messages
 from blueprints.certificates import transitions as certificate_transitions
+from blueprints.pool import transitions as pool_transitions
 from blueprints.projects import transitions as project_transitions
 from models import (
     Case,
@@ -39,6 +41,8 @@ from models import (
     CertificateEvent,
     Organisation,
     OrgKind,
+    PoolEvent,
+    PoolMember,
     Project,
     ProjectEvent,
     User,
@@ -72,24 +76,36 @@ def appeal_until(decided_at) -> date:
 # --- what may be appealed -------------------------------------------------------------------
 
 
+AppealedEvent = ProjectEvent | CertificateEvent | PoolEvent
+
+
+def decided_at(event: AppealedEvent) -> datetime:
+    return event.at if isinstance(event, PoolEvent) else event.created_at
+
+
 @dataclass(frozen=True)
 class Appealable:
-    """A decision its enterprise may appeal now, or why not (``refusal``)."""
+    """A decision its enterprise (or provider) may appeal now, or why not (``refusal``)."""
 
-    event: ProjectEvent | CertificateEvent
+    event: AppealedEvent
     until: date
     refusal: str | None = None
 
 
-def _already_appealed(event: ProjectEvent | CertificateEvent) -> bool:
-    column = Case.project_event_id if isinstance(event, ProjectEvent) else Case.certificate_event_id
+def _already_appealed(event: AppealedEvent) -> bool:
+    if isinstance(event, ProjectEvent):
+        column = Case.project_event_id
+    elif isinstance(event, CertificateEvent):
+        column = Case.certificate_event_id
+    else:
+        column = Case.pool_event_id
     return db.session.scalar(sa.select(sa.exists().where(column == event.id))) or False
 
 
-def _appealable(event: ProjectEvent | CertificateEvent | None) -> Appealable | None:
+def _appealable(event: AppealedEvent | None) -> Appealable | None:
     if event is None:
         return None
-    until = appeal_until(event.created_at)
+    until = appeal_until(decided_at(event))
     if _already_appealed(event):
         return Appealable(event, until, _("This decision has been appealed already."))
     if local_today() > until:
@@ -113,6 +129,13 @@ def certificate_decision(certificate: Certificate) -> Appealable | None:
     if certificate_transitions.decision_still_standing(certificate, None) is not None:
         return None
     return _appealable(certificate_transitions.last_event(certificate))
+
+
+def pool_decision(member: PoolMember) -> Appealable | None:
+    """The authority's suspension or removal of the place, while it stands."""
+    if pool_transitions.decision_still_standing(member, None) is not None:
+        return None
+    return _appealable(pool_transitions.last_event(member))
 
 
 # --- filing -------------------------------------------------------------------------------
@@ -156,57 +179,91 @@ def _file(case: Case, actor: Actor, files: Iterable[FileStorage]) -> Case:
     db.session.flush()
     case.reference = _reference(case)
     case.events.append(
-        CaseEvent(action="receive", from_status=None, to_status=CaseStatus.RECEIVED,
-                  actor_id=getattr(actor, "id", None))
-    )  # fmt: skip
+        CaseEvent(
+            action="receive",
+            from_status=None,
+            to_status=CaseStatus.RECEIVED,
+            actor_id=getattr(actor, "id", None),
+        )
+    )
     db.session.flush()
     announce("case.filed", case, actor, occurrence=f"case:{case.id}:filed")
     messages.tell_the_public(case, "receive")
     return case
 
 
+@dataclass(frozen=True)
+class _Appealed:
+    """What an appeal names: the decision standing now, the appellant organisation, the
+    evaluation body and the organisation that decided."""
+
+    decision: Appealable | None
+    appellant_id: int
+    body_id: int | None
+    deciding_id: int | None
+    project: Project | None = None
+    certificate: Certificate | None = None
+    member: PoolMember | None = None
+
+
+def _appealed(event: AppealedEvent) -> _Appealed:
+    deciding = event.actor.organisation_id if event.actor is not None else None
+    if isinstance(event, ProjectEvent):
+        project = event.project
+        # A rejected application leaves no body on the project: the one that rejected it.
+        body_id = project.body_id or deciding
+        return _Appealed(
+            project_decision(project), project.organisation_id, body_id, deciding, project=project
+        )
+    if isinstance(event, CertificateEvent):
+        certificate = event.certificate
+        return _Appealed(
+            certificate_decision(certificate),
+            certificate.organisation_id,
+            certificate.body_id or deciding,
+            deciding,
+            certificate=certificate,
+        )
+    member = db.session.get(PoolMember, event.member_id)
+    assert member is not None  # a move always has its place
+    # The pool's authority decided, whichever of its officials signed.
+    return _Appealed(
+        pool_decision(member), member.provider_id, None, member.authority_id, member=member
+    )
+
+
 def appeal(
     actor: User,
-    event: ProjectEvent | CertificateEvent,
+    event: AppealedEvent,
     grounds: str,
     files: Iterable[FileStorage] = (),
 ) -> Case:
-    """The enterprise's appeal against ``event`` (a decision about it, still standing, within
-    the appeal period), filed by one of its members."""
-    if isinstance(event, ProjectEvent):
-        project: Project | None = event.project
-        certificate = None
-        decision = project_decision(event.project)
-        enterprise_id = event.project.organisation_id
-        body_id = event.project.body_id
-    else:
-        certificate = event.certificate
-        project = None
-        decision = certificate_decision(certificate)
-        enterprise_id = certificate.organisation_id
-        body_id = certificate.body_id
-    if actor.organisation_id != enterprise_id:
-        raise WorkflowError(_("Only the enterprise the decision is about can appeal it."))
+    """The appeal against ``event`` (a decision still standing, within the appeal period) by
+    a member of the organisation it is about: the enterprise of a project or certificate, the
+    provider suspended or removed from a pool."""
+    appealed = _appealed(event)
+    if actor.organisation_id != appealed.appellant_id:
+        raise WorkflowError(_("Only the organisation the decision is about can appeal it."))
+    decision = appealed.decision
     if decision is None or decision.event.id != event.id:
         raise WorkflowError(_("This decision can no longer be appealed: it has been acted on."))
     if decision.refusal:
         raise WorkflowError(decision.refusal)
-    deciding = event.actor.organisation_id if event.actor is not None else None
-    # A rejected application leaves no body on the project: the one that rejected it.
-    body_id = body_id or deciding
     case = Case(
         kind=CaseKind.APPEAL,
         filed_by_id=actor.id,
         name=actor.name[:NAME_MAX],
         email=actor.email,
         locale=actor.locale,
-        enterprise_id=enterprise_id,
-        concerned_id=deciding or body_id or enterprise_id,
-        body_id=body_id,
-        project_id=project.id if project else None,
-        certificate_id=certificate.id if certificate else None,
+        enterprise_id=appealed.appellant_id,
+        concerned_id=appealed.deciding_id or appealed.body_id or appealed.appellant_id,
+        body_id=appealed.body_id,
+        project_id=appealed.project.id if appealed.project else None,
+        certificate_id=appealed.certificate.id if appealed.certificate else None,
+        pool_member_id=appealed.member.id if appealed.member else None,
         project_event_id=event.id if isinstance(event, ProjectEvent) else None,
         certificate_event_id=event.id if isinstance(event, CertificateEvent) else None,
+        pool_event_id=event.id if isinstance(event, PoolEvent) else None,
         decision=event.action,
         grounds=grounds,
     )

@@ -1,8 +1,11 @@
 """Who may handle a case (ISO/IEC 17021-1 §9.7.4, §9.8.3): a member of the alliance's staff,
 or an administrator, who had no part in what the case is about — neither the decision
-appealed, nor the enterprise's reviews, nor any audit of its project or certificate — and did
-not file it. One rule, with a message naming the person and what they took part in; checked
-when the handler is named and again at every step they take."""
+appealed, nor the enterprise's reviews, nor any audit of its project or certificate, nor the
+expert review of a provider's application to a pool — and did not file it. A provider's appeal
+against a pool's authority is heard by the alliance too: outside the authority that decided,
+so that no colleague of the decider judges the decision. One rule, with a message naming the
+person and what they took part in; checked when the handler is named and again at every step
+they take."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from models import (
     AuditTeamMember,
     Case,
     CertificateEvent,
+    PoolReview,
     ProjectEvent,
     Role,
     ScheduleItem,
@@ -47,7 +51,7 @@ def _audit_ids(case: Case) -> sa.Select:
 
 
 def involvement(case: Case) -> dict[int, str]:
-    """user id → what they took part in, for everyone barred from handling ``case``: in three
+    """user id → what they took part in, for everyone barred from handling ``case``: in four
     queries whatever the case's history."""
     barred: dict[int, str] = {}
     decision_actor = None
@@ -55,6 +59,8 @@ def involvement(case: Case) -> dict[int, str]:
         decision_actor = case.project_event.actor_id
     elif case.certificate_event is not None:
         decision_actor = case.certificate_event.actor_id
+    elif case.pool_event is not None:
+        decision_actor = case.pool_event.actor_id
     if decision_actor is not None:
         barred[decision_actor] = _("took the decision appealed")
     if case.filed_by_id is not None:
@@ -83,6 +89,12 @@ def involvement(case: Case) -> dict[int, str]:
         for user_id in deciders:
             if user_id is not None:
                 barred.setdefault(user_id, _("took a decision about the certificate"))
+    if case.pool_member_id is not None:
+        experts = db.session.scalars(
+            sa.select(PoolReview.expert_id).where(PoolReview.member_id == case.pool_member_id)
+        )
+        for user_id in experts:
+            barred.setdefault(user_id, _("reviewed the provider's application to the pool"))
     auditors = db.session.scalars(
         sa.select(AuditTeamMember.user_id).where(AuditTeamMember.audit_id.in_(_audit_ids(case)))
     )
@@ -100,12 +112,8 @@ class Candidate:
 def refusal(case: Case, user: User, barred: dict[int, str] | None = None) -> str | None:
     """Why ``user`` may not handle ``case``, naming them and the rule; None when they may.
     ``barred``: ``involvement(case)`` when the caller has it already (a list of candidates)."""
-    if user.role not in HANDLER_ROLES or not user.active:
-        return _(
-            "%(name)s cannot handle complaints and appeals: only the alliance's staff and "
-            "administrators do.",
-            name=user.name,
-        )
+    # Their part first: the official of a pool's authority who decided, say, is told why, not
+    # only that an authority's officials handle no cases.
     barred = involvement(case) if barred is None else barred
     if user.id in barred:
         return _(
@@ -113,6 +121,12 @@ def refusal(case: Case, user: User, barred: dict[int, str] | None = None) -> str
             "in what it is about.",
             name=user.name,
             part=barred[user.id],
+        )
+    if user.role not in HANDLER_ROLES or not user.active:
+        return _(
+            "%(name)s cannot handle complaints and appeals: only the alliance's staff and "
+            "administrators do.",
+            name=user.name,
         )
     return None
 

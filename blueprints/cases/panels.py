@@ -1,4 +1,4 @@
-"""What complaints and appeals add to the project and certificate pages (template hooks, so
+"""What complaints and appeals add to the project, certificate and pool pages (template hooks, so
 that neither feature imports this one): for the enterprise, the decision it may appeal now
 (or why not) and its appeals; for the alliance, the appeals about it; for everyone on a
 certificate's page, the way to complain about its holder. Nothing of a case is shown to
@@ -17,8 +17,9 @@ from app.extensions import db
 from app.security.permissions import Permission, has_permission
 from app.templating import register_template_hook, render_panel
 from blueprints.cases import filing
+from blueprints.pool.transitions import ACTION_TITLES as POOL_ACTIONS
 from blueprints.projects.transitions import ACTION_TITLES as PROJECT_ACTIONS
-from models import Case, CaseKind, Certificate, Project
+from models import Case, CaseKind, Certificate, PoolMember, Project
 
 # The certificate's moves by their name in the history (their titles are the statuses).
 _CERTIFICATE_DECISIONS = {"suspend", "suspend_at_surveillance", "suspend_overdue"}
@@ -46,12 +47,15 @@ def _party(organisation_id: int) -> tuple[bool, bool]:
     return enterprise, has_permission(current_user, Permission.CASES_HANDLE)
 
 
+def _panel(**context: object) -> Markup:
+    return render_panel("cases/_panel.html", decided_at=filing.decided_at, **context)
+
+
 def project_panel(project: Project, **_context: object) -> Markup:
     enterprise, handling = _party(project.organisation_id)
     if not (enterprise or handling):
         return Markup("")
-    return render_panel(
-        "cases/_panel.html",
+    return _panel(
         kind="project",
         decision=filing.project_decision(project) if enterprise else None,
         decision_title=lambda action: PROJECT_ACTIONS.get(action, action),
@@ -64,16 +68,30 @@ def certificate_panel(certificate: Certificate, **_context: object) -> Markup:
     enterprise, handling = _party(certificate.organisation_id)
     if not (enterprise or handling):
         # The public and the other parties: how to complain, nothing of any case.
-        return render_panel(
-            "cases/_panel.html", kind="certificate", decision=None, appeals=[],
+        return _panel(
+            kind="certificate", decision=None, appeals=[],
             complaint_number=certificate.number, decision_title=str,
         )  # fmt: skip
-    return render_panel(
-        "cases/_panel.html",
+    return _panel(
         kind="certificate",
         decision=filing.certificate_decision(certificate) if enterprise else None,
         decision_title=certificate_decision_title,
         appeals=_appeals(Case.certificate_id == certificate.id),
+        complaint_number=None,
+    )
+
+
+def pool_panel(member: PoolMember, **_context: object) -> Markup:
+    """On a place in a pool: for its provider, the suspension or removal it may appeal and its
+    appeals; for the alliance, the appeals about it."""
+    provider, handling = _party(member.provider_id)
+    if not (provider or handling):
+        return Markup("")
+    return _panel(
+        kind="pool",
+        decision=filing.pool_decision(member) if provider else None,
+        decision_title=lambda action: POOL_ACTIONS.get(action, action),
+        appeals=_appeals(Case.pool_member_id == member.id),
         complaint_number=None,
     )
 
@@ -87,3 +105,4 @@ def plug_in(bp: Blueprint) -> None:
     def _plug(state: BlueprintSetupState) -> None:
         register_template_hook(state.app, "project-page", project_panel)
         register_template_hook(state.app, "certificate-page", certificate_panel)
+        register_template_hook(state.app, "pool-page", pool_panel)

@@ -31,12 +31,16 @@ from blueprints.cases import (
     services,
     transitions,
 )
+from blueprints.pool import transitions as pool_transitions
 from models import (
     Case,
     CaseFile,
     CaseOutcome,
     Certificate,
     CertificateEvent,
+    PoolEvent,
+    PoolMember,
+    PoolStatus,
     Project,
     ProjectEvent,
 )
@@ -147,6 +151,7 @@ def case_page(case_id: int, conflict: str | None = None, **_view_args: object) -
         moves=moves,
         action_titles=transitions.ACTION_TITLES,
         event_titles=transitions.EVENT_TITLES,
+        pool_action_titles=pool_transitions.ACTION_TITLES,
         candidates=impartiality.candidates(case) if handling and _assignable(case) else [],
         assign_form=pages.kept("assign") or forms.AssignForm(formdata=None),
         note_form=pages.kept("note") or forms.NoteForm(formdata=None),
@@ -248,35 +253,48 @@ def act(case_id: int, name: str):
 
 @dataclass(frozen=True)
 class Decision:
-    event: ProjectEvent | CertificateEvent
-    about: Project | Certificate
+    event: filing.AppealedEvent
+    about: Project | Certificate | PoolMember
     appealable: filing.Appealable | None  # None: acted on since, no longer appealable
 
 
 def _decision_or_404(kind: str, event_id: int) -> Decision:
-    """A decision about the actor's enterprise (a move of its project or certificate)."""
-    if kind not in ("project", "certificate"):
-        abort(404)
+    """A decision about the actor's organisation: a move of its project or certificate, or of
+    its place in a provider pool."""
+    event: filing.AppealedEvent | None
     if kind == "project":
-        project_event = db.session.get(ProjectEvent, event_id)
-        if project_event is None:
+        event = db.session.get(ProjectEvent, event_id)
+        if event is None:
             abort(404)
-        project = project_event.project
-        event: ProjectEvent | CertificateEvent = project_event
-        about: Project | Certificate = project
-        owner, appealable = project.organisation_id, filing.project_decision(project)
+        about: Project | Certificate | PoolMember = event.project
+        owner, appealable = event.project.organisation_id, filing.project_decision(event.project)
+    elif kind == "certificate":
+        event = db.session.get(CertificateEvent, event_id)
+        if event is None:
+            abort(404)
+        about = event.certificate
+        owner = event.certificate.organisation_id
+        appealable = filing.certificate_decision(event.certificate)
+    elif kind == "pool":
+        event = db.session.get(PoolEvent, event_id)
+        member = db.session.get(PoolMember, event.member_id) if event is not None else None
+        if event is None or member is None:
+            abort(404)
+        about, owner, appealable = member, member.provider_id, filing.pool_decision(member)
     else:
-        certificate_event = db.session.get(CertificateEvent, event_id)
-        if certificate_event is None:
-            abort(404)
-        certificate = certificate_event.certificate
-        event, about = certificate_event, certificate
-        owner, appealable = certificate.organisation_id, filing.certificate_decision(certificate)
+        abort(404)
     if owner != current_user.organisation_id:
         abort(404)
     if appealable is not None and appealable.event.id != event.id:
         appealable = None
     return Decision(event, about, appealable)
+
+
+def _status_title(event: filing.AppealedEvent) -> str:
+    # A pool's history keeps its states as text (its table has more than the enum's moves).
+    if isinstance(event, PoolEvent):
+        return str(PoolStatus(event.to_status).title)
+    return str(event.to_status.title)
 
 
 def appeal_page(kind: str, event_id: int, conflict: str | None = None, **_a: object) -> str:
@@ -285,6 +303,8 @@ def appeal_page(kind: str, event_id: int, conflict: str | None = None, **_a: obj
         "cases/appeal.html",
         kind=kind,
         event=decision.event,
+        decided_at=filing.decided_at(decision.event),
+        status_title=_status_title(decision.event),
         about=decision.about,
         appealable=decision.appealable,
         form=pages.kept("appeal") or forms.AppealForm(formdata=None),

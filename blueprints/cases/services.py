@@ -1,7 +1,7 @@
 """Handling a case: who may see it, naming its impartial handler, the handler's notes and the
 moves of the table (acknowledge, decide with reasons, respond). An upheld appeal reopens the
-step it concerns through the project's or the certificate's own table. Services flush; the
-request commits."""
+step it concerns through the project's, the certificate's or the pool's own table. Services
+flush; the request commits."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from blueprints.cases import impartiality, messages
 from blueprints.cases.transitions import TRANSITIONS
 from blueprints.certificates import services as certificates
 from blueprints.certificates import transitions as certificate_transitions
+from blueprints.pool import services as pool
 from blueprints.projects import services as projects
 from blueprints.projects import transitions as project_transitions
 from models import (
@@ -203,3 +204,6 @@ def reopen(case: Case, handler: User) -> None:
                 _("The certificate has changed since the decision: there is nothing to reopen.")
             )
         certificates.perform(case.certificate, "appeal_upheld", by, comment)
+    elif case.pool_event is not None and case.pool_member is not None:
+        # The pool's own table refuses when the place moved on since (a restoration, say).
+        pool.perform(case.pool_member, "appeal_upheld", by, reason=comment, case=case)

@@ -6,6 +6,10 @@
 * a complaint from the public (陈女士, in English) about the demo consultancy, received five
   days ago, handled by ``alliance@``, acknowledged, with an investigation note: on
   ``alliance@``'s work list too, its decision due;
+* 长春智联工业互联网 (``pool-d@``), suspended from the Changchun pilot's provider pool by
+  ``changchun@`` four days ago, appealed three days ago; ``alliance2@`` handles it (outside the
+  authority that decided), its acknowledgement due: on ``alliance2@``'s work list and, under
+  way, on ``pool-d@``'s;
 * a complaint from the public about a certificate holder of the demo body (005), received four
   days ago and acknowledged by ``alliance3@`` (the reviewers ``alliance@`` and ``alliance2@``
   took part in every demo certificate), who ordered a special audit yesterday: on the body's
@@ -28,6 +32,7 @@ from app.extensions import db
 from blueprints.cases import filing
 from blueprints.cases import services as cases
 from blueprints.cases.impartiality import refusal
+from blueprints.demo import pool as demo_pool
 from blueprints.demo.people import team_of
 from blueprints.demo.review_items import _enterprise, _walk
 from blueprints.projects import services as projects
@@ -39,6 +44,7 @@ from models import (
     CertificateStatus,
     Organisation,
     OrgKind,
+    PoolMember,
     Project,
     Role,
     User,
@@ -165,8 +171,37 @@ def _complaint_about_a_holder(body: Organisation) -> None:
     case.events[-1].created_at = special.ordered_at
 
 
+POOL_APPEAL_HANDLER = "alliance2@demo.certpath.cn"
+
+
+def _pool_appeal() -> None:
+    member = db.session.scalar(
+        sa.select(PoolMember)
+        .join(Organisation, Organisation.id == PoolMember.provider_id)
+        .where(Organisation.name == demo_pool.SUSPENDED_PROVIDER)
+    )
+    if member is None or db.session.scalar(
+        sa.select(sa.exists().where(Case.pool_member_id == member.id))
+    ):
+        return
+    appellant = db.session.scalar(sa.select(User).where(User.email == "pool-d@demo.certpath.cn"))
+    handler = db.session.scalar(sa.select(User).where(User.email == POOL_APPEAL_HANDLER))
+    if appellant is None or handler is None:
+        return
+    case = filing.appeal(
+        appellant,
+        member.events[-1],
+        "两份诊断报告结构相同系采用同一诊断模板所致，具体问题与建议各不相同；"
+        "两家企业的现场诊断记录及签到表附后，请求撤销暂停决定。",
+        [],
+    )
+    cases.assign(case, handler, handler.id, None)
+    _date_back(case, 3)
+
+
 def load(body: Organisation, consultancy: Organisation) -> None:
     _appeal(body)
+    _pool_appeal()
     _complaint(consultancy)
     _complaint_about_a_holder(body)
     db.session.flush()

@@ -2,7 +2,8 @@
 clean publicity and rated by an enterprise it diagnosed; a second provider admitted; one
 applicant waiting for the expert's opinion (on changchun-expert@'s work list, and for
 information on changchun@'s); one admission in publicity (anyone may object on the public
-pool). Every place walked through the pool's own services, dated back consistently."""
+pool); one provider (pool-d@) suspended four days ago, whose appeal the demo's cases file.
+Every place walked through the pool's own services, dated back consistently."""
 
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ _PRODUCTS = {
     "长春云仿真软件有限公司": (("汽车零部件工艺仿真云平台", "2.3.1", "30", "80", "existing"),),
     "吉林智造云科技有限公司": (("质量追溯与能耗监测平台", "2.3.1", "10", "35", "new"),),
     "长春数智工场信息技术有限公司": (("数字化仓储管理系统", "3.3.3", "8", "25", "existing"),),
+    "长春智联工业互联网有限公司": (("设备预测性维护平台", "2.3.1", "12", "30", "existing"),),
 }
+SUSPENDED_PROVIDER = "长春智联工业互联网有限公司"
+SUSPENSION_REASON = "两家企业反映诊断报告雷同、现场诊断未按计划开展，暂停入库资格待核查。"
 
 
 def _place(provider: Organisation, user: User, authority_id: int, day: date) -> PoolMember | None:
@@ -90,6 +94,22 @@ def _admitted_before(member: PoolMember, official: User, days: int) -> None:
     _dated(member, member.publicity_ends_on + timedelta(days=1))
 
 
+def _suspended(authority_id: int, official: User, expert: User) -> None:
+    """pool-d@'s place: admitted 50 days ago, suspended by changchun@ four days ago (its appeal
+    is the demo's cases' to file: blueprints/demo/cases.py)."""
+    provider = organisation(OrgKind.SERVICE_PROVIDER, SUSPENDED_PROVIDER, region_code="220106")
+    user = account(provider, Role.DIAGNOSTICIAN, "pool-d@demo.certpath.cn", "郑智联",
+                   org_admin=True)  # fmt: skip
+    member = _place(provider, user, authority_id, local_today() - timedelta(days=70))
+    if member is None:
+        return
+    _reviewed(member, official, expert, local_today() - timedelta(days=62))
+    _admitted_before(member, official, 60)
+    services.perform(member, "suspend", official, reason=SUSPENSION_REASON)
+    suspended = utc_from_local(datetime.combine(local_today() - timedelta(days=4), time(15)))
+    member.status_changed_at = member.events[-1].at = suspended
+
+
 def load(
     provider: Organisation, rater: User, official: User, expert: User
 ) -> list[tuple[Role, str]]:
@@ -131,8 +151,10 @@ def load(
     if in_publicity is not None:
         _reviewed(in_publicity, official, expert, local_today() - timedelta(days=8))
         services.perform(in_publicity, "admit", official, reason="专家评审通过，拟予入库。")
+    _suspended(authority_id, official, expert)
     return [
         (Role.AUTHORITY, "changchun-expert@demo.certpath.cn"),
+        (Role.DIAGNOSTICIAN, "pool-d@demo.certpath.cn"),
         (Role.DIAGNOSTICIAN, "pool-b@demo.certpath.cn"),
         (Role.DIAGNOSTICIAN, "pool-c@demo.certpath.cn"),
     ]

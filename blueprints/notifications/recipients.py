@@ -96,6 +96,11 @@ def filer_of(case: Case) -> list[User]:
     return unique(filer, enterprise)
 
 
+def authority_of_pool_appeal(case: Case) -> list[User]:
+    """The pool's authority hears the outcome of an appeal against its decision."""
+    return contacts(case.concerned_id) if case.pool_event_id is not None else []
+
+
 def team_of(audit: Audit) -> list[User]:
     return list(
         db.session.scalars(

@@ -679,6 +679,20 @@ POOL_NOTICES = {
         ),
         _objected_place,
     ),
+    # An upheld appeal (blueprints/cases): the provider and the authority whose decision fell.
+    "pool.appeal_upheld": Notice(
+        Category.DIAGNOSIS,
+        lambda e: who.unique(
+            who.contacts(e.subject.provider_id), who.contacts(e.subject.authority_id)
+        ),
+        lambda e: _(
+            "Appeal %(reference)s upheld: %(provider)s is back in the pool of %(authority)s",
+            reference=e.context["case"].reference,
+            provider=e.subject.provider.name,
+            authority=e.subject.authority.name,
+        ),
+        _place,
+    ),
     "pool.rated": _to_provider(
         lambda e: _(
             "An enterprise rated your service: your rating is now %(rating)s",
@@ -1032,7 +1046,7 @@ CASE_NOTICES = {
     ),
     "case.decide": Notice(
         Category.CASES,
-        lambda e: who.filer_of(e.subject),
+        lambda e: who.unique(who.filer_of(e.subject), who.authority_of_pool_appeal(e.subject)),
         _case_title(_l("%(kind)s %(reference)s is decided: %(outcome)s")),
         _case_page,
     ),

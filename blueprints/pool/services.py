@@ -155,7 +155,7 @@ def perform(
     before = member.status
     member.status = target
     member.status_changed_at = utcnow()
-    if name in ("admit", "refuse", "suspend", "restore", "remove"):
+    if name in ("admit", "refuse", "suspend", "restore", "remove", "appeal_upheld"):
         member.decision_reason = reason
     if name == "admit":
         _publish(member)

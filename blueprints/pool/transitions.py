@@ -2,7 +2,8 @@
 (qualifications, products) and submits it; the pool's authority assigns experts, who each
 record an opinion; the authority admits — the admission is published for working days — or
 refuses with reasons; a clean publicity puts the provider in the pool, an upheld objection
-refuses it. The authority suspends, restores or removes an admitted provider with a reason.
+refuses it. The authority suspends, restores or removes an admitted provider with a reason;
+the provider may appeal a suspension or a removal, and an upheld appeal restores its place.
 A refused provider may apply again."""
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from app.clock import local_today
 from app.extensions import db
 from app.security.permissions import Permission
 from app.workflow import Transition, names
-from models import PoolMember, PoolObjection, PoolObjectionStatus, PoolStatus
+from models import PoolEvent, PoolMember, PoolObjection, PoolObjectionStatus, PoolStatus
 
 S = PoolStatus
+# The authority's decisions a provider may appeal (blueprints/cases/filing.py).
+APPEALABLE = ("suspend", "remove")
 APPLY, MANAGE = Permission.POOL_APPLY, Permission.DIAGNOSIS_MANAGE
 
 
@@ -77,6 +80,23 @@ def publicity_over(member: PoolMember, _actor: object) -> str | None:
     return None
 
 
+def last_event(member: PoolMember) -> PoolEvent | None:
+    return db.session.scalar(
+        sa.select(PoolEvent)
+        .where(PoolEvent.member_id == member.id)
+        .order_by(PoolEvent.id.desc())
+        .limit(1)
+    )
+
+
+def decision_still_standing(member: PoolMember, _actor: object) -> str | None:
+    """An appeal reopens the suspension or removal it is about, not a later move."""
+    event = last_event(member)
+    if event is None or event.action not in APPEALABLE or event.to_status != member.status.value:
+        return _("The place has changed since the decision: there is nothing to reopen.")
+    return None
+
+
 def _after_opinion(member: PoolMember) -> PoolStatus:
     """The last opinion awaited moves the application to the authority's decision."""
     waiting = [r for r in member.reviews if r.recorded_at is None]
@@ -107,6 +127,17 @@ TRANSITIONS: tuple[Transition[PoolStatus], ...] = (
     Transition.of("suspend", {S.ADMITTED}, S.SUSPENDED, MANAGE, of_the_authority),
     Transition.of("restore", {S.SUSPENDED}, S.ADMITTED, MANAGE, of_the_authority),
     Transition.of("remove", {S.ADMITTED, S.SUSPENDED}, S.REMOVED, MANAGE, of_the_authority),
+    # The provider's appeal against a suspension or a removal, upheld by its impartial handler
+    # (blueprints/cases): carried out for that person, the place back in the pool.
+    Transition.of(
+        "appeal_upheld",
+        {S.SUSPENDED, S.REMOVED},
+        S.ADMITTED,
+        None,
+        None,
+        decision_still_standing,
+        system=True,
+    ),
 )
 ACTION_NAMES = names(TRANSITIONS)
 ACTION_TITLES = {
@@ -121,7 +152,9 @@ ACTION_TITLES = {
     "suspend": _l("Suspended"),
     "restore": _l("Restored"),
     "remove": _l("Removed from the pool"),
+    "appeal_upheld": _l("Appeal upheld: back in the pool"),
 }
+
 # The authority's decisions, each with its reason (the form on the place's page).
 DECISIONS = ("admit", "refuse", "suspend", "restore", "remove")
 

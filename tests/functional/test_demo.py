@@ -193,9 +193,12 @@ def test_the_demo_has_an_open_appeal_and_a_complaint_on_the_alliance_list(app, d
     from models import Case, CaseKind, CaseStatus, CaseSubject
 
     # The complaint about a consultancy (the one about a certificate holder: the next test).
-    cases = {(c.kind, c.subject): c for c in db.session.scalars(sa.select(Case))}
-    appeal = cases[CaseKind.APPEAL, None]
-    complaint = cases[CaseKind.COMPLAINT, CaseSubject.ORGANISATION]
+    cases = {
+        (c.kind, c.subject, c.pool_member_id is not None): c
+        for c in db.session.scalars(sa.select(Case))
+    }
+    appeal = cases[CaseKind.APPEAL, None, False]
+    complaint = cases[CaseKind.COMPLAINT, CaseSubject.ORGANISATION, False]
     assert appeal.status is CaseStatus.RECEIVED and appeal.handler_id is None
     assert appeal.decision == "return_compliance"
     assert appeal.received_at < utcnow() and appeal.acknowledge_due_on >= local_today()
@@ -213,7 +216,25 @@ def test_the_demo_has_an_open_appeal_and_a_complaint_on_the_alliance_list(app, d
     assert appellant.login("zhangjiang@demo.certpath.cn", DEMO_PASSWORD).status_code == 302
     assert appeal.reference in appellant.get("/dashboard").get_data(as_text=True)
     load_demo()  # idempotent
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 4
+
+
+def test_the_demo_has_a_suspended_provider_with_its_appeal_pending(app, demo_accounts):
+    """pool-d@ appealed its suspension by changchun@; alliance2@ handles it: both see it on
+    their work lists, and the place's page offers no second appeal."""
+    from models import Case, CaseStatus, PoolStatus
+
+    case = db.session.scalar(sa.select(Case).where(Case.pool_member_id.is_not(None)))
+    assert case is not None and case.status is CaseStatus.RECEIVED
+    assert case.pool_member.status is PoolStatus.SUSPENDED and case.decision == "suspend"
+    assert case.pool_event.at < case.received_at < utcnow()
+    assert case.handler is not None and case.handler.email == "alliance2@demo.certpath.cn"
+    for email in ("alliance2@demo.certpath.cn", "pool-d@demo.certpath.cn"):
+        browser = Browser(app.test_client())
+        assert browser.login(email, DEMO_PASSWORD).status_code == 302
+        assert case.reference in browser.get("/dashboard").get_data(as_text=True), email
+    page = browser.get(f"/pool/{case.pool_member_id}").get_data(as_text=True)
+    assert case.reference in page and "/cases/appeal/pool/" not in page
 
 
 def test_the_demo_body_has_a_special_audit_to_schedule(app, demo_accounts):

@@ -77,7 +77,8 @@ def for_staff(user: User) -> list[WorkList]:
 
 
 def appeals_under_way(organisation_id: int | None) -> WorkList:
-    """The enterprise's appeals not answered yet: the alliance's to handle."""
+    """The organisation's appeals not answered yet (an enterprise's, or a provider's against
+    its pool's authority): the alliance's to handle."""
     return capped(
         "appeals_under_way",
         _("Your appeals under way"),

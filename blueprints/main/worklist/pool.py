@@ -1,6 +1,7 @@
-"""What the provider pool puts on work lists: the provider's drafts to submit and its
-admission in publicity; the authority's applications to give experts, those to decide and the
-objections to decide; an expert's applications to review; an enterprise's providers to rate."""
+"""What the provider pool puts on work lists: the provider's drafts to submit, its
+admission in publicity and its appeals under way; the authority's applications to give
+experts, those to decide and the objections to decide; an expert's applications to review;
+an enterprise's providers to rate."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 
+from blueprints.main.worklist import cases
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from models import (
     DiagnosisEngagement,
@@ -81,6 +83,8 @@ def provider_lists(user: User) -> list[WorkList]:
             _item(_("Published: you enter the pool once no objection holds it")),
             waiting=True,
         ),
+        # Its appeals against a suspension or a removal, in the alliance's hands.
+        cases.appeals_under_way(user.organisation_id),
     ]
 
 

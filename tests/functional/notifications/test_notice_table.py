@@ -58,6 +58,7 @@ from models import (
     AuditKind,
     AuditTeamMember,
     Campaign,
+    Case,
     CaseOutcome,
     CaseSubject,
     CertificateStatus,
@@ -897,6 +898,33 @@ def pool_decided(name: str, upto: str) -> Callable[[Cast], set[int]]:
     return scene
 
 
+def _pool_appeal(c: Cast) -> tuple[Place, Case]:
+    """The provider's appeal against its suspension by the city; what it announced cleared."""
+    place = _pool_place(c, "admitted")
+    pool.decide(place.member, c.city, "suspend", "整改", None)
+    case = filing.appeal(place.provider, place.member.events[-1], "理由不成立")
+    clear_notices()
+    return place, case
+
+
+def pool_appeal_decided(c: Cast) -> set[int]:
+    """Dismissed: the provider (the appellant) and the authority whose decision stands hear."""
+    place, case = _pool_appeal(c)
+    case_services.assign(case, c.staff, c.staff2.id, None)
+    case_services.act(case, "acknowledge", c.staff2, None)
+    clear_notices()
+    case_services.act(case, "decide", c.staff2, None, **_DISMISS[1])
+    return {place.provider.id} | c.named("city")
+
+
+def pool_appeal_upheld(c: Cast) -> set[int]:
+    """The place restored on the handler's decision: the provider and the authority hear."""
+    place, case = _pool_appeal(c)
+    pool.perform(place.member, "appeal_upheld", OnDecisionOf(c.staff2), reason="申诉成立",
+                 case=case)  # fmt: skip
+    return {place.provider.id} | c.named("city")
+
+
 def pool_publicity_closed(c: Cast) -> set[int]:
     place = _pool_place(c, "in_publicity")
     place.member.publicity_ends_on = date.today() - timedelta(days=1)
@@ -1053,6 +1081,8 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "pool.restore": pool_decided("restore", "admitted"),
     "pool.remove": pool_decided("remove", "admitted"),
     "pool.rated": pool_rated,
+    "pool.appeal_upheld": pool_appeal_upheld,
+    "case.decide  ": pool_appeal_decided,  # a provider's appeal: the same event
     "reform.file": reform_filed,
     "reform.county_agree": reform_decided("county_agree", "filed"),
     "reform.county_return": reform_decided("county_return", "filed"),
