@@ -21,6 +21,7 @@ from app.extensions import db
 from blueprints.assessment.services import current_year
 from blueprints.demand import services as demand
 from blueprints.demo import pool as demo_pool
+from blueprints.demo import reform as demo_reform
 from blueprints.demo.assessments import submitted
 from blueprints.demo.people import account, enterprise_with_contact, first_user, organisation
 from blueprints.demo.projects import pdf_file
@@ -400,8 +401,11 @@ def load() -> list[tuple[Role, str]]:
         fill_forms(waiting, "start", provider=expert, enterprise=None,
                    day=local_today() + timedelta(days=7), only=("plan", "notice"))  # fmt: skip
     pooled = demo_pool.load(provider, rater, official, pool_expert)
+    # Reform projects once the pool admits both providers (blueprints/demo/reform.py).
+    reformed = demo_reform.load(official, third, fourth)
     return [
         *pooled,
+        *reformed,
         (Role.DIAGNOSTICIAN, "diagnosis@demo.certpath.cn"),
         (Role.AUTHORITY, "changchun@demo.certpath.cn"),
         (Role.AUTHORITY, "nmg@demo.certpath.cn"),

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from app.clock import utcnow
+from app.events import Event
 from app.extensions import db
 from app.security.access import in_region, region_prefix
 from models import (
@@ -23,6 +24,9 @@ from models import (
 
 NOTE_MAX = 1000
 CHUNK = 500
+# What the roster import announces with its rows' flags (blueprints/roster/importing.py, which
+# cannot import this feature: the features this one uses read the roster).
+ROSTER_FLAGS = "roster.exclusion_flags"
 
 
 def enterprise_or_404(org_id: int, user: User) -> Organisation:
@@ -75,6 +79,12 @@ def import_flags(rows: Mapping[str, Mapping[ExclusionFlag, bool]]) -> int:
     """The roster's columns: for each credit code, the flags its row states (a column absent
     from the file, or a blank cell, states nothing)."""
     return _apply(rows, ExclusionSource.ROSTER, None, "")
+
+
+def hear_the_roster(event: Event) -> None:
+    """The app.events handler: the flags a roster import states, written as it imports."""
+    if event.name == ROSTER_FLAGS:
+        import_flags(event.context["rows"])
 
 
 def _apply(

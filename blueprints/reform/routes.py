@@ -8,11 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import pages, uploads, workflow
+from app import events, pages, uploads, workflow
 from app.forms import options
 from app.input_boundary import version_field
 from app.pagination import paginate
@@ -23,6 +24,11 @@ from blueprints.reform.transitions import ACTION_TITLES, DECISIONS, TRANSITIONS
 from models import ExclusionFlag, ReformProject
 
 bp = Blueprint("reform", __name__, url_prefix="/reform", template_folder="templates")
+
+
+@bp.record_once
+def _hear_the_roster(state: BlueprintSetupState) -> None:
+    events.register(state.app, exclusions.hear_the_roster)
 
 
 @bp.get("/")

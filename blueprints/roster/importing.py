@@ -8,6 +8,11 @@ are inserted and updated in batches.
 
 A column the file leaves out leaves that field of the updated rows as it was; a column that is
 there but empty in a row empties the field (for tags: the row's tags are replaced by none).
+The exclusion flags' columns are the exception: a blank cell states nothing, so that a roster
+kept without them never clears a flag an authority set; 是 sets a flag and 否 clears it, each
+change a history row. The flags are the reform feature's (blueprints/reform/exclusions.py),
+which depends on features that read the roster: the import announces the rows' flags and the
+reform feature, listening, writes them in the same transaction.
 """
 
 from __future__ import annotations
@@ -20,13 +25,18 @@ from werkzeug.datastructures import FileStorage
 
 from app import uploads
 from app.clock import utcnow
+from app.events import announce
 from app.extensions import db
+from app.workflow import SYSTEM
 from blueprints.roster import problems as p
 from blueprints.roster.problems import Problem
 from blueprints.roster.rows import Checked, Reference, check, industry_code
 from blueprints.roster.services import CHUNK, Scope
 from blueprints.roster.workbook import EMAIL, INDUSTRY, REGION, TAGS, Roster, read
 from models import Industry, Region, RosterEnterprise, RosterTag
+
+# Heard by blueprints/reform/exclusions.py (the name is the contract between the two).
+FLAGS_IMPORTED = "roster.exclusion_flags"
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,10 @@ def import_roster(roster: Roster, scope: Scope, file_name: str = "") -> Outcome:
             row.problems.insert(0, Problem(p.OTHER_REGION))
     good = [row for row in checked if not row.problems]
     created, updated = _write(good, existing, roster.columns, scope)
+    flags = {row.credit_code: row.flags for row in good if row.flags}
+    if flags:
+        announce(FLAGS_IMPORTED, None, SYSTEM, occurrence=f"roster:{utcnow().isoformat()}",
+                 rows=flags)  # fmt: skip
     refused = tuple(
         Refused(row.number, *row.echo, tuple(row.problems)) for row in checked if row.problems
     )

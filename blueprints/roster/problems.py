@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from blueprints.auth.services import credit_code_problem
+from blueprints.roster.workbook import HEADERS, column_label
 
 MAX_NAME_LENGTH = 200
 MAX_EMAIL_LENGTH = 254
@@ -28,6 +29,7 @@ REGION_OUTSIDE = "region_outside"
 INDUSTRY_UNKNOWN = "industry_unknown"
 TAG_UNKNOWN = "tag_unknown"
 EMAIL_INVALID = "email_invalid"
+FLAG_VALUE = "flag_value"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,12 @@ _WORDS: dict[str, Callable[..., str]] = {
         "Unknown tag “%(tag)s”: use 规上, 专精特新, 小巨人 or 试点.", tag=tag
     ),
     EMAIL_INVALID: lambda: _("The contact email is not a valid address."),
+    FLAG_VALUE: lambda column="", value="": _(
+        "“%(value)s” in the column %(column)s is neither yes nor no: write 是 or 否 (Y/N, 1/0, "
+        "true/false), or leave the cell blank.",
+        value=value,
+        column=column_label(column) if column in HEADERS else column,
+    ),
 }
 
 

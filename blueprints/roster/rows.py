@@ -19,13 +19,14 @@ from blueprints.roster.problems import Problem
 from blueprints.roster.workbook import (
     CREDIT_CODE,
     EMAIL,
+    FLAG_COLUMNS,
     INDUSTRY,
     NAME,
     REGION,
     TAGS,
     RawRow,
 )
-from models import EnterpriseTag
+from models import EnterpriseTag, ExclusionFlag
 
 # What the report repeats of a refused row: enough to find it in the file.
 _ECHO_LENGTH = 100
@@ -34,6 +35,9 @@ _TAG_SEPARATORS = re.compile(r"[；;，,、]")
 # 专精特新"小巨人" is written with straight, curly or corner quotes, or none.
 _TAG_NOISE = re.compile(r"[\s\"'“”‘’「」『』]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# An exclusion flag's cell, NFKC-normalised and case-folded (Excel's TRUE arrives as "True").
+_YES = frozenset(("是", "y", "yes", "1", "true"))
+_NO = frozenset(("否", "n", "no", "0", "false"))
 
 TAG_NAMES: dict[str, EnterpriseTag] = {
     **dict.fromkeys(("规上", "规模以上", "规上企业", "规模以上企业"), EnterpriseTag.ABOVE_SCALE),
@@ -65,6 +69,8 @@ class Checked:
     contact_email: str
     tags: frozenset[EnterpriseTag]
     code_valid: bool
+    # The exclusion flags the row states; a blank cell, or no such column, states nothing.
+    flags: dict[ExclusionFlag, bool] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -103,6 +109,20 @@ def _email(text: str, found: list[Problem]) -> str:
     if not address or len(address) > p.MAX_EMAIL_LENGTH:
         found.append(Problem(p.EMAIL_INVALID))
     return address
+
+
+def _flags(row: RawRow, found: list[Problem]) -> dict[ExclusionFlag, bool]:
+    stated = {}
+    for column in FLAG_COLUMNS:
+        text = row.get(column)
+        key = unicodedata.normalize("NFKC", text).strip().casefold()
+        if not key:
+            continue
+        if key in _YES or key in _NO:
+            stated[ExclusionFlag(column)] = key in _YES
+        else:
+            found.append(Problem(p.FLAG_VALUE, {"column": column, "value": text[:_ECHO_LENGTH]}))
+    return stated
 
 
 def _region(code: str, reference: Reference, found: list[Problem]) -> None:
@@ -149,6 +169,7 @@ def check(row: RawRow, reference: Reference, first_rows: dict[str, int]) -> Chec
         found.append(Problem(p.INDUSTRY_UNKNOWN, {"code": industry[:_ECHO_LENGTH]}))
     tags = _tags(row.get(TAGS), found)  # the problems in the order of the template's columns
     email = _email(row.get(EMAIL), found)
+    flags = _flags(row, found)
     return Checked(
         number=row.number,
         credit_code=code,
@@ -158,5 +179,6 @@ def check(row: RawRow, reference: Reference, first_rows: dict[str, int]) -> Chec
         contact_email=email,
         tags=tags,
         code_valid=code_valid,
+        flags=flags,
         problems=found,
     )

@@ -84,5 +84,7 @@ def template_sheet(scope: Scope | None) -> Sheet:
         "34",
         "规上；专精特新",
         "contact@example.com",
+        "否",
+        "否",
     ]
     return Sheet("企业名录", [chinese for chinese, _english in HEADERS.values()], [example])

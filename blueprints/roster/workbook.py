@@ -27,7 +27,7 @@ from openpyxl import load_workbook
 from app.uploads import UploadError
 
 MAX_ROWS = 20_000
-# A roster has six columns; a sheet as wide as Excel allows is not read to its end.
+# A roster has eight columns; a sheet as wide as Excel allows is not read to its end.
 MAX_COLUMNS = 50
 # Tables sent with government notices often carry a title line (and a date line) above the
 # header.
@@ -42,6 +42,10 @@ REGION = "region_code"
 INDUSTRY = "industry_code"
 TAGS = "tags"
 EMAIL = "contact_email"
+# The exclusion flags of seed 004 四(四) (blueprints/reform/exclusions.py), by their flag values.
+GIANT = "central_fund_giant"
+PILOT_2022 = "national_pilot_2022"
+FLAG_COLUMNS = (GIANT, PILOT_2022)
 REQUIRED = (CREDIT_CODE, NAME, REGION)
 
 # The header of the template, and the names the messages give a column by (GB/T 2260 etc. are
@@ -53,6 +57,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     INDUSTRY: ("行业代码", "industry code"),
     TAGS: ("标签", "tags"),
     EMAIL: ("联系邮箱", "contact email"),
+    GIANT: ("中央财政支持“小巨人”", "central-fund little giant"),
+    PILOT_2022: ("2022年改造试点", "2022 national pilot"),
 }
 
 # Header names as normalised by _header_key (no spaces, underscores, marks or notes in
@@ -73,11 +79,25 @@ _ALIASES: dict[str, str] = {
         INDUSTRY: ("行业代码", "所属行业代码", "industrycode", "industry"),
         TAGS: ("标签", "企业标签", "tags", "tag"),
         EMAIL: ("联系邮箱", "电子邮箱", "邮箱", "contactemail", "email"),
+        GIANT: (
+            "中央财政支持小巨人",
+            "中央财政支持小巨人企业",
+            "centralfundlittlegiant",
+            "centralfundgiant",
+        ),
+        PILOT_2022: (
+            "2022年改造试点",
+            "2022年数字化转型试点",
+            "2022年试点",
+            "2022nationalpilot",
+            "nationalpilot2022",
+        ),
     }.items()
     for alias in aliases
 }
-# "企业名称*", "行业代码（选填）", "Credit code (required)", "Contact_Email:"
-_HEADER_NOISE = re.compile(r"[（(][^）)]*[）)]|[\s_*＊:：]")
+# "企业名称*", "行业代码（选填）", "Credit code (required)", "Contact_Email:"; 中央财政支持"小巨人"
+# is written with straight, curly or corner quotes, or none.
+_HEADER_NOISE = re.compile(r"[（(][^）)]*[）)]|[\s_*＊:：\"'“”‘’「」『』-]")
 
 
 @dataclass(frozen=True)

@@ -252,3 +252,53 @@ def test_the_demo_body_has_a_special_audit_to_schedule(app, demo_accounts):
     browser.login(lead.email, DEMO_PASSWORD)
     board = browser.get("/dashboard").get_data(as_text=True)
     assert f"/special-audits/{special.id}" in board
+
+
+def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_refused(
+    app, demo_accounts
+):
+    """Changchun's reform projects: one waiting for the 南关区 authority, one for the city, one
+    in implementation with its training plan, each dated after the diagnosis; the enterprise the
+    city flagged a "little giant" is refused when it files its draft, and told why."""
+    from blueprints.main.worklist import work_for
+    from models import ExclusionEvent, ExclusionFlag, ReformProject, ReformStatus
+
+    load_demo()  # idempotent: nothing twice
+    projects = db.session.scalars(sa.select(ReformProject).order_by(ReformProject.id)).all()
+    by_status = {p.status: p for p in projects}
+    assert len(projects) == 4 == len(by_status)
+    county = by_status[ReformStatus.AWAITING_COUNTY].county_authority
+    assert county is not None and county.name == "长春市南关区工业和信息化局"
+    assert len(by_status[ReformStatus.AWAITING_CITY].contracts) == 2
+    implementing = by_status[ReformStatus.IN_IMPLEMENTATION]
+    assert implementing.training_recorded_on is not None
+    assert [e.action for e in implementing.events] == ["file", "county_agree", "city_file"]
+    moments = [implementing.created_at] + [e.at for e in implementing.events]
+    assert moments == sorted(moments) and moments[-1] < utcnow()
+    assert implementing.filed_on == local_today() - timedelta(days=11)
+    decide, implementing_key = "reform_projects_to_decide", "reform_projects_in_implementation"
+    for email, key, project in (
+        ("changchun-county@demo.certpath.cn", decide, ReformStatus.AWAITING_COUNTY),
+        ("changchun@demo.certpath.cn", decide, ReformStatus.AWAITING_CITY),
+        ("changchun-d@demo.certpath.cn", implementing_key, ReformStatus.IN_IMPLEMENTATION),
+        ("changchun-c@demo.certpath.cn", "reform_projects_to_file", ReformStatus.DRAFT),
+    ):
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        (item,) = {group.key: group for group in work_for(user)}[key].items
+        assert item.url.endswith(f"/reform/{by_status[project].id}"), email
+    [flagged] = db.session.scalars(sa.select(ExclusionEvent)).all()
+    assert (flagged.flag, flagged.raised) == (ExclusionFlag.CENTRAL_FUND_GIANT, True)
+    assert flagged.actor is not None and flagged.actor.email == "changchun@demo.certpath.cn"
+    draft = by_status[ReformStatus.DRAFT]
+    assert draft.enterprise.credit_code == flagged.credit_code
+    db.session.commit()  # release the savepoint so request sessions see the rows
+    browser = Browser(app.test_client())
+    browser.login("changchun-c@demo.certpath.cn", DEMO_PASSWORD)
+    page = f"/reform/{draft.id}"
+    refused = browser.submit(
+        page, {"action": "file", "version": str(draft.lock_version)}, action=f"{page}/move"
+    )
+    assert refused.status_code == 409
+    assert str(ExclusionFlag.CENTRAL_FUND_GIANT.title) in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(ReformProject, draft.id).status == ReformStatus.DRAFT

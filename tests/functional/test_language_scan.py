@@ -28,10 +28,12 @@ KEPT = ("中文",)
 LITERALS_ON = {
     "/checks/": ("统一社会信用代码", "credit code", ".xlsx"),
     "/roster/import": (
-        "统一社会信用代码", "企业名称", "行业代码", "行政区划代码", "联系邮箱", "标签",
+        "中央财政支持“小巨人”", "2022年改造试点", "统一社会信用代码", "企业名称", "行业代码",
+        "行政区划代码", "联系邮箱", "标签",
         "规上", "专精特新", "小巨人", "试点", "；", "，", "、",
         "credit code", "industry code", "region code", "contact email", "name", "industry",
-        "region", "tags", ".xlsx",
+        "region", "tags", ".xlsx", "是", "否",
+        "central-fund little giant", "2022 national pilot", "true/false",
     ),
 }  # fmt: skip
 
@@ -114,7 +116,9 @@ def leaks_in(app, language: str, *, typed: list[str], words) -> dict[str, set[st
                 continue
             path = url.split("?")[0]
             text = visible_text(html)
-            for value in (*typed_values, *LITERALS_ON.get(path, ())):
+            # The page's literals first: a typed value (小巨人) inside one (中央财政支持“小巨人”)
+            # would otherwise cut it.
+            for value in (*LITERALS_ON.get(path, ()), *typed_values):
                 text = text.replace(value, " ")
             found = words(text)
             if found:

@@ -13,6 +13,8 @@ from tests import factories
 from tests.conftest import Browser
 
 HEADER = ["统一社会信用代码", "企业名称", "行政区划代码", "行业代码", "标签", "联系邮箱"]
+# The optional exclusion flags of seed 004 四(四), last in the template.
+FLAG_HEADER = ["中央财政支持“小巨人”", "2022年改造试点"]
 
 
 def xlsx(rows: list[list], header: list[str] | None = HEADER, title: str | None = None) -> bytes:

@@ -13,6 +13,7 @@ from tests import factories
 from tests.conftest import upload_folder
 
 from .helpers import (
+    FLAG_HEADER,
     HEADER,
     authority,
     count_roster,
@@ -179,8 +180,8 @@ def test_the_template_imports_as_it_is(client):
     response = browser.get("/roster/template.xlsx")
     assert response.status_code == 200
     rows = read_xlsx(response.data)
-    assert rows[0] == tuple(HEADER)
-    assert rows[1][2] == "310115"
+    assert rows[0] == tuple(HEADER + FLAG_HEADER)
+    assert rows[1][2] == "310115" and rows[1][6:] == ("否", "否")
     location = result_of(upload(browser, response.data))
     assert counts(browser, location) == (1, 0, 0)
     assert roster_of(rows[1][0]).tag_set == {T.ABOVE_SCALE, T.SPECIALISED}
