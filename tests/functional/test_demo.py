@@ -302,3 +302,22 @@ def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_ref
     assert str(ExclusionFlag.CENTRAL_FUND_GIANT.title) in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(ReformProject, draft.id).status == ReformStatus.DRAFT
+    # The city finds the flag where it deals with the enterprise: its diagnosis engagement.
+    from models import DiagnosisEngagement
+
+    engagement = db.session.scalar(
+        sa.select(DiagnosisEngagement).where(
+            DiagnosisEngagement.enterprise_id == draft.enterprise_id
+        )
+    )
+    city = Browser(app.test_client())
+    city.login("changchun@demo.certpath.cn", DEMO_PASSWORD)
+    html = city.get(f"/engagements/{engagement.id}").get_data(as_text=True)
+    link = f'id="eligibility-flags" href="/reform/enterprises/{draft.enterprise_id}/exclusions"'
+    assert link in html
+    flags = city.get(f"/reform/enterprises/{draft.enterprise_id}/exclusions")
+    assert flags.status_code == 200
+    assert str(ExclusionFlag.CENTRAL_FUND_GIANT.title) in flags.get_data(as_text=True)
+    provider = Browser(app.test_client())
+    provider.login("diagnosis@demo.certpath.cn", DEMO_PASSWORD)
+    assert 'id="eligibility-flags"' not in provider.get(f"/engagements/{engagement.id}").text
