@@ -346,5 +346,7 @@ def test_pages_run_as_many_queries_with_300_items_as_with_3(app, app_ctx, count_
         # A first page that is not full knows its total without counting; a full one counts
         # (a bounded count on the register): one query more, however many rows there are.
         assert large[url].count <= small[url].count + 1, (url, large[url].statements)
-        assert large[url].count <= 25, (url, large[url].statements)
+        # One query per kind of work: an evaluation body that also diagnoses for a programme
+        # and applies to its provider pool has the most kinds (27 queries on its dashboard).
+        assert large[url].count <= 30, (url, large[url].statements)
     print(party, {url: small[url].count for url in urls})  # the figures, with -s
