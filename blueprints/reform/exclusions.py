@@ -12,6 +12,7 @@ from app.clock import utcnow
 from app.events import Event
 from app.extensions import db
 from app.security.access import in_region, region_prefix
+from blueprints.roster import importing
 from models import (
     EnterpriseExclusion,
     ExclusionEvent,
@@ -24,9 +25,6 @@ from models import (
 
 NOTE_MAX = 1000
 CHUNK = 500
-# What the roster import announces with its rows' flags (blueprints/roster/importing.py, which
-# cannot import this feature: the features this one uses read the roster).
-ROSTER_FLAGS = "roster.exclusion_flags"
 
 
 def enterprise_or_404(org_id: int, user: User) -> Organisation:
@@ -83,7 +81,7 @@ def import_flags(rows: Mapping[str, Mapping[ExclusionFlag, bool]]) -> int:
 
 def hear_the_roster(event: Event) -> None:
     """The app.events handler: the flags a roster import states, written as it imports."""
-    if event.name == ROSTER_FLAGS:
+    if event.name == importing.FLAGS_IMPORTED:  # the roster cannot import this feature
         import_flags(event.context["rows"])
 
 

@@ -35,7 +35,7 @@ from blueprints.roster.services import CHUNK, Scope
 from blueprints.roster.workbook import EMAIL, INDUSTRY, REGION, TAGS, Roster, read
 from models import Industry, Region, RosterEnterprise, RosterTag
 
-# Heard by blueprints/reform/exclusions.py (the name is the contract between the two).
+# Heard by blueprints/reform/exclusions.py, which reads this name (the roster cannot import it).
 FLAGS_IMPORTED = "roster.exclusion_flags"
 
 
