@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import fields
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs: 3.2
 from wtforms.validators import DataRequired, ValidationError
@@ -44,6 +45,12 @@ def confirmation(label: Any = None, message: Any = None) -> fields.BooleanField:
         label or _l("Yes, I confirm this action."),
         validators=[DataRequired(message=message or _l("Tick the box to confirm this action."))],
     )
+
+
+class RemoveForm(FlaskForm):
+    """The confirmation of a removal (a need, a product, a file, a contract)."""
+
+    confirm = confirmation()
 
 
 def filters_of(form: Any) -> dict[str, Any]:

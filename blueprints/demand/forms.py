@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import DecimalField, confirmation, enum_options
+from app.forms import DecimalField, enum_options
 from models import SolutionOrigin
 from models.demand import PRICE_MAX
 
@@ -41,7 +41,3 @@ class SolutionForm(FlaskForm):
         choices=lambda: enum_options(SolutionOrigin),
         validators=[DataRequired()],
     )
-
-
-class RemoveForm(FlaskForm):
-    confirm = confirmation()

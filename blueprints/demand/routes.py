@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app import pages
 from app.clock import local_today
-from app.forms import options
+from app.forms import RemoveForm, options
 from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.pagination import paginate
@@ -101,7 +101,7 @@ def library_page(engagement_id: int, conflict: str | None = None, **_view_args: 
         catalogue=services.catalogue_of(engagement),
         entry_form=_entry_form(engagement) if editable else None,
         solution_forms={e.id: _solution_form(engagement, e) for e in entries} if editable else {},
-        remove_form=pages.kept("remove") or forms.RemoveForm(formdata=None),
+        remove_form=pages.kept("remove") or RemoveForm(formdata=None),
         limits=(services.MAX_ENTRIES, services.MAX_SOLUTIONS),
         conflict=conflict,
     )
@@ -182,7 +182,7 @@ def add_solution(entry_id: int):
 def remove_entry(entry_id: int):
     entry = services.entry_or_404(entry_id)
     g.library_of = engagement_id = entry.engagement_id
-    pages.validate(pages.submitted("remove", forms.RemoveForm()))
+    pages.validate(pages.submitted("remove", RemoveForm()))
     services.remove_entry(entry, current_user)
     flash(_("The need and its solutions are removed."), "success")
     return back_to(engagement_id)
@@ -195,7 +195,7 @@ def remove_solution(solution_id: int):
     solution = services.solution_or_404(solution_id)
     entry = solution.entry
     g.library_of = entry.engagement_id
-    pages.validate(pages.submitted("remove", forms.RemoveForm()))
+    pages.validate(pages.submitted("remove", RemoveForm()))
     services.remove_solution(solution, current_user)
     flash(_("The solution is removed."), "success")
     return back_to(entry.engagement_id, f"#entry-{entry.id}")

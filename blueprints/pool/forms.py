@@ -9,7 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import DecimalField, confirmation, enum_options, options
+from app.forms import DecimalField, enum_options, options
 from blueprints.pool.ratings import COMMENT_MAX, SCORE_MAX, SCORE_MIN
 from blueprints.pool.services import TEXT_MAX
 from blueprints.publicity.services import CONTACT_MAX, NAME_MAX, REASON_MAX
@@ -46,10 +46,6 @@ class FileForm(FlaskForm):
         _l("Qualification document"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],
     )
-
-
-class RemoveForm(FlaskForm):
-    confirm = confirmation()
 
 
 class ActionForm(FlaskForm):

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from app import pages, uploads, workflow
 from app.extensions import db
-from app.forms import options
+from app.forms import RemoveForm, options
 from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, requires
@@ -127,7 +127,7 @@ def view_page(member_id: int, conflict: str | None = None, **_view_args: object)
         decisions=[o for o in offered if o.name in DECISIONS],
         product_form=product_form,
         file_form=pages.kept("file") or forms.FileForm(formdata=None),
-        remove_form=pages.kept("remove") or forms.RemoveForm(formdata=None),
+        remove_form=pages.kept("remove") or RemoveForm(formdata=None),
         action_form=pages.kept("action") or forms.ActionForm(formdata=None),
         assign_form=assign_form,
         opinion_form=pages.kept("opinion") or forms.OpinionForm(formdata=None),
@@ -200,7 +200,7 @@ def _page_of_member(conflict: str | None = None, **_view_args: object) -> str | 
 def remove_product(product_id: int):
     product = services.product_or_404(product_id, current_user)
     g.pool_member = member_id = product.member_id
-    pages.validate(pages.submitted("remove", forms.RemoveForm()))
+    pages.validate(pages.submitted("remove", RemoveForm()))
     services.remove_product(product, current_user)
     flash(_("The product is removed."), "success")
     return back_to(member_id, "#products")
@@ -231,7 +231,7 @@ def file(file_id: int):
 def remove_file(file_id: int):
     found = services.file_or_404(file_id, current_user)
     g.pool_member = member_id = found.member_id
-    pages.validate(pages.submitted("remove", forms.RemoveForm()))
+    pages.validate(pages.submitted("remove", RemoveForm()))
     services.remove_file(found, current_user)
     flash(_("The document is removed."), "success")
     return back_to(member_id, "#files")

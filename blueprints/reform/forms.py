@@ -9,7 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import DateField, DecimalField, confirmation
+from app.forms import DateField, DecimalField
 from blueprints.reform.exclusions import NOTE_MAX
 from blueprints.reform.services import MAX_SCENARIOS, TEXT_MAX
 from models.reform import AMOUNT_MAX
@@ -44,10 +44,6 @@ class ContractForm(FlaskForm):
     file = FileField(
         _l("Signed contract"), validators=[FileRequired(message=_l("Choose a file to upload."))]
     )
-
-
-class RemoveForm(FlaskForm):
-    confirm = confirmation()
 
 
 class ActionForm(FlaskForm):

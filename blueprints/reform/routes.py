@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import events, pages, uploads, workflow
-from app.forms import options
+from app.forms import RemoveForm, options
 from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
@@ -147,7 +147,7 @@ def view_page(project_id: int, conflict: str | None = None, **_view_args: object
         editable=mine and project.status in services.EDITABLE,
         implementing=mine and project.status.value == "in_implementation",
         contract_form=_contract_form(project),
-        remove_form=pages.kept("remove") or forms.RemoveForm(formdata=None),
+        remove_form=pages.kept("remove") or RemoveForm(formdata=None),
         action_form=pages.kept("action") or forms.ActionForm(formdata=None),
         decision_form=pages.kept("decision") or forms.DecisionForm(formdata=None),
         training_form=pages.kept("training") or forms.TrainingForm(formdata=None),
@@ -221,7 +221,7 @@ def _page_of_project(conflict: str | None = None, **_view_args: object) -> str |
 def remove_contract(contract_id: int):
     contract = services.contract_or_404(contract_id, current_user)
     g.reform_project = project_id = contract.project_id
-    pages.validate(pages.submitted("remove", forms.RemoveForm()))
+    pages.validate(pages.submitted("remove", RemoveForm()))
     services.remove_contract(contract, current_user)
     flash(_("The contract is removed."), "success")
     return back_to(project_id, "#contracts")
