@@ -210,6 +210,8 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
         ),
     ),
+    # An audit firm's auditor reaches the projects it audits from the dashboard's work list.
+    Role.AUDITOR: (DASHBOARD,),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
         DASHBOARD,

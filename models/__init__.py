@@ -131,6 +131,14 @@ from models.reform import (
     ReformProject,
     ReformStatus,
 )
+from models.reform_review import (
+    TARGET_GRADE_LEVEL,
+    AcceptanceVerdict,
+    ReformAcceptance,
+    ReformAuditReport,
+    ReformGrading,
+)
+from models.reform_subsidy import OutcomeCategory, ReformOutcome, ReformSubsidy, SubsidyStatus
 from models.scheduler import JobRun
 from models.security import AccountAction, AccountEvent, LoginFailure, UserSession
 from models.special_audit import (
@@ -172,8 +180,10 @@ __all__ = [
     "SUBMITTED_STATES",
     "SUBSCRIBABLE",
     "SUPPORTED_LOCALES",
+    "TARGET_GRADE_LEVEL",
     "TOTAL_KEY",
     "UNANSWERED_CASE_STATUSES",
+    "AcceptanceVerdict",
     "AccountAction",
     "AccountEvent",
     "ActivityKind",
@@ -263,6 +273,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutboxStatus",
+    "OutcomeCategory",
     "PoolEvent",
     "PoolFile",
     "PoolMember",
@@ -278,11 +289,16 @@ __all__ = [
     "PublicityBatch",
     "PublicityEntry",
     "RecordStatus",
+    "ReformAcceptance",
+    "ReformAuditReport",
     "ReformContract",
     "ReformDelivery",
     "ReformEvent",
+    "ReformGrading",
+    "ReformOutcome",
     "ReformProject",
     "ReformStatus",
+    "ReformSubsidy",
     "Region",
     "RegionLevel",
     "RegistrationGrade",
@@ -302,6 +318,7 @@ __all__ = [
     "SpecialAuditRecommendation",
     "SpecialAuditStatus",
     "StatisticsSnapshot",
+    "SubsidyStatus",
     "SurveyRating",
     "SurveyVerdict",
     "User",

@@ -23,6 +23,8 @@ class SmeLevelKind(TitledEnum):
     SELF = "self", _l("Self-evaluation")
     # An evaluator's grading at the enterprise, in a diagnosis engagement (seed 004, 四(一)5).
     ON_SITE = "on_site", _l("On-site evaluation")
+    # The evaluation body's grading after a reform project (seed 004 三(二)5; ReformGrading).
+    REFORM = "reform", _l("Grading after the reform")
 
 
 class SmeLevelEvaluation(Model):

@@ -28,6 +28,8 @@ class OrgKind(TitledEnum):
     # Diagnosis programmes (seeds 002, 004) engage these besides evaluation bodies.
     SERVICE_PROVIDER = "service_provider", _l("Digital transformation service provider")
     THINK_TANK = "think_tank", _l("Think tank")
+    # Seed 004 二(六): audits the reform projects' spending.
+    AUDIT_FIRM = "audit_firm", _l("Third-party audit firm")
 
 
 class EnterpriseSize(TitledEnum):

@@ -87,7 +87,11 @@ class ReformStatus(TitledEnum):
     AWAITING_CITY = "awaiting_city", _l("County agreed: awaiting the city's filing")
     RETURNED = "returned", _l("Returned to the enterprise")
     IN_IMPLEMENTATION = "in_implementation", _l("Filed: in implementation")
-    IMPLEMENTED = "implemented", _l("Implemented")
+    IMPLEMENTED = "implemented", _l("Implemented: awaiting grading")
+    # Part 4 (models/reform_review.py): graded by the evaluation body, then accepted by its
+    # expert group; a failed acceptance returns the project to implementation.
+    GRADED = "graded", _l("Graded: awaiting acceptance")
+    ACCEPTED = "accepted", _l("Accepted")
 
 
 class ReformProject(Model):
@@ -109,6 +113,12 @@ class ReformProject(Model):
     authority_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     county_authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    # The third parties the city engages for the project (seed 004 二(五)(六)): the evaluation
+    # body that grades and accepts it, the audit firm that audits it.
+    evaluation_body_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
+    audit_firm_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     scenario_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     starts_on: Mapped[date] = mapped_column()
@@ -135,6 +145,8 @@ class ReformProject(Model):
     authority: Mapped[Organisation] = relationship(foreign_keys=[authority_id])
     county_authority: Mapped[Organisation | None] = relationship(foreign_keys=[county_authority_id])
     enterprise: Mapped[Organisation] = relationship(foreign_keys=[enterprise_id])
+    evaluation_body: Mapped[Organisation | None] = relationship(foreign_keys=[evaluation_body_id])
+    audit_firm: Mapped[Organisation | None] = relationship(foreign_keys=[audit_firm_id])
     contracts: Mapped[list[ReformContract]] = relationship(
         back_populates="project", order_by="ReformContract.id", cascade="all, delete-orphan"
     )

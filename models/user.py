@@ -23,6 +23,8 @@ class Role(TitledEnum):
     AUTHORITY = "authority", _l("Authority official")
     # A member of a diagnosis service provider or think tank (seeds 002, 004).
     DIAGNOSTICIAN = "diagnostician", _l("Diagnosis expert")
+    # A member of a third-party audit firm (seed 004 二(六)).
+    AUDITOR = "auditor", _l("Auditor")
     ADMIN = "admin", _l("Administrator")
 
     @property
@@ -38,6 +40,7 @@ ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
     Role.ALLIANCE_STAFF: frozenset({OrgKind.ALLIANCE}),
     Role.AUTHORITY: frozenset({OrgKind.AUTHORITY}),
     Role.DIAGNOSTICIAN: frozenset({OrgKind.SERVICE_PROVIDER, OrgKind.THINK_TANK}),
+    Role.AUDITOR: frozenset({OrgKind.AUDIT_FIRM}),
     Role.ADMIN: frozenset(OrgKind),
 }
 

@@ -83,6 +83,11 @@ class Permission(enum.StrEnum):
     # An enterprise's reform projects (seed 004 三(二)2): drafted, filed and carried out by the
     # enterprise; the county and city authorities decide through DIAGNOSIS_MANAGE.
     REFORM_FILE = "diagnosis:reform:file"
+    # After implementation (seed 004 三(二)5-6): the project's evaluation body grades and
+    # accepts it; its audit firm files the special audit report (access: the project names
+    # the body and the firm).
+    REFORM_GRADE = "diagnosis:reform:grade"
+    REFORM_AUDIT = "diagnosis:reform:audit"
     # An organisation's keys to the machine interface (/api/v1), made by its own administrators.
     API_KEYS_MANAGE = "org:api_keys:manage"
     # An organisation's webhooks (URLs that hear of events), kept by its own administrators.
@@ -148,10 +153,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EVALUATOR_OWN_VIEW,
         Permission.DECLARATION_SIGN,
         Permission.CASES_FILE,
+        Permission.REFORM_GRADE,
     },
     Role.DIAGNOSTICIAN: _EVERY_USER
     | _DIAGNOSIS_PROVIDER
     | {Permission.POOL_APPLY, Permission.CASES_FILE},
+    Role.AUDITOR: _EVERY_USER | {Permission.REFORM_AUDIT},
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
         Permission.ALL_ORGS_VIEW,
