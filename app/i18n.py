@@ -10,6 +10,7 @@ never writes it.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -179,6 +180,15 @@ def _format_date(value: date | datetime | None, fmt: str = "medium", *, rebase: 
     return _date_text(value, _PATTERNS.get((locale.language, fmt, "date"), fmt), locale)
 
 
+def _format_amount(value: Decimal | float | int | None) -> str:
+    """The ``amount`` filter: a sum of money in yuan with two places and the locale's grouping
+    (1,200,000.00)."""
+    if value is None:
+        return ""
+    locale = _locale() or Locale.parse(DEFAULT_LOCALE)
+    return format_decimal(value, format="#,##0.00", locale=locale)
+
+
 def _format_size(size: int | None) -> str:
     """The ``filesize`` filter: bytes as B, KB or MB with the locale's digits (a 300-byte file
     is "300 B", not "0.3 KB" or "0.0 KB")."""
@@ -207,6 +217,7 @@ def init_app(app: Flask) -> None:
     app.before_request(remember_language_switch)
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["filesize"] = _format_size
+    app.jinja_env.filters["amount"] = _format_amount
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext,

@@ -101,6 +101,7 @@ REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.DIAG
 DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )
+REFORM_BOARD = NavItem(_l("Programme board"), "reform.board_page", Permission.DIAGNOSIS_MANAGE)
 CLAUSES = NavItem(_l("Clauses"), "clauses.index", Permission.CLAUSES_EDIT)
 MY_DECLARATION = NavItem(
     _l("Impartiality declaration"), "declarations.mine", Permission.DECLARATION_SIGN
@@ -156,6 +157,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     PROVIDER_POOL,
     REFORM_PROJECTS,
     DIAGNOSIS_PROGRESS,
+    REFORM_BOARD,
     CLAUSES,
     MY_DECLARATION,
     DECLARATIONS,
@@ -254,7 +256,14 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "diagnosis",
             _l("Diagnosis"),
-            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS, DIAGNOSIS_PROGRESS),
+            (
+                DIAGNOSIS,
+                DEMAND_LIBRARY,
+                PROVIDER_POOL,
+                REFORM_PROJECTS,
+                DIAGNOSIS_PROGRESS,
+                REFORM_BOARD,
+            ),
         ),
         REGION_ORGANISATIONS,
     ),
@@ -289,6 +298,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
                 REGION_PROJECTS,
                 REGION_CERTIFICATES,
                 DIAGNOSIS_PROGRESS,
+                REFORM_BOARD,
                 EVALUATOR_REPORTS,
                 CASES,
                 CASES_REPORT,

@@ -782,6 +782,8 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "reform.view": lambda s: [{"project_id": s.reform_project_id}],
     "reform.contract_file": lambda s: [{"contract_id": s.reform_contract_id}],
     "reform.exclusions_view": lambda s: [{"org_id": s.parties.enterprise_org.id}],
+    "reform.board_page": lambda _s: [{}, {"programme": "nmg_offline"}, {"programme": "x"}],
+    "reform.board_xlsx": lambda _s: [{"programme": "changchun_pilot"}],
     "providers.index": lambda _s: [
         {},
         {"q": "云", "programme": "changchun_pilot", "scenario": "2", "region": "220100"},

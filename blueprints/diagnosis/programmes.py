@@ -10,6 +10,7 @@ file and field path.
 from __future__ import annotations
 
 import functools
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -92,6 +93,30 @@ class ProgressReportRules(Frozen):
     """The providers' regular reports of their progress to the authority (seed 002 5.1)."""
 
     every_days: Annotated[int, Field(ge=1, le=366)]
+
+
+Division = Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+
+
+class SubIndustry(Frozen):
+    """A sub-industry the programme targets, counted by the GB/T 4754-2017 divisions (大类)
+    of the register: the register keeps an enterprise's division, not its class."""
+
+    key: Key
+    title: Text
+    divisions: tuple[Division, ...] = Field(min_length=1)
+
+
+class TargetRules(Frozen):
+    """What the programme sets out to do (seed 004 一: 500 enterprises of four sub-industries
+    diagnosed and reformed in 2025), read by the reform programme board."""
+
+    enterprises: Annotated[int, Field(ge=1, le=1_000_000)]
+    by: date
+    sub_industries: tuple[SubIndustry, ...] = ()
+
+    def sub_industry_of(self, division: str | None) -> SubIndustry | None:
+        return next((s for s in self.sub_industries if division in s.divisions), None)
 
 
 class Choice(Frozen):
@@ -201,6 +226,8 @@ class Programme(Frozen):
     # The scenario catalogue of its demand library (data/scenarios/<key>.yaml); none: the
     # programme keeps no demand library.
     scenarios: Key | None = None
+    # Its target for the programme board; none: the board shows no target.
+    target: TargetRules | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
@@ -225,6 +252,14 @@ class Programme(Frozen):
             problems.append(("scenarios", f"no scenario catalogue '{self.scenarios}'"))
         for form in self.forms:
             problems.extend(form.problems())
+        if self.target is not None:
+            subs = self.target.sub_industries
+            keys = [s.key for s in subs]
+            for key in sorted({k for k in keys if keys.count(k) > 1}):
+                problems.append(("target.sub_industries", f"'{key}' is given twice"))
+            divisions = [d for s in subs for d in s.divisions]
+            for division in sorted({d for d in divisions if divisions.count(d) > 1}):
+                problems.append(("target.sub_industries", f"division {division} in two"))
         if problems:
             raise ProgrammeError(problems)
         return self
