@@ -14,7 +14,7 @@ from blueprints.reform.board import STAGES, Board, Funnel
 
 MONEY = "#,##0.00"
 _STAGE_TITLES = {
-    "enrolled": _l("Enrolled"),
+    "enrolled": _l("Enrolled in the programme"),
     "diagnosed": _l("Diagnosed"),
     "reforming": _l("Reforming"),
     "graded": _l("Graded"),
