@@ -98,6 +98,9 @@ DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_V
 DEMAND_LIBRARY = NavItem(_l("Demand library"), "demand.index", Permission.DIAGNOSIS_VIEW)
 PROVIDER_POOL = NavItem(_l("Provider pool"), "pool.index", Permission.DIAGNOSIS_VIEW)
 REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.DIAGNOSIS_VIEW)
+REFORM_SUBSIDIES = NavItem(
+    _l("Reform subsidies"), "reform_subsidy.index", Permission.DIAGNOSIS_MANAGE
+)
 DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )
@@ -155,6 +158,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     DEMAND_LIBRARY,
     PROVIDER_POOL,
     REFORM_PROJECTS,
+    REFORM_SUBSIDIES,
     DIAGNOSIS_PROGRESS,
     CLAUSES,
     MY_DECLARATION,
@@ -254,7 +258,14 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "diagnosis",
             _l("Diagnosis"),
-            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS, DIAGNOSIS_PROGRESS),
+            (
+                DIAGNOSIS,
+                DEMAND_LIBRARY,
+                PROVIDER_POOL,
+                REFORM_PROJECTS,
+                REFORM_SUBSIDIES,
+                DIAGNOSIS_PROGRESS,
+            ),
         ),
         REGION_ORGANISATIONS,
     ),
@@ -297,7 +308,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "diagnosis",
             _l("Diagnosis"),
-            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
+            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS, REFORM_SUBSIDIES),
         ),
         NavGroup(
             "admin",
