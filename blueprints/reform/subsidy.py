@@ -47,6 +47,10 @@ OUTCOME_STATES = (
 )
 
 
+# The states in which the project page speaks of the subsidy (part 4 grades and accepts).
+SUBSIDY_STATES = (ReformStatus.IMPLEMENTED, ReformStatus.GRADED, ReformStatus.ACCEPTED)
+
+
 def _conflict() -> str:
     return _("Someone else changed this subsidy meanwhile. Reload the page.")
 
@@ -417,7 +421,13 @@ def panel(project: ReformProject, user: User) -> Panel:
     )
     newest = subsidies[0] if subsidies else None
     state = newest.status if newest else None
-    offered = workflow.options(table.TRANSITIONS, project, state, user)
+    # Before the reform is implemented there is no subsidy to speak of: no disabled button
+    # with "not graded yet" on a draft's page (the move itself still says why, if asked).
+    offered = (
+        workflow.options(table.TRANSITIONS, project, state, user)
+        if subsidies or project.status in SUBSIDY_STATES
+        else []
+    )
     audit = table.newest_audit(project) if offered or subsidies else None
     outcomes = outcomes_of(project)
     may_record = (
