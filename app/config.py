@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,12 @@ DEFAULTS: dict[str, Any] = {
     # A provider admitted to a diagnosis programme's pool is published for these working days
     # (seed 004 二), on the same calendar as the certificates' publicity.
     "PROVIDER_PUBLICITY_WORKING_DAYS": 5,
+    # The subsidy of a reform project (seed 004 三(二)7): "给予一定比例的改造专项资金补贴" — the
+    # seed names no figure, nor does DOMAIN.md. The share of the audited eligible cost (a
+    # decimal in (0, 1]) and the cap in yuan are our defaults, set by each programme's
+    # 专项资金使用管理办法: 30 %, at most 500,000 yuan.
+    "REFORM_SUBSIDY_SHARE": 0.3,
+    "REFORM_SUBSIDY_CAP": 500_000,
     "OBJECTIONS_PER_ADDRESS_PER_DAY": 3,
     # Complaints and appeals (ISO/IEC 17021-1 §9.7, §9.8): a decision may be appealed within
     # this many days; a case is acknowledged, and decided, within these many working days of
@@ -266,6 +273,27 @@ def _parse(name: str, raw: str, default: Any) -> Any:
     return raw
 
 
+def _check_subsidy(config: dict[str, Any]) -> None:
+    """The reform subsidy's share and cap, kept as Decimals (money is not a float)."""
+    try:
+        share = Decimal(str(config["REFORM_SUBSIDY_SHARE"]))
+        cap = Decimal(str(config["REFORM_SUBSIDY_CAP"]))
+    except InvalidOperation:
+        share = cap = Decimal(-1)
+    if not (share.is_finite() and Decimal(0) < share <= 1 and share == round(share, 4)):
+        raise ConfigError(
+            f"{ENV_PREFIX}REFORM_SUBSIDY_SHARE must be a decimal above 0 and at most 1 "
+            f"(4 places at most), got {config['REFORM_SUBSIDY_SHARE']!r}"
+        )
+    if not (cap.is_finite() and Decimal(1) <= cap <= Decimal(100_000_000) and cap == round(cap, 2)):
+        raise ConfigError(
+            f"{ENV_PREFIX}REFORM_SUBSIDY_CAP must be an amount in yuan from 1 to 100000000, "
+            f"got {config['REFORM_SUBSIDY_CAP']!r}"
+        )
+    config["REFORM_SUBSIDY_SHARE"] = share
+    config["REFORM_SUBSIDY_CAP"] = cap
+
+
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, default in DEFAULTS.items():
@@ -328,6 +356,7 @@ def build(
             f"{ENV_PREFIX}PROVIDER_PUBLICITY_WORKING_DAYS must be from 1 to 60, "
             f"got {config['PROVIDER_PUBLICITY_WORKING_DAYS']!r}"
         )
+    _check_subsidy(config)
     if config["LOG_FORMAT"] not in ("text", "json"):
         raise ConfigError(
             f"{ENV_PREFIX}LOG_FORMAT must be text or json, got {config['LOG_FORMAT']!r}"

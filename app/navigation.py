@@ -98,6 +98,9 @@ DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_V
 DEMAND_LIBRARY = NavItem(_l("Demand library"), "demand.index", Permission.DIAGNOSIS_VIEW)
 PROVIDER_POOL = NavItem(_l("Provider pool"), "pool.index", Permission.DIAGNOSIS_VIEW)
 REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.DIAGNOSIS_VIEW)
+REFORM_SUBSIDIES = NavItem(
+    _l("Reform subsidies"), "reform_subsidy.index", Permission.DIAGNOSIS_MANAGE
+)
 DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )
@@ -156,6 +159,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     DEMAND_LIBRARY,
     PROVIDER_POOL,
     REFORM_PROJECTS,
+    REFORM_SUBSIDIES,
     DIAGNOSIS_PROGRESS,
     REFORM_BOARD,
     CLAUSES,
@@ -261,6 +265,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
                 DEMAND_LIBRARY,
                 PROVIDER_POOL,
                 REFORM_PROJECTS,
+                REFORM_SUBSIDIES,
                 DIAGNOSIS_PROGRESS,
                 REFORM_BOARD,
             ),
@@ -307,7 +312,7 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
         NavGroup(
             "diagnosis",
             _l("Diagnosis"),
-            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
+            (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS, REFORM_SUBSIDIES),
         ),
         NavGroup(
             "admin",

@@ -58,6 +58,7 @@ from blueprints.reference.routes import bp as reference_bp
 # The reform blueprint with the programme board's views registered on it.
 from blueprints.reform import board_routes as _board_views  # noqa: F401
 from blueprints.reform.routes import bp as reform_bp
+from blueprints.reform.subsidy_routes import bp as reform_subsidy_bp
 from blueprints.roster import tasks as roster_tasks
 from blueprints.roster.routes import bp as roster_bp
 from blueprints.special_audits.routes import bp as special_audits_bp
@@ -97,6 +98,7 @@ BLUEPRINTS = (
     pool_bp,
     providers_bp,
     reform_bp,
+    reform_subsidy_bp,
     clauses_bp,
     declarations_bp,
     admin_bp,

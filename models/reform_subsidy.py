@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import Model
-from models.reform import AMOUNT_MAX
+from models.reform import AMOUNT_MAX, ReformProject
 from models.types import TitledEnum, enum_column_type
 from models.user import User
 
@@ -84,6 +84,7 @@ class ReformSubsidy(Model):
 
     __mapper_args__ = {"version_id_col": lock_version}
 
+    project: Mapped[ReformProject] = relationship()
     applied_by: Mapped[User] = relationship(foreign_keys=[applied_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 

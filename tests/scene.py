@@ -40,6 +40,7 @@ from blueprints.notices import services as notices
 from blueprints.pool import services as pool
 from blueprints.projects import services as project_services
 from blueprints.reform import services as reform
+from blueprints.reform import subsidy as reform_subsidy
 from blueprints.special_audits import services as special_audits
 from blueprints.surveillance import services as schedule_services
 from blueprints.webhooks import services as webhook_services
@@ -69,14 +70,25 @@ from models import (
     Project,
     ProjectStatus,
     RecordStatus,
+    ReformProject,
+    ReformStatus,
     RegistrationGrade,
     Role,
     ScheduleItem,
     ScheduleKind,
+    SmeLevelEvaluation,
+    SmeLevelKind,
     SolutionOrigin,
     User,
     WebhookDelivery,
 )
+from models.reform_review import (
+    AcceptanceVerdict,
+    ReformAcceptance,
+    ReformAuditReport,
+    ReformGrading,
+)
+from models.reform_subsidy import OutcomeCategory, ReformOutcome
 from tests import factories
 from tests.functional.projects.helpers import PDF
 
@@ -137,6 +149,9 @@ class Scene:
     pool_event_id: int = 0  # the place's last move (out of publicity: no appeal to offer)
     reform_project_id: int = 0  # the enterprise's reform project, drafted with one contract
     reform_contract_id: int = 0
+    # An accepted copy of it, graded 二级, audited, one outcome, its subsidy applied for.
+    subsidised_project_id: int = 0
+    reform_outcome_id: int = 0
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
     progress_report_id: int = 0  # its provider's progress report to the authority
     api_key_id: int = 0  # the enterprise's API key
@@ -322,6 +337,7 @@ def build(app) -> Scene:
     reform_contract = reform.add_contract(reform_project, parties.enterprise, reform.Contract(
         place.id, pool_product.id, "", Decimal(150000), today, today + timedelta(days=90)),
         pdf("合同.pdf"))  # fmt: skip
+    subsidised, outcome = _reform_subsidy(reform_project, parties)
     need = demand.record_entry(pilot, diagnostician, scenario_code="2.3.1", problem="纸质台账",
                                need="质量追溯", description="扫码追溯")  # fmt: skip
     demand.match_solution(need, diagnostician, demand.Offer(
@@ -373,6 +389,8 @@ def build(app) -> Scene:
         pool_event_id=place.events[-1].id,
         reform_project_id=reform_project.id,
         reform_contract_id=reform_contract.id,
+        subsidised_project_id=subsidised.id,
+        reform_outcome_id=outcome.id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
         engagement_id=engagement.id,
@@ -466,6 +484,69 @@ def _special_audit(certificate: Certificate, issuer: User):
     cases.assign(case, handler, handler.id, None)
     cases.act(case, "acknowledge", handler, None)
     return special_audits.order(case, handler, "现场核实标志使用", "标志使用管理", None)
+
+
+def accepted_for_subsidy(
+    draft: ReformProject, parties: factories.Parties
+) -> tuple[ReformProject, ReformOutcome]:
+    """An accepted copy of the draft (part 4's rows made directly: graded 二级 by the parties'
+    evaluation body, accepted, audited) with one outcome recorded: ready to apply."""
+    enterprise = parties.enterprise
+    body = parties.evaluator.organisation_id
+    firm = factories.organisation(OrgKind.AUDIT_FIRM, region="220100")
+    auditor = factories.user(firm, role=Role.AUDITOR, is_org_admin=True)
+    project = ReformProject(
+        engagement_id=draft.engagement_id, programme_key=draft.programme_key,
+        authority_id=draft.authority_id, county_authority_id=draft.authority_id,
+        enterprise_id=draft.enterprise_id, evaluation_body_id=body, audit_firm_id=firm.id,
+        name="质量追溯改造（已验收）", scenario_codes=["2.3.1"], starts_on=draft.starts_on,
+        ends_on=draft.ends_on, budget=draft.budget, status=ReformStatus.ACCEPTED,
+        created_by_id=enterprise.id,
+    )  # fmt: skip
+    db.session.add(project)
+    db.session.flush()
+
+    def stored() -> dict:
+        return {"original_name": "报告.pdf", "stored_name": uuid.uuid4().hex, "size": len(PDF),
+                "sha256": "0" * 64, "content_type": "application/pdf"}  # fmt: skip
+
+    evaluation = SmeLevelEvaluation(
+        organisation_id=draft.enterprise_id, number=1, table_key="sme_level_2024",
+        kind=SmeLevelKind.REFORM, points={}, levels={}, total_points=45.0, grade_level=2,
+        pledged_at=utcnow(), created_by_id=parties.evaluator.id,
+    )  # fmt: skip
+    db.session.add(evaluation)
+    db.session.flush()
+    grading = ReformGrading(project_id=project.id, body_id=body, evaluation_id=evaluation.id,
+                            graded_on=date.today(), systems_checked="MES",
+                            recorded_by_id=parties.evaluator.id, **stored())  # fmt: skip
+    db.session.add(grading)
+    db.session.flush()
+    db.session.add(ReformAcceptance(
+        project_id=project.id, body_id=body, grading_id=grading.id,
+        leader_id=parties.evaluator.id, experts=["王工"], reviewed_on=date.today(),
+        site_checked_on=date.today(), verdict=AcceptanceVerdict.PASS, opinion="通过", **stored(),
+    ))  # fmt: skip
+    report = ReformAuditReport(project_id=project.id, firm_id=firm.id, reported_on=date.today(),
+                               eligible_cost=Decimal(280000), conclusion="合规",
+                               recorded_by_id=auditor.id, **stored())  # fmt: skip
+    db.session.add(report)
+    outcome = ReformOutcome(project_id=project.id, category=OutcomeCategory.QUALITY,
+                            indicator="产品不良率", unit="%", before=Decimal("2.5"),
+                            after=Decimal("1.2"), recorded_by_id=enterprise.id)  # fmt: skip
+    db.session.add(outcome)
+    db.session.flush()
+    return project, outcome
+
+
+def _reform_subsidy(
+    draft: ReformProject, parties: factories.Parties
+) -> tuple[ReformProject, ReformOutcome]:
+    """The accepted copy with its subsidy applied for: the subsidy's part of the project page,
+    as every party sees it."""
+    project, outcome = accepted_for_subsidy(draft, parties)
+    reform_subsidy.apply(project, parties.enterprise, Decimal(50000))
+    return project, outcome
 
 
 def _one(**kwargs) -> Callable[[Scene], list[dict]]:
@@ -779,7 +860,17 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "reform.export": lambda _s: [{}, {"q": "质量", "status": "draft"}],
     "reform.new": _one(),
-    "reform.view": lambda s: [{"project_id": s.reform_project_id}],
+    "reform.view": lambda s: [
+        {"project_id": s.reform_project_id},
+        {"project_id": s.subsidised_project_id},
+    ],
+    "reform_subsidy.index": lambda _s: [
+        {},
+        {"q": "质量", "status": "applied", "region": "310115"},
+        {"status": "nope", "region": "99", "page": "2"},
+    ],
+    "reform_subsidy.export": lambda _s: [{}, {"q": "质量", "status": "paid"}],
+    "reform_subsidy.edit_outcome": lambda s: [{"outcome_id": s.reform_outcome_id}],
     "reform.contract_file": lambda s: [{"contract_id": s.reform_contract_id}],
     "reform.exclusions_view": lambda s: [{"org_id": s.parties.enterprise_org.id}],
     "reform.board_page": lambda _s: [{}, {"programme": "nmg_offline"}, {"programme": "x"}],

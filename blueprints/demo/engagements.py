@@ -22,6 +22,7 @@ from blueprints.assessment.services import current_year
 from blueprints.demand import services as demand
 from blueprints.demo import pool as demo_pool
 from blueprints.demo import reform as demo_reform
+from blueprints.demo import reform_subsidy as demo_subsidy
 from blueprints.demo.assessments import submitted
 from blueprints.demo.people import account, enterprise_with_contact, first_user, organisation
 from blueprints.demo.projects import pdf_file
@@ -325,6 +326,11 @@ def load() -> list[tuple[Role, str]]:
     enterprise_with_contact(
         "长春净月数码科技有限公司", "changchun-e", "91220101MA0Y1C2D8", "220102", "39",
         "长春市南关区净月大街 3 号")  # fmt: skip
+    # Enrolled in the pilot's first round and diagnosed last spring: its reform projects are
+    # accepted and subsidised (blueprints/demo/reform_subsidy.py).
+    sixth, pharma = enterprise_with_contact(
+        "长春高新生物药业有限公司", "changchun-f", "91220101MA0Y1C2E6", "220102", "27",
+        "长春市南关区人民大街 66 号")  # fmt: skip
     hohhot, _ = enterprise_with_contact(
         "呼和浩特云谷乳业科技有限公司", "hohhot", "91150102MA0Y1C2D9", "150102", "14",
         "呼和浩特市新城区新华大街 20 号")  # fmt: skip
@@ -403,14 +409,25 @@ def load() -> list[tuple[Role, str]]:
     pooled = demo_pool.load(provider, rater, official, pool_expert)
     # Reform projects once the pool admits both providers (blueprints/demo/reform.py).
     reformed = demo_reform.load(official, third, fourth)
+    earlier = _engagement(official, "changchun_pilot", sixth, provider)
+    if earlier is not None:
+        _agreed_with_group(earlier, expert, 300, FULL_GROUP)
+        diagnosed = local_today() - timedelta(days=290)
+        walk(earlier, expert, S.SURVEYED, enterprise=pharma, day=diagnosed)
+        conclusion.decide(earlier, official, "accept", "诊断报告符合要求，予以验收。")
+    county = db.session.scalar(sa.select(User).where(User.email == demo_reform.COUNTY_EMAIL))
+    assert county is not None
+    subsidised = demo_subsidy.load(official, county, pharma)
     return [
         *pooled,
         *reformed,
+        *subsidised,
         (Role.DIAGNOSTICIAN, "diagnosis@demo.certpath.cn"),
         (Role.AUTHORITY, "changchun@demo.certpath.cn"),
         (Role.AUTHORITY, "nmg@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-b@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-c@demo.certpath.cn"),
         (Role.ENTERPRISE, "changchun-d@demo.certpath.cn"),
+        (Role.ENTERPRISE, "changchun-f@demo.certpath.cn"),
         (Role.ENTERPRISE, "ordos@demo.certpath.cn"),
     ]

@@ -770,6 +770,58 @@ REFORM_NOTICES = {
 }
 
 
+# --- reform subsidies (seed 004 三(二)7) ------------------------------------------------------
+
+
+def _subsidy_page(event: Event) -> str:
+    return external_url("reform.view", project_id=event.subject.project_id) + "#subsidy"
+
+
+def _subsidy_notice(
+    recipients: Callable[[Event], list[User]], title: Callable[[Event], str]
+) -> Notice:
+    return Notice(Category.DIAGNOSIS, recipients, title, _subsidy_page)
+
+
+def _subsidy_enterprise(e: Event) -> list[User]:
+    return who.contacts(e.subject.project.enterprise_id)
+
+
+REFORM_SUBSIDY_NOTICES = {
+    "reform_subsidy.apply": _subsidy_notice(
+        lambda e: who.contacts(e.subject.project.authority_id),
+        lambda e: _(
+            "%(enterprise)s applied for the subsidy of the reform project %(name)s: decide",
+            enterprise=e.subject.project.enterprise.name,
+            name=e.subject.project.name,
+        ),
+    ),
+    "reform_subsidy.approve": _subsidy_notice(
+        _subsidy_enterprise,
+        lambda e: _(
+            "The subsidy of your reform project %(name)s is approved: %(amount)s yuan",
+            name=e.subject.project.name,
+            amount=f"{e.context['amount']:,.2f}",
+        ),
+    ),
+    "reform_subsidy.refuse": _subsidy_notice(
+        _subsidy_enterprise,
+        lambda e: _(
+            "The subsidy of your reform project %(name)s is refused: %(reason)s",
+            name=e.subject.project.name,
+            reason=e.context["reason"],
+        ),
+    ),
+    "reform_subsidy.pay": _subsidy_notice(
+        _subsidy_enterprise,
+        lambda e: _(
+            "The subsidy of your reform project %(name)s is paid: %(amount)s yuan",
+            name=e.subject.project.name,
+            amount=f"{e.context['amount']:,.2f}",
+        ),
+    ),
+}
+
 # --- accounts --------------------------------------------------------------------------------
 
 
@@ -1138,6 +1190,7 @@ NOTICES: dict[str, Notice] = {
     **ENGAGEMENT_NOTICES,
     **POOL_NOTICES,
     **REFORM_NOTICES,
+    **REFORM_SUBSIDY_NOTICES,
     **ACCOUNT_NOTICES,
     **API_KEY_NOTICES,
     **WEBHOOK_NOTICES,

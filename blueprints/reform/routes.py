@@ -19,7 +19,7 @@ from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.diagnosis import programmes
-from blueprints.reform import exclusions, forms, project_list, services
+from blueprints.reform import exclusions, forms, project_list, services, subsidy_page
 from blueprints.reform.transitions import ACTION_TITLES, DECISIONS, TRANSITIONS
 from models import ExclusionFlag, ReformProject
 
@@ -153,8 +153,9 @@ def view_page(project_id: int, conflict: str | None = None, **_view_args: object
         training_form=pages.kept("training") or forms.TrainingForm(formdata=None),
         delivery_form=pages.kept("delivery") or forms.DeliveryForm(formdata=None),
         evaluation_form=pages.kept("evaluation") or forms.EvaluationForm(formdata=None),
-        action_titles=ACTION_TITLES,
+        action_titles={**ACTION_TITLES, **subsidy_page.HISTORY_TITLES},
         conflict=conflict,
+        **subsidy_page.context(project),
     )
 
 

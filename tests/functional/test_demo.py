@@ -265,6 +265,8 @@ def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_ref
 
     load_demo()  # idempotent: nothing twice
     projects = db.session.scalars(sa.select(ReformProject).order_by(ReformProject.id)).all()
+    # The accepted ones of the first round's enterprise: the next test.
+    projects = [p for p in projects if p.status != ReformStatus.ACCEPTED]
     by_status = {p.status: p for p in projects}
     assert len(projects) == 4 == len(by_status)
     county = by_status[ReformStatus.AWAITING_COUNTY].county_authority
@@ -321,3 +323,47 @@ def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_ref
     provider = Browser(app.test_client())
     provider.login("diagnosis@demo.certpath.cn", DEMO_PASSWORD)
     assert 'id="eligibility-flags"' not in provider.get(f"/engagements/{engagement.id}").text
+
+
+def test_the_demo_subsidies_wait_on_the_enterprise_and_the_city(app, demo_accounts):
+    """Changchun's accepted reform projects (seed 004 三(二)7): one for changchun-f@ to apply
+    for, one applied for and one approved on changchun@'s list, one paid; each with its
+    outcomes, its history in order."""
+    from blueprints.main.worklist import work_for
+    from models import ReformProject, ReformStatus
+    from models.reform_subsidy import ReformOutcome, ReformSubsidy, SubsidyStatus
+
+    load_demo()  # idempotent: nothing twice
+    accepted = db.session.scalars(
+        sa.select(ReformProject)
+        .where(ReformProject.status == ReformStatus.ACCEPTED)
+        .order_by(ReformProject.id)
+    ).all()
+    assert len(accepted) == 4
+    subsidies = db.session.scalars(sa.select(ReformSubsidy)).all()
+    assert sorted(s.status.value for s in subsidies) == ["applied", "approved", "paid"]
+    for project in accepted:
+        assert db.session.scalar(
+            sa.select(sa.func.count()).where(ReformOutcome.project_id == project.id)
+        )
+        moments = [project.created_at] + [e.at for e in project.events]
+        assert moments == sorted(moments) and moments[-1] < utcnow(), project.name
+    paid = next(s for s in subsidies if s.status == SubsidyStatus.PAID)
+    assert paid.paid_amount == paid.approved_amount and paid.paid_on <= local_today()
+    assert paid.applied_at < paid.decided_at
+    enterprise = db.session.scalar(
+        sa.select(User).where(User.email == "changchun-f@demo.certpath.cn")
+    )
+    (to_apply,) = {g.key: g for g in work_for(enterprise)}["reform_subsidies_to_apply"].items
+    city = db.session.scalar(sa.select(User).where(User.email == "changchun@demo.certpath.cn"))
+    handle = {g.key: g for g in work_for(city)}["reform_subsidies_to_handle"]
+    assert handle.total == 2
+    db.session.commit()  # release the savepoint so request sessions see the rows
+    browser = Browser(app.test_client())
+    browser.login("changchun-f@demo.certpath.cn", DEMO_PASSWORD)
+    page = browser.get(to_apply.url.split("#")[0]).get_data(as_text=True)
+    assert 'id="apply-subsidy"' in page and "234000.00" in page
+    official = Browser(app.test_client())
+    official.login("changchun@demo.certpath.cn", DEMO_PASSWORD)
+    listing = official.get("/reform/subsidies/").get_data(as_text=True)
+    assert "长春高新生物药业有限公司" in listing and "980000.00" in listing

@@ -1010,6 +1010,20 @@ SKIPPED: dict[str, str] = {
     "reform.evaluation": "the evaluation of the three in step: tests/functional/reform",
     "reform.exclusions_set": "the exclusion flags with their basis, required beside its field "
     "(422): tests/functional/reform",
+    "reform_subsidy.apply": "the subsidy application on the project's page, the amount "
+    "beside its field above the rule's maximum (422), each guard 409: "
+    "tests/functional/reform/test_reform_subsidy",
+    "reform_subsidy.decide": "the city's approval or refusal with the subsidy's version, the "
+    "amount and reason beside their fields (422), stale 409: "
+    "tests/functional/reform/test_reform_subsidy",
+    "reform_subsidy.pay": "the payment with the subsidy's version, amount and date beside "
+    "their fields (422): tests/functional/reform/test_reform_subsidy",
+    "reform_subsidy.add_outcome": "an outcome on the project's page, a duplicate indicator "
+    "beside its field (422): tests/functional/reform/test_reform_subsidy",
+    "reform_subsidy.change_outcome": "an outcome on its own page, a duplicate beside its "
+    "field (422): tests/functional/reform/test_reform_subsidy",
+    "reform_subsidy.remove_outcome": "a confirmation box beside one outcome: "
+    "tests/functional/reform/test_reform_subsidy",
     "providers.object_to": "the public objection form: tests/functional/pool checks empty "
     "fields beside them (422)",
     "providers.survey": "the enterprise's survey, a score per criterion: tests/functional/pool "

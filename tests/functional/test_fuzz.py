@@ -31,6 +31,7 @@ from models import (
     Notification,
     Objection,
     PublicityEntry,
+    ReformSubsidy,
     ScheduleItem,
 )
 from tests import factories
@@ -171,6 +172,9 @@ def path_values(scene: Scene) -> dict[str, object]:
         # The scene's reform contract (project_id and delivery_id reach the reform's routes
         # with other features' ids: 404 there).
         "contract_id": scene.reform_contract_id,
+        # The scene's applied subsidy and its project's outcome.
+        "subsidy_id": db.session.scalar(sa.select(sa.func.min(ReformSubsidy.id))),
+        "outcome_id": scene.reform_outcome_id,
     }
 
 

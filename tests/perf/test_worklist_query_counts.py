@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
@@ -42,8 +43,12 @@ from models import (
     ScheduleStatus,
     User,
 )
+from models.reform_review import ReformAuditReport
+from models.reform_subsidy import ReformSubsidy
 from tests import factories
 from tests.functional.projects.helpers import browser_for
+from tests.functional.reform import test_reform_projects as reform_tests
+from tests.functional.reform.test_reform_subsidy import accepted_project, apply, page_of
 
 P = ProjectStatus
 # One project of another enterprise per state that waits on a consultant, an evaluator or the
@@ -350,3 +355,47 @@ def test_pages_run_as_many_queries_with_300_items_as_with_3(app, app_ctx, count_
         # and applies to its provider pool has the most kinds (27 queries on its dashboard).
         assert large[url].count <= 30, (url, large[url].statements)
     print(party, {url: small[url].count for url in urls})  # the figures, with -s
+
+
+# --- reform subsidies (seed 004 三(二)7) -------------------------------------------------------
+
+world = reform_tests.world  # the reform projects' world, reused
+
+
+def test_reform_subsidy_pages_do_not_grow_with_outcomes_or_applications(world, count_queries):
+    """The project page with 2 and with 8 outcomes, the city's subsidy list with 2 and with 8
+    applications, and both dashboards (at most 30 queries)."""
+    w = world
+    owner = browser_for(w.app, w.owner)
+    official = browser_for(w.app, w.official)
+    few = accepted_project(w, outcomes=2, name="两项成效")
+    many = accepted_project(w, outcomes=8, name="八项成效")
+
+    def measure(browser, url):
+        with count_queries() as counter:
+            assert browser.get(url).status_code == 200
+        return counter.count
+
+    assert measure(owner, page_of(many)) <= measure(owner, page_of(few))
+    assert measure(official, page_of(many)) <= measure(official, page_of(few))
+    assert apply(owner, few, "1000").status_code == 302
+    before = measure(official, "/reform/subsidies/")
+    assert apply(owner, many, "1000").status_code == 302
+    for n in range(6):
+        extra = accepted_project(w, outcomes=0, name=f"项目{n}")
+        db.session.add(
+            ReformSubsidy(
+                project_id=extra.id,
+                requested_amount=Decimal(1000),
+                eligible_cost=Decimal(10000),
+                audit_report_id=db.session.scalar(
+                    sa.select(ReformAuditReport.id).where(ReformAuditReport.project_id == extra.id)
+                ),
+                applied_by_id=w.owner.id,
+            )
+        )
+    db.session.commit()
+    after = measure(official, "/reform/subsidies/")
+    assert after <= before, (before, after)
+    assert measure(official, "/dashboard") <= 30
+    assert measure(owner, "/dashboard") <= 30

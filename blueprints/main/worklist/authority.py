@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from app.clock import local_today
 from blueprints.campaigns.bulletins import quarter_of
 from blueprints.campaigns.regions import ancestors_and_self
-from blueprints.main.worklist import diagnosis, pool, reform
+from blueprints.main.worklist import diagnosis, pool, reform, reform_subsidy
 from blueprints.main.worklist.items import WorkItem, WorkList, capped
 from blueprints.main.worklist.notices import notices_to_confirm
 from models import (
@@ -43,6 +43,7 @@ def lists(user: User) -> list[WorkList]:
         *pool.authority_lists(user),
         pool.expert_list(user),
         reform.authority_list(user),
+        reform_subsidy.authority_list(user),
     ]
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.clock import local_today
 from blueprints.campaigns.regions import ancestors_and_self
-from blueprints.main.worklist import cases, diagnosis, pool, reform
+from blueprints.main.worklist import cases, diagnosis, pool, reform, reform_subsidy
 from blueprints.main.worklist.items import WorkItem, WorkList, capped, expected_by, horizon
 from blueprints.main.worklist.notices import notices_to_confirm
 from blueprints.projects.transitions import ACTION_TITLES
@@ -55,6 +55,7 @@ def lists(user: User) -> list[WorkList]:
         diagnosis.surveys_to_answer(org),
         pool.providers_to_rate(org),
         *reform.enterprise_lists(org),
+        reform_subsidy.enterprise_list(org),
         diagnosis.enterprise_engagements(org),
         requests_waiting(org),
         cases.appeals_under_way(org),

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
+from app.clock import local_today
 from app.extensions import db
 from app.workflow import SYSTEM, OnDecisionOf
 from blueprints.api import expiry, keys
@@ -45,6 +46,7 @@ from blueprints.pool import services as pool
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
 from blueprints.reform import services as reform
+from blueprints.reform import subsidy
 from blueprints.special_audits import services as special_audits
 from blueprints.surveillance import services as surveillance
 from blueprints.webhooks import dispatcher as webhook_dispatcher
@@ -95,6 +97,7 @@ from models import (
 from tests import factories
 from tests.conftest import free_port
 from tests.functional.assessment.helpers import answers_for, section_form
+from tests.scene import accepted_for_subsidy
 
 P = ProjectStatus
 
@@ -1010,6 +1013,32 @@ def reform_decided(name: str, upto: str) -> Callable[[Cast], set[int]]:
     return scene
 
 
+def subsidy_moved(name: str) -> Callable[[Cast], set[int]]:
+    """A reform project's subsidy (seed 004 三(二)7): applied for by the enterprise (the city
+    hears), approved, refused or paid by the city (the enterprise hears)."""
+
+    def scene(c: Cast) -> set[int]:
+        draft, _place = _reform_project(c)
+        project, _outcome = accepted_for_subsidy(draft, c.parties)
+        steps = {"apply": ("apply",), "pay": ("apply", "approve", "pay")}.get(name, ("apply", name))
+        for step in steps:
+            if step == name:
+                clear_notices()
+            if step == "apply":
+                found = subsidy.apply(project, c.parties.enterprise, Decimal(50000))
+            elif step == "approve":
+                subsidy.approve(found, c.city, Decimal(40000), "", None)
+            elif step == "refuse":
+                subsidy.refuse(found, c.city, "理由", None)
+            else:
+                subsidy.pay(
+                    found, c.city, subsidy.Payment(Decimal(40000), local_today(), "凭证"), None
+                )
+        return c.named("city") if name == "apply" else c.named("enterprise")
+
+    return scene
+
+
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "case.filed": case_filed,
     "case.assign": case_assigned,
@@ -1088,6 +1117,10 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "reform.county_return": reform_decided("county_return", "filed"),
     "reform.city_file": reform_decided("city_file", "agreed"),
     "reform.city_return": reform_decided("city_return", "agreed"),
+    "reform_subsidy.apply": subsidy_moved("apply"),
+    "reform_subsidy.approve": subsidy_moved("approve"),
+    "reform_subsidy.refuse": subsidy_moved("refuse"),
+    "reform_subsidy.pay": subsidy_moved("pay"),
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,
     "engagement.survey": engagement_surveyed,
