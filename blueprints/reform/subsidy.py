@@ -381,6 +381,13 @@ def _project_of(outcome: ReformOutcome) -> ReformProject:
     return project
 
 
+def figure(value: Decimal, *, sign: bool = False) -> str:
+    """A figure as written, without its trailing zeros and never in exponent form (100, not
+    1E+2); with its sign when asked (a change)."""
+    text = format(value.normalize(), "f")
+    return f"+{text}" if sign and value > 0 else text
+
+
 def change_of(outcome: ReformOutcome) -> tuple[Decimal, Decimal | None]:
     """after − before, and the change in percent of before (None where before is 0)."""
     change = outcome.after - outcome.before

@@ -30,6 +30,7 @@ def context(project: ReformProject) -> dict[str, Any]:
     return {
         "subsidy": subsidy.panel(project, current_user),
         "change_of": subsidy.change_of,
+        "figure": subsidy.figure,
         "apply_form": pages.kept("apply") or subsidy_forms.ApplyForm(formdata=None),
         "subsidy_decision_form": pages.kept("subsidy_decision")
         or subsidy_forms.SubsidyDecisionForm(formdata=None),

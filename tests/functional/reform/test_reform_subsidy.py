@@ -283,12 +283,13 @@ def test_outcomes_recorded_applied_approved_and_paid(world):
             indicator="新产品数",
             unit="个",
             before="0",
-            after="3",
+            after="300",
         ).status_code
         == 302
     )
     shown = owner.get(page_of(project)).text
-    assert "-24" in shown and "-20.00 %" in shown and "+3" in shown
+    # The change and its percentage where there was something before; figures as written.
+    assert "-24" in shown and "-20.00 %" in shown and ">+300<" in shown and "E+" not in shown
     changed = db.session.scalar(
         sa.select(ReformOutcome).where(ReformOutcome.indicator == "单位产品成本")
     )
