@@ -210,8 +210,8 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
         ),
     ),
-    # An audit firm's auditor reaches the projects it audits from the dashboard's work list.
-    Role.AUDITOR: (DASHBOARD,),
+    # An audit firm's auditor: the reform projects it was named to audit.
+    Role.AUDITOR: (DASHBOARD, REFORM_PROJECTS),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
         DASHBOARD,

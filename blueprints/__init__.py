@@ -54,7 +54,7 @@ from blueprints.publicity import tasks as publicity_tasks
 from blueprints.publicity.routes import bp as publicity_bp
 from blueprints.reference.cli import reference_cli
 from blueprints.reference.routes import bp as reference_bp
-from blueprints.reform.routes import bp as reform_bp
+from blueprints.reform.review_routes import bp as reform_bp
 from blueprints.roster import tasks as roster_tasks
 from blueprints.roster.routes import bp as roster_bp
 from blueprints.special_audits.routes import bp as special_audits_bp

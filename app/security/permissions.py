@@ -158,7 +158,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DIAGNOSTICIAN: _EVERY_USER
     | _DIAGNOSIS_PROVIDER
     | {Permission.POOL_APPLY, Permission.CASES_FILE},
-    Role.AUDITOR: _EVERY_USER | {Permission.REFORM_AUDIT},
+    # An audit firm's auditor reads the reform projects it was named for (the reform list and
+    # pages check the party) and files their special audit reports.
+    Role.AUDITOR: _EVERY_USER | {Permission.DIAGNOSIS_VIEW, Permission.REFORM_AUDIT},
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
         Permission.ALL_ORGS_VIEW,

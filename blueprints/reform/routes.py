@@ -19,7 +19,7 @@ from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.diagnosis import programmes
-from blueprints.reform import exclusions, forms, project_list, services
+from blueprints.reform import exclusions, forms, project_list, review_page, services
 from blueprints.reform.transitions import ACTION_TITLES, DECISIONS, TRANSITIONS
 from models import ExclusionFlag, ReformProject
 
@@ -155,6 +155,7 @@ def view_page(project_id: int, conflict: str | None = None, **_view_args: object
         evaluation_form=pages.kept("evaluation") or forms.EvaluationForm(formdata=None),
         action_titles=ACTION_TITLES,
         conflict=conflict,
+        **review_page.context(project, current_user),
     )
 
 

@@ -43,6 +43,7 @@ def lists(user: User) -> list[WorkList]:
         *pool.authority_lists(user),
         pool.expert_list(user),
         reform.authority_list(user),
+        reform.authority_review_list(user),
     ]
 
 
