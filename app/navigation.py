@@ -97,7 +97,7 @@ DIGITAL_LEVEL = NavItem(
 DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_VIEW)
 DEMAND_LIBRARY = NavItem(_l("Demand library"), "demand.index", Permission.DIAGNOSIS_VIEW)
 PROVIDER_POOL = NavItem(_l("Provider pool"), "pool.index", Permission.DIAGNOSIS_VIEW)
-REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.DIAGNOSIS_VIEW)
+REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.REFORM_VIEW)
 DIAGNOSIS_PROGRESS = NavItem(
     _l("Diagnosis progress"), "engagements.progress_page", Permission.DIAGNOSIS_MANAGE
 )

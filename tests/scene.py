@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from werkzeug.datastructures import FileStorage
 
 from app import list_exports, storage
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.security.tokens import make_token
@@ -32,6 +32,7 @@ from blueprints.certificates import services as certificate_services
 from blueprints.demand import services as demand
 from blueprints.demo import engagements as demo_engagements
 from blueprints.diagnosis import programmes, sme_level
+from blueprints.diagnosis import services as evaluations
 from blueprints.diagnosis.services import record_self_evaluation
 from blueprints.documents import services as documents
 from blueprints.engagements import progress_reports
@@ -39,12 +40,14 @@ from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.pool import services as pool
 from blueprints.projects import services as project_services
+from blueprints.reform import review as reform_review
 from blueprints.reform import services as reform
 from blueprints.special_audits import services as special_audits
 from blueprints.surveillance import services as schedule_services
 from blueprints.webhooks import services as webhook_services
 from models import (
     SUBSCRIBABLE,
+    AcceptanceVerdict,
     Assessment,
     AssessmentStatus,
     Audit,
@@ -69,6 +72,7 @@ from models import (
     Project,
     ProjectStatus,
     RecordStatus,
+    ReformStatus,
     RegistrationGrade,
     Role,
     ScheduleItem,
@@ -137,6 +141,10 @@ class Scene:
     pool_event_id: int = 0  # the place's last move (out of publicity: no appeal to offer)
     reform_project_id: int = 0  # the enterprise's reform project, drafted with one contract
     reform_contract_id: int = 0
+    # A second one, implemented and reviewed: graded, its acceptance concluded, audited.
+    reform_grading_id: int = 0
+    reform_acceptance_id: int = 0
+    reform_audit_id: int = 0
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
     progress_report_id: int = 0  # its provider's progress report to the authority
     api_key_id: int = 0  # the enterprise's API key
@@ -322,6 +330,7 @@ def build(app) -> Scene:
     reform_contract = reform.add_contract(reform_project, parties.enterprise, reform.Contract(
         place.id, pool_product.id, "", Decimal(150000), today, today + timedelta(days=90)),
         pdf("合同.pdf"))  # fmt: skip
+    reviewed = _reviewed_reform(parties, authority, engagement, place, reform_draft)
     need = demand.record_entry(pilot, diagnostician, scenario_code="2.3.1", problem="纸质台账",
                                need="质量追溯", description="扫码追溯")  # fmt: skip
     demand.match_solution(need, diagnostician, demand.Offer(
@@ -373,6 +382,9 @@ def build(app) -> Scene:
         pool_event_id=place.events[-1].id,
         reform_project_id=reform_project.id,
         reform_contract_id=reform_contract.id,
+        reform_grading_id=reviewed[0].id,
+        reform_acceptance_id=reviewed[1].id,
+        reform_audit_id=reviewed[2].id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
         engagement_id=engagement.id,
@@ -466,6 +478,41 @@ def _special_audit(certificate: Certificate, issuer: User):
     cases.assign(case, handler, handler.id, None)
     cases.act(case, "acknowledge", handler, None)
     return special_audits.order(case, handler, "现场核实标志使用", "标志使用管理", None)
+
+
+def _reviewed_reform(parties, authority: User, engagement, place, draft) -> tuple:
+    """A reform project taken to IMPLEMENTED (states set: its moves are tests/functional/
+    reform's), its third parties named (the parties' evaluation body, an audit firm), graded,
+    accepted with the city's authority as the county, and audited."""
+    enterprise = parties.enterprise
+    project = reform.create(enterprise, engagement, draft)
+    reform.add_contract(project, enterprise, reform.Contract(
+        place.id, None, "云MES", Decimal(150000), draft.starts_on, draft.ends_on),
+        pdf("合同.pdf"))  # fmt: skip
+    firm = factories.organisation(OrgKind.AUDIT_FIRM, region="310000")
+    auditor = factories.user(firm, is_org_admin=True)
+    project.status = ReformStatus.IMPLEMENTED
+    project.county_authority_id = authority.organisation_id
+    project.evaluation_body_id = parties.body_org.id
+    project.audit_firm_id = firm.id
+    db.session.flush()
+    table = sme_level.table(evaluations.TABLE_KEY)
+    points = {i.key: 0.0 for i in table.indicators}
+    points[table.indicators[0].key] = 50.0
+    levels = {sc.key: 2 for sc in table.scenarios}
+    today = local_today()
+    graded = reform_review.record_grading(
+        project, parties.lead, points, levels,
+        reform_review.GradingFacts(today, "MES 上线运行"), pdf("评测报告.pdf"),
+        after=None, version=None,
+    )  # fmt: skip
+    accepted = reform_review.record_acceptance(project, parties.lead, reform_review.AcceptanceFacts(
+        ["王工", "李工"], today, today, AcceptanceVerdict.PASS, "通过", ""),
+        pdf("验收意见.pdf"), None)  # fmt: skip
+    reform_review.record_county_opinion(project, authority, "同意", None)
+    audited = reform_review.file_audit_report(project, auditor, reform_review.AuditFacts(
+        today, Decimal(100000), "合规"), pdf("专项审计报告.pdf"), None)  # fmt: skip
+    return graded, accepted, audited
 
 
 def _one(**kwargs) -> Callable[[Scene], list[dict]]:
@@ -781,6 +828,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "reform.new": _one(),
     "reform.view": lambda s: [{"project_id": s.reform_project_id}],
     "reform.contract_file": lambda s: [{"contract_id": s.reform_contract_id}],
+    "reform.grading": lambda s: [{"project_id": s.reform_project_id}],
+    "reform.grading_report": lambda s: [{"grading_id": s.reform_grading_id}],
+    "reform.acceptance_file": lambda s: [{"acceptance_id": s.reform_acceptance_id}],
+    "reform.audit_report_file": lambda s: [{"report_id": s.reform_audit_id}],
     "reform.exclusions_view": lambda s: [{"org_id": s.parties.enterprise_org.id}],
     "providers.index": lambda _s: [
         {},

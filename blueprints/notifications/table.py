@@ -736,13 +736,16 @@ def _reform_enterprise_and_authorities(e: Event) -> list[User]:
 
 
 def _reform_every_party(e: Event) -> list[User]:
-    """The enterprise, both authorities, the evaluation body and the contracted providers."""
+    """The enterprise, both authorities, the evaluation body and the contracted providers, but
+    the organisation that acted."""
     project = e.subject
-    return who.unique(
+    everyone = who.unique(
         _reform_enterprise_and_authorities(e),
         who.contacts(project.evaluation_body_id),
         *(who.contacts(c.provider_id) for c in project.contracts),
     )
+    acting = getattr(e.actor, "organisation_id", None)
+    return [u for u in everyone if u.organisation_id != acting]
 
 
 REFORM_NOTICES = {

@@ -164,21 +164,21 @@ def audit_report(project_id: int):
 
 
 @bp.get("/gradings/<int:grading_id>/report")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def grading_report(grading_id: int):
     found = review.grading_or_404(grading_id, current_user)
     return uploads.send(found.stored_name, found.original_name, found.content_type)
 
 
 @bp.get("/acceptances/<int:acceptance_id>/file")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def acceptance_file(acceptance_id: int):
     found = review.acceptance_or_404(acceptance_id, current_user)
     return uploads.send(found.stored_name, found.original_name, found.content_type)
 
 
 @bp.get("/audit-reports/<int:report_id>/file")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def audit_report_file(report_id: int):
     found = review.audit_or_404(report_id, current_user)
     return uploads.send(found.stored_name, found.original_name, found.content_type)

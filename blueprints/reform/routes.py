@@ -32,7 +32,7 @@ def _hear_the_roster(state: BlueprintSetupState) -> None:
 
 
 @bp.get("/")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def index():
     listed = project_list.asked(request.args, current_user)
     return render_template(
@@ -45,7 +45,7 @@ def index():
 
 
 @bp.get("/export.xlsx")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def export():
     return project_list.xlsx(current_user)
 
@@ -160,7 +160,7 @@ def view_page(project_id: int, conflict: str | None = None, **_view_args: object
 
 
 @bp.get("/<int:project_id>")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def view(project_id: int):
     return view_page(project_id)
 
@@ -229,14 +229,14 @@ def remove_contract(contract_id: int):
 
 
 @bp.get("/contracts/<int:contract_id>/file")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def contract_file(contract_id: int):
     found = services.contract_or_404(contract_id, current_user)
     return uploads.send(found.stored_name, found.original_name, found.content_type)
 
 
 @bp.get("/deliveries/<int:delivery_id>/file")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def delivery_file(delivery_id: int):
     found = services.delivery_or_404(delivery_id, current_user)
     if not found.stored_name:

@@ -324,35 +324,3 @@ def test_named_graded_failed_rectified_regraded_accepted_and_audited(parties):
         "audit_report",
         "audit_report",
     ]
-
-
-def test_a_passed_acceptance_is_accepted_and_pages_do_not_grow(parties, count_queries):
-    w = parties
-    owner, project_id = implemented(w)
-    official = browser_for(w.app, w.official)
-    assert appoint(official, project_id, w.body).status_code == 302
-    assert move(owner, project_id, "complete").status_code == 302
-    evaluator = browser_for(w.app, w.evaluator)
-    county = browser_for(w.app, w.county_official)
-
-    def measure(browser):
-        with count_queries() as counter:
-            assert browser.get(f"/reform/{project_id}").status_code == 200
-        return counter.count
-
-    def round_(verdict: str) -> None:
-        assert grade(evaluator, project_id).status_code == 302
-        assert accept(evaluator, project_id, verdict=verdict).status_code == 302
-        assert county_opinion(county, project_id).status_code == 302
-
-    round_("fail")
-    assert move(owner, project_id, "complete").status_code == 302
-    before = [measure(b) for b in (owner, county, evaluator)]
-    for _n in range(4):
-        round_("fail")
-        assert move(owner, project_id, "complete").status_code == 302
-    after = [measure(b) for b in (owner, county, evaluator)]
-    assert all(a <= b for a, b in zip(after, before, strict=True)), (before, after)
-    round_("pass")
-    assert fresh(project_id).status == S.ACCEPTED
-    assert len(db.session.scalars(sa.select(ReformGrading)).all()) == 6
