@@ -822,6 +822,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "reform.index": lambda _s: [
         {},
         {"q": "质量", "provider": "测试", "scenario": "2.3", "status": "draft", "region": "310115"},
+        {"third_party": "审核中心", "status": "accepted"},
         {"status": "nope", "scenario": "9", "region": "99", "page": "2"},
     ],
     "reform.export": lambda _s: [{}, {"q": "质量", "status": "draft"}],

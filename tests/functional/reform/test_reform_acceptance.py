@@ -196,6 +196,11 @@ def test_named_graded_failed_rectified_regraded_accepted_and_audited(parties):
     assert any("指定" in t for t in notified(w.auditor)) and mailed(w.auditor)
     assert evaluator.get(f"/reform/{project_id}").status_code == 200
     assert "冲压车间数字化改造" in auditor.get("/reform/").text
+    assert "冲压车间数字化改造" in official.get("/reform/?third_party=正信").text
+    assert "冲压车间数字化改造" not in official.get("/reform/?third_party=另一").text
+    # In each one's language, by email too.
+    assert any("named you" in t for t in mailed(w.evaluator))
+    assert any("指定" in t for t in mailed(w.auditor))
     # Grading and audit before the implementation is declared: refused.
     early = grade(evaluator, project_id)
     assert early.status_code == 409 and "in implementation" in early.text
