@@ -97,7 +97,7 @@ DIGITAL_LEVEL = NavItem(
 DIAGNOSIS = NavItem(_l("Diagnosis"), "engagements.index", Permission.DIAGNOSIS_VIEW)
 DEMAND_LIBRARY = NavItem(_l("Demand library"), "demand.index", Permission.DIAGNOSIS_VIEW)
 PROVIDER_POOL = NavItem(_l("Provider pool"), "pool.index", Permission.DIAGNOSIS_VIEW)
-REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.DIAGNOSIS_VIEW)
+REFORM_PROJECTS = NavItem(_l("Reform projects"), "reform.index", Permission.REFORM_VIEW)
 REFORM_SUBSIDIES = NavItem(
     _l("Reform subsidies"), "reform_subsidy.index", Permission.DIAGNOSIS_MANAGE
 )
@@ -216,8 +216,8 @@ MENUS: dict[Role, tuple[NavEntry, ...]] = {
             (DIAGNOSIS, DEMAND_LIBRARY, PROVIDER_POOL, REFORM_PROJECTS),
         ),
     ),
-    # An audit firm's auditor reaches the projects it audits from the dashboard's work list.
-    Role.AUDITOR: (DASHBOARD,),
+    # An audit firm's auditor: the reform projects it was named to audit.
+    Role.AUDITOR: (DASHBOARD, REFORM_PROJECTS),
     # Review happens on the project pages; the desk runs publicity.
     Role.ALLIANCE_STAFF: (
         DASHBOARD,

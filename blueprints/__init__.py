@@ -55,9 +55,9 @@ from blueprints.publicity.routes import bp as publicity_bp
 from blueprints.reference.cli import reference_cli
 from blueprints.reference.routes import bp as reference_bp
 
-# The reform blueprint with the programme board's views registered on it.
+# The reform blueprint with the review's and the programme board's views registered on it.
 from blueprints.reform import board_routes as _board_views  # noqa: F401
-from blueprints.reform.routes import bp as reform_bp
+from blueprints.reform.review_routes import bp as reform_bp
 from blueprints.reform.subsidy_routes import bp as reform_subsidy_bp
 from blueprints.roster import tasks as roster_tasks
 from blueprints.roster.routes import bp as roster_bp

@@ -68,7 +68,7 @@ class AcceptanceVerdict(TitledEnum):
 
     PASS = "pass", _l("Passed")
     PASS_WITH_CORRECTIONS = "pass_with_corrections", _l("Passed with corrections")
-    FAIL = "fail", _l("Failed")
+    FAIL = "fail", _l("Not passed")
 
     @property
     def passed(self) -> bool:

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from werkzeug.datastructures import FileStorage
 
 from app import list_exports, storage
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.excel import Sheet, write_xlsx
 from app.extensions import db
 from app.security.tokens import make_token
@@ -32,6 +32,7 @@ from blueprints.certificates import services as certificate_services
 from blueprints.demand import services as demand
 from blueprints.demo import engagements as demo_engagements
 from blueprints.diagnosis import programmes, sme_level
+from blueprints.diagnosis import services as evaluations
 from blueprints.diagnosis.services import record_self_evaluation
 from blueprints.documents import services as documents
 from blueprints.engagements import progress_reports
@@ -39,6 +40,7 @@ from blueprints.engagements import services as engagements
 from blueprints.notices import services as notices
 from blueprints.pool import services as pool
 from blueprints.projects import services as project_services
+from blueprints.reform import review as reform_review
 from blueprints.reform import services as reform
 from blueprints.reform import subsidy as reform_subsidy
 from blueprints.special_audits import services as special_audits
@@ -46,6 +48,7 @@ from blueprints.surveillance import services as schedule_services
 from blueprints.webhooks import services as webhook_services
 from models import (
     SUBSCRIBABLE,
+    AcceptanceVerdict,
     Assessment,
     AssessmentStatus,
     Audit,
@@ -70,6 +73,9 @@ from models import (
     Project,
     ProjectStatus,
     RecordStatus,
+    ReformAcceptance,
+    ReformAuditReport,
+    ReformGrading,
     ReformProject,
     ReformStatus,
     RegistrationGrade,
@@ -81,12 +87,6 @@ from models import (
     SolutionOrigin,
     User,
     WebhookDelivery,
-)
-from models.reform_review import (
-    AcceptanceVerdict,
-    ReformAcceptance,
-    ReformAuditReport,
-    ReformGrading,
 )
 from models.reform_subsidy import OutcomeCategory, ReformOutcome
 from tests import factories
@@ -152,6 +152,10 @@ class Scene:
     # An accepted copy of it, graded 二级, audited, one outcome, its subsidy applied for.
     subsidised_project_id: int = 0
     reform_outcome_id: int = 0
+    # A second one, implemented and reviewed: graded, its acceptance concluded, audited.
+    reform_grading_id: int = 0
+    reform_acceptance_id: int = 0
+    reform_audit_id: int = 0
     nmg_engagement_id: int = 0  # an Inner Mongolia engagement, agreed, a plan row filed
     progress_report_id: int = 0  # its provider's progress report to the authority
     api_key_id: int = 0  # the enterprise's API key
@@ -338,6 +342,7 @@ def build(app) -> Scene:
         place.id, pool_product.id, "", Decimal(150000), today, today + timedelta(days=90)),
         pdf("合同.pdf"))  # fmt: skip
     subsidised, outcome = _reform_subsidy(reform_project, parties)
+    reviewed = _reviewed_reform(parties, authority, engagement, place, reform_draft)
     need = demand.record_entry(pilot, diagnostician, scenario_code="2.3.1", problem="纸质台账",
                                need="质量追溯", description="扫码追溯")  # fmt: skip
     demand.match_solution(need, diagnostician, demand.Offer(
@@ -391,6 +396,9 @@ def build(app) -> Scene:
         reform_contract_id=reform_contract.id,
         subsidised_project_id=subsidised.id,
         reform_outcome_id=outcome.id,
+        reform_grading_id=reviewed[0].id,
+        reform_acceptance_id=reviewed[1].id,
+        reform_audit_id=reviewed[2].id,
         engagement_file_id=engagements.agreement_file(engagement).id,
         diagnostician=diagnostician,
         engagement_id=engagement.id,
@@ -547,6 +555,41 @@ def _reform_subsidy(
     project, outcome = accepted_for_subsidy(draft, parties)
     reform_subsidy.apply(project, parties.enterprise, Decimal(50000))
     return project, outcome
+
+
+def _reviewed_reform(parties, authority: User, engagement, place, draft) -> tuple:
+    """A reform project taken to IMPLEMENTED (states set: its moves are tests/functional/
+    reform's), its third parties named (the parties' evaluation body, an audit firm), graded,
+    accepted with the city's authority as the county, and audited."""
+    enterprise = parties.enterprise
+    project = reform.create(enterprise, engagement, draft)
+    reform.add_contract(project, enterprise, reform.Contract(
+        place.id, None, "云MES", Decimal(150000), draft.starts_on, draft.ends_on),
+        pdf("合同.pdf"))  # fmt: skip
+    firm = factories.organisation(OrgKind.AUDIT_FIRM, region="310000")
+    auditor = factories.user(firm, is_org_admin=True)
+    project.status = ReformStatus.IMPLEMENTED
+    project.county_authority_id = authority.organisation_id
+    project.evaluation_body_id = parties.body_org.id
+    project.audit_firm_id = firm.id
+    db.session.flush()
+    table = sme_level.table(evaluations.TABLE_KEY)
+    points = {i.key: 0.0 for i in table.indicators}
+    points[table.indicators[0].key] = 50.0
+    levels = {sc.key: 2 for sc in table.scenarios}
+    today = local_today()
+    graded = reform_review.record_grading(
+        project, parties.lead, points, levels,
+        reform_review.GradingFacts(today, "MES 上线运行"), pdf("评测报告.pdf"),
+        after=None, version=None,
+    )  # fmt: skip
+    accepted = reform_review.record_acceptance(project, parties.lead, reform_review.AcceptanceFacts(
+        ["王工", "李工"], today, today, AcceptanceVerdict.PASS, "通过", ""),
+        pdf("验收意见.pdf"), None)  # fmt: skip
+    reform_review.record_county_opinion(project, authority, "同意", None)
+    audited = reform_review.file_audit_report(project, auditor, reform_review.AuditFacts(
+        today, Decimal(100000), "合规"), pdf("专项审计报告.pdf"), None)  # fmt: skip
+    return graded, accepted, audited
 
 
 def _one(**kwargs) -> Callable[[Scene], list[dict]]:
@@ -856,6 +899,7 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "reform.index": lambda _s: [
         {},
         {"q": "质量", "provider": "测试", "scenario": "2.3", "status": "draft", "region": "310115"},
+        {"third_party": "审核中心", "status": "accepted"},
         {"status": "nope", "scenario": "9", "region": "99", "page": "2"},
     ],
     "reform.export": lambda _s: [{}, {"q": "质量", "status": "draft"}],
@@ -872,6 +916,10 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     "reform_subsidy.export": lambda _s: [{}, {"q": "质量", "status": "paid"}],
     "reform_subsidy.edit_outcome": lambda s: [{"outcome_id": s.reform_outcome_id}],
     "reform.contract_file": lambda s: [{"contract_id": s.reform_contract_id}],
+    "reform.grading": lambda s: [{"project_id": s.reform_project_id}],
+    "reform.grading_report": lambda s: [{"grading_id": s.reform_grading_id}],
+    "reform.acceptance_file": lambda s: [{"acceptance_id": s.reform_acceptance_id}],
+    "reform.audit_report_file": lambda s: [{"report_id": s.reform_audit_id}],
     "reform.exclusions_view": lambda s: [{"org_id": s.parties.enterprise_org.id}],
     "reform.board_page": lambda _s: [{}, {"programme": "nmg_offline"}, {"programme": "x"}],
     "reform.board_xlsx": lambda _s: [{"programme": "changchun_pilot"}],

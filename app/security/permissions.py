@@ -88,6 +88,9 @@ class Permission(enum.StrEnum):
     # the body and the firm).
     REFORM_GRADE = "diagnosis:reform:grade"
     REFORM_AUDIT = "diagnosis:reform:audit"
+    # Reading reform projects: their parties (access through reform.services.visible_to) —
+    # the diagnosis parties and the audit firms, which read nothing else of the diagnosis.
+    REFORM_VIEW = "diagnosis:reform:view"
     # An organisation's keys to the machine interface (/api/v1), made by its own administrators.
     API_KEYS_MANAGE = "org:api_keys:manage"
     # An organisation's webhooks (URLs that hear of events), kept by its own administrators.
@@ -121,7 +124,9 @@ _EVERY_USER = frozenset(
 )
 
 _PROJECT_PARTY = frozenset({Permission.PROJECT_VIEW, Permission.DOCUMENT_UPLOAD})
-_DIAGNOSIS_PROVIDER = frozenset({Permission.DIAGNOSIS_VIEW, Permission.DIAGNOSIS_PROVIDE})
+_DIAGNOSIS_PROVIDER = frozenset(
+    {Permission.DIAGNOSIS_VIEW, Permission.DIAGNOSIS_PROVIDE, Permission.REFORM_VIEW}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ENTERPRISE: _EVERY_USER
@@ -139,6 +144,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DIAGNOSIS_VIEW,
         Permission.POOL_RATE,
         Permission.REFORM_FILE,
+        Permission.REFORM_VIEW,
         Permission.CASES_FILE,
     },
     Role.CONSULTANT: _EVERY_USER
@@ -158,7 +164,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DIAGNOSTICIAN: _EVERY_USER
     | _DIAGNOSIS_PROVIDER
     | {Permission.POOL_APPLY, Permission.CASES_FILE},
-    Role.AUDITOR: _EVERY_USER | {Permission.REFORM_AUDIT},
+    # An audit firm's auditor reads the reform projects it was named for (the reform list and
+    # pages check the party) and files their special audit reports.
+    Role.AUDITOR: _EVERY_USER | {Permission.REFORM_VIEW, Permission.REFORM_AUDIT},
     Role.ALLIANCE_STAFF: _EVERY_USER
     | {
         Permission.ALL_ORGS_VIEW,
@@ -192,6 +200,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.NOTICES_PUBLISH,
         Permission.DIAGNOSIS_VIEW,
         Permission.DIAGNOSIS_MANAGE,
+        Permission.REFORM_VIEW,
         Permission.CASES_FILE,
     },
     # Everything, but an enterprise's own evaluations: only enterprises assess themselves (an

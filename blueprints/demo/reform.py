@@ -5,6 +5,12 @@ and one just filed waiting for the county's opinion (changchun-county@'s, the �
 of its district). 长春新区智能装备, flagged a central-fund "little giant" by the city (四(四)),
 has a draft with a contract whose filing is refused with the reason (the README tour).
 
+After the implementation (seed 004 三(二)5-6): 冲压件 has two more projects, implemented, for
+which the city named the demo evaluation body (evaluator@'s 上海质量体系审核中心) and the audit
+firm 长春正信会计师事务所 (changchun-audit@): its warehouse project waits for the body's grading,
+its quality-traceability project, graded 二级, for the expert group's acceptance; the firm has
+both to audit.
+
 Every step goes through the reform services, so the history rows and the notifications are the
 ones a hand-over writes; the dates follow the diagnosis (surveyed 15 days ago, its demand
 library filed 13 days ago) and the pool (both providers admitted a month or more ago)."""
@@ -21,7 +27,9 @@ from app.clock import local_today, utc_from_local
 from app.extensions import db
 from blueprints.demo.people import account, first_user, organisation
 from blueprints.demo.projects import pdf_file
-from blueprints.reform import exclusions, services
+from blueprints.diagnosis import services as evaluations
+from blueprints.diagnosis import sme_level
+from blueprints.reform import exclusions, review, services
 from models import (
     DiagnosisEngagement,
     ExclusionEvent,
@@ -37,6 +45,9 @@ from models import (
 
 COUNTY = "长春市南关区工业和信息化局"
 COUNTY_EMAIL = "changchun-county@demo.certpath.cn"
+AUDIT_FIRM = "长春正信会计师事务所有限公司"
+AUDITOR_EMAIL = "changchun-audit@demo.certpath.cn"
+EVALUATOR_EMAIL = "evaluator@demo.certpath.cn"
 PROGRAMME = "changchun_pilot"
 
 
@@ -77,6 +88,14 @@ AWAITING_CITY = _Plan(
 AWAITING_COUNTY = _Plan(
     "冲压工艺仿真与模具寿命优化", ("2.3.1",), 600_000, -3, 20, 200,
     (_Deal(SIMULATION, "汽车零部件工艺仿真云平台", 520_000, 180),),
+)  # fmt: skip
+TO_GRADE = _Plan(
+    "仓储物流扫码出入库改造", ("3.3.3",), 500_000, -60, -55, -10,
+    (_Deal(JISHU, "设备联网与数据采集套件", 380_000, 40),),
+)  # fmt: skip
+TO_ACCEPT = _Plan(
+    "质量检测数据采集与追溯改造", ("2.3.1",), 700_000, -90, -85, -20,
+    (_Deal(SIMULATION, "汽车零部件工艺仿真云平台", 520_000, 60),),
 )  # fmt: skip
 REFUSED = _Plan(
     "智能装备装配线数字化改造", ("3.3.3",), 1_000_000, -1, 30, 300,
@@ -153,6 +172,65 @@ def _flag_little_giant(enterprise: Organisation, official: User) -> None:
         )
 
 
+def _implemented(
+    project: ReformProject, owner: User, county: User, official: User, days_ago: int
+) -> None:
+    """Filed, agreed, filed by the city, the three in step and declared implemented, the last
+    ``days_ago`` days ago."""
+    start = days_ago + 40
+    _step(project, "file", owner, start)
+    _step(project, "county_agree", county, start - 2, "同意报送。")
+    _step(project, "city_file", official, start - 4, "准予入库实施。")
+    today = local_today()
+    services.record_training(project, owner, "上线前全员操作培训，2 个课时。",
+                             today - timedelta(days=start - 6), None)  # fmt: skip
+    services.add_delivery(project, owner, today - timedelta(days=start - 20), "系统上线试运行。",
+                          None, None)  # fmt: skip
+    services.record_evaluation(project, owner, "培训效果评估：操作考核全部通过。",
+                               today - timedelta(days=days_ago + 1), None)  # fmt: skip
+    _step(project, "complete", owner, days_ago)
+
+
+def _appointed(project: ReformProject, official: User, body: int, firm: int, days_ago: int) -> None:
+    review.appoint(project, official, body, firm, None)
+    project.events[-1].at = _moment(local_today() - timedelta(days=days_ago), 16)
+
+
+def _graded(project: ReformProject, evaluator: User, days_ago: int) -> None:
+    """二级: 52 points spread over the indicators, every scenario at level 2."""
+    table = sme_level.table(evaluations.TABLE_KEY)
+    share = round(52 / len(table.indicators), 2)
+    points = {i.key: share for i in table.indicators}
+    levels = {sc.key: 2 for sc in table.scenarios}
+    day = local_today() - timedelta(days=days_ago)
+    facts = review.GradingFacts(day, "质量检测数据采集系统、追溯平台均已上线，数据连续采集 30 天。")
+    report = pdf_file("中小企业数字化水平评测报告.pdf")
+    review.record_grading(
+        project, evaluator, points, levels, facts, report, after=None, version=None
+    )
+    project.events[-1].at = project.status_changed_at = _moment(day, 17)
+
+
+def _after_implementation(
+    owner: User, diagnosed: Organisation, county: User, official: User
+) -> list[tuple[Role, str]]:
+    evaluator = db.session.scalar(sa.select(User).where(User.email == EVALUATOR_EMAIL))
+    assert evaluator is not None  # the loader's accounts come first
+    firm_org = organisation(OrgKind.AUDIT_FIRM, AUDIT_FIRM, region_code="220100")
+    account(firm_org, Role.AUDITOR, AUDITOR_EMAIL, "郑审计", org_admin=True)
+    body = evaluator.organisation_id
+    to_grade = _drafted(owner, diagnosed, TO_GRADE)
+    if to_grade is not None:
+        _implemented(to_grade, owner, county, official, 6)
+        _appointed(to_grade, official, body, firm_org.id, 5)
+    to_accept = _drafted(owner, diagnosed, TO_ACCEPT)
+    if to_accept is not None:
+        _implemented(to_accept, owner, county, official, 14)
+        _appointed(to_accept, official, body, firm_org.id, 12)
+        _graded(to_accept, evaluator, 4)
+    return [(Role.AUDITOR, AUDITOR_EMAIL)]
+
+
 def load(official: User, flagged: Organisation, diagnosed: Organisation) -> list[tuple[Role, str]]:
     """The county authority, the projects and the flag; the accounts to list."""
     county_org = organisation(OrgKind.AUTHORITY, COUNTY, region_code=diagnosed.region_code)
@@ -174,6 +252,7 @@ def load(official: User, flagged: Organisation, diagnosed: Organisation) -> list
     at_county = _drafted(owner, diagnosed, AWAITING_COUNTY)
     if at_county is not None:
         _step(at_county, "file", owner, 2)
+    reviewed = _after_implementation(owner, diagnosed, county, official)
     _flag_little_giant(flagged, official)
     _drafted(first_user(flagged), flagged, REFUSED)
-    return [(Role.AUTHORITY, COUNTY_EMAIL)]
+    return [(Role.AUTHORITY, COUNTY_EMAIL), *reviewed]

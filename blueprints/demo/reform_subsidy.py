@@ -22,13 +22,12 @@ import sqlalchemy as sa
 
 from app.clock import local_today, utc_from_local
 from app.extensions import db
-from blueprints.demo.people import account, organisation
+from blueprints.demo import reform as demo_reform
 from blueprints.demo.projects import pdf_file
 from blueprints.demo.reform import JISHU, SIMULATION, _Deal, _offer
 from blueprints.reform import services, subsidy
 from models import (
     DiagnosisEngagement,
-    OrgKind,
     ReformEvent,
     ReformProject,
     ReformStatus,
@@ -47,8 +46,6 @@ from models.reform_subsidy import OutcomeCategory
 
 # The evaluation body that grades and accepts (the demo's body 005 and its lead evaluator).
 BODY_EMAIL = "evaluator@demo.certpath.cn"
-FIRM = "吉林中正会计师事务所有限公司"
-FIRM_EMAIL = "audit-firm@demo.certpath.cn"
 PROGRAMME = "changchun_pilot"
 
 # (category, indicator, unit, before, after): the 附件4 categories, in figures.
@@ -209,12 +206,13 @@ def _subsidised(project: ReformProject, plan: _Plan, owner: User, official: User
 
 
 def load(official: User, county: User, owner: User) -> list[tuple[Role, str]]:
-    """The audit firm and the four projects of ``owner``'s enterprise; the accounts to list:
-    none — the audit firm's auditor has nothing left to do (its reports are filed)."""
+    """The four projects of ``owner``'s enterprise, audited by the demo's audit firm
+    (blueprints/demo/reform.py makes it and lists its auditor); no account to list."""
     body = db.session.scalar(sa.select(User).where(User.email == BODY_EMAIL))
     assert body is not None  # blueprints/demo/loader.py makes the evaluators first
-    firm_org = organisation(OrgKind.AUDIT_FIRM, FIRM, region_code="220100")
-    firm = account(firm_org, Role.AUDITOR, FIRM_EMAIL, "赵审计", org_admin=True)
+    firm = db.session.scalar(sa.select(User).where(User.email == demo_reform.AUDITOR_EMAIL))
+    assert firm is not None  # blueprints/demo/reform.py ran first
+    firm_org = firm.organisation
     engagement = db.session.scalar(
         sa.select(DiagnosisEngagement).where(
             DiagnosisEngagement.programme_key == PROGRAMME,

@@ -726,6 +726,28 @@ def _reform_enterprise_and_providers(e: Event) -> list[User]:
     )
 
 
+def _reform_enterprise_and_authorities(e: Event) -> list[User]:
+    project = e.subject
+    return who.unique(
+        who.contacts(project.enterprise_id),
+        who.contacts(project.county_authority_id),
+        who.contacts(project.authority_id),
+    )
+
+
+def _reform_every_party(e: Event) -> list[User]:
+    """The enterprise, both authorities, the evaluation body and the contracted providers, but
+    the organisation that acted."""
+    project = e.subject
+    everyone = who.unique(
+        _reform_enterprise_and_authorities(e),
+        who.contacts(project.evaluation_body_id),
+        *(who.contacts(c.provider_id) for c in project.contracts),
+    )
+    acting = getattr(e.actor, "organisation_id", None)
+    return [u for u in everyone if u.organisation_id != acting]
+
+
 REFORM_NOTICES = {
     "reform.file": _reform_notice(
         lambda e: who.contacts(e.subject.county_authority_id),
@@ -763,6 +785,62 @@ REFORM_NOTICES = {
         _reform_enterprise_and_providers,
         lambda e: _(
             "The reform project %(name)s of %(enterprise)s is filed: its implementation begins",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+        ),
+    ),
+    # After the implementation (seed 004 三(二)5-6): the third parties, the grading, the
+    # acceptance and its conclusion by the county, the special audit report.
+    "reform.appoint": _reform_notice(
+        lambda e: who.unique(*(who.contacts(org) for org in e.context["named"])),
+        lambda e: _(
+            "The city authority named you for the reform project %(name)s of %(enterprise)s",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+        ),
+    ),
+    "reform.grade": _reform_notice(
+        _reform_enterprise_and_authorities,
+        lambda e: _(
+            "The reform project %(name)s of %(enterprise)s is graded: %(grade)s",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+            grade=e.context["reason"],
+        ),
+    ),
+    "reform.acceptance": _reform_notice(
+        _reform_enterprise_and_authorities,
+        lambda e: _(
+            "The expert group's acceptance of the reform project %(name)s of %(enterprise)s: "
+            "%(verdict)s; the county authority gives its opinion",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+            verdict=e.context["acceptance"].verdict.title,
+        ),
+    ),
+    "reform.accept": _reform_notice(
+        _reform_every_party,
+        lambda e: _(
+            "The reform project %(name)s of %(enterprise)s is accepted",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+        ),
+    ),
+    "reform.rectify": _reform_notice(
+        _reform_every_party,
+        lambda e: _(
+            "The reform project %(name)s of %(enterprise)s failed its acceptance: rectify it "
+            "and declare it implemented again",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+        ),
+    ),
+    "reform.audit_report": _reform_notice(
+        lambda e: who.unique(
+            who.contacts(e.subject.enterprise_id), who.contacts(e.subject.authority_id)
+        ),
+        lambda e: _(
+            "The special audit report of the reform project %(name)s of %(enterprise)s is filed",
             enterprise=e.subject.enterprise.name,
             name=e.subject.name,
         ),

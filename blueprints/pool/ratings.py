@@ -15,10 +15,14 @@ The formula (``rating``) is a Bayesian mean on the 1–5 scale:
 
 No survey and no acceptance: no rating (the pool shows "not rated yet").
 
-The acceptances read today are the authority's acceptances of the diagnoses the provider
-made under the pool's programme (accepted at once: pass; accepted after a return for
-revision: pass with corrections); the reform projects' acceptances (issue 21, part 4) join
-them through ``acceptances_of``.
+The acceptances read (``acceptances_of``, one query) are
+* the authority's acceptances of the diagnoses the provider made under the pool's programme
+  (accepted at once: pass; accepted after a return for revision: pass with corrections);
+* the expert groups' acceptances (附件5) of the reform projects of the programme and authority
+  in which the provider holds a contract, by their verdict, once the county authority's opinion
+  concluded them. Every concluded acceptance counts, not only a project's newest: a failed
+  acceptance was a real outcome of the provider's work, and the rectified project's later pass
+  counts beside it — a provider that passes at once ranks above one that needed two rounds.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from app.events import announce
 from app.extensions import db
 from blueprints.diagnosis import programmes
 from models import (
+    AcceptanceVerdict,
     DemandEntry,
     DemandSolution,
     DiagnosisEngagement,
@@ -45,6 +50,9 @@ from models import (
     PoolMember,
     PoolStatus,
     ProviderSurvey,
+    ReformAcceptance,
+    ReformContract,
+    ReformProject,
     User,
 )
 
@@ -79,8 +87,8 @@ def rating(surveys: Iterable[Decimal], acceptances: Iterable[Acceptance]) -> Dec
 
 
 def acceptances_of(member: PoolMember) -> list[Acceptance]:
-    """The outcomes of the provider's accepted diagnoses under the pool's programme and
-    authority (one query)."""
+    """The outcomes of the provider's accepted diagnoses and of the concluded acceptances of
+    its reform projects under the pool's programme and authority (one query)."""
     returned = (
         sa.select(DiagnosisEngagementEvent.id)
         .where(
@@ -89,15 +97,44 @@ def acceptances_of(member: PoolMember) -> list[Acceptance]:
         )
         .exists()
     )
-    rows = db.session.scalars(
-        sa.select(returned).where(
-            DiagnosisEngagement.provider_id == member.provider_id,
-            DiagnosisEngagement.programme_key == member.programme_key,
-            DiagnosisEngagement.authority_id == member.authority_id,
-            DiagnosisEngagement.status == EngagementStatus.ACCEPTED,
+    diagnoses = sa.select(
+        sa.case(
+            (returned, Acceptance.PASS_WITH_CORRECTIONS.value), else_=Acceptance.PASS.value
+        ).label("score")
+    ).where(
+        DiagnosisEngagement.provider_id == member.provider_id,
+        DiagnosisEngagement.programme_key == member.programme_key,
+        DiagnosisEngagement.authority_id == member.authority_id,
+        DiagnosisEngagement.status == EngagementStatus.ACCEPTED,
+    )
+    contracted = (
+        sa.select(ReformContract.id)
+        .where(
+            ReformContract.project_id == ReformAcceptance.project_id,
+            ReformContract.member_id == member.id,
+        )
+        .exists()
+    )
+    reforms = (
+        sa.select(
+            sa.case(
+                *(
+                    (ReformAcceptance.verdict == verdict, Acceptance[verdict.name].value)
+                    for verdict in AcceptanceVerdict
+                ),
+                else_=Acceptance.FAIL.value,
+            ).label("score")
+        )
+        .join(ReformProject, ReformProject.id == ReformAcceptance.project_id)
+        .where(
+            ReformProject.programme_key == member.programme_key,
+            ReformProject.authority_id == member.authority_id,
+            ReformAcceptance.county_opinion_at.is_not(None),
+            contracted,
         )
     )
-    return [Acceptance.PASS_WITH_CORRECTIONS if r else Acceptance.PASS for r in rows]
+    rows = db.session.scalars(sa.union_all(diagnoses, reforms))
+    return [Acceptance(int(score)) for score in rows]
 
 
 def recompute(member: PoolMember) -> None:

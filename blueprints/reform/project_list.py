@@ -45,10 +45,13 @@ class ProjectFilterForm(FlaskForm):
         description=_l("A name or its pinyin initials."),
     )
     provider = StringField(_l("Provider"), validators=[Optional(), Length(max=SEARCH_MAX)])
+    third_party = StringField(
+        _l("Evaluation body or audit firm"), validators=[Optional(), Length(max=SEARCH_MAX)]
+    )
     scenario = SelectField(_l("Scenario"), validators=[Optional()], choices=[])
     status = SelectField(_l("Status"), validators=[Optional()], choices=[])
 
-    FILTERS = ("q", "provider", "scenario", "status", "region")
+    FILTERS = ("q", "provider", "third_party", "scenario", "status", "region")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def asked(args: Any, user: User) -> Asked:
             sa.orm.contains_eager(ReformProject.enterprise).contains_eager(Organisation.region),
             sa.orm.selectinload(ReformProject.contracts).joinedload(ReformContract.provider),
             sa.orm.joinedload(ReformProject.county_authority),
+            sa.orm.joinedload(ReformProject.evaluation_body),
+            sa.orm.joinedload(ReformProject.audit_firm),
             sa.orm.selectinload(ReformProject.deliveries),
         )
     )
@@ -106,6 +111,17 @@ def asked(args: Any, user: User) -> Asked:
             .join(named, named.id == ReformContract.provider_id)
             .where(
                 ReformContract.project_id == ReformProject.id, any_contains(provider, named.name)
+            )
+            .exists()
+        )
+    third_party = (values["third_party"] or "").strip()
+    if third_party:
+        named = sa.orm.aliased(Organisation)
+        query = query.where(
+            sa.select(named.id)
+            .where(
+                named.id.in_((ReformProject.evaluation_body_id, ReformProject.audit_firm_id)),
+                any_contains(third_party, named.name),
             )
             .exists()
         )

@@ -19,7 +19,14 @@ from app.input_boundary import version_field
 from app.pagination import paginate
 from app.security.permissions import Permission, has_permission, requires
 from blueprints.diagnosis import programmes
-from blueprints.reform import exclusions, forms, project_list, services, subsidy_page
+from blueprints.reform import (
+    exclusions,
+    forms,
+    project_list,
+    review_page,
+    services,
+    subsidy_page,
+)
 from blueprints.reform.transitions import ACTION_TITLES, DECISIONS, TRANSITIONS
 from models import ExclusionFlag, ReformProject
 
@@ -32,7 +39,7 @@ def _hear_the_roster(state: BlueprintSetupState) -> None:
 
 
 @bp.get("/")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def index():
     listed = project_list.asked(request.args, current_user)
     return render_template(
@@ -45,7 +52,7 @@ def index():
 
 
 @bp.get("/export.xlsx")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def export():
     return project_list.xlsx(current_user)
 
@@ -156,11 +163,12 @@ def view_page(project_id: int, conflict: str | None = None, **_view_args: object
         action_titles={**ACTION_TITLES, **subsidy_page.HISTORY_TITLES},
         conflict=conflict,
         **subsidy_page.context(project),
+        **review_page.context(project, current_user),
     )
 
 
 @bp.get("/<int:project_id>")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def view(project_id: int):
     return view_page(project_id)
 
@@ -229,14 +237,14 @@ def remove_contract(contract_id: int):
 
 
 @bp.get("/contracts/<int:contract_id>/file")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def contract_file(contract_id: int):
     found = services.contract_or_404(contract_id, current_user)
     return uploads.send(found.stored_name, found.original_name, found.content_type)
 
 
 @bp.get("/deliveries/<int:delivery_id>/file")
-@requires(Permission.DIAGNOSIS_VIEW)
+@requires(Permission.REFORM_VIEW)
 def delivery_file(delivery_id: int):
     found = services.delivery_or_404(delivery_id, current_user)
     if not found.stored_name:

@@ -58,7 +58,8 @@ def _conflict() -> str:
 
 def visible_to(user: User) -> sa.ColumnElement[bool]:
     """The enterprise its own projects, the county and the city authority those filed with
-    them, a provider those with its contract once filed; the platform's administrators all."""
+    them, a provider those with its contract once filed, the evaluation body and the audit
+    firm the city named those they were named for; the platform's administrators all."""
     if has_permission(user, Permission.ALL_ORGS_VIEW):
         return sa.true()
     contracted = (
@@ -76,6 +77,8 @@ def visible_to(user: User) -> sa.ColumnElement[bool]:
             sa.or_(
                 ReformProject.county_authority_id == user.organisation_id,
                 ReformProject.authority_id == user.organisation_id,
+                ReformProject.evaluation_body_id == user.organisation_id,
+                ReformProject.audit_firm_id == user.organisation_id,
                 contracted,
             ),
         ),
@@ -334,7 +337,7 @@ def perform(
     before = project.status
     project.status = target
     project.status_changed_at = utcnow()
-    if name in RETURNS or name in ("county_agree", "city_file"):
+    if name in RETURNS or name in ("county_agree", "city_file", "accept", "rectify"):
         project.opinion = reason.strip()
     project.events.append(
         ReformEvent(

@@ -2,7 +2,10 @@
 per provider of the programme's pool and files it; the county authority of the enterprise's
 region agrees or returns it; the city authority files it (入库) or returns it; the enterprise
 records the "three in step" during implementation and declares it implemented once all three
-are recorded. Part 4 (grading and acceptance) continues from IMPLEMENTED."""
+are recorded. Then (seed 004 三(二)5-6) the evaluation body the city named grades the
+enterprise on site (IMPLEMENTED → GRADED); its expert group records the acceptance opinion
+(附件5) and the county authority adds its own, which concludes it: passed → ACCEPTED, failed →
+back to IN_IMPLEMENTATION for rectification, then a new completion, grading and acceptance."""
 
 from __future__ import annotations
 
@@ -13,10 +16,17 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.security.permissions import Permission
 from app.workflow import Transition, names
-from models import EnterpriseExclusion, PoolStatus, ReformProject, ReformStatus
+from models import (
+    EnterpriseExclusion,
+    PoolStatus,
+    ReformAcceptance,
+    ReformProject,
+    ReformStatus,
+)
 
 S = ReformStatus
 FILE, MANAGE = Permission.REFORM_FILE, Permission.DIAGNOSIS_MANAGE
+GRADE = Permission.REFORM_GRADE
 
 
 def of_the_enterprise(project: ReformProject, actor: object) -> str | None:
@@ -34,6 +44,45 @@ def of_the_county(project: ReformProject, actor: object) -> str | None:
 def of_the_city(project: ReformProject, actor: object) -> str | None:
     if getattr(actor, "organisation_id", None) != project.authority_id:
         return _("Only the city authority that runs the programme may do this.")
+    return None
+
+
+def of_the_body(project: ReformProject, actor: object) -> str | None:
+    body = project.evaluation_body_id
+    if body is None or getattr(actor, "organisation_id", None) != body:
+        return _("Only the evaluation body the city named for the project may do this.")
+    return None
+
+
+def pending_acceptance(project: ReformProject) -> ReformAcceptance | None:
+    """The expert group's acceptance of the current grading still awaiting the county's
+    opinion, or None."""
+    return db.session.scalar(
+        sa.select(ReformAcceptance)
+        .where(
+            ReformAcceptance.project_id == project.id,
+            ReformAcceptance.county_opinion_at.is_(None),
+        )
+        .order_by(ReformAcceptance.id.desc())
+        .limit(1)
+    )
+
+
+def acceptance_passed(project: ReformProject, _actor: object) -> str | None:
+    pending = pending_acceptance(project)
+    if pending is None:
+        return _("The evaluation body's expert group has not recorded its acceptance opinion yet.")
+    if not pending.verdict.passed:
+        return _("The expert group did not pass the project: it goes back to rectification.")
+    return None
+
+
+def acceptance_failed(project: ReformProject, _actor: object) -> str | None:
+    pending = pending_acceptance(project)
+    if pending is None:
+        return _("The evaluation body's expert group has not recorded its acceptance opinion yet.")
+    if pending.verdict.passed:
+        return _("The expert group passed the project: it is accepted, not rectified.")
     return None
 
 
@@ -127,6 +176,13 @@ TRANSITIONS: tuple[Transition[ReformStatus], ...] = (
     Transition.of(
         "complete", {S.IN_IMPLEMENTATION}, S.IMPLEMENTED, FILE, of_the_enterprise, three_in_step
     ),
+    # The grading's own rules (its date, its report) are the service's: they need its form.
+    Transition.of("grade", {S.IMPLEMENTED}, S.GRADED, GRADE, of_the_body),
+    # The county's opinion on the expert group's acceptance (附件5's second row) concludes it.
+    Transition.of("accept", {S.GRADED}, S.ACCEPTED, MANAGE, of_the_county, acceptance_passed),
+    Transition.of(
+        "rectify", {S.GRADED}, S.IN_IMPLEMENTATION, MANAGE, of_the_county, acceptance_failed
+    ),
 )
 ACTION_NAMES = names(TRANSITIONS)
 ACTION_TITLES = {
@@ -136,7 +192,15 @@ ACTION_TITLES = {
     "city_file": _l("Filed by the city authority"),
     "city_return": _l("Returned by the city authority"),
     "complete": _l("Implemented"),
+    "appoint": _l("Third parties named by the city authority"),
+    "grade": _l("Graded on site by the evaluation body"),
+    "acceptance": _l("Acceptance opinion of the expert group recorded"),
+    "accept": _l("Accepted: the county authority's opinion recorded"),
+    "rectify": _l("Acceptance failed: back to rectification"),
+    "audit_report": _l("Special audit report filed"),
 }
+# The county's opinion on an acceptance: one of these two, by the expert group's verdict.
+CONCLUSIONS = ("accept", "rectify")
 # The authorities' decisions; the returns need a reason.
 DECISIONS = ("county_agree", "county_return", "city_file", "city_return")
 RETURNS = ("county_return", "city_return")

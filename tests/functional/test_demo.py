@@ -268,7 +268,7 @@ def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_ref
     # The accepted ones of the first round's enterprise: the next test.
     projects = [p for p in projects if p.status != ReformStatus.ACCEPTED]
     by_status = {p.status: p for p in projects}
-    assert len(projects) == 4 == len(by_status)
+    assert len(projects) == 6 == len(by_status)
     county = by_status[ReformStatus.AWAITING_COUNTY].county_authority
     assert county is not None and county.name == "长春市南关区工业和信息化局"
     assert len(by_status[ReformStatus.AWAITING_CITY].contracts) == 2
@@ -288,6 +288,28 @@ def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_ref
         user = db.session.scalar(sa.select(User).where(User.email == email))
         (item,) = {group.key: group for group in work_for(user)}[key].items
         assert item.url.endswith(f"/reform/{by_status[project].id}"), email
+    # After the implementation: one to grade, one graded 二级 to accept, both to audit.
+    to_grade, to_accept = by_status[ReformStatus.IMPLEMENTED], by_status[ReformStatus.GRADED]
+    assert to_grade.evaluation_body_id == to_accept.evaluation_body_id is not None
+    assert (
+        to_grade.audit_firm is not None
+        and to_grade.audit_firm.name == "长春正信会计师事务所有限公司"
+    )
+    assert [e.action for e in to_accept.events][-3:] == ["complete", "appoint", "grade"]
+    moments = [e.at for e in to_accept.events]
+    assert moments == sorted(moments) and moments[-1] < utcnow()
+    for email, key, projects_waiting in (
+        ("evaluator@demo.certpath.cn", "reform_projects_to_grade", {to_grade.id, to_accept.id}),
+        (
+            "changchun-audit@demo.certpath.cn",
+            "reform_projects_to_audit",
+            {to_grade.id, to_accept.id},
+        ),
+        ("changchun@demo.certpath.cn", "reform_projects_to_review", {implementing.id}),
+    ):
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        items = {group.key: group for group in work_for(user)}[key].items
+        assert {int(i.url.rsplit("/", 1)[-1]) for i in items} == projects_waiting, email
     [flagged] = db.session.scalars(sa.select(ExclusionEvent)).all()
     assert (flagged.flag, flagged.raised) == (ExclusionFlag.CENTRAL_FUND_GIANT, True)
     assert flagged.actor is not None and flagged.actor.email == "changchun@demo.certpath.cn"

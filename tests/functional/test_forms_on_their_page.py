@@ -1024,6 +1024,17 @@ SKIPPED: dict[str, str] = {
     "field (422): tests/functional/reform/test_reform_subsidy",
     "reform_subsidy.remove_outcome": "a confirmation box beside one outcome: "
     "tests/functional/reform/test_reform_subsidy",
+    "reform.appoint": "the city names the evaluation body and the audit firm, a wrong kind "
+    "refused beside its field (422): tests/functional/reform/test_reform_acceptance.py",
+    "reform.grade": "the grading page's SME table with its date and report, a future date and a "
+    "disguised report refused beside their fields (422), the input kept: "
+    "tests/functional/reform/test_reform_acceptance.py",
+    "reform.acceptance": "附件5 on the project's page: the group, the dates, the corrections and "
+    "the signed file refused beside their fields (422): tests/functional/reform",
+    "reform.county_opinion": "the county's opinion, required beside its field (422); a stale "
+    "page is 409: tests/functional/reform/test_reform_acceptance.py",
+    "reform.audit_report": "the special audit report, the cost above the contracts' total and a "
+    "future date refused beside their fields (422): tests/functional/reform",
     "providers.object_to": "the public objection form: tests/functional/pool checks empty "
     "fields beside them (422)",
     "providers.survey": "the enterprise's survey, a score per criterion: tests/functional/pool "

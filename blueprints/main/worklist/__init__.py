@@ -17,6 +17,7 @@ from blueprints.main.worklist import (
     diagnosis,
     enterprise,
     evaluation,
+    reform,
 )
 from blueprints.main.worklist.items import LIMIT, WorkItem, WorkList
 from models import Role, User
@@ -28,6 +29,7 @@ _BY_ROLE: dict[Role, Callable[[User], list[WorkList]]] = {
     Role.ALLIANCE_STAFF: alliance.lists,
     Role.AUTHORITY: authority.lists,
     Role.DIAGNOSTICIAN: diagnosis.provider_lists,
+    Role.AUDITOR: lambda user: [reform.audit_firm_list(user)],
 }
 
 

@@ -44,6 +44,7 @@ def lists(user: User) -> list[WorkList]:
         pool.expert_list(user),
         reform.authority_list(user),
         reform_subsidy.authority_list(user),
+        reform.authority_review_list(user),
     ]
 
 

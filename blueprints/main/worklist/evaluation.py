@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from app.security.permissions import Permission, has_permission
-from blueprints.main.worklist import diagnosis, evaluators, special_audits
+from blueprints.main.worklist import diagnosis, evaluators, reform, special_audits
 from blueprints.main.worklist.items import (
     WorkItem,
     WorkList,
@@ -56,6 +56,7 @@ def lists(user: User) -> list[WorkList]:
         surveillance(user),
         *special_audits.for_the_body(user),
         *diagnosis.provider_lists(user),
+        reform.evaluation_body_list(user),
         *(
             evaluators.of_body(user.organisation_id)
             if has_permission(user, Permission.EVALUATORS_RECORD)

@@ -31,7 +31,7 @@ from blueprints.certificates import services as certificates
 from blueprints.demand import services as demand
 from blueprints.demo import engagements as demo_engagements
 from blueprints.demo.projects import pdf_file
-from blueprints.diagnosis import programmes
+from blueprints.diagnosis import programmes, sme_level
 from blueprints.engagements import conclusion, progress_reports, record
 from blueprints.engagements import services as engagements
 from blueprints.evaluators import services as evaluators
@@ -45,6 +45,7 @@ from blueprints.pool import ratings as pool_ratings
 from blueprints.pool import services as pool
 from blueprints.projects import services as projects
 from blueprints.publicity import services as publicity
+from blueprints.reform import review as reform_review
 from blueprints.reform import services as reform
 from blueprints.reform import subsidy
 from blueprints.special_audits import services as special_audits
@@ -52,6 +53,7 @@ from blueprints.surveillance import services as surveillance
 from blueprints.webhooks import dispatcher as webhook_dispatcher
 from blueprints.webhooks import services as webhook_services
 from models import (
+    AcceptanceVerdict,
     ActivityKind,
     Adoption,
     Assessment,
@@ -82,6 +84,7 @@ from models import (
     ProjectStatus,
     RecordStatus,
     ReformProject,
+    ReformStatus,
     RegistrationGrade,
     Role,
     ScheduleItem,
@@ -1036,7 +1039,86 @@ def subsidy_moved(name: str) -> Callable[[Cast], set[int]]:
                 )
         return c.named("city") if name == "apply" else c.named("enterprise")
 
+
+def _reform_reviewed(c: Cast, upto: str) -> tuple[ReformProject, Place, User]:
+    """The enterprise's reform project filed with the district (its county) and the city, its
+    evaluation body (the parties' body, the lead its contact) and an audit firm named, taken to
+    ``upto``: "filed", "implemented", "graded", "passed" or "failed" (the expert group's
+    verdict, awaiting the county's opinion). The states are set: the moves are
+    tests/functional/reform's."""
+    project, place = _reform_project(c)
+    firm = factories.organisation(OrgKind.AUDIT_FIRM, region="310000")
+    auditor = factories.user(firm, is_org_admin=True)
+    project.county_authority_id = c.district.organisation_id
+    project.status = ReformStatus.IN_IMPLEMENTATION
+    if upto == "filed":
+        db.session.flush()
+        return project, place, auditor
+    project.status = ReformStatus.IMPLEMENTED
+    project.evaluation_body_id = c.parties.body_org.id
+    project.audit_firm_id = firm.id
+    db.session.flush()
+    if upto in ("graded", "passed", "failed"):
+        table = sme_level.table("sme_level_2024")
+        points = {i.key: 10.0 for i in table.indicators[:5]}
+        points |= {i.key: 0.0 for i in table.indicators[5:]}
+        levels = {s.key: 2 for s in table.scenarios}
+        reform_review.record_grading(project, c.parties.lead, points, levels,
+            reform_review.GradingFacts(local_today(), "MES"), pdf_file("评测报告.pdf"),
+            after=None, version=None)  # fmt: skip
+    if upto in ("passed", "failed"):
+        verdict = AcceptanceVerdict.PASS if upto == "passed" else AcceptanceVerdict.FAIL
+        reform_review.record_acceptance(project, c.parties.lead, reform_review.AcceptanceFacts(
+            ["王工", "李工"], local_today(), local_today(), verdict, "意见", "整改"),
+            pdf_file("验收意见.pdf"), None)  # fmt: skip
+    return project, place, auditor
+
+
+def reform_appointed(c: Cast) -> set[int]:
+    project, _place, auditor = _reform_reviewed(c, "filed")
+    clear_notices()
+    firm = auditor.organisation_id
+    reform_review.appoint(project, c.city, c.parties.body_org.id, firm, None)
+    return {c.parties.lead.id, auditor.id}
+
+
+def reform_graded(c: Cast) -> set[int]:
+    project, _place, _auditor = _reform_reviewed(c, "implemented")
+    clear_notices()
+    table = sme_level.table("sme_level_2024")
+    points = {i.key: 0.0 for i in table.indicators}
+    levels = {s.key: 0 for s in table.scenarios}
+    reform_review.record_grading(project, c.parties.lead, points, levels,
+        reform_review.GradingFacts(local_today(), "MES"), pdf_file("评测报告.pdf"),
+        after=None, version=None)  # fmt: skip
+    return c.named("enterprise", "district", "city")
+
+
+def reform_acceptance_recorded(c: Cast) -> set[int]:
+    project, _place, _auditor = _reform_reviewed(c, "graded")
+    clear_notices()
+    reform_review.record_acceptance(project, c.parties.lead, reform_review.AcceptanceFacts(
+        ["王工", "李工"], local_today(), local_today(), AcceptanceVerdict.PASS, "通过", ""),
+        pdf_file("验收意见.pdf"), None)  # fmt: skip
+    return c.named("enterprise", "district", "city")
+
+
+def reform_concluded(verdict: str) -> Callable[[Cast], set[int]]:
+    def scene(c: Cast) -> set[int]:
+        project, place, _auditor = _reform_reviewed(c, verdict)
+        clear_notices()
+        reform_review.record_county_opinion(project, c.district, "同意", None)
+        return c.named("enterprise", "city", "lead") | {place.provider.id}
+
     return scene
+
+
+def reform_audited(c: Cast) -> set[int]:
+    project, _place, auditor = _reform_reviewed(c, "implemented")
+    clear_notices()
+    reform_review.file_audit_report(project, auditor, reform_review.AuditFacts(
+        local_today(), Decimal(10000), "合规"), pdf_file("审计报告.pdf"), None)  # fmt: skip
+    return c.named("enterprise", "city")
 
 
 SCENES: dict[str, Callable[[Cast], set[int]]] = {
@@ -1121,6 +1203,12 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "reform_subsidy.approve": subsidy_moved("approve"),
     "reform_subsidy.refuse": subsidy_moved("refuse"),
     "reform_subsidy.pay": subsidy_moved("pay"),
+    "reform.appoint": reform_appointed,
+    "reform.grade": reform_graded,
+    "reform.acceptance": reform_acceptance_recorded,
+    "reform.accept": reform_concluded("passed"),
+    "reform.rectify": reform_concluded("failed"),
+    "reform.audit_report": reform_audited,
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,
     "engagement.survey": engagement_surveyed,
