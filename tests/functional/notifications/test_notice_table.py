@@ -1039,6 +1039,8 @@ def subsidy_moved(name: str) -> Callable[[Cast], set[int]]:
                 )
         return c.named("city") if name == "apply" else c.named("enterprise")
 
+    return scene
+
 
 def _reform_reviewed(c: Cast, upto: str) -> tuple[ReformProject, Place, User]:
     """The enterprise's reform project filed with the district (its county) and the city, its
