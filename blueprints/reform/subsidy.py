@@ -138,7 +138,7 @@ def apply(project: ReformProject, actor: User, amount: Decimal) -> ReformSubsidy
     if actor.organisation_id != project.enterprise_id:
         abort(404)
     _subsidy, state = state_of(project)
-    _transition, target = workflow.begin(table.TRANSITIONS, project, "apply", state, actor)
+    _transition, target = _begun(project, "apply", state, actor)
     audit = table.newest_audit(project)
     assert audit is not None  # the guard audit_filed
     _amount_within(amount, rule().maximum(audit.eligible_cost), "amount")
@@ -171,8 +171,18 @@ def _deciding(subsidy: ReformSubsidy, name: str, actor: User, version: int | Non
     newest, _state = state_of(project)
     if newest is None or newest.id != subsidy.id:
         raise WorkflowError(_("This application was superseded by a newer one. Reload the page."))
-    _transition, target = workflow.begin(table.TRANSITIONS, project, name, subsidy.status, actor)
+    _transition, target = _begun(project, name, subsidy.status, actor)
     return target
+
+
+def _begun(
+    project: ReformProject, name: str, state: SubsidyStatus | None, actor: User
+) -> tuple[object, SubsidyStatus]:
+    """The move checked and its target: a status, since the table's None is only a start (an
+    application not made yet)."""
+    transition, target = workflow.begin(table.TRANSITIONS, project, name, state, actor)
+    assert target is not None
+    return transition, target
 
 
 def _announce(subsidy: ReformSubsidy, name: str, actor: User, **context: object) -> None:
@@ -278,10 +288,13 @@ def outcomes_of(project: ReformProject) -> list[ReformOutcome]:
 
 
 def paid(project: ReformProject) -> bool:
-    return db.session.scalar(
-        sa.select(
-            sa.exists().where(
-                ReformSubsidy.project_id == project.id, ReformSubsidy.status == SubsidyStatus.PAID
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    ReformSubsidy.project_id == project.id,
+                    ReformSubsidy.status == SubsidyStatus.PAID,
+                )
             )
         )
     )
@@ -334,8 +347,9 @@ def _flush_outcome() -> None:
 def add_outcome(project: ReformProject, actor: User, outcome: Outcome) -> ReformOutcome:
     _recording(project, actor)
     outcome = _checked(outcome)
-    count = db.session.scalar(
-        sa.select(sa.func.count()).where(ReformOutcome.project_id == project.id)
+    count = (
+        db.session.scalar(sa.select(sa.func.count()).where(ReformOutcome.project_id == project.id))
+        or 0
     )
     if count >= MAX_OUTCOMES:
         raise WorkflowError(
