@@ -36,9 +36,25 @@ def _in(column, values):
 
 def _checks(grown):
     for table, name, column, values, new in CHECKS:
+        # SQLite's batch mode copies the table into a new one and drops the old with its
+        # triggers (the register generation's on organisations): they are made again after.
+        triggers = _sqlite_triggers(table)
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(op.f(name), type_='check')
             batch_op.create_check_constraint(op.f(name), _in(column, values + new if grown else values))
+        for trigger, sql in triggers:
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            op.execute(sql)
+
+
+def _sqlite_triggers(table):
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        return []
+    return bind.execute(
+        sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+        {"t": table},
+    ).all()
 
 
 
