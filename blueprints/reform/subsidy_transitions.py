@@ -17,13 +17,13 @@ from app.security.permissions import Permission
 from app.workflow import Transition, names
 from blueprints.diagnosis import sme_level
 from blueprints.diagnosis.evaluation_list import grade_title
+from blueprints.reform import review
 from blueprints.reform.transitions import of_the_city, of_the_enterprise
 from models import ReformProject, ReformStatus, SmeLevelEvaluation
 from models.reform_review import (
     TARGET_GRADE_LEVEL,
     ReformAcceptance,
     ReformAuditReport,
-    ReformGrading,
 )
 from models.reform_subsidy import ReformOutcome, ReformSubsidy, SubsidyStatus
 
@@ -41,13 +41,8 @@ def newest_subsidy(project: ReformProject) -> ReformSubsidy | None:
 
 
 def newest_grade(project: ReformProject) -> SmeLevelEvaluation | None:
-    return db.session.scalar(
-        sa.select(SmeLevelEvaluation)
-        .join(ReformGrading, ReformGrading.evaluation_id == SmeLevelEvaluation.id)
-        .where(ReformGrading.project_id == project.id)
-        .order_by(ReformGrading.id.desc())
-        .limit(1)
-    )
+    grading = review.current_grading(project)
+    return grading.evaluation if grading else None
 
 
 def newest_acceptance(project: ReformProject) -> ReformAcceptance | None:
