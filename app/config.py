@@ -178,6 +178,8 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_PAGE_MEMO_SIZE": 2000,
     # Rendered anonymous register search pages each process keeps (~15 KB each; 0: none).
     "REGISTER_PAGE_MEMO_SIZE": 300,
+    # Rendered read-only halves of project pages each process keeps (~12 KB each; 0: none).
+    "PROJECT_PAGE_MEMO_SIZE": 1000,
     # Expected days per step of the path (DOMAIN.md §3: consulting 6–8 months, evaluation
     # about 2 months); the timeline flags a step that runs longer.
     "STEP_EXPECTED_DAYS": {

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from cachetools import LRUCache
@@ -37,6 +38,7 @@ from models import DataGeneration
 
 MEMO_KEY = "certpath.page_memo"
 REGISTER_MEMO_KEY = "certpath.register_memo"
+Page = TypeVar("Page")
 
 
 def _visitor_has_state() -> bool:
@@ -63,24 +65,31 @@ def public_cacheable(body: str) -> Response:
     return response.make_conditional(request)
 
 
-class PageMemo:
-    """The last pages rendered for anonymous visitors, least recently used dropped first."""
+class PageMemo(Generic[Page]):
+    """The last pages (or parts of pages) rendered, least recently used dropped first."""
 
     def __init__(self, size: int) -> None:
-        self._pages: LRUCache[Hashable, str] = LRUCache(maxsize=max(size, 1))
+        self._pages: LRUCache[Hashable, Page] = LRUCache(maxsize=max(size, 1))
         self._enabled = size > 0
         self._lock = threading.Lock()  # gthread workers share the process's memo
 
-    def page(self, key: Hashable, render: Callable[[], str]) -> str:
+    def page(
+        self,
+        key: Hashable,
+        render: Callable[[], Page],
+        keep: Callable[[], bool] = anonymous_without_state,
+    ) -> Page:
         """The page for ``key`` (which must name everything the page shows, the path and
-        the language included), rendered by ``render`` when this process has not kept it."""
+        the language included), rendered by ``render`` when this process has not kept it;
+        kept if ``keep()`` says so after rendering (by default: for anonymous visitors whose
+        rendering left nothing in the session)."""
         if not self._enabled:
             return render()
         with self._lock:
             body = self._pages.get(key)
         if body is None:
             body = render()
-            if anonymous_without_state():  # rendering left nothing in the session
+            if keep():
                 with self._lock:
                     self._pages[key] = body
         return body
@@ -122,13 +131,13 @@ def kept_under_generation(name: str, render: Callable[[], str]) -> Response | st
     return public_cacheable(register_memo().page(key, render))
 
 
-def memo() -> PageMemo:
-    memo: PageMemo = current_app.extensions[MEMO_KEY]
+def memo() -> PageMemo[str]:
+    memo: PageMemo[str] = current_app.extensions[MEMO_KEY]
     return memo
 
 
-def register_memo() -> PageMemo:
-    memo: PageMemo = current_app.extensions[REGISTER_MEMO_KEY]
+def register_memo() -> PageMemo[str]:
+    memo: PageMemo[str] = current_app.extensions[REGISTER_MEMO_KEY]
     return memo
 
 

@@ -91,6 +91,7 @@ from models.evaluator import (
     RegistrationGrade,
 )
 from models.export_job import EXPORT_ERRORS, ExportJob, ExportStatus
+from models.generation import NAMES as NAMES_GENERATION
 from models.generation import PUBLICITY as PUBLICITY_GENERATION
 from models.generation import REGISTER as REGISTER_GENERATION
 from models.generation import DataGeneration
@@ -170,6 +171,7 @@ __all__ = [
     "EDITABLE_STATES",
     "EXPORT_ERRORS",
     "FINISHED_STATUSES",
+    "NAMES_GENERATION",
     "OPEN_CASE_STATUSES",
     "OPEN_SPECIAL_AUDIT_STATUSES",
     "PENDING_SCHEDULE_STATUSES",

@@ -6,6 +6,13 @@ page rendered under one generation is known to be current while the number has n
 names and filters by). Raised by every statement writing certificates or an evaluation body,
 whichever code path writes them — the ORM, a bulk UPDATE of the scheduler, a COPY.
 
+``names``: the names of people and organisations, raised by every statement renaming or
+deleting a user or an organisation (the project pages' kept halves name them).
+
+Projects carry their own generation, ``projects.page_generation``, raised by the database with
+every change of the project's row, its history, documents or audits (migration "project page
+generation").
+
 ``publicity``: the public announcement (its batches and entries), raised likewise by every
 statement writing a publicity batch or entry.
 """
@@ -19,6 +26,7 @@ from app.extensions import Model
 
 REGISTER = "register"
 PUBLICITY = "publicity"
+NAMES = "names"
 
 
 class DataGeneration(Model):

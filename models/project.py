@@ -110,6 +110,11 @@ class Project(Model):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optimistic locking: of two simultaneous transitions, the second finds a new version.
     lock_version: Mapped[int] = mapped_column(default=1)
+    # Raised by the database whenever this row, its history, documents or audits change
+    # (migration 0c714deb78e0): the page's read-only half is kept rendered under it.
+    page_generation: Mapped[int] = mapped_column(
+        sa.BigInteger, server_default="1", server_onupdate=sa.FetchedValue()
+    )
 
     __mapper_args__ = {"version_id_col": lock_version}
 

@@ -23,6 +23,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from app import create_app
 from app.extensions import db
 from app.public_cache import REGISTER_MEMO_KEY
+from blueprints.projects.record import MEMO_KEY as PROJECT_MEMO_KEY
 from tests.backends import BACKENDS, RUNS_BACKEND_FREE_TESTS, backend_free
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
@@ -152,6 +153,7 @@ def _transaction(request) -> Iterator[None]:
         # The register's generation goes back with each rolled-back test, which no committed
         # database ever does: the next test's pages would be found under the same number.
         app.extensions[REGISTER_MEMO_KEY].clear()
+        app.extensions[PROJECT_MEMO_KEY].clear()  # the projects' page generations likewise
         try:
             yield
         finally:

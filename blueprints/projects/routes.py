@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -30,14 +31,19 @@ from blueprints.projects import (
     forms,
     party_list,
     queries,
+    record,
     region_list,
     services,
-    timeline,
     transitions,
 )
 from models import DocumentKind, ProjectStatus
 
 bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
+
+
+@bp.record_once
+def _keep_records(state: BlueprintSetupState) -> None:
+    record.init_app(state.app)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -112,8 +118,9 @@ def _upload_kinds() -> list[DocumentKind]:
 
 def project_page(project_id: int, conflict: str | None = None, **_view_args: object) -> str:
     """The project page: the actions the table offers this user now (those a guard refuses
-    shown disabled with its reason), the timeline, documents, audits and history. A form
-    this request submitted is shown with its input and errors, the others blank."""
+    shown disabled with its reason) beside the project's record — particulars, timeline,
+    audits, documents and history, kept rendered (record.py). A form this request submitted
+    is shown with its input and errors, the others blank."""
     project = get_project_or_404(project_id, Permission.PROJECT_VIEW)
     actions = [
         option
@@ -132,20 +139,17 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
     return render_template(
         "projects/view.html",
         project=project,
-        phases=timeline.build(project),
+        record=record.record_of(project),
         actions=actions,
         action_titles=transitions.ACTION_TITLES,
         # The scheduler applies the 6-month rule; until it runs, the page says what is due.
         stage2_expired=transitions.major_deadline_passed(project),
         action_forms=action_forms,
-        documents=documents.of_project(project),
-        audits=queries.audits_of(project),
         certificates=[(c, may_download(c, current_user)) for c in queries.certificates_of(project)],
         today=local_today(),
         upload_form=(pages.kept("upload") or forms.UploadForm(upload_kinds, formdata=None))
         if upload_kinds
         else None,
-        earliest_application=transitions.earliest_application_date(project),
         dossier=queries.dossier(project)
         if has_permission(current_user, Permission.ALLIANCE_REVIEW)
         else None,

@@ -377,7 +377,8 @@ def city_campaign(c: Cast) -> Campaign:
     """The city's round, open today for a month."""
     plan = campaigns.Launch(
         opens_on=date.today(),
-        closes_on=date.today() + timedelta(days=30),
+        # Within the year: a round's window never crosses into the next one.
+        closes_on=min(date.today() + timedelta(days=30), date(date.today().year, 12, 31)),
         report_due_on=date.today() + timedelta(days=60),
         title="2026 年两化融合评估",
     )

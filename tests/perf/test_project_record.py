@@ -1,0 +1,204 @@
+"""The read-only half of a project's page, kept rendered per process (blueprints/projects/
+record.py) under the project's page generation and the names generation, which database
+triggers raise: a page seen again skips its history, documents and audits, and every change
+the half shows — whatever wrote it, the ORM or a bare UPDATE — reaches the next page."""
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from blueprints.projects.record import memo
+from models import (
+    Audit,
+    AuditKind,
+    Document,
+    DocumentKind,
+    Organisation,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    User,
+)
+from tests import factories
+from tests.conftest import Browser, csrf_from
+
+PASSWORD = "Correct-Horse-Battery-9"
+RECORD_READS = ("FROM documents", "FROM audits", "FROM project_events")
+
+
+def _statements(app, browser: Browser, path: str) -> tuple[str, list[str]]:
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = browser.get(path)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert response.status_code == 200
+    return response.text, seen
+
+
+def _reads_record(statements: list[str]) -> bool:
+    # The enterprise's appeal panel reads its newest decision itself (with a LIMIT).
+    whole = [statement for statement in statements if "LIMIT" not in statement]
+    return any(read in statement for statement in whole for read in RECORD_READS)
+
+
+@pytest.fixture
+def seen(app_ctx):
+    """A project in its stage-1 audit, its page opened once by the enterprise (and kept)."""
+    parties = factories.Parties()
+    project = factories.project(parties, ProjectStatus.STAGE1_PLANNED)
+    db.session.commit()
+    browser = Browser(app_ctx.test_client())
+    browser.login(parties.enterprise.email, PASSWORD)
+    path = f"/projects/{project.id}"
+    browser.get(path)
+    return parties, project, browser, path
+
+
+def test_a_page_seen_again_skips_its_record_and_shows_the_same(app_ctx, seen):
+    _parties, _project, browser, path = seen
+    first, statements = _statements(app_ctx, browser, path)
+    assert not _reads_record(statements), "\n\n".join(statements)
+    assert len(memo()) == 1
+    memo().clear()
+    again, statements = _statements(app_ctx, browser, path)
+    assert _reads_record(statements)  # rendered afresh from the rows
+    part = first.index('<ol class="list-group'), first.index('id="actions-title"')
+    assert again[part[0] : part[1]] == first[part[0] : part[1]]
+    assert "精密装备研发与生产" in again
+
+
+def _upload(project: Project, parties) -> str:
+    name = f"管理手册-{uuid.uuid4().hex[:6]}.pdf"
+    db.session.add(
+        Document(
+            project_id=project.id,
+            kind=DocumentKind.RECORD,
+            original_name=name,
+            stored_name=uuid.uuid4().hex,
+            size=1,
+            sha256="0" * 64,
+            content_type="application/pdf",
+            uploaded_by_id=parties.enterprise.id,
+        )
+    )
+    return name
+
+
+def _an_event(project: Project, parties) -> str:
+    db.session.add(
+        ProjectEvent(
+            project_id=project.id,
+            action="comment",
+            from_status=project.status,
+            to_status=project.status,
+            actor_id=parties.lead.id,
+            comment="现场审核日期调整为下周二",
+        )
+    )
+    return "现场审核日期调整为下周二"
+
+
+def _an_audit(project: Project, _parties) -> str:
+    db.session.add(
+        Audit(
+            project_id=project.id,
+            kind=AuditKind.STAGE2,
+            starts_on=date(2031, 3, 4),
+            ends_on=date(2031, 3, 6),
+        )
+    )
+    return "2031"
+
+
+def _a_bare_update_of_the_project(project: Project, _parties) -> str:
+    db.session.execute(sa.update(Project).where(Project.id == project.id).values(scope="智能仓储"))
+    return "智能仓储"
+
+
+def _a_renamed_person(_project: Project, parties) -> str:
+    db.session.execute(
+        sa.update(User).where(User.id == parties.lead.id).values(name="改名后的评定员")
+    )
+    return "改名后的评定员"
+
+
+def _a_renamed_organisation(_project: Project, parties) -> str:
+    db.session.execute(
+        sa.update(Organisation)
+        .where(Organisation.id == parties.body_org.id)
+        .values(name="改名后的评定机构")
+    )
+    return "改名后的评定机构"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _upload,
+        _an_event,
+        _an_audit,
+        _a_bare_update_of_the_project,
+        _a_renamed_person,
+        _a_renamed_organisation,
+    ],
+)
+def test_every_change_the_record_shows_reaches_the_next_page(
+    app_ctx, seen, change: Callable[..., str]
+):
+    parties, project, browser, path = seen
+    _event_by_lead(project, parties)
+    db.session.commit()
+    before = browser.get(path).text
+    shown = change(project, parties)
+    db.session.commit()
+    after = browser.get(path).text
+    assert shown not in before and shown in after
+
+
+def test_a_removed_document_leaves_the_next_page(app_ctx, seen):
+    parties, project, browser, path = seen
+    name = _upload(project, parties)
+    db.session.commit()
+    assert name in browser.get(path).text
+    db.session.execute(sa.delete(Document).where(Document.original_name == name))
+    db.session.commit()
+    assert name not in browser.get(path).text
+
+
+def _event_by_lead(project: Project, parties) -> None:
+    """The lead evaluator in the history, so that renaming them or their body shows."""
+    db.session.add(
+        ProjectEvent(
+            project_id=project.id,
+            action="plan_stage1",
+            from_status=ProjectStatus.ACCEPTED,
+            to_status=ProjectStatus.STAGE1_PLANNED,
+            actor_id=parties.lead.id,
+        )
+    )
+
+
+def test_a_page_sent_back_with_errors_is_not_kept(app_ctx, seen):
+    """A POST that fails renders the page in a transaction that rolls back: nothing it saw may
+    be kept under numbers a later change would reach again."""
+    _parties, _project, browser, path = seen
+    memo().clear()
+    page = browser.get(path)
+    assert len(memo()) == 1
+    memo().clear()
+    response = browser.client.post(
+        f"{path}/documents", data={"csrf_token": csrf_from(page.text), "kind": "record"}
+    )
+    assert response.status_code == 422
+    assert len(memo()) == 0
