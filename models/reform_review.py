@@ -104,6 +104,9 @@ class ReformAcceptance(StoredFileColumns, Model):
     county_opinion: Mapped[str] = mapped_column(sa.Text, default="")
     county_opinion_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     county_opinion_at: Mapped[datetime | None] = mapped_column()
+    # Whether the county authority agreed with the expert group's verdict (None: not yet). It
+    # may disagree with a pass (the project goes back to rectification), not pass a failure.
+    county_agrees: Mapped[bool | None] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     body: Mapped[Organisation] = relationship()

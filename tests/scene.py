@@ -904,6 +904,11 @@ GETS: dict[str, Callable[[Scene], list[dict]]] = {
     ],
     "reform.export": lambda _s: [{}, {"q": "质量", "status": "draft"}],
     "reform.new": _one(),
+    # The scene's project is a draft: the form; the accepted one: the refusal instead.
+    "reform.revision": lambda s: [
+        {"project_id": s.reform_project_id},
+        {"project_id": s.subsidised_project_id},
+    ],
     "reform.view": lambda s: [
         {"project_id": s.reform_project_id},
         {"project_id": s.subsidised_project_id},

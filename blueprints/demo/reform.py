@@ -1,9 +1,11 @@
 """Reform projects of the Changchun pilot (seed 004 三(二)2, 附件4) after the diagnoses: 长春汽开区
 冲压件, diagnosed and surveyed, has one project in implementation with its training plan
-recorded (changchun-d@'s work list), one the county agreed waiting for the city (changchun@'s)
-and one just filed waiting for the county's opinion (changchun-county@'s, the 南关区 authority
-of its district). 长春新区智能装备, flagged a central-fund "little giant" by the city (四(四)),
-has a draft with a contract whose filing is refused with the reason (the README tour).
+recorded (changchun-d@'s work list), one the county returned because its budget is too high,
+to revise and file again (changchun-d@'s too), one the county agreed waiting for the city
+(changchun@'s) and one just filed waiting for the county's opinion (changchun-county@'s, the
+南关区 authority of its district). 长春新区智能装备, flagged a central-fund "little giant" by the
+city (四(四)), has a draft with a contract whose filing is refused with the reason
+(the README tour).
 
 After the implementation (seed 004 三(二)5-6): 冲压件 has two more projects, implemented, for
 which the city named the demo evaluation body (evaluator@'s 上海质量体系审核中心) and the audit
@@ -88,6 +90,10 @@ AWAITING_CITY = _Plan(
 AWAITING_COUNTY = _Plan(
     "冲压工艺仿真与模具寿命优化", ("2.3.1",), 600_000, -3, 20, 200,
     (_Deal(SIMULATION, "汽车零部件工艺仿真云平台", 520_000, 180),),
+)  # fmt: skip
+RETURNED = _Plan(
+    "焊装车间能耗在线监测改造", ("3.3.3",), 1_200_000, -9, 15, 210,
+    (_Deal(JISHU, "设备联网与数据采集套件", 420_000, 180),),
 )  # fmt: skip
 TO_GRADE = _Plan(
     "仓储物流扫码出入库改造", ("3.3.3",), 500_000, -60, -55, -10,
@@ -249,6 +255,12 @@ def load(official: User, flagged: Organisation, diagnosed: Organisation) -> list
     if at_city is not None:
         _step(at_city, "file", owner, 6)
         _step(at_city, "county_agree", county, 3, "两份合同分别对应服务商，预算合理，同意报送。")
+    # Returned by the county: the budget is far above the contract; the enterprise revises it.
+    returned = _drafted(owner, diagnosed, RETURNED)
+    if returned is not None:
+        _step(returned, "file", owner, 5)
+        _step(returned, "county_return", county, 4,
+              "预算偏高：总预算远超合同金额，请核减后重新报送。")  # fmt: skip
     at_county = _drafted(owner, diagnosed, AWAITING_COUNTY)
     if at_county is not None:
         _step(at_county, "file", owner, 2)

@@ -835,6 +835,16 @@ REFORM_NOTICES = {
             name=e.subject.name,
         ),
     ),
+    "reform.county_disagree": _reform_notice(
+        _reform_every_party,
+        lambda e: _(
+            "The county authority disagreed with the acceptance of the reform project %(name)s "
+            "of %(enterprise)s: rectify it and declare it implemented again (%(reason)s)",
+            enterprise=e.subject.enterprise.name,
+            name=e.subject.name,
+            reason=e.context["reason"],
+        ),
+    ),
     "reform.audit_report": _reform_notice(
         lambda e: who.unique(
             who.contacts(e.subject.enterprise_id), who.contacts(e.subject.authority_id)

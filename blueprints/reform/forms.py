@@ -17,8 +17,10 @@ from models.reform import AMOUNT_MAX
 _AMOUNT = [InputRequired(), NumberRange(min=0.01, max=AMOUNT_MAX)]
 
 
-class ProjectForm(FlaskForm):
-    engagement = SelectField(_l("Programme enrolment"), validators=[DataRequired()], choices=[])
+class ProjectFields(FlaskForm):
+    """The project's own fields: drafted with them, revised with them while a draft or
+    returned."""
+
     name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
     scenarios = SelectMultipleField(
         _l("Scenarios"),
@@ -28,6 +30,14 @@ class ProjectForm(FlaskForm):
     starts_on = DateField(_l("Planned start"), validators=[InputRequired()])
     ends_on = DateField(_l("Planned end"), validators=[InputRequired()])
     budget = DecimalField(_l("Total budget (yuan)"), places=2, validators=_AMOUNT)
+
+
+class ProjectForm(ProjectFields):
+    engagement = SelectField(_l("Programme enrolment"), validators=[DataRequired()], choices=[])
+
+
+class RevisionForm(ProjectFields):
+    """The same fields on a draft or a returned project (the enrolment stays)."""
 
 
 class ContractForm(FlaskForm):

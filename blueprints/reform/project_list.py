@@ -28,7 +28,17 @@ from app.search import any_contains, name_matches
 from app.security.access import in_region
 from blueprints.demand import services as demand
 from blueprints.reform import services
-from models import Organisation, ReformContract, ReformProject, ReformStatus, Region, User
+from blueprints.reform.review import grade_title
+from models import (
+    Organisation,
+    ReformContract,
+    ReformGrading,
+    ReformProject,
+    ReformStatus,
+    Region,
+    SmeLevelEvaluation,
+    User,
+)
 
 SEARCH_MAX = 100
 
@@ -138,6 +148,20 @@ def asked(args: Any, user: User) -> Asked:
 # --- the Excel (附件4 备案入库申请表, as far as the data has it) -------------------------------
 
 
+def newest_grade() -> sa.ScalarSelect[int]:
+    """The grade of the project's newest grading after the reform, a column of the list's own
+    query (no query per project)."""
+    return (
+        sa.select(SmeLevelEvaluation.grade_level)
+        .join(ReformGrading, ReformGrading.evaluation_id == SmeLevelEvaluation.id)
+        .where(ReformGrading.project_id == ReformProject.id)
+        .order_by(ReformGrading.id.desc())
+        .limit(1)
+        .correlate(ReformProject)
+        .scalar_subquery()
+    )
+
+
 @dataclass(frozen=True)
 class Line:
     enterprise: str
@@ -153,12 +177,15 @@ class Line:
     filed_on: str
     county: str
     in_step: str
+    evaluation_body: str
+    audit_firm: str
+    grade: str
 
 
-def lines(projects: Iterable[ReformProject]) -> Iterator[Line]:
+def lines(rows: Iterable[tuple[ReformProject, int | None]]) -> Iterator[Line]:
     locale = str(get_locale() or "zh")
     every = demand.every_scenario()
-    for p in projects:
+    for p, grade in rows:
         yield Line(
             enterprise=p.enterprise.name,
             credit_code=p.enterprise.credit_code or "",
@@ -179,6 +206,9 @@ def lines(projects: Iterable[ReformProject]) -> Iterator[Line]:
             filed_on=p.filed_on.isoformat() if p.filed_on else "",
             county=p.county_authority.name if p.county_authority else "",
             in_step=in_step_summary(p),
+            evaluation_body=p.evaluation_body.name if p.evaluation_body else "",
+            audit_firm=p.audit_firm.name if p.audit_firm else "",
+            grade=grade_title(grade) if grade is not None else "",
         )
 
 
@@ -207,19 +237,27 @@ COLUMNS = (
     Column(_l("Filed on"), "filed_on"),
     Column(_l("County authority"), "county"),
     Column(_l("Three in step"), "in_step"),
+    Column(_l("Third-party evaluation body"), "evaluation_body"),
+    Column(_l("Third-party audit firm"), "audit_firm"),
+    Column(_l("Newest grade after the reform"), "grade"),
 )
 
 
 def xlsx(user: User) -> Response | WerkzeugResponse:
     return list_xlsx(
-        asked(request.args, user).query,
+        asked(request.args, user).query.add_columns(newest_grade()),
         header=[c.title for c in COLUMNS],
         rows=rows_of,
+        scalars=False,
         sheet=_("Reform projects"),
         title=_("Reform projects filed for the programme"),
         filename=f"reform-projects-{local_today().isoformat()}.xlsx",
     )
 
 
-def rows_of(projects: Iterable[ReformProject]) -> Iterator[list[Any]]:
-    return ([v if v is not None else "" for v in cells(line, COLUMNS)] for line in lines(projects))
+def rows_of(rows: Iterable[Any]) -> Iterator[list[Any]]:
+    """The export's rows: each a project and its newest grade (``newest_grade``)."""
+    return (
+        [v if v is not None else "" for v in cells(line, COLUMNS)]
+        for line in lines((row[0], row[1]) for row in rows)
+    )

@@ -422,20 +422,39 @@ def record_acceptance(
     return acceptance
 
 
+def conclusion_of(acceptance: ReformAcceptance | None, agrees: bool) -> str:
+    """The move the county's opinion takes: agreeing with a pass accepts the project,
+    disagreeing with it sends it back to rectification; a failure is only confirmed."""
+    if acceptance is not None and acceptance.verdict.passed:
+        return "accept" if agrees else "county_disagree"
+    return "rectify"
+
+
 def record_county_opinion(
-    project: ReformProject, actor: User, opinion: str, version: int | None
+    project: ReformProject, actor: User, opinion: str, version: int | None, *, agrees: bool = True
 ) -> ReformAcceptance:
-    """The county authority's opinion (附件5's second row) concludes the acceptance: passed →
-    accepted, failed → rectification. The ratings of the project's providers follow."""
+    """The county authority's opinion (附件5's second row) concludes the acceptance: a pass it
+    agrees with → accepted; a pass it disagrees with, or a failure → rectification. It cannot
+    pass a failed project on its own: the expert group has the verdict (seed 004). The ratings
+    of the project's providers follow."""
     pending = pending_acceptance(project)
     if not opinion.strip():
         raise WorkflowError(_("Give the county authority's opinion."), field="opinion")
-    name = "accept" if pending is not None and pending.verdict.passed else "rectify"
+    if pending is not None and not pending.verdict.passed and not agrees:
+        raise WorkflowError(
+            _(
+                "The expert group did not pass the project: the county authority cannot pass "
+                "it on its own, only confirm that it goes back to rectification."
+            ),
+            field="agrees",
+        )
+    name = conclusion_of(pending, agrees)
     services.perform(project, name, actor, reason=opinion, version=version)
     assert pending is not None  # the move's guards found it
     pending.county_opinion = opinion.strip()[:TEXT_MAX]
     pending.county_opinion_by_id = actor.id
     pending.county_opinion_at = utcnow()
+    pending.county_agrees = agrees
     db.session.flush()
     recompute_ratings(project)
     return pending

@@ -11,10 +11,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, TextAreaField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import DateField, DecimalField, enum_options
+from app.forms import DateField, DecimalField, enum_options, options
 from blueprints.diagnosis import forms as sme_forms
 from blueprints.diagnosis.sme_level import EvaluationTable
 from blueprints.reform.review import MEMBER_NAME_MAX, MEMBERS_MAX, TEXT_MAX
@@ -84,9 +84,25 @@ class AcceptanceForm(FlaskForm):
     signed = FileField(_l("Signed acceptance opinion"), validators=_FILE, description=_PDF)
 
 
+AGREE, DISAGREE = "agree", "disagree"
+
+
 class CountyOpinionForm(FlaskForm):
+    agrees = RadioField(
+        _l("The county authority's conclusion"),
+        validators=[InputRequired()],
+        choices=lambda: options(
+            [
+                (AGREE, _l("Agree with the expert group")),
+                (DISAGREE, _l("Disagree: the project goes back to rectification")),
+            ]
+        ),
+        default=AGREE,
+    )
     opinion = TextAreaField(
-        _l("Opinion of the county authority"), validators=[DataRequired(), Length(max=TEXT_MAX)]
+        _l("Opinion of the county authority"),
+        validators=[DataRequired(), Length(max=TEXT_MAX)],
+        description=_l("Your reasons, above all when you disagree."),
     )
 
 

@@ -56,6 +56,8 @@ def context(project: ReformProject, user: User) -> dict[str, Any]:
         "may_accept": may_accept,
         "acceptance_form": pages.kept("acceptance") or review_forms.AcceptanceForm(formdata=None),
         "conclusion": conclusions[0] if conclusions else None,
+        # A pass the county may agree or disagree with; a failure it may only confirm.
+        "may_disagree": any(o.name == "county_disagree" for o in conclusions),
         "county_form": pages.kept("county") or review_forms.CountyOpinionForm(formdata=None),
         "may_audit": may_audit,
         "audit_form": pages.kept("audit") or review_forms.AuditReportForm(formdata=None),

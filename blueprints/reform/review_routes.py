@@ -130,7 +130,13 @@ def county_opinion(project_id: int):
     project = services.project_or_404(project_id, current_user)
     form = pages.submitted("county", review_forms.CountyOpinionForm())
     pages.validate(form)
-    review.record_county_opinion(project, current_user, form.opinion.data or "", version_field())
+    review.record_county_opinion(
+        project,
+        current_user,
+        form.opinion.data or "",
+        version_field(),
+        agrees=form.agrees.data != review_forms.DISAGREE,
+    )
     flash(_("The county authority's opinion is recorded and every party is told."), "success")
     return back_to(project_id, "#review")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -106,21 +106,71 @@ def create():
     form.engagement.choices = options((key, key) for key in engagements)
     form.scenarios.choices = _scenario_choices()
     pages.validate(form)
-    project = services.create(
-        current_user,
-        engagements[form.engagement.data],
-        services.Draft(
-            name=form.name.data or "",
-            scenario_codes=list(form.scenarios.data or []),
-            starts_on=_day(form.starts_on),
-            ends_on=_day(form.ends_on),
-            budget=form.budget.data or Decimal(0),
-        ),
-    )
+    project = services.create(current_user, engagements[form.engagement.data], _draft_of(form))
     flash(
         _("The project is drafted: add the contract with each provider, then file it."), "success"
     )
     return redirect(url_for("reform.view", project_id=project.id))
+
+
+# --- revising a draft or a returned project --------------------------------------------------
+
+
+def _draft_of(form: forms.ProjectFields) -> services.Draft:
+    return services.Draft(
+        name=form.name.data or "",
+        scenario_codes=list(form.scenarios.data or []),
+        starts_on=_day(form.starts_on),
+        ends_on=_day(form.ends_on),
+        budget=form.budget.data or Decimal(0),
+    )
+
+
+def revise_page(project_id: int, conflict: str | None = None, **_view_args: object) -> str:
+    project = services.project_or_404(project_id, current_user)
+    if current_user.organisation_id != project.enterprise_id:
+        abort(404)
+    offered = workflow.options(TRANSITIONS, project, project.status, current_user)
+    form = pages.kept("revision") or forms.RevisionForm(
+        formdata=None,
+        name=project.name,
+        scenarios=list(project.scenario_codes),
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        budget=project.budget,
+    )
+    form.scenarios.choices = _scenario_choices()
+    return render_template(
+        "reform/revise.html",
+        project=project,
+        form=form,
+        may_revise=any(o.name == "revise" and o.enabled for o in offered),
+        conflict=conflict,
+    )
+
+
+@bp.get("/<int:project_id>/revise")
+@requires(Permission.REFORM_FILE)
+def revision(project_id: int):
+    return revise_page(project_id)
+
+
+@bp.post("/<int:project_id>/revise")
+@requires(Permission.REFORM_FILE)
+@pages.on_page(revise_page)
+def revise(project_id: int):
+    project = services.project_or_404(project_id, current_user)
+    form = pages.submitted("revision", forms.RevisionForm())
+    form.scenarios.choices = _scenario_choices()
+    pages.validate(form)
+    changed = services.revise(project, current_user, _draft_of(form), version_field())
+    flash(
+        _("The project is revised: %(changes)s.", changes="; ".join(changed))
+        if changed
+        else _("Nothing was changed."),
+        "success" if changed else "info",
+    )
+    return back_to(project_id)
 
 
 # --- one project -----------------------------------------------------------------------------
@@ -152,6 +202,7 @@ def view_page(project_id: int, conflict: str | None = None, **_view_args: object
         filing=[o for o in offered if o.name in ("file", "complete")],
         decisions=[o for o in offered if o.name in DECISIONS],
         editable=mine and project.status in services.EDITABLE,
+        may_revise=mine and any(o.name == "revise" and o.enabled for o in offered),
         implementing=mine and project.status.value == "in_implementation",
         contract_form=_contract_form(project),
         remove_form=pages.kept("remove") or RemoveForm(formdata=None),

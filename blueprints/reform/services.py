@@ -24,7 +24,13 @@ from app.events import announce
 from app.extensions import db
 from app.security.permissions import Permission, has_permission
 from blueprints.demand import services as demand
-from blueprints.reform.transitions import RETURNS, TRANSITIONS
+from blueprints.reform.transitions import (
+    CONCLUSIONS,
+    EDITABLE,
+    RETURNS,
+    TRANSITIONS,
+    outside_the_period,
+)
 from models import (
     DiagnosisEngagement,
     EngagementStatus,
@@ -46,7 +52,6 @@ MAX_CONTRACTS = 20
 MAX_DELIVERIES = 100
 MAX_SCENARIOS = 20
 TEXT_MAX = 4000
-EDITABLE = (ReformStatus.DRAFT, ReformStatus.RETURNED)
 
 
 def _conflict() -> str:
@@ -169,6 +174,53 @@ def create(actor: User, engagement: DiagnosisEngagement, draft: Draft) -> Reform
     db.session.add(project)
     db.session.flush()
     return project
+
+
+def _changes(project: ReformProject, draft: Draft) -> list[str]:
+    """What ``draft`` changes of the project, one "field: before → after" each."""
+    name = draft.name.strip()
+    codes = list(dict.fromkeys(draft.scenario_codes))
+    pairs = (
+        (_("Project name"), project.name, name),
+        (_("Scenarios"), "、".join(project.scenario_codes), "、".join(codes)),
+        (_("Planned start"), project.starts_on.isoformat(), draft.starts_on.isoformat()),
+        (_("Planned end"), project.ends_on.isoformat(), draft.ends_on.isoformat()),
+        (_("Total budget (yuan)"), f"{project.budget:.2f}", f"{draft.budget:.2f}"),
+    )
+    return [f"{label}: {before} → {after}" for label, before, after in pairs if before != after]
+
+
+def revise(project: ReformProject, actor: User, draft: Draft, version: int | None) -> list[str]:
+    """The enterprise changes its draft or returned project (a county found the budget too
+    high): the period must still hold every contract's term, as the filing requires. The
+    history row names what changed; returns those changes (none: nothing is written)."""
+    if actor.organisation_id != project.enterprise_id:
+        abort(404)
+    workflow.expect_version(project, version)
+    workflow.begin(TRANSITIONS, project, "revise", project.status, actor)
+    _check_draft(draft)
+    changes = _changes(project, draft)
+    if not changes:
+        return []
+    with db.session.no_autoflush:  # the contracts are read against the new period, unwritten
+        project.name = draft.name.strip()
+        project.scenario_codes = list(dict.fromkeys(draft.scenario_codes))
+        project.starts_on, project.ends_on = draft.starts_on, draft.ends_on
+        project.budget = draft.budget
+        outside = outside_the_period(project)
+    if outside:
+        raise WorkflowError(outside[0], field=outside[1])
+    project.events.append(
+        ReformEvent(
+            action="revise",
+            from_status=project.status.value,
+            to_status=project.status.value,
+            actor_id=actor.id,
+            comment="; ".join(changes)[:TEXT_MAX],
+        )
+    )
+    workflow.flush(_conflict())
+    return changes
 
 
 def _drafting(project: ReformProject, actor: User) -> None:
@@ -337,7 +389,7 @@ def perform(
     before = project.status
     project.status = target
     project.status_changed_at = utcnow()
-    if name in RETURNS or name in ("county_agree", "city_file", "accept", "rectify"):
+    if name in RETURNS or name in ("county_agree", "city_file", *CONCLUSIONS):
         project.opinion = reason.strip()
     project.events.append(
         ReformEvent(

@@ -25,8 +25,14 @@ from models import (
 )
 
 S = ReformStatus
+# The states in which the enterprise holds the project: its fields and contracts may change.
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 FILE, MANAGE = Permission.REFORM_FILE, Permission.DIAGNOSIS_MANAGE
 GRADE = Permission.REFORM_GRADE
+
+
+def _unchanged(project: ReformProject) -> ReformStatus:
+    return project.status
 
 
 def of_the_enterprise(project: ReformProject, actor: object) -> str | None:
@@ -132,18 +138,26 @@ def providers_in_the_pool(project: ReformProject, _actor: object) -> str | None:
     return None
 
 
-def dates_possible(project: ReformProject, _actor: object) -> str | None:
-    if project.ends_on < project.starts_on:
-        return _("The project cannot end before it starts.")
+def outside_the_period(project: ReformProject) -> tuple[str, str] | None:
+    """The first contract whose term lies outside the project's period: the reason, and the
+    project's date it contradicts (``starts_on`` or ``ends_on``); or None."""
     for contract in project.contracts:
-        if contract.ends_on < contract.starts_on:
-            return _("A contract cannot end before it starts.")
         if contract.ends_on < project.starts_on or contract.starts_on > project.ends_on:
-            return _(
+            reason = _(
                 "The term of the contract with %(provider)s lies outside the project's period.",
                 provider=contract.provider.name,
             )
+            return reason, "starts_on" if contract.ends_on < project.starts_on else "ends_on"
     return None
+
+
+def dates_possible(project: ReformProject, _actor: object) -> str | None:
+    if project.ends_on < project.starts_on:
+        return _("The project cannot end before it starts.")
+    if any(c.ends_on < c.starts_on for c in project.contracts):
+        return _("A contract cannot end before it starts.")
+    outside = outside_the_period(project)
+    return outside[0] if outside else None
 
 
 def three_in_step(project: ReformProject, _actor: object) -> str | None:
@@ -169,6 +183,9 @@ TRANSITIONS: tuple[Transition[ReformStatus], ...] = (
         providers_in_the_pool,
         dates_possible,
     ),
+    # The project's own fields (name, scenarios, period, budget) while the enterprise holds it:
+    # the state stays, the history row names what changed.
+    Transition("revise", frozenset(EDITABLE), _unchanged, FILE, of_the_enterprise),
     Transition.of("county_agree", {S.AWAITING_COUNTY}, S.AWAITING_CITY, MANAGE, of_the_county),
     Transition.of("county_return", {S.AWAITING_COUNTY}, S.RETURNED, MANAGE, of_the_county),
     Transition.of("city_file", {S.AWAITING_CITY}, S.IN_IMPLEMENTATION, MANAGE, of_the_city),
@@ -183,9 +200,20 @@ TRANSITIONS: tuple[Transition[ReformStatus], ...] = (
     Transition.of(
         "rectify", {S.GRADED}, S.IN_IMPLEMENTATION, MANAGE, of_the_county, acceptance_failed
     ),
+    # The county may disagree with a pass: the project goes back as from a failed acceptance.
+    # It cannot pass a failed one on its own (the expert group has the verdict, seed 004).
+    Transition.of(
+        "county_disagree",
+        {S.GRADED},
+        S.IN_IMPLEMENTATION,
+        MANAGE,
+        of_the_county,
+        acceptance_passed,
+    ),
 )
 ACTION_NAMES = names(TRANSITIONS)
 ACTION_TITLES = {
+    "revise": _l("Project revised"),
     "file": _l("Filed with the county authority"),
     "county_agree": _l("County opinion: agreed"),
     "county_return": _l("Returned by the county authority"),
@@ -197,10 +225,11 @@ ACTION_TITLES = {
     "acceptance": _l("Acceptance opinion of the expert group recorded"),
     "accept": _l("Accepted: the county authority's opinion recorded"),
     "rectify": _l("Acceptance failed: back to rectification"),
+    "county_disagree": _l("The county authority disagreed with the pass: back to rectification"),
     "audit_report": _l("Special audit report filed"),
 }
 # The county's opinion on an acceptance: one of these two, by the expert group's verdict.
-CONCLUSIONS = ("accept", "rectify")
+CONCLUSIONS = ("accept", "rectify", "county_disagree")
 # The authorities' decisions; the returns need a reason.
 DECISIONS = ("county_agree", "county_return", "city_file", "city_return")
 RETURNS = ("county_return", "city_return")

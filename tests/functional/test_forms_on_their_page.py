@@ -998,6 +998,9 @@ SKIPPED: dict[str, str] = {
     "tests/functional/pool",
     "reform.create": "the project's form: tests/functional/reform checks impossible dates "
     "beside the field with the input kept (422)",
+    "reform.revise": "the project's fields again, on its revision page: "
+    "tests/functional/reform/test_reform_revision checks a bad budget, impossible dates and a "
+    "contract outside the new period beside the field with the input kept (422)",
     "reform.add_contract": "a contract on the project's page: tests/functional/reform checks a "
     "term ending before it starts and a second contract with one provider beside the field (422)",
     "reform.remove_contract": "a confirmation box beside one contract: tests/functional/reform",

@@ -58,7 +58,12 @@ def enterprise_lists(org: int) -> list[WorkList]:
             "reform_projects_to_file",
             _("Reform projects to file"),
             _projects_where(mine, ReformProject.status.in_((S.DRAFT, S.RETURNED))),
-            _item(_("Add a contract per provider and file the project")),
+            _item(
+                {
+                    S.DRAFT: _("Add a contract per provider and file the project"),
+                    S.RETURNED: _("Returned: revise the project and file it again"),
+                }
+            ),
             more_url=url_for("reform.index"),
         ),
         capped(

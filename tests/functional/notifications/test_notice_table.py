@@ -1106,11 +1106,11 @@ def reform_acceptance_recorded(c: Cast) -> set[int]:
     return c.named("enterprise", "district", "city")
 
 
-def reform_concluded(verdict: str) -> Callable[[Cast], set[int]]:
+def reform_concluded(verdict: str, agrees: bool = True) -> Callable[[Cast], set[int]]:
     def scene(c: Cast) -> set[int]:
         project, place, _auditor = _reform_reviewed(c, verdict)
         clear_notices()
-        reform_review.record_county_opinion(project, c.district, "同意", None)
+        reform_review.record_county_opinion(project, c.district, "同意", None, agrees=agrees)
         return c.named("enterprise", "city", "lead") | {place.provider.id}
 
     return scene
@@ -1211,6 +1211,7 @@ SCENES: dict[str, Callable[[Cast], set[int]]] = {
     "reform.acceptance": reform_acceptance_recorded,
     "reform.accept": reform_concluded("passed"),
     "reform.rectify": reform_concluded("failed"),
+    "reform.county_disagree": reform_concluded("passed", agrees=False),
     "reform.audit_report": reform_audited,
     "engagement.submit_report": engagement_reported,
     "engagement.present": engagement_presented,

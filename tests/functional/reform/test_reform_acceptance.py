@@ -149,11 +149,13 @@ def accept(browser, project_id: int, verdict="pass", **changes):
     return browser.client.post(f"{page}/acceptance", data=data, content_type="multipart/form-data")
 
 
-def county_opinion(browser, project_id: int, opinion="同意验收意见", version_of=None):
+def county_opinion(
+    browser, project_id: int, opinion="同意验收意见", version_of=None, agrees="agree"
+):
     page = f"/reform/{project_id}"
     return browser.submit(
         page,
-        {"opinion": opinion, "version": version_of or version(project_id)},
+        {"opinion": opinion, "agrees": agrees, "version": version_of or version(project_id)},
         action=f"{page}/acceptance/county",
     )
 

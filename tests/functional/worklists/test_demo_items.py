@@ -30,6 +30,14 @@ def test_every_demo_account_but_the_administrator_has_work_in_order(app_ctx):
             assert lists["quotas_to_set"].total == 1
         if email == "district@demo.certpath.cn":
             assert lists["contacts_to_report"].total == 1
+        if email == "changchun-d@demo.certpath.cn":
+            # The project the county returned (预算偏高), to revise and file again.
+            (returned,) = [
+                i for i in lists["reform_projects_to_file"].items if "焊装车间能耗" in i.whom
+            ]
+            assert returned.what == "Returned: revise the project and file it again" or (
+                "修改" in returned.what
+            )
         if email == "alliance@demo.certpath.cn":
             (recertification,) = lists["recertifications"].items
             assert recertification.overdue(date.today())
