@@ -450,8 +450,10 @@ class ReformWriter:
                      after, actor, comment, Clock.utc(when))  # fmt: skip
 
     def _body(self) -> Party:
-        bodies = self.people.bodies
-        return self.rng.choices(bodies, self.people.body_weights[: len(bodies)])[0]
+        # The bodies auditing the projects, weighted as they are there (the register's others
+        # carry no weight).
+        weights = self.people.body_weights
+        return self.rng.choices(self.people.bodies[: len(weights)], weights)[0]
 
     def _contracts(self, d: Diagnosed, project: int, starts: date, ends: date, budget: Decimal,
                    drafted: datetime) -> list[Decimal]:  # fmt: skip
