@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db
-from benchmarks import dataset
+from benchmarks import dataset, workloads
 from benchmarks.dataset_certificates import SCENARIOS, plan
 from benchmarks.dataset_core import Random, Rows, scaled
 from benchmarks.dataset_geography import Geography
@@ -618,9 +618,21 @@ def test_the_reform_chain_follows_its_rules_and_renders(generated):
             .where(ReformProject.authority_id == city, ReformProject.status != "draft")
             .group_by(ReformProject.status)
         )
+        planned = workloads.plan(
+            db.session, local_today(), wanted=("reform-board", "reform-subsidies")
+        )
     browser = Browser(app.test_client())
     assert browser.login(email, dataset.PASSWORD).status_code == 302
-    assert browser.get("/reform/board?programme=changchun_pilot").status_code == 200
-    assert browser.get("/reform/subsidies/").status_code == 200
     for status, project_id in shown:
         assert browser.get(f"/reform/{project_id}").status_code == 200, status
+    # The benchmark's workloads: the pilot's busiest authority on its board and subsidy list.
+    assert [w.key for w in planned] == ["reform-board", "reform-subsidies"]
+    for workload in planned:
+        assert workload.requests and not workload.skipped
+        for request in workload.requests:
+            signed_in = Browser(app.test_client())
+            assert (
+                request.user and signed_in.login(request.user, dataset.PASSWORD).status_code == 302
+            )
+            page = signed_in.get(request.path)
+            assert page.status_code == 200, request.path
