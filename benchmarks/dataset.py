@@ -69,6 +69,7 @@ def _tables() -> list[tuple[str, tuple[str, ...]]]:
     from benchmarks import dataset_people as people
     from benchmarks import dataset_projects as projects
     from benchmarks import dataset_publicity as publicity
+    from benchmarks import dataset_reform as reform
 
     return [
         ("organisations", people.ORG_COLUMNS),
@@ -101,6 +102,7 @@ def _tables() -> list[tuple[str, tuple[str, ...]]]:
         ("diagnosis_indicators", diagnosis.INDICATOR_COLUMNS),
         ("sme_level_evaluations", diagnosis.SME_COLUMNS),
         ("diagnosis_progress_reports", diagnosis.REPORT_COLUMNS),
+        *reform.TABLES,
         ("evaluator_registrations", evaluators.REGISTRATION_COLUMNS),
         ("evaluator_competences", evaluators.COMPETENCE_COLUMNS),
         ("evaluator_trainings", evaluators.TRAINING_COLUMNS),
@@ -150,6 +152,7 @@ def generate(
     from benchmarks import dataset_diagnosis as diagnosis
     from benchmarks import dataset_evaluators as evaluators
     from benchmarks import dataset_people as people_module
+    from benchmarks import dataset_reform as reform
     from benchmarks.dataset_assessments import AssessmentWriter
     from benchmarks.dataset_certificates import CertificateWriter
     from benchmarks.dataset_certificates import plan as plan_certificates
@@ -237,11 +240,14 @@ def generate(
                 calendar.emit(rows)
                 began = flush("certificates, schedules, publicity", began)
                 # Last: its draws leave every earlier phase's rows as they were for a seed.
-                diagnosis.build(rng, rows, geo, people, clock, scale)
+                pilot = diagnosis.build(rng, rows, geo, people, clock, scale)
                 began = flush("diagnosis engagements", began)
                 # After every phase that draws, for the same reason: more bodies and people.
                 evaluators.build(rng, rows, geo, people, clock, scale)
-                began = flush("evaluator register", began, last=True)
+                began = flush("evaluator register", began)
+                # The pilot's pools and reform projects, on its engagements and the bodies.
+                reform.build(rng, rows, geo, people, clock, scale, pilot)
+                began = flush("pools, reform projects, subsidies", began, last=True)
             if deferred.keys:
                 restored = time.monotonic() - began
                 say(f"{'indexes and foreign keys restored':<34} in {restored:5.1f} s")

@@ -10,12 +10,13 @@ the progress reports read, in the proportions of a running programme.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from benchmarks.dataset_core import Clock, JsonText, Random, Rows, Weights, scaled
 from benchmarks.dataset_geography import Geography
 from benchmarks.dataset_names import person, place_word, trade_name
-from benchmarks.dataset_people import DOMAIN, FOUNDED, Accounts, People, _org
+from benchmarks.dataset_people import DOMAIN, FOUNDED, Accounts, Enterprise, People, _org
 from blueprints.diagnosis import sme_level
 from blueprints.engagements.indicators import definitions
 
@@ -66,8 +67,27 @@ def _evaluations() -> dict[int, tuple[JsonText, JsonText, float, int]]:
     return made
 
 
+@dataclass(frozen=True, slots=True)
+class Diagnosed:
+    """A live engagement of the pilot, as the reform phase (benchmarks/dataset_reform.py)
+    builds on it: who enrolled whom with which provider, its state and, once accepted, when
+    (local time) and the on-site grade it found."""
+
+    engagement: int
+    enterprise: Enterprise
+    authority: int
+    official: int
+    provider: int
+    expert: int
+    status: str
+    moved: datetime
+    grade: int | None
+
+
 def build(rng: Random, rows: Rows, geo: Geography, people: People, clock: Clock,
-          scale: float) -> None:  # fmt: skip
+          scale: float) -> list[Diagnosed]:  # fmt: skip
+    """The engagements; returns the pilot's live ones (the reform phase's ground)."""
+    pilot: list[Diagnosed] = []
     accounts = Accounts(rng, rows, people)
     providers = []
     for n in range(scaled(200, scale, 2)):
@@ -100,7 +120,10 @@ def build(rng: Random, rows: Rows, geo: Geography, people: People, clock: Clock,
                  Clock.utc(created), 1)  # fmt: skip
         if status != "withdrawn":
             pairs.add((provider, expert, authority, programme))
+        grade = None
         if status not in ON_SITE_OR_LATER:
+            _diagnosed(pilot, programme, engagement, enterprise, authority, official, provider,
+                       expert, status, moved, grade)  # fmt: skip
             continue
         if programme == "nmg_offline":
             for key in keys:
@@ -110,11 +133,14 @@ def build(rng: Random, rows: Rows, geo: Geography, people: People, clock: Clock,
                          round(verified, 1), "")  # fmt: skip
         elif status in GRADED:
             made = evaluations[rng.pick(GRADES)]
+            grade = made[3]
             _evaluation(rows, made, enterprise.id, engagement, "on_site", expert, moved)
             if rng.random() < 0.5:
                 made = evaluations[rng.pick(GRADES)]
                 _evaluation(rows, made, enterprise.id, None, "self",
                             enterprise.contact_id or expert, created)  # fmt: skip
+        _diagnosed(pilot, programme, engagement, enterprise, authority, official, provider,
+                   expert, status, moved, grade)  # fmt: skip
     for provider, expert, authority, programme in sorted(pairs):
         start = (clock.now - timedelta(days=120)).date()
         for _n in range(rng.randint(0, 3)):
@@ -124,6 +150,15 @@ def build(rng: Random, rows: Rows, geo: Geography, people: People, clock: Clock,
                      programme, provider, authority, start, end, SUMMARY, EMPTY, expert,
                      sent)  # fmt: skip
             start = end + timedelta(days=1)
+    return pilot
+
+
+def _diagnosed(pilot: list[Diagnosed], programme: str, engagement: int, enterprise: Enterprise,
+               authority: int, official: int, provider: int, expert: int, status: str,
+               moved: datetime, grade: int | None) -> None:  # fmt: skip
+    if programme == "changchun_pilot" and status != "withdrawn":
+        pilot.append(Diagnosed(engagement, enterprise, authority, official, provider, expert,
+                               status, moved, grade))  # fmt: skip
 
 
 def _evaluation(rows: Rows, made: tuple[JsonText, JsonText, float, int], org: int,

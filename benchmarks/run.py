@@ -11,8 +11,10 @@ busy machine weighs on both sides alike.
 Workloads (issue 14): certificate verification, publicity, an enterprise's project page,
 register search by a 2-character name, a superseded certificate's page, the self-assessment
 report and its PDF and Excel exports, the organisation list as a province authority, the
-certificate PDF as its holder. Queries per request are counted through Flask's test client
-with the same settings; the peak resident memory of a worker is read during the exports.
+certificate PDF as its holder; the reform programme board and subsidy list as the authority
+running the Changchun pilot in its largest province. Queries per request are counted through
+Flask's test client with the same settings; the peak resident memory of a worker is read during
+the exports.
 
     .venv/bin/python -m benchmarks.run --database-url postgresql://postgres@127.0.0.1/bench
     .venv/bin/python -m benchmarks.run --database-url … --scale 1.0      # generate it first

@@ -78,6 +78,8 @@ KEYS = (
     "evaluator-bodies",
     "sector-coverage",
     "expiring-registrations",
+    "reform-board",
+    "reform-subsidies",
 )
 
 
@@ -117,6 +119,8 @@ def plan(
         Campaign,
         Certificate,
         CertificateStatus,
+        DiagnosisEngagement,
+        EngagementStatus,
         Organisation,
         OrgKind,
         Project,
@@ -345,6 +349,41 @@ def plan(
         for key in evaluator_keys:
             planned = [Planned(path, email) for email in staff for path in paths[key]]
             workloads[key] = Workload(key, titles[key], planned if biggest else [])
+    reform_keys = [k for k in ("reform-board", "reform-subsidies") if k in wanted]
+    if reform_keys:
+        # The city authority running the Changchun pilot in the province with the most of its
+        # engagements (in the generated dataset, the province's authority enrols them).
+        pilot = "changchun_pilot"
+        busiest = session.scalar(
+            sa.select(DiagnosisEngagement.authority_id)
+            .where(
+                DiagnosisEngagement.programme_key == pilot,
+                DiagnosisEngagement.status != EngagementStatus.WITHDRAWN,
+            )
+            .group_by(DiagnosisEngagement.authority_id)
+            .order_by(sa.func.count().desc(), DiagnosisEngagement.authority_id)
+            .limit(1)
+        )
+        officials = session.scalars(
+            sa.select(User.email)
+            .where(can_sign_in, User.role == Role.AUTHORITY, User.organisation_id == busiest)
+            .order_by(User.id)
+            .limit(users)
+        ).all()
+        paths = {
+            # Every block of the board: the funnel by county and sub-industry, the grades
+            # before and after, the money, the overdue projects and diagnoses.
+            "reform-board": [f"/reform/board?programme={pilot}"],
+            # The programme's subsidies, newest first, with their totals.
+            "reform-subsidies": ["/reform/subsidies/"],
+        }
+        titles = {
+            "reform-board": "programme board (city authority, largest pilot province)",
+            "reform-subsidies": "reform subsidy list (city authority, largest pilot province)",
+        }
+        for key in reform_keys:
+            planned = [Planned(path, email) for email in officials for path in paths[key]]
+            workloads[key] = Workload(key, titles[key], planned)
     result = [workloads[key] for key in KEYS if key in workloads]
     for workload in result:
         if not workload.requests:

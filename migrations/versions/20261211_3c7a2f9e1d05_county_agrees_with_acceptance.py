@@ -2,7 +2,7 @@
 disagree with a pass; the opinions already given followed the verdict
 
 Revision ID: 3c7a2f9e1d05
-Revises: 19572edc4d0f
+Revises: 0c714deb78e0
 Create Date: 2026-12-02 00:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c7a2f9e1d05'
-down_revision = '19572edc4d0f'
+down_revision = '0c714deb78e0'
 branch_labels = None
 depends_on = None
 

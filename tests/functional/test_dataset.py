@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import UTC, date, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -14,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db
-from benchmarks import dataset
+from benchmarks import dataset, workloads
 from benchmarks.dataset_certificates import SCENARIOS, plan
 from benchmarks.dataset_core import Random, Rows, scaled
 from benchmarks.dataset_geography import Geography
@@ -28,6 +29,7 @@ from blueprints.audits.nonconformities import UNRESOLVED
 from blueprints.auth.services import credit_code_problem
 from blueprints.campaigns import progress
 from blueprints.projects.transitions import TRANSITIONS as PROJECT_TRANSITIONS
+from blueprints.reform.transitions import TRANSITIONS as REFORM_TRANSITIONS
 from models import (
     Assessment,
     AssessmentEvent,
@@ -50,15 +52,23 @@ from models import (
     FindingStatus,
     Organisation,
     OrgKind,
+    PoolMember,
+    PoolStatus,
     Project,
     ProjectEvent,
     ProjectStatus,
     RecordStatus,
+    ReformGrading,
+    ReformProject,
+    ReformStatus,
+    ReformSubsidy,
     Region,
     RegistrationGrade,
     RosterEnterprise,
     ScheduleItem,
     ScheduleKind,
+    SmeLevelKind,
+    SubsidyStatus,
     User,
 )
 from tests.conftest import Browser
@@ -525,3 +535,104 @@ def test_diagnosis_engagements_are_generated_and_render(generated):
     assert browser.get("/engagements/progress-reports").status_code == 200
     for status, engagement_id in shown:
         assert browser.get(f"/engagements/{engagement_id}").status_code == 200, status
+
+
+def test_the_reform_chain_follows_its_rules_and_renders(generated):
+    """The pilot's pools and reform projects: every project status; histories follow the
+    transition tables; contracts name admitted places of the project's pool; the third parties
+    are of their kind; gradings are evaluations of kind reform; subsidies keep the rule (share
+    0.3, cap 500,000) and one live application a project; the city's board, subsidy list and
+    each status's project page answer."""
+    app, written = generated
+    for table in ("pool_members", "reform_projects", "reform_contracts", "reform_events"):
+        assert written[table] > 0, table
+    moves = {t.name: t for t in REFORM_TRANSITIONS}
+    same_status = {"appoint", "acceptance", "audit_report"}
+    with app.app_context():
+        projects = db.session.scalars(sa.select(ReformProject).order_by(ReformProject.id)).all()
+        assert {p.status for p in projects} == set(ReformStatus)
+        kinds = dict(rows(sa.select(Organisation.id, Organisation.kind)))
+        regions = dict(rows(sa.select(Organisation.id, Organisation.region_code)))
+        now = utcnow()
+        for p in projects:
+            state = ReformStatus.DRAFT.value
+            for event in p.events:
+                assert event.at <= now
+                if event.action.startswith("subsidy_"):
+                    continue
+                assert event.from_status == state, (p.id, event.action)
+                if event.action in same_status:
+                    assert event.to_status == state
+                    continue
+                move = moves[event.action]
+                assert ReformStatus(state) in move.sources and move.target.value == event.to_status
+                state = event.to_status
+            assert state == p.status.value, p.id
+            assert (p.filed_on is None) == (p.status == ReformStatus.DRAFT)
+            if p.county_authority_id is not None:
+                assert kinds[p.county_authority_id] == OrgKind.AUTHORITY
+                assert regions[p.county_authority_id] == regions[p.enterprise_id]
+            if p.evaluation_body_id is not None:
+                assert kinds[p.evaluation_body_id] == OrgKind.EVALUATION_BODY
+            if p.audit_firm_id is not None:
+                assert kinds[p.audit_firm_id] == OrgKind.AUDIT_FIRM
+            assert p.contracts
+            for c in p.contracts:
+                member = c.member
+                assert member.status == PoolStatus.ADMITTED and member.provider_id == c.provider_id
+                assert (member.programme_key, member.authority_id) == (
+                    p.programme_key,
+                    p.authority_id,
+                )
+                assert p.starts_on <= c.starts_on <= c.ends_on <= p.ends_on
+            gradings = db.session.scalars(
+                sa.select(ReformGrading).where(ReformGrading.project_id == p.id)
+            ).all()
+            assert all(g.evaluation.kind == SmeLevelKind.REFORM for g in gradings)
+            assert all(g.evaluation.organisation_id == p.enterprise_id for g in gradings)
+            if p.status in (ReformStatus.GRADED, ReformStatus.ACCEPTED):
+                assert gradings
+            subsidies = db.session.scalars(
+                sa.select(ReformSubsidy).where(ReformSubsidy.project_id == p.id)
+            ).all()
+            assert sum(s.status != SubsidyStatus.REFUSED for s in subsidies) <= 1
+            for s in subsidies:
+                assert p.status == ReformStatus.ACCEPTED
+                maximum = min(s.eligible_cost * Decimal("0.3"), Decimal(500_000))
+                assert 0 < s.requested_amount <= maximum
+                assert s.approved_amount is None or s.approved_amount <= s.requested_amount
+                assert s.paid_amount is None or s.paid_amount == s.approved_amount
+        pending = db.session.scalars(sa.select(PoolMember.status).distinct()).all()
+        assert PoolStatus.ADMITTED in pending
+        city = rows(
+            sa.select(ReformProject.authority_id, sa.func.count())
+            .group_by(ReformProject.authority_id)
+            .order_by(sa.func.count().desc(), ReformProject.authority_id)
+            .limit(1)
+        )[0][0]
+        email = db.session.scalar(
+            sa.select(User.email).where(User.organisation_id == city).order_by(User.id).limit(1)
+        )
+        shown = rows(
+            sa.select(ReformProject.status, sa.func.min(ReformProject.id))
+            .where(ReformProject.authority_id == city, ReformProject.status != "draft")
+            .group_by(ReformProject.status)
+        )
+        planned = workloads.plan(
+            db.session, local_today(), wanted=("reform-board", "reform-subsidies")
+        )
+    browser = Browser(app.test_client())
+    assert browser.login(email, dataset.PASSWORD).status_code == 302
+    for status, project_id in shown:
+        assert browser.get(f"/reform/{project_id}").status_code == 200, status
+    # The benchmark's workloads: the pilot's busiest authority on its board and subsidy list.
+    assert [w.key for w in planned] == ["reform-board", "reform-subsidies"]
+    for workload in planned:
+        assert workload.requests and not workload.skipped
+        for request in workload.requests:
+            signed_in = Browser(app.test_client())
+            assert (
+                request.user and signed_in.login(request.user, dataset.PASSWORD).status_code == 302
+            )
+            page = signed_in.get(request.path)
+            assert page.status_code == 200, request.path
