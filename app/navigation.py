@@ -12,12 +12,22 @@ names one twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
+from flask import current_app, get_template_attribute, request
+from flask.sansio.app import App
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
+from app.public_cache import PageMemo
 from app.security.permissions import Permission, permissions_of
 from models.user import Role
+
+MENU_MEMO_KEY = "certpath.menu_memo"
+# Roles × the permission sets their users hold × languages × pages: a few thousand at most.
+MENUS_KEPT = 4000
 
 
 @dataclass(frozen=True)
@@ -353,6 +363,33 @@ def navigation() -> list[NavEntry]:
     if not user.is_authenticated:
         return []
     return menu_for(user.role, permissions_of(user))
+
+
+def menu_html() -> Markup:
+    """The signed-in user's menu as the top bar shows it. It is the same for every page of
+    everyone with the same role and permissions in the same language, and costs a link per
+    page to render, so each process keeps the last ones rendered."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return Markup("")
+    granted = permissions_of(user)
+    endpoint = request.endpoint
+    key = (user.role, granted, str(get_locale()), endpoint, request.script_root)
+    kept: PageMemo[Markup] = current_app.extensions[MENU_MEMO_KEY]
+    return kept.page(key, lambda: _rendered(menu_for(user.role, granted), endpoint), keep=_always)
+
+
+def _rendered(entries: list[NavEntry], endpoint: str | None) -> Markup:
+    # A macro of an autoescaping template returns Markup already.
+    return cast(Markup, get_template_attribute("_menu.html", "main_menu")(entries, endpoint))
+
+
+def _always() -> bool:
+    return True
+
+
+def init_app(app: App) -> None:
+    app.extensions[MENU_MEMO_KEY] = PageMemo(MENUS_KEPT)
 
 
 def account_menu() -> NavGroup:

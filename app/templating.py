@@ -11,8 +11,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from app import list_sorting
-from app.navigation import account_menu, navigation
+from app import list_sorting, navigation
+from app.navigation import account_menu, menu_html
 from app.security.permissions import Permission, has_permission
 
 
@@ -49,13 +49,14 @@ def render_panel(template: str, **context: Any) -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    navigation.init_app(app)
     app.jinja_env.globals["sort_toggled"] = list_sorting.toggled
     app.jinja_env.globals["sort_direction"] = list_sorting.direction
 
     @app.context_processor
     def inject() -> dict:
         return {
-            "navigation": navigation,
+            "menu_html": menu_html,
             "account_menu": account_menu,
             "can": lambda permission: has_permission(current_user, permission),
             "Permission": Permission,

@@ -24,8 +24,10 @@ from flask_login.config import COOKIE_DURATION
 
 from app.database import rows_affected
 from app.extensions import db
-from models import User, UserSession
+from models import Notification, User, UserSession
 
+# Where the loader leaves the unread count on the request's user (not a mapped attribute).
+UNREAD_AT_SIGN_IN = "_certpath_unread_notifications"
 TOKEN_BYTES = 32  # 256 bits from the system's CSPRNG: not guessable, not enumerable
 
 
@@ -94,9 +96,10 @@ def load(value: str) -> User | None:
     if parsed is None:
         return None
     user_id, version, token = parsed
-    # The organisation comes along: is_active reads it, and most pages name it.
-    user = db.session.scalar(
-        sa.select(User)
+    # The organisation comes along: is_active reads it, and most pages name it; so does the
+    # count of unread notifications, which every signed-in page shows in its top bar.
+    found = db.session.execute(
+        sa.select(User, _unread_count())
         .options(sa.orm.joinedload(User.organisation))
         .join(UserSession, UserSession.user_id == User.id)
         .where(
@@ -104,10 +107,31 @@ def load(value: str) -> User | None:
             UserSession.user_id == user_id,
             UserSession.expires_at > _now(),
         )
-    )
-    if user is None or user.auth_version != version or not user.is_active:
+    ).first()
+    if found is None:
         return None
+    user, unread = found
+    if user.auth_version != version or not user.is_active:
+        return None
+    setattr(user, UNREAD_AT_SIGN_IN, unread)
     return user
+
+
+def _unread_count() -> sa.ScalarSelect[int]:
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
+def unread_when_loaded(user: User) -> int | None:
+    """The user's unread notifications as counted when this request loaded them (None: the
+    user was loaded otherwise)."""
+    unread: int | None = getattr(user, UNREAD_AT_SIGN_IN, None)
+    return unread
 
 
 def end(value: str | None) -> None:

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from app import events
 from app.pagination import paginate
+from app.security import sessions
 from app.security.permissions import Permission, requires
 from blueprints.notifications import forms, notice_list, services
 from blueprints.notifications.delivery import deliver
@@ -27,10 +28,13 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_
 
 
 def _unread() -> int:
-    """Read lazily by the navigation, so pages without a signed-in user run no query."""
+    """Read lazily by the navigation, so pages without a signed-in user run no query: counted
+    by the query that loaded the user (app/security/sessions.py), else counted here."""
     if not getattr(current_user, "is_authenticated", False):
         return 0
-    return services.unread_count(current_user)
+    user = current_user._get_current_object()
+    unread = sessions.unread_when_loaded(user)
+    return services.unread_count(user) if unread is None else unread
 
 
 @bp.record_once

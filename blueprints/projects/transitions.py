@@ -221,6 +221,8 @@ def last_event(project: Project) -> ProjectEvent | None:
 
 def decision_still_standing(project: Project, _actor: object) -> str | None:
     """The project is where an appealable decision left it: nothing has happened since."""
+    if project.status not in DECIDED_INTO:  # no decision leaves it here: no history to read
+        return _("The project has moved on since the decision: there is nothing to reopen.")
     event = last_event(project)
     if event is None or event.action not in APPEALABLE or event.to_status != project.status:
         return _("The project has moved on since the decision: there is nothing to reopen.")
@@ -350,6 +352,11 @@ TRANSITIONS: tuple[Transition[ProjectStatus], ...] = (
         system=True,
     ),
 )  # fmt: skip
+
+# The statuses an appealable decision leaves a project in (each a fixed target).
+DECIDED_INTO = frozenset(
+    t.target for t in TRANSITIONS if t.name in APPEALABLE and isinstance(t.target, ProjectStatus)
+)
 
 ACTION_NAMES = names(TRANSITIONS)
 # Taken on the publicity desk, where the batch and the objection are chosen, not on the project
