@@ -171,22 +171,21 @@ def project_scope(user: User) -> sa.ColumnElement[bool]:
     )
 
 
-def get_project_or_404(project_id: int, permission: Permission) -> Project:
+# The parties every project page names, loaded in the same query (one row each).
+PROJECT_PARTIES = (Project.organisation, Project.consultancy, Project.body, Project.lead_evaluator)
+
+
+def get_project_or_404(
+    project_id: int,
+    permission: Permission,
+    parties: tuple[sa.orm.QueryableAttribute, ...] = PROJECT_PARTIES,
+) -> Project:
+    """The project, if ``current_user`` may see it with ``permission``, with ``parties``."""
     if not has_permission(current_user, permission):
         abort(403)
-    # The parties every project page names, in the same query (one row each).
-    parties = [
-        sa.orm.joinedload(relation)
-        for relation in (
-            Project.organisation,
-            Project.consultancy,
-            Project.body,
-            Project.lead_evaluator,
-        )
-    ]
     project = db.session.scalar(
         sa.select(Project)
-        .options(*parties)
+        .options(*(sa.orm.joinedload(relation) for relation in parties))
         .where(Project.id == project_id, project_scope(current_user))
     )
     if project is None:

@@ -36,7 +36,7 @@ from blueprints.projects import (
     services,
     transitions,
 )
-from models import DocumentKind, ProjectStatus
+from models import DocumentKind, Project, ProjectStatus
 
 bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
 
@@ -121,7 +121,8 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
     shown disabled with its reason) beside the project's record — particulars, timeline,
     audits, documents and history, kept rendered (record.py). A form this request submitted
     is shown with its input and errors, the others blank."""
-    project = get_project_or_404(project_id, Permission.PROJECT_VIEW)
+    # The other parties are named in the kept record: read with it when it is rendered.
+    project = get_project_or_404(project_id, Permission.PROJECT_VIEW, (Project.organisation,))
     actions = [
         option
         for option in workflow.options(
