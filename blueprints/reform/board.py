@@ -266,6 +266,15 @@ def _grade_after() -> sa.ScalarSelect:
     )
 
 
+def _once(per_engagement: sa.Select, name: str) -> sa.CTE:
+    """The per-engagement rows of the funnels, worked out once. As a subquery, PostgreSQL
+    merges them into the grouping statement and runs the grade subqueries again for each place
+    that names their columns (five); a MATERIALIZED CTE (PostgreSQL 12 and later inline a CTE
+    named once) runs them once per engagement. Not for the grades: there the filter on the
+    grade after goes below, so the grade before is read for the graded few only."""
+    return per_engagement.cte(name).prefix_with("MATERIALIZED", dialect="postgresql")
+
+
 def _sub_industry_key(programme: Programme) -> sa.ColumnElement[str]:
     divisions = {
         d: s.key
@@ -319,9 +328,8 @@ def _funnels(
             _grade_after().label("after"),
         )
         .where(*where)
-        .subquery()
     )
-    e = per_engagement.c
+    e = _once(per_engagement, "per_engagement").c
     rows = db.session.execute(
         sa.select(
             e.county,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.clock import local_today
 from app.extensions import db
 from blueprints.campaigns import services
 from models import (
@@ -37,6 +38,13 @@ class Province:
     enterprises: dict[str, Organisation] = field(default_factory=dict)
 
 
+def opening(today: date, before: int, days: int) -> date:
+    """The first day of a ``days``-day window that holds ``today`` within its year (a round's
+    window may not cross New Year): ``before`` days back, or moved by as little as it takes."""
+    last = date(today.year, 12, 31) - timedelta(days=days)
+    return max(date(today.year, 1, 1), min(today - timedelta(days=before), last))
+
+
 def launch(authority: User, opens: date, days: int, title: str) -> Campaign:
     plan = services.Launch(
         opens_on=opens,
@@ -61,14 +69,14 @@ def on_roster(authority: Organisation, org_or_code, region: str, *tags: Enterpri
 
 
 def build() -> Province:
-    today = date.today()
+    today = local_today()
     province = factories.user(factories.organisation(OrgKind.AUTHORITY, region=PROVINCE))
     guangzhou = factories.user(factories.organisation(OrgKind.AUTHORITY, region=GUANGZHOU))
     foshan = factories.user(factories.organisation(OrgKind.AUTHORITY, region=FOSHAN))
     db.session.add(SeparateReportingUnit(authority_id=province.organisation_id, region_code=SHUNDE))
     # Round 1 is open now; round 2 later in the year (or early next year, near December).
-    round1 = launch(province, today - timedelta(days=5), 20, "第一轮评估")
-    later = today + timedelta(days=20)
+    round1 = launch(province, opening(today, 5, 20), 20, "第一轮评估")
+    later = round1.closes_on + timedelta(days=5)
     if (later + timedelta(days=5)).year != later.year:
         later = date(later.year + 1, 1, 2)
     round2 = launch(province, later, 5, "第二轮评估")

@@ -6,7 +6,7 @@ rows of every page; another province's campaigns never shown; bad input breaks n
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 import openpyxl
 import pytest
@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from app.extensions import db
 from models import OrgKind
 from tests import factories
-from tests.functional.campaigns.province import PROVINCE, build, launch
+from tests.functional.campaigns.province import PROVINCE, build, launch, opening
 from tests.functional.projects.helpers import browser_for
 
 
@@ -23,7 +23,7 @@ from tests.functional.projects.helpers import browser_for
 def gd(app_ctx):
     made = build()
     shanghai = factories.user(factories.organisation(OrgKind.AUTHORITY, region="310000"))
-    launch(shanghai, date.today() - timedelta(days=3), 10, "上海市评估")  # never on gd's list
+    launch(shanghai, opening(date.today(), 3, 10), 10, "上海市评估")  # never on gd's list
     db.session.commit()
     return made
 

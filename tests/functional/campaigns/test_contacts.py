@@ -13,7 +13,7 @@ from app.extensions import db
 from blueprints.main.worklist.authority import contacts_to_report
 from models import AuthorityContact, ContactRole, OrgKind
 from tests import factories
-from tests.functional.campaigns.province import launch
+from tests.functional.campaigns.province import launch, opening
 
 LEAD = {
     "lead-name": "高亚华",
@@ -80,7 +80,7 @@ def test_the_districts_are_asked_for_their_contacts_while_a_round_runs(app_ctx):
     city = factories.user(factories.organisation(OrgKind.AUTHORITY, region="440100"))
     district = factories.user(factories.organisation(OrgKind.AUTHORITY, region="440106"))
     assert contacts_to_report(district).total == 0  # no campaign above
-    launch(city, date.today(), 5, "广州市评估")
+    launch(city, opening(date.today(), 0, 5), 5, "广州市评估")
     assert contacts_to_report(district).total == 1
     assert contacts_to_report(city).total == 0  # its own campaign asks nothing of it
     db.session.add(
