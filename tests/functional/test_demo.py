@@ -258,8 +258,9 @@ def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_ref
     app, demo_accounts
 ):
     """Changchun's reform projects: one waiting for the 南关区 authority, one for the city, one
-    in implementation with its training plan, each dated after the diagnosis; the enterprise the
-    city flagged a "little giant" is refused when it files its draft, and told why."""
+    in implementation with its training plan, one the county returned for its budget, each
+    dated after the diagnosis; the enterprise the city flagged a "little giant" is refused when
+    it files its draft, and told why."""
     from blueprints.main.worklist import work_for
     from models import ExclusionEvent, ExclusionFlag, ReformProject, ReformStatus
 
@@ -268,7 +269,10 @@ def test_the_demo_reform_projects_wait_on_each_party_and_the_little_giant_is_ref
     # The accepted ones of the first round's enterprise: the next test.
     projects = [p for p in projects if p.status != ReformStatus.ACCEPTED]
     by_status = {p.status: p for p in projects}
-    assert len(projects) == 6 == len(by_status)
+    assert len(projects) == 7 == len(by_status)
+    returned = by_status[ReformStatus.RETURNED]
+    assert [e.action for e in returned.events] == ["file", "county_return"]
+    assert returned.events[-1].comment.startswith("预算偏高")
     county = by_status[ReformStatus.AWAITING_COUNTY].county_authority
     assert county is not None and county.name == "长春市南关区工业和信息化局"
     assert len(by_status[ReformStatus.AWAITING_CITY].contracts) == 2
