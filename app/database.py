@@ -31,11 +31,14 @@ def engine_options(database_uri: str, settings: Mapping[str, Any] | None = None)
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
     options: dict[str, Any] = {"pool_pre_ping": True}
     if settings is not None:
-        options["connect_args"] = postgres_connect_args(
+        args = postgres_connect_args(
             connect=settings["DATABASE_CONNECT_TIMEOUT_SECONDS"],
             statement=settings["DATABASE_STATEMENT_TIMEOUT_SECONDS"],
             network=settings["DATABASE_NETWORK_TIMEOUT_SECONDS"],
         )
+        if not settings["DATABASE_JIT"]:
+            args["options"] = " ".join(filter(None, (args.get("options"), "-c jit=off")))
+        options["connect_args"] = args
     return options
 
 

@@ -300,7 +300,7 @@ def test_the_bounds_are_settings(tmp_path):
     assert options["pool_pre_ping"] is True
     args = options["connect_args"]
     assert args["connect_timeout"] == 4
-    assert args["options"] == "-c statement_timeout=20000"
+    assert args["options"] == "-c statement_timeout=20000 -c jit=off"
     assert args["tcp_user_timeout"] == 5000
     assert (args["keepalives"], args["keepalives_idle"], args["keepalives_interval"]) == (1, 5, 5)
     assert issubclass(args["cursor_factory"], psycopg.Cursor)
@@ -313,10 +313,25 @@ def test_the_bounds_are_settings(tmp_path):
             "CERTPATH_DATABASE_STATEMENT_TIMEOUT_SECONDS": "0",
         },
     )["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
-    assert "options" not in unbounded and "cursor_factory" not in unbounded
+    assert unbounded["options"] == "-c jit=off" and "cursor_factory" not in unbounded
     assert unbounded["tcp_user_timeout"] == 10000
+    jit = build(
+        str(tmp_path),
+        environ={
+            "DATABASE_URL": "postgresql://u@db.internal/certpath",
+            "CERTPATH_DATABASE_JIT": "1",
+        },
+    )["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    assert jit["options"] == "-c statement_timeout=30000"
 
     with pytest.raises(ConfigError, match="CERTPATH_HEALTH_TIMEOUT_SECONDS"):
         build(str(tmp_path), environ={"CERTPATH_HEALTH_TIMEOUT_SECONDS": "soon"})
     sqlite = build(str(tmp_path), environ={})["SQLALCHEMY_ENGINE_OPTIONS"]
     assert sqlite == {"connect_args": {"timeout": 30, "check_same_thread": False}}
+
+
+def test_the_server_compiles_no_statement_by_default(app_ctx):
+    """JIT is off on the app's connections (CERTPATH_DATABASE_JIT)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's setting")
+    assert db.session.scalar(sa.text("SHOW jit")) == "off"
