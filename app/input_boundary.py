@@ -47,6 +47,11 @@ def _any_match(pattern: re.Pattern[str], values: Iterable[str]) -> bool:
 
 def refuse_control_characters() -> None:
     """before_request: 400 for a control character anywhere a person could have typed one."""
+    if not request.query_string and request.method in ("GET", "HEAD"):
+        # Nothing but the path (the view's arguments are read from it): most of the requests.
+        if _CONTROL_OR_NEWLINE.search(request.path):
+            raise InputRefused(_("The request contains characters that are not allowed."))
+        return
     path_values = [str(v) for v in (request.view_args or {}).values()]
     args = [*request.args.keys(), *request.args.values()]
     names = [*request.form.keys(), *(f.filename or "" for f in request.files.values())]

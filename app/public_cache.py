@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from cachetools import LRUCache
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.http import generate_etag
 from werkzeug.wrappers import Response
 
 from app.clock import local_today
@@ -52,8 +54,21 @@ def anonymous_without_state() -> bool:
     return not current_user.is_authenticated and not _visitor_has_state()
 
 
-def public_cacheable(body: str) -> Response:
-    response = make_response(body)
+@dataclass(frozen=True)
+class Tagged:
+    """A rendered page with its ETag, digested once for as long as the page is kept."""
+
+    body: str
+    etag: str
+
+    @classmethod
+    def of(cls, body: str) -> Tagged:
+        return cls(body, generate_etag(body.encode()))
+
+
+def public_cacheable(page: str | Tagged) -> Response:
+    tagged = page if isinstance(page, Tagged) else None
+    response = make_response(page.body if isinstance(page, Tagged) else page)
     if _visitor_has_state():
         # Their page is theirs, and the session cookie it sets must not reach anyone else.
         return response
@@ -61,7 +76,10 @@ def public_cacheable(body: str) -> Response:
     response.cache_control.max_age = current_app.config["PUBLIC_PAGE_MAX_AGE"]
     # The language comes from ?lang=, the session cookie or Accept-Language.
     response.vary.update(("Cookie", "Accept-Language"))
-    response.add_etag()
+    if tagged is None:
+        response.add_etag()
+    else:
+        response.set_etag(tagged.etag)
     return response.make_conditional(request)
 
 
@@ -102,19 +120,23 @@ class PageMemo(Generic[Page]):
         return len(self._pages)
 
 
-def reading_connection() -> sa.Connection:
-    """The request's connection, in autocommit when the request has not used it yet: one
-    SELECT needs no transaction, and BEGIN and COMMIT would be two more round trips."""
+def read_first(statement: sa.Executable, params: dict[str, Any] | None = None) -> sa.Row | None:
+    """The first row of one SELECT, read in autocommit when the request has not begun a
+    transaction: BEGIN and COMMIT would be two more round trips, and a connection of its own,
+    returned at once, leaves the request's session untouched and nothing for it to commit."""
     db_session = db.session()
     if db_session.in_transaction() or not isinstance(db_session.get_bind(), sa.Engine):
-        return db_session.connection()  # a transaction of someone else's (the tests') stays
-    return db_session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        # A transaction of the request's (or of the tests') stays: read within it.
+        return db_session.connection().execute(statement, params).first()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(statement, params).first()
 
 
 def generation(name: str) -> int | None:
     """The generation ``name`` (models/generation.py), read in autocommit."""
     table = DataGeneration.__table__
-    return reading_connection().scalar(sa.select(table.c.value).where(table.c.name == name))
+    row = read_first(sa.select(table.c.value).where(table.c.name == name))
+    return None if row is None else int(row[0])
 
 
 def kept_under_generation(name: str, render: Callable[[], str]) -> Response | str:
@@ -128,16 +150,16 @@ def kept_under_generation(name: str, render: Callable[[], str]) -> Response | st
     if now is None:  # no row to tell changes by: nothing is kept
         return public_cacheable(render())
     key = (name, request.full_path, str(get_locale()), local_today(), now)
-    return public_cacheable(register_memo().page(key, render))
+    return public_cacheable(register_memo().page(key, lambda: Tagged.of(render())))
 
 
-def memo() -> PageMemo[str]:
-    memo: PageMemo[str] = current_app.extensions[MEMO_KEY]
+def memo() -> PageMemo[Tagged]:
+    memo: PageMemo[Tagged] = current_app.extensions[MEMO_KEY]
     return memo
 
 
-def register_memo() -> PageMemo[str]:
-    memo: PageMemo[str] = current_app.extensions[REGISTER_MEMO_KEY]
+def register_memo() -> PageMemo[Tagged]:
+    memo: PageMemo[Tagged] = current_app.extensions[REGISTER_MEMO_KEY]
     return memo
 
 

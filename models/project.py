@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import Model
+from models.generation import NAMES, DataGeneration
 from models.organisation import Organisation
 from models.types import TitledEnum, enum_column_type
 from models.user import User
@@ -114,6 +115,12 @@ class Project(Model):
     # (migration 0c714deb78e0): the page's read-only half is kept rendered under it.
     page_generation: Mapped[int] = mapped_column(
         sa.BigInteger, server_default="1", server_onupdate=sa.FetchedValue()
+    )
+    # The names generation (models/generation.py) as of reading the project, for the page that
+    # keeps its record under both; read only when asked for (undefer).
+    names_generation: Mapped[int | None] = column_property(
+        sa.select(DataGeneration.value).where(DataGeneration.name == NAMES).scalar_subquery(),
+        deferred=True,
     )
 
     __mapper_args__ = {"version_id_col": lock_version}

@@ -179,13 +179,15 @@ def get_project_or_404(
     project_id: int,
     permission: Permission,
     parties: tuple[sa.orm.QueryableAttribute, ...] = PROJECT_PARTIES,
+    options: tuple[sa.orm.interfaces.LoaderOption, ...] = (),
 ) -> Project:
-    """The project, if ``current_user`` may see it with ``permission``, with ``parties``."""
+    """The project, if ``current_user`` may see it with ``permission``, with ``parties`` (and
+    whatever else ``options`` load with it)."""
     if not has_permission(current_user, permission):
         abort(403)
     project = db.session.scalar(
         sa.select(Project)
-        .options(*(sa.orm.joinedload(relation) for relation in parties))
+        .options(*(sa.orm.joinedload(relation) for relation in parties), *options)
         .where(Project.id == project_id, project_scope(current_user))
     )
     if project is None:

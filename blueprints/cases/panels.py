@@ -6,6 +6,9 @@ anyone who is not its party."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
@@ -18,22 +21,32 @@ from app.security.permissions import Permission, has_permission
 from app.templating import register_template_hook, render_panel
 from blueprints.cases import filing
 from blueprints.pool.transitions import ACTION_TITLES as POOL_ACTIONS
+from blueprints.projects import record
 from blueprints.projects.transitions import ACTION_TITLES as PROJECT_ACTIONS
-from models import Case, CaseKind, Certificate, PoolMember, Project
+from models import Case, CaseKind, CaseStatus, Certificate, PoolMember, Project
 
 # The certificate's moves by their name in the history (their titles are the statuses).
 _CERTIFICATE_DECISIONS = {"suspend", "suspend_at_surveillance", "suspend_overdue"}
 
 
-def _appeals(*condition: sa.ColumnElement[bool]) -> list[Case]:
-    return list(
-        db.session.scalars(
-            sa.select(Case)
-            .where(Case.kind == CaseKind.APPEAL, *condition)
-            .order_by(Case.id.desc())
-            .limit(20)
-        )
+@dataclass(frozen=True)
+class AppealLine:
+    """An appeal as the panel lists it (what a project's page keeps of it)."""
+
+    id: int
+    reference: str
+    received_at: datetime
+    status: CaseStatus
+
+
+def _appeals(*condition: sa.ColumnElement[bool]) -> tuple[AppealLine, ...]:
+    rows = db.session.execute(
+        sa.select(Case.id, Case.reference, Case.received_at, Case.status)
+        .where(Case.kind == CaseKind.APPEAL, *condition)
+        .order_by(Case.id.desc())
+        .limit(20)
     )
+    return tuple(AppealLine(*row) for row in rows)
 
 
 def _party(organisation_id: int) -> tuple[bool, bool]:
@@ -59,7 +72,8 @@ def project_panel(project: Project, **_context: object) -> Markup:
         kind="project",
         decision=filing.project_decision(project) if enterprise else None,
         decision_title=lambda action: PROJECT_ACTIONS.get(action, action),
-        appeals=_appeals(Case.project_id == project.id),
+        # Kept with the project's record: a case raises the project's page generation.
+        appeals=record.kept(project, "appeals", lambda: _appeals(Case.project_id == project.id)),
         complaint_number=None,
     )
 

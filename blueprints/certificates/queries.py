@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.clock import local_today
 from app.extensions import db
-from app.public_cache import reading_connection
+from app.public_cache import read_first
 from app.search import name_matches, prefix_of
 from app.security.access import in_region
 from blueprints.certificates import standing
@@ -202,7 +202,7 @@ def public_certificate(number: str) -> PublicCertificate | None:
     """Everything a certificate's page shows the public, in one query: its fields, its body,
     the number of the certificate that replaced it. A field the public page shows must be
     read here: the rendered page is kept under this value (app/public_cache.py)."""
-    row = reading_connection().execute(_public_query(), {"number": number.strip().upper()}).first()
+    row = read_first(_public_query(), {"number": number.strip().upper()})
     if row is None:
         return None
     fields = dict(row._mapping)

@@ -32,6 +32,7 @@ from app.lists import list_xlsx
 from app.pagination import paginate
 from app.pdf_layout import pdf_response
 from app.public_cache import (
+    Tagged,
     anonymous_without_state,
     kept_under_generation,
     memo,
@@ -207,7 +208,8 @@ def verify(number: str):
         return _unknown(number)
     key = (request.full_path, str(get_locale()), local_today(), certificate)
     page = memo().page(
-        key, lambda: _render(certificate, certificate.successor_number, certificate.standing)
+        key,
+        lambda: Tagged.of(_render(certificate, certificate.successor_number, certificate.standing)),
     )
     return public_cacheable(page)
 

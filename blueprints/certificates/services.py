@@ -9,7 +9,7 @@ serial is used exactly once and none is skipped.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -43,7 +43,14 @@ IN_FORCE = frozenset({C.VALID, C.SUSPENDED})
 STANDARD = "GB/T 23001-2017"
 
 
-def may_download(certificate: Certificate, user: Any) -> bool:
+class Held(Protocol):
+    """A certificate, or what a page keeps of one: whose it is."""
+
+    @property
+    def organisation_id(self) -> int: ...
+
+
+def may_download(certificate: Held, user: Any) -> bool:
     """The PDF is for the holder and for alliance staff; the public verifies the live page."""
     return getattr(user, "organisation_id", None) == certificate.organisation_id or (
         has_permission(user, Permission.CERTIFICATES_MANAGE)

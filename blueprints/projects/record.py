@@ -1,9 +1,11 @@
-"""The read-only half of a project's page — its particulars, timeline, audits, documents and
-history — kept rendered per process.
+"""The read-only half of a project's page — its particulars, timeline, audits, documents,
+history and certificates — kept rendered per process, and what other features show on the page
+from the project's rows (the appeals panel's cases), kept likewise.
 
 That half is the same for everyone who may open the project, and it is most of the page's
 queries and rendering. The database raises the project's ``page_generation`` with every change
-of the project's row, its history, documents or audits, and the ``names`` generation when a
+of the project's row, its history, documents, audits, certificates or cases, and the ``names``
+generation when a
 person or an organisation is renamed (migration 0c714deb78e0, triggers: whatever code path
 writes). A copy kept under both numbers, the language and the day (the timeline counts overdue
 days) is therefore current while they have not moved, and is found again on any worker that
@@ -15,22 +17,43 @@ under the old numbers, which the next request no longer asks for.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import cast
+from datetime import date
+from typing import TypeVar, cast
 
+import sqlalchemy as sa
 from flask import current_app, get_template_attribute, request
 from flask.sansio.app import App
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from app.clock import local_today
-from app.public_cache import PageMemo, generation
+from app.public_cache import PageMemo
 from blueprints.documents import services as documents
 from blueprints.projects import queries, timeline, transitions
-from models import NAMES_GENERATION, Project
+from models import Certificate, CertificateStatus, Project
 
 MEMO_KEY = "certpath.project_page_memo"
 TEMPLATE = "projects/_record.html"
+KEYS_OF_REQUEST = "certpath.project_page_keys"  # in the request's environ: this request only
+# Loaded with the project by the page: the names generation as of reading it.
+WITH_NAMES_GENERATION = sa.orm.undefer(Project.names_generation)
+Kept = TypeVar("Kept")
+
+
+@dataclass(frozen=True)
+class CertificateLine:
+    """A certificate issued at the end of the project, as its page lists it."""
+
+    number: str
+    status: CertificateStatus
+    effective_on: date
+    expires_on: date
+    organisation_id: int  # the holder: who may download the PDF
+
+    def status_on(self, day: date) -> CertificateStatus:
+        return Certificate.live_status(self.status, self.expires_on, day)
 
 
 @dataclass(frozen=True)
@@ -40,11 +63,12 @@ class Record:
     audits: Markup
     documents: Markup
     history: Markup
+    certificates: tuple[CertificateLine, ...]
 
 
 def render(project: Project) -> Record:
-    """The half rendered from the database (four queries: history, documents, audits, and the
-    organisations of the history's people)."""
+    """The half rendered from the database (history, documents, audits, the organisations of
+    the history's people, the other parties; certificates once certified)."""
 
     def part(name: str, *args: object) -> Markup:
         # A macro of an autoescaping template returns Markup already.
@@ -56,16 +80,39 @@ def render(project: Project) -> Record:
         audits=part("audits", queries.audits_of(project)),
         documents=part("documents", project, documents.of_project(project)),
         history=part("history", project),
+        certificates=tuple(
+            CertificateLine(c.number, c.status, c.effective_on, c.expires_on, c.organisation_id)
+            for c in queries.certificates_of(project)
+        ),
     )
 
 
 def record_of(project: Project) -> Record:
     """The project's read-only half: kept, or rendered and kept."""
-    names = generation(NAMES_GENERATION)
-    if names is None:  # no row to tell renames by: nothing is kept
-        return render(project)
-    key = (project.id, project.page_generation, names, str(get_locale()), local_today())
-    return memo().page(key, lambda: render(project), keep=_reads_only)
+    return kept(project, "record", lambda: render(project))
+
+
+def kept(project: Project, name: str, compute: Callable[[], Kept]) -> Kept:
+    """What ``compute`` reads of the project's rows (those that raise its page generation) and
+    of people's and organisations' names, kept under both generations as ``name``."""
+    key = _key(project)
+    if key is None:  # no row to tell renames by: nothing is kept
+        return compute()
+    return cast(Kept, memo().page((*key, name), compute, keep=_reads_only))
+
+
+def _key(project: Project) -> tuple[Hashable, ...] | None:
+    # Read once per request and project: the names generation is that of the project's read
+    # (undeferred with it by the page, else read here), before any row it stands for.
+    keys: dict[int, tuple[Hashable, ...] | None] = request.environ.setdefault(KEYS_OF_REQUEST, {})
+    if project.id not in keys:
+        names = project.names_generation
+        keys[project.id] = (
+            None
+            if names is None
+            else (project.id, project.page_generation, names, str(get_locale()), local_today())
+        )
+    return keys[project.id]
 
 
 def _reads_only() -> bool:
@@ -75,9 +122,9 @@ def _reads_only() -> bool:
     return request.method in ("GET", "HEAD")
 
 
-def memo() -> PageMemo[Record]:
-    kept: PageMemo[Record] = current_app.extensions[MEMO_KEY]
-    return kept
+def memo() -> PageMemo[object]:
+    memo_: PageMemo[object] = current_app.extensions[MEMO_KEY]
+    return memo_
 
 
 def init_app(app: App) -> None:

@@ -122,7 +122,13 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
     audits, documents and history, kept rendered (record.py). A form this request submitted
     is shown with its input and errors, the others blank."""
     # The other parties are named in the kept record: read with it when it is rendered.
-    project = get_project_or_404(project_id, Permission.PROJECT_VIEW, (Project.organisation,))
+    project = get_project_or_404(
+        project_id,
+        Permission.PROJECT_VIEW,
+        (Project.organisation,),
+        (record.WITH_NAMES_GENERATION,),
+    )
+    kept = record.record_of(project)
     actions = [
         option
         for option in workflow.options(
@@ -140,13 +146,13 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
     return render_template(
         "projects/view.html",
         project=project,
-        record=record.record_of(project),
+        record=kept,
         actions=actions,
         action_titles=transitions.ACTION_TITLES,
         # The scheduler applies the 6-month rule; until it runs, the page says what is due.
         stage2_expired=transitions.major_deadline_passed(project),
         action_forms=action_forms,
-        certificates=[(c, may_download(c, current_user)) for c in queries.certificates_of(project)],
+        certificates=[(c, may_download(c, current_user)) for c in kept.certificates],
         today=local_today(),
         upload_form=(pages.kept("upload") or forms.UploadForm(upload_kinds, formdata=None))
         if upload_kinds

@@ -1,5 +1,6 @@
 """project page generation: a number on each project the database raises whenever a row its
-page shows changes (the project, its history, documents and audits), and a 'names' generation
+page shows changes (the project, its history, documents, audits, certificates and appeals),
+and a 'names' generation
 raised when a person or an organisation is renamed, so that the page's read-only parts, kept
 rendered under both, are known current while neither has moved (blueprints/projects/record.py)
 
@@ -20,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 # The tables whose rows a project's page shows, each with a project_id.
-CHILDREN = ("project_events", "documents", "audits")
+CHILDREN = ("project_events", "documents", "audits", "certificates", "cases")
 BUMP_NAMES = "UPDATE data_generations SET value = value + 1 WHERE name = 'names';"
 
 # PostgreSQL: once per statement over the projects it touched (a COPY of a million history

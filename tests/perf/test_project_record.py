@@ -1,6 +1,7 @@
 """The read-only half of a project's page, kept rendered per process (blueprints/projects/
 record.py) under the project's page generation and the names generation, which database
-triggers raise: a page seen again skips its history, documents and audits, and every change
+triggers raise: a page seen again skips its history, documents, audits, certificates and
+appeals, and every change
 the half shows — whatever wrote it, the ORM or a bare UPDATE — reaches the next page."""
 
 import uuid
@@ -15,6 +16,10 @@ from blueprints.projects.record import memo
 from models import (
     Audit,
     AuditKind,
+    Case,
+    CaseKind,
+    Certificate,
+    CertificateStatus,
     Document,
     DocumentKind,
     Organisation,
@@ -69,7 +74,7 @@ def test_a_page_seen_again_skips_its_record_and_shows_the_same(app_ctx, seen):
     _parties, _project, browser, path = seen
     first, statements = _statements(app_ctx, browser, path)
     assert not _reads_record(statements), "\n\n".join(statements)
-    assert len(memo()) == 1
+    assert len(memo()) == 2  # the record, and the appeals panel's cases
     memo().clear()
     again, statements = _statements(app_ctx, browser, path)
     assert _reads_record(statements)  # rendered afresh from the rows
@@ -195,10 +200,57 @@ def test_a_page_sent_back_with_errors_is_not_kept(app_ctx, seen):
     _parties, _project, browser, path = seen
     memo().clear()
     page = browser.get(path)
-    assert len(memo()) == 1
+    assert len(memo()) > 0
     memo().clear()
     response = browser.client.post(
         f"{path}/documents", data={"csrf_token": csrf_from(page.text), "kind": "record"}
     )
     assert response.status_code == 422
     assert len(memo()) == 0
+
+
+def test_a_certificate_and_an_appeal_reach_the_next_page(app_ctx):
+    """The certificate's status (a bare UPDATE, as the scheduler's suspensions write it) and
+    the enterprise's appeal panel, both kept with the record, follow their rows."""
+    parties = factories.Parties()
+    certificate = factories.certificate(parties)
+    db.session.commit()
+    browser = Browser(app_ctx.test_client())
+    browser.login(parties.enterprise.email, PASSWORD)
+    path = f"/projects/{certificate.project_id}"
+    suspended = str(CertificateStatus.SUSPENDED.title)
+    assert certificate.number in browser.get(path).text
+    assert suspended not in browser.get(path).text  # kept, and still right
+    db.session.execute(
+        sa.update(Certificate)
+        .where(Certificate.id == certificate.id)
+        .values(status=CertificateStatus.SUSPENDED)
+    )
+    db.session.commit()
+    assert suspended in browser.get(path).text
+    decision = ProjectEvent(
+        project_id=certificate.project_id,
+        action="return_compliance",
+        from_status=ProjectStatus.CONFIRMED,
+        to_status=ProjectStatus.CORRECTION,
+    )
+    db.session.add(decision)
+    db.session.commit()
+    assert "AP-T-0001" not in browser.get(path).text  # kept again, after the decision
+    db.session.add(
+        Case(
+            project_event_id=decision.id,
+            reference="AP-T-0001",
+            kind=CaseKind.APPEAL,
+            project_id=certificate.project_id,
+            enterprise_id=parties.enterprise_org.id,
+            concerned_id=parties.body_org.id,
+            name=parties.enterprise.name,
+            email=parties.enterprise.email,
+            grounds="理由",
+            acknowledge_due_on=date(2031, 1, 10),
+            decide_due_on=date(2031, 2, 10),
+        )
+    )
+    db.session.commit()
+    assert "AP-T-0001" in browser.get(path).text
