@@ -1,6 +1,8 @@
 """A deadlock is a lost race, answered as one (409), not as a database outage (503): two
 transactions that each hold what the other waits for — here through the register's generation
-row, which every statement writing certificates raises (models/generation.py), and a project."""
+row, which every statement writing certificates raises (models/generation.py), and a project.
+Writing a certificate also raises its own project's page generation (a lock on that project's
+row), so the project the second transaction holds is the second certificate's."""
 
 import threading
 
@@ -21,7 +23,7 @@ def test_the_transaction_postgresql_picks_to_give_way_lost_a_race(committed_app)
         first = factories.certificate(factories.Parties())
         second = factories.certificate(factories.Parties())
         ids = first.id, second.id
-        project_id = first.project_id
+        project_id = second.project_id
         db.session.commit()
         engine = db.engine
 
