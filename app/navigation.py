@@ -357,18 +357,11 @@ def menu_for(role: Role, granted: frozenset[Permission]) -> list[NavEntry]:
     return entries
 
 
-def navigation() -> list[NavEntry]:
-    """The signed-in user's menu (none for the public, whose links the top bar names)."""
-    user = current_user._get_current_object()
-    if not user.is_authenticated:
-        return []
-    return menu_for(user.role, permissions_of(user))
-
-
 def menu_html() -> Markup:
-    """The signed-in user's menu as the top bar shows it. It is the same for every page of
-    everyone with the same role and permissions in the same language, and costs a link per
-    page to render, so each process keeps the last ones rendered."""
+    """The signed-in user's menu as the top bar shows it (none for the public, whose links
+    the top bar names). It is the same on a page for everyone with the same role and
+    permissions in the same language, and costs a link per page to render, so each process
+    keeps the last ones rendered."""
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return Markup("")
