@@ -17,6 +17,7 @@ import time
 from flask import Flask, current_app
 from werkzeug.wrappers import Response
 
+from app import public_limits
 from app.extensions import limiter
 from app.problems import is_api_request
 
@@ -28,7 +29,7 @@ def tell_limits(response: Response) -> Response:
     refused = response.status_code == TOO_MANY_REQUESTS
     if not (refused or is_api_request()):
         return response
-    current = limiter.current_limit
+    current = limiter.current_limit or public_limits.counted()
     if current is None:  # an unlimited view, or the limiter is off
         return response
     config = current_app.config

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 
-from app.extensions import limiter, login_manager
+from app import public_limits
+from app.extensions import login_manager
 from models import ApiScope, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -278,6 +279,11 @@ def access_of(view: Callable[..., Any]) -> Permission | ApiScope | str | None:
 
 
 def public_rate_limited(view: F) -> F:
-    """@public, limited per address to CERTPATH_PUBLIC_RATE_LIMIT (against scraping)."""
-    limited = limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(view)
+    """@public, limited per address to CERTPATH_PUBLIC_RATE_LIMIT (app/public_limits.py)."""
+
+    @wraps(view)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        public_limits.count_visit()
+        return view(*args, **kwargs)
+
     return public(cast(F, limited))
