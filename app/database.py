@@ -104,7 +104,10 @@ def commit_response(response: Response) -> Response:
     """
     if response.status_code < 400:
         try:
-            db.session.commit()
+            # A session that began nothing (a kept page, a public read on its own connection)
+            # has nothing to flush or commit: the commit's machinery would still run.
+            if db.session().in_transaction():
+                db.session.commit()
         except Exception as error:
             db.session.rollback()
             _run_rollback_callbacks()

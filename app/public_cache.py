@@ -67,20 +67,38 @@ class Tagged:
 
 
 def public_cacheable(page: str | Tagged) -> Response:
-    tagged = page if isinstance(page, Tagged) else None
-    response = make_response(page.body if isinstance(page, Tagged) else page)
     if _visitor_has_state():
         # Their page is theirs, and the session cookie it sets must not reach anyone else.
-        return response
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["PUBLIC_PAGE_MAX_AGE"]
-    # The language comes from ?lang=, the session cookie or Accept-Language.
-    response.vary.update(("Cookie", "Accept-Language"))
-    if tagged is None:
+        return make_response(page.body if isinstance(page, Tagged) else page)
+    body, etag = (page.body, page.etag) if isinstance(page, Tagged) else (page, None)
+    response = current_app.response_class(
+        body,
+        headers={
+            "Cache-Control": f"public, max-age={current_app.config['PUBLIC_PAGE_MAX_AGE']}",
+            # The language comes from ?lang=, the session cookie or Accept-Language.
+            "Vary": "Cookie, Accept-Language",
+        },
+    )
+    if etag is None:
         response.add_etag()
     else:
-        response.set_etag(tagged.etag)
+        response.set_etag(etag)
+    if _CONDITIONS.isdisjoint(request.environ):
+        return response  # nothing to compare the page with (most visits): sent whole
     return response.make_conditional(request)
+
+
+# The request headers that can make the answer a 304, 412 or 206.
+_CONDITIONS = frozenset(
+    (
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_MATCH",
+        "HTTP_IF_UNMODIFIED_SINCE",
+        "HTTP_RANGE",
+        "HTTP_IF_RANGE",
+    )
+)
 
 
 class PageMemo(Generic[Page]):
