@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -99,14 +100,7 @@ def load(value: str) -> User | None:
     # The organisation comes along: is_active reads it, and most pages name it; so does the
     # count of unread notifications, which every signed-in page shows in its top bar.
     found = db.session.execute(
-        sa.select(User, _unread_count())
-        .options(sa.orm.joinedload(User.organisation))
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == _hash(token),
-            UserSession.user_id == user_id,
-            UserSession.expires_at > _now(),
-        )
+        _live_session(), {"token_hash": _hash(token), "user_id": user_id, "now": _now()}
     ).first()
     if found is None:
         return None
@@ -115,6 +109,22 @@ def load(value: str) -> User | None:
         return None
     setattr(user, UNREAD_AT_SIGN_IN, unread)
     return user
+
+
+@cache
+def _live_session() -> sa.Select[tuple[User, int]]:
+    # Built once, with its cache key: every signed-in request runs it (app/security/access.py
+    # _project_statement says why).
+    return (
+        sa.select(User, _unread_count())
+        .options(sa.orm.joinedload(User.organisation))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == sa.bindparam("token_hash"),
+            UserSession.user_id == sa.bindparam("user_id"),
+            UserSession.expires_at > sa.bindparam("now"),
+        )
+    )
 
 
 def _unread_count() -> sa.ScalarSelect[int]:
