@@ -102,6 +102,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=4, help="signed-in users per workload")
     parser.add_argument("--password", help="the users' password (default: the dataset's)")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure each workload this many times, each time after the bare endpoint, and "
+        "report the round of median throughput ratio (a noisy machine: 3 or 5)",
+    )
+    parser.add_argument(
         "--bare-once",
         action="store_true",
         help="measure the bare endpoint once at the start instead of before each workload",
@@ -114,6 +121,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = sorted(set(wanted) - set(KEYS))
     if unknown:
         parser.error(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(KEYS)}")
+    if not 1 <= args.rounds <= 20:
+        parser.error("--rounds: from 1 to 20")
+    if args.bare_once and args.rounds > 1:
+        parser.error("--rounds compares each round with its own bare run: not with --bare-once")
     if args.scratch and args.scale is None:
         parser.error("--scratch needs --scale: an empty database has nothing to measure")
     args.wanted = wanted
@@ -330,7 +341,9 @@ def run_workloads(
                 row.note = f"{planned.path} answered {status} over HTTP"
                 break
 
-    load_seconds = len(runnable) * (args.duration + args.warmup) * (1 if args.bare_once else 2)
+    load_seconds = (
+        len(runnable) * (args.duration + args.warmup) * (1 if args.bare_once else 2) * args.rounds
+    )
     print(
         f"Load: about {load_seconds:.0f} s (wrk -c {args.connections} -t {args.threads} "
         f"-d {args.duration:g}s per run)",
@@ -345,11 +358,11 @@ def run_workloads(
         if row.note:
             print(f"  {workload.title}: skipped ({row.note})", flush=True)
             continue
-        if not args.bare_once:
-            bare_result = bench_.measure_bare(bare_requests)
-            _progress("bare endpoint", bare_result)
         requests = [wrk.Request(p.path, cookies.get(p.user or "", "")) for p in workload.requests]
         if workload.measure_memory:
+            if not args.bare_once:
+                bare_result = bench_.measure_bare(bare_requests)
+                _progress("bare endpoint", bare_result)
             # Workers that served nothing else: the peak is this workload's, warm-up included.
             bench_.app_server.renew_workers(args.workers)
             with serve.PeakMemory(bench_.app_server.worker_pids()) as peak:
@@ -357,9 +370,18 @@ def run_workloads(
                 row.result = bench_.measure(bench_.app_server, requests)
             row.peak_mb = peak.peak_mb
             bench_.memory_method = peak.method
+            row.bare = bare_result
         else:
-            row.result = bench_.measure(bench_.app_server, requests)
-        row.bare = bare_result
+            rounds: list[tuple[wrk.WrkResult, wrk.WrkResult]] = []
+            for _ in range(args.rounds):
+                if bare_result is None or not args.bare_once:
+                    bare_result = bench_.measure_bare(bare_requests)
+                    _progress("bare endpoint", bare_result)
+                rounds.append((bare_result, bench_.measure(bench_.app_server, requests)))
+                if args.rounds > 1:
+                    _progress(f"{workload.title}, round {len(rounds)}", rounds[-1][1])
+            row.bare, row.result = table.median_round(rounds)
+            row.round_ratios = [table.ratio(r.rate, b.rate) or 0.0 for b, r in rounds]
         if row.result.requests == 0:
             row.note = f"no answer within {args.duration:g} s: give a longer --duration"
             row.result = None
@@ -387,6 +409,13 @@ def report(
     for row in rows:
         if row.note:
             print(f"  {row.title}: {row.note}")
+    for row in rows:
+        if len(row.round_ratios) > 1:
+            print(
+                f"  {row.title}: throughput × bare by round "
+                + ", ".join(f"{r:.2f}" for r in row.round_ratios)
+                + " (the row: the median round)"
+            )
     if len(bench_.bare_runs) > 1:
         print(f"  bare endpoint over the run: {table.spread([r.rate for r in bench_.bare_runs])}")
     if any(row.peak_mb is not None for row in rows):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from benchmarks.wrk import WrkResult
 
@@ -33,6 +33,14 @@ class Row:
     queries: str = "—"
     peak_mb: float | None = None
     note: str = ""  # why the row has no figures (printed under the table)
+    round_ratios: list[float] = field(default_factory=list)  # throughput × bare, per round
+
+
+def median_round(rounds: list[tuple[WrkResult, WrkResult]]) -> tuple[WrkResult, WrkResult]:
+    """Of (bare, workload) runs measured one after the other, the pair of median throughput
+    ratio: a moment the machine was busier weighs on one round, not on the figure."""
+    ordered = sorted(rounds, key=lambda pair: ratio(pair[1].rate, pair[0].rate) or 0.0)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def ratio(value: float | None, reference: float | None) -> float | None:

@@ -102,6 +102,26 @@ def test_rows_are_compared_with_their_own_bare_run():
     assert cells[1:8] == ["500", "0.25", "12.0", "20.0", "4.0", "1", "—"]
 
 
+def test_rounds_report_the_round_of_median_ratio():
+    # Three rounds: the machine was busy during the second bare run (a high ratio) and during
+    # the third workload run (a low one); the row is the first round's pair, both runs of it.
+    calm = (result(1000, 3, 6), result(600, 8, 12))
+    busy_bare = (result(500, 6, 12), result(550, 8, 13))
+    busy_app = (result(1000, 3, 6), result(300, 16, 30))
+    assert table.median_round([calm, busy_bare, busy_app]) == calm
+    assert table.median_round([busy_app, calm]) == busy_app  # of two, the lower
+    assert table.median_round([calm]) == calm
+
+
+def test_rounds_are_bounded_and_each_compared_with_its_own_bare_run():
+    from benchmarks import run
+
+    assert run.parse_args(["--database-url", "sqlite://", "--rounds", "3"]).rounds == 3
+    for wrong in (["--rounds", "0"], ["--rounds", "21"], ["--rounds", "3", "--bare-once"]):
+        with pytest.raises(SystemExit):
+            run.parse_args(["--database-url", "sqlite://", *wrong])
+
+
 def test_a_skipped_workload_shows_dashes_and_the_bare_row_is_the_median_run():
     skipped = table.Row("superseded", "superseded page", note="nothing to ask for")
     assert set(table.cells(skipped)[1:]) == {"—"}
