@@ -27,6 +27,8 @@ from flask import current_app, get_template_attribute, request
 from flask.sansio.app import App
 from flask_babel import get_locale
 from markupsafe import Markup
+from wtforms import Field, Form
+from wtforms.fields.choices import SelectFieldBase
 
 from app.clock import local_today
 from app.public_cache import PageMemo
@@ -35,6 +37,7 @@ from blueprints.projects import queries, timeline, transitions
 from models import Certificate, CertificateStatus, Project
 
 MEMO_KEY = "certpath.project_page_memo"
+FIELDS_MEMO_KEY = "certpath.project_page_fields"
 TEMPLATE = "projects/_record.html"
 KEYS_OF_REQUEST = "certpath.project_page_keys"  # in the request's environ: this request only
 # Loaded with the project by the page: the names generation as of reading it.
@@ -101,6 +104,38 @@ def kept(project: Project, name: str, compute: Callable[[], Kept]) -> Kept:
     return cast(Kept, memo().page((*key, name), compute, keep=_reads_only))
 
 
+def fields_of(form: Form, shown_as: Hashable, render: Callable[[], Markup]) -> Markup:
+    """The visible fields of a blank form of the page (an action's, the upload's), rendered
+    by ``render`` as ``shown_as`` (the form's name and what else the macro reads), kept under
+    everything they show: each field's kind, id, name, value, choices, label, help and
+    required mark, and the language. WTForms writes every attribute and every option of a
+    select through a format string (a tenth of the page's time), and a blank form shows the
+    same on every visit until one of those changes. The CSRF token and the version are not
+    among them: the page writes those beside, per request."""
+    if not _reads_only():  # a form sent back shows its input and errors
+        return render()
+    key = (shown_as, type(form), str(get_locale()), *(_shown(f) for f in form))
+    return fields_memo().page(key, render, keep=_reads_only)
+
+
+def _shown(field: Field) -> Hashable:
+    # Each choice's value, label (in the language in force), selected mark and attributes.
+    choices = repr(list(field.iter_choices())) if isinstance(field, SelectFieldBase) else ""
+    value = field._value() if hasattr(field, "_value") else ""
+    return (
+        type(field),
+        field.id,
+        field.name,
+        repr(field.data),
+        str(value),
+        choices,
+        str(field.label.text),
+        str(field.description),
+        bool(field.flags.required),
+        repr(field.render_kw),
+    )
+
+
 def _key(project: Project) -> tuple[Hashable, ...] | None:
     # Read once per request and project: the names generation is that of the project's read
     # (undeferred with it by the page, else read here), before any row it stands for.
@@ -127,5 +162,11 @@ def memo() -> PageMemo[object]:
     return memo_
 
 
+def fields_memo() -> PageMemo[Markup]:
+    memo_: PageMemo[Markup] = current_app.extensions[FIELDS_MEMO_KEY]
+    return memo_
+
+
 def init_app(app: App) -> None:
     app.extensions[MEMO_KEY] = PageMemo(app.config["PROJECT_PAGE_MEMO_SIZE"])
+    app.extensions[FIELDS_MEMO_KEY] = PageMemo(app.config["PROJECT_PAGE_MEMO_SIZE"])

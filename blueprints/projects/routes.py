@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -14,6 +17,8 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from app import pages, uploads, workflow
 from app.clock import local_today
@@ -38,6 +43,7 @@ from blueprints.projects import (
 )
 from models import DocumentKind, Project, ProjectStatus
 
+FIELDS = "projects/_fields.html"
 bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
 
 
@@ -143,6 +149,11 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
         if option.enabled
     }
     upload_kinds = _upload_kinds()
+    upload_form = (
+        (pages.kept("upload") or forms.UploadForm(upload_kinds, formdata=None))
+        if upload_kinds
+        else None
+    )
     return render_template(
         "projects/view.html",
         project=project,
@@ -152,15 +163,32 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
         # The scheduler applies the 6-month rule; until it runs, the page says what is due.
         stage2_expired=transitions.major_deadline_passed(project),
         action_forms=action_forms,
+        action_fields=_action_fields(action_forms, project),
         certificates=[(c, may_download(c, current_user)) for c in kept.certificates],
         today=local_today(),
-        upload_form=(pages.kept("upload") or forms.UploadForm(upload_kinds, formdata=None))
-        if upload_kinds
-        else None,
+        upload_form=upload_form,
+        upload_fields=_upload_fields(upload_form) if upload_form else None,
         dossier=queries.dossier(project)
         if has_permission(current_user, Permission.ALLIANCE_REVIEW)
         else None,
         conflict=conflict,
+    )
+
+
+def _action_fields(action_forms: dict[str, FlaskForm], project: Project) -> dict[str, Markup]:
+    macro = get_template_attribute(FIELDS, "action_fields")
+    documentation = project.status is ProjectStatus.DOCUMENTATION
+    return {
+        name: record.fields_of(
+            form, (name, documentation), partial(macro, form, name, documentation)
+        )
+        for name, form in action_forms.items()
+    }
+
+
+def _upload_fields(form: forms.UploadForm) -> Markup:
+    return record.fields_of(
+        form, "upload", partial(get_template_attribute(FIELDS, "upload_fields"), form)
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import Markup
 
 from app.extensions import db
 from blueprints.projects.record import memo
@@ -23,6 +24,7 @@ from models import (
     Document,
     DocumentKind,
     Organisation,
+    OrgKind,
     Project,
     ProjectEvent,
     ProjectStatus,
@@ -254,3 +256,53 @@ def test_a_certificate_and_an_appeal_reach_the_next_page(app_ctx):
     )
     db.session.commit()
     assert "AP-T-0001" in browser.get(path).text
+
+
+def test_blank_form_fields_are_kept_under_what_they_show(app_ctx):
+    """The fields of the page's blank forms are rendered once per what they show: a new value,
+    a new choice or another language renders them again, and a form sent back (a POST, with
+    its input and errors) is never kept."""
+    from flask_babel import force_locale
+
+    from blueprints.projects import forms
+    from blueprints.projects.record import fields_memo, fields_of
+
+    fields_memo().clear()
+    rendered: list[str] = []
+
+    def fields(form) -> Callable[[], object]:
+        def render():
+            rendered.append(form.sites.data)
+            return Markup("<fields {}>").format(form.sites.data)
+
+        return render
+
+    def shown(sites: str) -> object:
+        form = forms.ApplicationForm(None, formdata=None, sites=sites, scope="s")
+        return fields_of(form, ("apply", False), fields(form))
+
+    assert shown("上海") == shown("上海") == "<fields 上海>"
+    assert rendered == ["上海"]  # the second page read it kept
+    assert shown("北京") == "<fields 北京>"  # another value: rendered
+    with force_locale("en"):
+        shown("上海")  # another language: the labels differ
+    assert rendered == ["上海", "北京", "上海"]
+    factories.organisation(OrgKind.EVALUATION_BODY, name="新评定机构")
+    shown("上海")  # a body more to choose from
+    assert rendered == ["上海", "北京", "上海", "上海"]
+
+    upload = forms.UploadForm([DocumentKind.MANUAL], formdata=None)
+    fields_of(upload, "upload", lambda: Markup("<a>"))
+    other_kinds = forms.UploadForm([DocumentKind.MANUAL, DocumentKind.PROCEDURE], formdata=None)
+    assert fields_of(other_kinds, "upload", lambda: Markup("<b>")) == "<b>"  # another choice
+
+
+def test_a_form_sent_back_renders_its_own_fields(app):
+    from blueprints.projects import forms
+    from blueprints.projects.record import fields_memo, fields_of
+
+    with app.test_request_context(method="POST"):
+        fields_memo().clear()
+        form = forms.ApplicationForm(None, formdata=None, sites="上海", scope="s")
+        fields_of(form, ("apply", False), lambda: Markup("<sent back>"))
+        assert len(fields_memo()) == 0
