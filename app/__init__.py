@@ -63,18 +63,19 @@ def _init_extensions(app: Flask) -> None:
         metrics,
         public_cache,
         rate_limit_fields,
+        rate_limits,
         readiness,
         request_ids,
     )
-    from app.extensions import csrf, db, limiter, migrate
+    from app.extensions import csrf, db, migrate
 
     request_ids.init_app(app)  # first: every later hook's log lines carry the id
     logs.init_app(app)
     metrics.init_app(app)
     readiness.register(app, "storage", readiness.storage_answers)
     db.init_app(app)
-    rate_limit_fields.init_app(app)  # before the limiter reads its configuration
-    limiter.init_app(app)
+    rate_limit_fields.init_app(app)
+    rate_limits.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     database.init_app(app)

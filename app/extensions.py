@@ -3,8 +3,6 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -40,5 +38,3 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Public pages only (register, verification, publicity): signed-in work is not rate-limited.
-limiter = Limiter(get_remote_address, default_limits=[])

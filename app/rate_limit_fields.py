@@ -2,11 +2,10 @@
 told where someone reads them: on every answer of the API, whose clients pace themselves by
 them, and on every refusal (429) anywhere, which says when to come back.
 
-flask-limiter can tell them on every limited response itself, but to know what remains it asks
-the storage twice more after the one count the limit needs (GET and TTL in Redis). On the
-public pages — the certificate a QR code opens above all — that tripled the round trips to
-Redis of every visit, for fields no browser reads: its own telling is off, and this hook asks
-only where the fields are read.
+To know what remains takes the storage twice more after the one count the limit needs (GET
+and TTL in Redis). On the public pages — the certificate a QR code opens above all — that
+would triple the round trips to Redis of every visit, for fields no browser reads: this hook
+asks only where the fields are read.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ import time
 from flask import Flask, current_app
 from werkzeug.wrappers import Response
 
-from app import public_limits
-from app.extensions import limiter
+from app import rate_limits
 from app.problems import is_api_request
 
 TOO_MANY_REQUESTS = 429
@@ -29,20 +27,18 @@ def tell_limits(response: Response) -> Response:
     refused = response.status_code == TOO_MANY_REQUESTS
     if not (refused or is_api_request()):
         return response
-    current = limiter.current_limit or public_limits.counted()
-    if current is None:  # an unlimited view, or the limiter is off
+    current = rate_limits.counted()
+    if current is None:  # an unlimited view, or the limits are off
         return response
     config = current_app.config
-    reset_at = current.reset_at
-    response.headers[config["RATELIMIT_HEADER_LIMIT"]] = str(current.limit.amount)
-    response.headers[config["RATELIMIT_HEADER_REMAINING"]] = str(current.remaining)
-    response.headers[config["RATELIMIT_HEADER_RESET"]] = str(reset_at)
+    resets, remaining = current.window()  # the window's end, in seconds since the epoch
+    response.headers[config["RATELIMIT_HEADER_LIMIT"]] = str(current.item.amount)
+    response.headers[config["RATELIMIT_HEADER_REMAINING"]] = str(remaining)
+    response.headers[config["RATELIMIT_HEADER_RESET"]] = str(int(resets + 1))
     if refused:
-        resets = current.window[0]  # the window's end, in seconds since the epoch
         response.headers["Retry-After"] = str(max(1, math.ceil(resets - time.time())))
     return response
 
 
 def init_app(app: Flask) -> None:
-    app.config["RATELIMIT_HEADERS_ENABLED"] = False  # flask-limiter's own telling, not a setting
     app.after_request(tell_limits)

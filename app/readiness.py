@@ -17,9 +17,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from app import storage
+from app import rate_limits, storage
 from app.clock import utcnow
-from app.extensions import db, limiter
+from app.extensions import db
 from app.scheduler.runner import stale_jobs
 from app.storage.local import LocalStorage
 from models import JobRun
@@ -81,7 +81,7 @@ def _rate_limit_storage() -> str:
     'error' when the shared store does not answer."""
     if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         return "local"
-    return "ok" if _safely(lambda: bool(limiter.storage.check())) else "error"
+    return "ok" if _safely(lambda: bool(rate_limits.storage().check())) else "error"
 
 
 def _scheduler() -> dict:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
-from app import public_limits
+from app import rate_limits
 from app.extensions import login_manager
 from models import ApiScope, Role, User
 
@@ -279,11 +279,9 @@ def access_of(view: Callable[..., Any]) -> Permission | ApiScope | str | None:
 
 
 def public_rate_limited(view: F) -> F:
-    """@public, limited per address to CERTPATH_PUBLIC_RATE_LIMIT (app/public_limits.py)."""
+    """@public, limited per address to CERTPATH_PUBLIC_RATE_LIMIT (against scraping)."""
+    return public(rate_limits.limited(_public_limit)(view))
 
-    @wraps(view)
-    def limited(*args: Any, **kwargs: Any) -> Any:
-        public_limits.count_visit()
-        return view(*args, **kwargs)
 
-    return public(cast(F, limited))
+def _public_limit() -> str:
+    return str(current_app.config["PUBLIC_RATE_LIMIT"])

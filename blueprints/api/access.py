@@ -15,10 +15,10 @@ from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from app.extensions import limiter, login_manager
+from app import rate_limits
+from app.extensions import login_manager
 from app.problems import SaysWhy
 from app.security.permissions import ACCESS_ATTRIBUTE, Permission, has_permission, public
 from blueprints.api import keys
@@ -44,7 +44,7 @@ def bearer_token() -> str | None:
 def _caller() -> str:
     token = bearer_token()
     prefix = keys.prefix_of(token) if token else None
-    return f"api-key:{prefix}" if prefix else f"api-address:{get_remote_address()}"
+    return f"api-key:{prefix}" if prefix else f"api-address:{rate_limits.address()}"
 
 
 def _key_limit() -> str:
@@ -63,7 +63,7 @@ def anonymous() -> None:
 
 def open_to_all(view: F) -> F:
     """Public: no key needed, counted per address."""
-    return public(cast(F, limiter.limit(_public_limit, key_func=_caller)(view)))
+    return public(rate_limits.limited(_public_limit, key=_caller)(view))
 
 
 def with_key(scope: ApiScope, permission: Permission | None = None) -> Callable[[F], F]:
@@ -91,7 +91,7 @@ def with_key(scope: ApiScope, permission: Permission | None = None) -> Callable[
                 )
             return view(*args, **kwargs)
 
-        limited = limiter.limit(_key_limit, key_func=_caller)(wrapped)
+        limited = rate_limits.limited(_key_limit, key=_caller)(wrapped)
         setattr(limited, ACCESS_ATTRIBUTE, permission or scope)
         return cast(F, limited)
 

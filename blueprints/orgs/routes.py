@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -17,14 +17,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from app import pages
+from app import pages, rate_limits
 from app.clock import local_today
 from app.errors import render_error
-from app.extensions import limiter
 from app.list_exports import list_export
 from app.lists import list_xlsx
 from app.pages import status_of
@@ -203,16 +201,16 @@ def _authority_of_request() -> str:
 
 
 # Only what was done counts: a refused or forbidden request takes nothing from the allowance.
-recoveries_limited = limiter.shared_limit(
+recoveries_limited = rate_limits.limited(
     _recoveries_per_hour,
     scope="account-recovery",
-    key_func=_authority_of_request,
+    key=_authority_of_request,
     deduct_when=lambda response: response.status_code < 400,
 )
 
 
-@bp.errorhandler(RateLimitExceeded)
-def too_many_recoveries(_error: RateLimitExceeded):
+@bp.errorhandler(rate_limits.RateLimited)
+def too_many_recoveries(_error: rate_limits.RateLimited):
     # The only limit of this blueprint is the recoveries' one.
     return render_error(
         429,
@@ -255,7 +253,7 @@ def recovery_action(view: View) -> View:
     """A form of the recovery page: for whoever may recover accounts, within the authority's
     allowance, refused on the page (an unticked box: 422; a refused account: 409)."""
     limited = recoveries_limited(pages.on_page(recovery_page)(view))
-    return requires(Permission.ACCOUNTS_RECOVER)(cast(View, limited))
+    return requires(Permission.ACCOUNTS_RECOVER)(limited)
 
 
 def _confirmed_account(org_id: int, user_id: int, key: str, form: FlaskForm) -> User:

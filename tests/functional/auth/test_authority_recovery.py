@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
+from app import rate_limits
 from app.clock import utcnow
-from app.extensions import db, limiter
+from app.extensions import db
 from app.mail.dispatcher import dispatch_due
 from app.security.passwords import ONE_TIME_ALPHABET, password_problem
 from blueprints.notifications.table import Category
@@ -35,11 +36,13 @@ NEW = "Granite-Meadow-Violin-5"
 
 
 @pytest.fixture(autouse=True)
-def _full_allowance():
-    """The limiter counts in memory for the whole session: each test starts with its own."""
-    limiter.reset()
+def _full_allowance(app):
+    """The limits are counted in memory for the whole session: each test starts with its own."""
+    with app.app_context():
+        rate_limits.storage().reset()
     yield
-    limiter.reset()
+    with app.app_context():
+        rate_limits.storage().reset()
 
 
 def authority(region: str = "310115", **fields) -> User:
