@@ -69,24 +69,25 @@ def _item(setting: str) -> RateLimitItem:
     return parse(setting)
 
 
-def _identifiers(key: str, scope: str) -> tuple[str, ...]:
-    return (current_app.config["RATELIMIT_KEY_PREFIX"], key, scope)
-
-
 def enabled() -> bool:
     # Off only in tests that send thousands of requests from one address.
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
+def _counting(setting: str, key: str, scope: str) -> Counted:
+    """This request's count against ``setting`` (e.g. "60 per minute") for ``key`` in
+    ``scope``, kept for its RateLimit fields."""
+    counted = Counted(_item(setting), (current_app.config["RATELIMIT_KEY_PREFIX"], key, scope))
+    g.setdefault(COUNTED, counted)
+    return counted
+
+
 def count(setting: str, key: str, scope: str) -> None:
-    """Count this request against ``setting`` (e.g. "60 per minute") for ``key`` in
-    ``scope``; refuse it once the allowance is spent."""
+    """Count this request; refuse it once the allowance is spent."""
     if not enabled():
         return
-    item = _item(setting)
-    counted = Counted(item, _identifiers(key, scope))
-    g.setdefault(COUNTED, counted)
-    if not _state().strategy.hit(item, *counted.identifiers):
+    counted = _counting(setting, key, scope)
+    if not _state().strategy.hit(counted.item, *counted.identifiers):
         raise RateLimited(counted)
 
 
@@ -110,15 +111,13 @@ def limited(
                 return view(*args, **kwargs)
             if not enabled():
                 return view(*args, **kwargs)
-            item = _item(setting())
-            counted = Counted(item, _identifiers(key(), where))
-            g.setdefault(COUNTED, counted)
+            counted = _counting(setting(), key(), where)
             strategy = _state().strategy
-            if not strategy.test(item, *counted.identifiers):
+            if not strategy.test(counted.item, *counted.identifiers):
                 raise RateLimited(counted)
             response = make_response(view(*args, **kwargs))
             if deduct_when(response):
-                strategy.hit(item, *counted.identifiers)
+                strategy.hit(counted.item, *counted.identifiers)
             return response
 
         return cast(F, wrapped)

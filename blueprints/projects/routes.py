@@ -167,7 +167,10 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
         certificates=[(c, may_download(c, current_user)) for c in kept.certificates],
         today=local_today(),
         upload_form=upload_form,
-        upload_fields=_upload_fields(upload_form) if upload_form else None,
+        # Offered only while the project is open.
+        upload_fields=_upload_fields(upload_form)
+        if upload_form and not project.is_closed
+        else None,
         dossier=queries.dossier(project)
         if has_permission(current_user, Permission.ALLIANCE_REVIEW)
         else None,
