@@ -11,6 +11,7 @@ names one twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -23,11 +24,14 @@ from markupsafe import Markup
 
 from app.public_cache import PageMemo
 from app.security.permissions import Permission, permissions_of
-from models.user import Role
+from models.user import Role, User
 
 MENU_MEMO_KEY = "certpath.menu_memo"
-# Roles × the permission sets their users hold × languages × pages: a few thousand at most.
-MENUS_KEPT = 4000
+# (Roles × the permission sets their users hold + the public) × languages × pages × the
+# menu, the account's and the layout's parts: a few thousand at most.
+MENUS_KEPT = 8000
+# The settings the layout's parts show (templates/_layout.html): part of what they are kept under.
+LAYOUT_SETTINGS = ("OPERATOR_NAME", "OPERATOR_EMAIL", "OPERATOR_PHONE", "ICP_LICENCE")
 
 
 @dataclass(frozen=True)
@@ -362,19 +366,45 @@ def menu_html() -> Markup:
     the top bar names). It is the same on a page for everyone with the same role and
     permissions in the same language, and costs a link per page to render, so each process
     keeps the last ones rendered."""
+    return _kept_for_role("main_menu", lambda user, granted: menu_for(user.role, granted))
+
+
+def account_items_html() -> Markup:
+    """The links of the menu under one's name, kept like the menu."""
+    return _kept_for_role("account_items", lambda _user, granted: allowed(ACCOUNT_MENU, granted))
+
+
+def _kept_for_role(macro: str, entries: Callable[[User, frozenset[Permission]], object]) -> Markup:
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return Markup("")
     granted = permissions_of(user)
     endpoint = request.endpoint
-    key = (user.role, granted, str(get_locale()), endpoint, request.script_root)
+    key = (macro, user.role, granted, str(get_locale()), endpoint, request.script_root)
+    return _memo().page(
+        key, lambda: _rendered("_menu.html", macro, entries(user, granted), endpoint), keep=_always
+    )
+
+
+def layout_part(macro: str) -> Markup:
+    """A part of the layout that shows nothing but links, texts and settings — the head's
+    links, the public's links, the footer: the same for every page in a language (but for
+    the link marked current), so rendered once per process, language and page. Their
+    dozen links and texts would otherwise cost a fifth of a small page's time."""
+    endpoint = request.endpoint
+    settings = tuple(current_app.config.get(name) for name in LAYOUT_SETTINGS)
+    key = (macro, str(get_locale()), endpoint, request.script_root, settings)
+    return _memo().page(key, lambda: _rendered("_layout.html", macro, endpoint), keep=_always)
+
+
+def _memo() -> PageMemo[Markup]:
     kept: PageMemo[Markup] = current_app.extensions[MENU_MEMO_KEY]
-    return kept.page(key, lambda: _rendered(menu_for(user.role, granted), endpoint), keep=_always)
+    return kept
 
 
-def _rendered(entries: list[NavEntry], endpoint: str | None) -> Markup:
+def _rendered(template: str, macro: str, *args: object) -> Markup:
     # A macro of an autoescaping template returns Markup already.
-    return cast(Markup, get_template_attribute("_menu.html", "main_menu")(entries, endpoint))
+    return cast(Markup, get_template_attribute(template, macro)(*args))
 
 
 def _always() -> bool:

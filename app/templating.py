@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app import list_sorting, navigation
-from app.navigation import account_menu, menu_html
+from app.navigation import account_items_html, account_menu, layout_part, menu_html
 from app.security.permissions import Permission, has_permission
 
 
@@ -50,6 +50,8 @@ def render_panel(template: str, **context: Any) -> Markup:
 
 def init_app(app: Flask) -> None:
     navigation.init_app(app)
+    app.jinja_env.globals["layout_part"] = layout_part
+    app.jinja_env.globals["account_items_html"] = account_items_html
     app.jinja_env.globals["sort_toggled"] = list_sorting.toggled
     app.jinja_env.globals["sort_direction"] = list_sorting.direction
 

@@ -56,3 +56,16 @@ def test_a_group_of_one_page_shows_as_its_link_and_an_empty_one_not_at_all():
         patch.setattr("app.navigation.MENUS", layout)
         assert menu_for(Role.ADMIN, granted) == [DASHBOARD, CLAUSES]
         assert menu_for(Role.ADMIN, frozenset({DASHBOARD.permission})) == [DASHBOARD]
+
+
+def test_the_layout_parts_are_kept_under_every_setting_they_show():
+    """A setting the layout's kept parts read but their key leaves out would be shown stale
+    after it changes."""
+    import re
+    from pathlib import Path
+
+    from app.navigation import LAYOUT_SETTINGS
+
+    template = Path(__file__).resolve().parents[2] / "app" / "templates" / "_layout.html"
+    read = set(re.findall(r"\bconfig\.([A-Z_]+)", template.read_text(encoding="utf-8")))
+    assert read and read <= set(LAYOUT_SETTINGS)
