@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -22,6 +23,9 @@ from babel.support import NullTranslations
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale, get_timezone
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from app.extensions import babel
 from app.problems import API_PREFIX
@@ -131,20 +135,53 @@ def _catalogue() -> NullTranslations:
     return catalogue
 
 
-def _gettext(message: str) -> str:
-    return _catalogue().ugettext(message)
+# The templates' translations, as Jinja's "new style" ones behave (jinja2.ext): escaped where
+# the template autoescapes, always formatted with the keyword arguments (which are escaped in
+# turn), ``num`` and ``context`` offered to the format. Jinja's own wrap each call in two more
+# context calls and its ``_`` in a third: a page translates a few dozen strings.
 
 
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    return _catalogue().ungettext(singular, plural, n)
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    return _formatted(eval_ctx, _catalogue().ugettext(string), variables)
 
 
-def _pgettext(context: str, message: str) -> str:
-    return _catalogue().upgettext(context, message)
+@pass_eval_context
+def _template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, _catalogue().ungettext(singular, plural, num), variables)
 
 
-def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
-    return _catalogue().unpgettext(context, singular, plural, n)
+@pass_eval_context
+def _template_pgettext(
+    eval_ctx: EvalContext, context: str, string: str, /, **variables: Any
+) -> str:
+    variables.setdefault("context", context)
+    return _formatted(eval_ctx, _catalogue().upgettext(context, string), variables)
+
+
+@pass_eval_context
+def _template_npgettext(
+    eval_ctx: EvalContext,
+    context: str,
+    singular: str,
+    plural: str,
+    num: int,
+    /,
+    **variables: Any,
+) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    text = _catalogue().unpgettext(context, singular, plural, num)
+    return _formatted(eval_ctx, text, variables)
+
+
+def _formatted(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
+    # A catalogue's text is trusted markup, as Jinja's own gettext has it; the variables are
+    # escaped by Markup's %.
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
 @lru_cache(maxsize=4096)
@@ -219,10 +256,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = _format_size
     app.jinja_env.filters["amount"] = _format_amount
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=_gettext,
-        ngettext=_ngettext,
-        pgettext=_pgettext,
-        npgettext=_npgettext,
-        newstyle=True,
+    # Jinja's "new style" gettext, whose {% trans %} and _() escape and format alike.
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(
+        _=_template_gettext,
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
     )
