@@ -346,6 +346,9 @@ def build(
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: long forms must not expire
+        # The session row's expiry is fixed at sign-in (app/security/sessions.py): a cookie
+        # signed again on every response would slide for nothing, at the cost of an HMAC.
+        SESSION_REFRESH_EACH_REQUEST=False,
         TESTING=profile == "testing",
     )
     if config["TEST_CLOCK_FILE"] and profile != "testing":

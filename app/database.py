@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, Response, g, has_request_context, make_response, request
+from flask import Flask, Response, current_app, g, has_request_context, make_response, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -96,12 +96,56 @@ def _run_rollback_callbacks() -> None:
         callback()
 
 
+View = TypeVar("View", bound=Callable[..., Any])
+READ_ONLY = "certpath_reads_only"  # on a view function, and on the session it runs in
+
+
+def reads_only(view: View) -> View:
+    """Declare a page that only reads: its GET runs in autocommit on PostgreSQL.
+
+    A transaction would add two round trips (BEGIN and COMMIT) to the page's reads, and
+    under READ COMMITTED each statement takes its own snapshot whether in one or not, so
+    reading without one sees the same. What such a page keeps rendered is read under
+    generations taken before the rows (blueprints/projects/record.py), which holds
+    statement by statement. A write slipping into such a request would commit statement by
+    statement: the session refuses to flush."""
+    setattr(view, READ_ONLY, True)
+    return view
+
+
+def _read_in_autocommit() -> None:
+    """before_request (the first that touches the database): procure the request's
+    connection in autocommit for a GET of a page declared ``reads_only``."""
+    if request.method not in ("GET", "HEAD") or request.endpoint is None:
+        return
+    if not getattr(current_app.view_functions.get(request.endpoint), READ_ONLY, False):
+        return
+    db_session = db.session()
+    bind = db_session.get_bind()
+    # Tests bind the session to a connection in a transaction of theirs; SQLite keeps its
+    # transactions (the driver's autocommit setting is restored on return to the pool).
+    if not isinstance(bind, sa.Engine) or bind.dialect.name != "postgresql":
+        return
+    if db_session.in_transaction():
+        return
+    db_session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    db_session.info[READ_ONLY] = True
+
+
+@event.listens_for(sa.orm.Session, "before_flush")
+def _refuse_writes_of_reads_only(session: sa.orm.Session, *_args: object) -> None:
+    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a page declared reads_only tried to write")
+
+
 def commit_response(response: Response) -> Response:
     """after_request: the single commit of a request's work (services only flush).
 
     Error responses roll back, so a refused request leaves nothing half-written — files
     stored on the way included.
     """
+    if db.session().info.get(READ_ONLY):
+        return response  # nothing to commit; the teardown returns the connection
     if response.status_code < 400:
         try:
             # A session that began nothing (a kept page, a public read on its own connection)
@@ -129,5 +173,6 @@ def _teardown(error: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_read_in_autocommit)
     app.after_request(commit_response)
     app.teardown_request(_teardown)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from app import rate_limits
 from app.extensions import login_manager
@@ -245,6 +246,8 @@ def permissions_of(user: User) -> frozenset[Permission]:
 
 
 def has_permission(user: Any, permission: Permission) -> bool:
+    if isinstance(user, LocalProxy):  # current_user: resolved once, not per attribute read
+        user = user._get_current_object()
     if not getattr(user, "is_authenticated", False):
         return False
     return permission in permissions_of(user)

@@ -61,6 +61,8 @@ def _party(organisation_id: int) -> tuple[bool, bool]:
 
 
 def _panel(**context: object) -> Markup:
+    if not (context["decision"] or context["appeals"] or context["complaint_number"]):
+        return Markup("")  # what the panel would show: nothing (most pages), without a render
     return render_panel("cases/_panel.html", decided_at=filing.decided_at, **context)
 
 

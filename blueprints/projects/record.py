@@ -28,6 +28,7 @@ from flask.sansio.app import App
 from flask_babel import get_locale
 from markupsafe import Markup
 from wtforms import Field, Form
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectFieldBase
 
 from app.clock import local_today
@@ -114,8 +115,17 @@ def fields_of(form: Form, shown_as: Hashable, render: Callable[[], Markup]) -> M
     among them: the page writes those beside, per request."""
     if not _reads_only():  # a form sent back shows its input and errors
         return render()
-    key = (shown_as, type(form), str(get_locale()), *(_shown(f) for f in form))
+    # Not the CSRF token's field: its value is signed afresh on every request.
+    shown = (_shown(f) for f in form if not isinstance(f, CSRFTokenField))
+    key = (shown_as, type(form), str(get_locale()), *shown)
     return fields_memo().page(key, render, keep=_reads_only)
+
+
+def blank_fields(shown_as: Hashable, render: Callable[[], Markup]) -> Markup:
+    """The fields of a blank form that ``shown_as`` names whole (every choice, value and
+    setting they show but the language), rendered by ``render`` and kept like those of
+    ``fields_of`` — without building the form to fingerprint it."""
+    return fields_memo().page((shown_as, str(get_locale())), render, keep=_reads_only)
 
 
 def _shown(field: Field) -> Hashable:

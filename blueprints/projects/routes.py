@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     get_template_attribute,
     redirect,
@@ -22,6 +24,7 @@ from markupsafe import Markup
 
 from app import pages, uploads, workflow
 from app.clock import local_today
+from app.database import reads_only
 from app.errors import WorkflowError
 from app.input_boundary import version_field
 from app.list_exports import list_export
@@ -41,7 +44,7 @@ from blueprints.projects import (
     services,
     transitions,
 )
-from models import DocumentKind, Project, ProjectStatus
+from models import DocumentKind, Project, ProjectStatus, Role
 
 FIELDS = "projects/_fields.html"
 bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
@@ -127,11 +130,13 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
     shown disabled with its reason) beside the project's record — particulars, timeline,
     audits, documents and history, kept rendered (record.py). A form this request submitted
     is shown with its input and errors, the others blank."""
-    # The other parties are named in the kept record: read with it when it is rendered.
+    # The other parties are named in the kept record: read with it when it is rendered. An
+    # enterprise's project is its own, whose organisation came with the user's session.
+    own = current_user.role is Role.ENTERPRISE
     project = get_project_or_404(
         project_id,
         Permission.PROJECT_VIEW,
-        (Project.organisation,),
+        () if own else (Project.organisation,),
         (record.WITH_NAMES_GENERATION,),
     )
     kept = record.record_of(project)
@@ -149,11 +154,6 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
         if option.enabled
     }
     upload_kinds = _upload_kinds()
-    upload_form = (
-        (pages.kept("upload") or forms.UploadForm(upload_kinds, formdata=None))
-        if upload_kinds
-        else None
-    )
     return render_template(
         "projects/view.html",
         project=project,
@@ -162,14 +162,12 @@ def project_page(project_id: int, conflict: str | None = None, **_view_args: obj
         action_titles=transitions.ACTION_TITLES,
         # The scheduler applies the 6-month rule; until it runs, the page says what is due.
         stage2_expired=transitions.major_deadline_passed(project),
-        action_forms=action_forms,
         action_fields=_action_fields(action_forms, project),
         certificates=[(c, may_download(c, current_user)) for c in kept.certificates],
         today=local_today(),
-        upload_form=upload_form,
         # Offered only while the project is open.
-        upload_fields=_upload_fields(upload_form)
-        if upload_form and not project.is_closed
+        upload_fields=_upload_fields(upload_kinds)
+        if upload_kinds and not project.is_closed
         else None,
         dossier=queries.dossier(project)
         if has_permission(current_user, Permission.ALLIANCE_REVIEW)
@@ -189,9 +187,17 @@ def _action_fields(action_forms: dict[str, FlaskForm], project: Project) -> dict
     }
 
 
-def _upload_fields(form: forms.UploadForm) -> Markup:
-    return record.fields_of(
-        form, "upload", partial(get_template_attribute(FIELDS, "upload_fields"), form)
+def _upload_fields(kinds: list[DocumentKind]) -> Markup:
+    """The upload form's fields: as sent back with its errors, or blank — the same for
+    everyone offered the same kinds in a language, so kept (no form is built for it)."""
+    max_mb = current_app.config["UPLOAD_MAX_BYTES"] // 1048576
+    macro = get_template_attribute(FIELDS, "upload_fields")
+    sent = pages.kept("upload")
+    if sent is not None:
+        return cast(Markup, macro(sent, max_mb))
+    return record.blank_fields(
+        ("upload", tuple(kinds), max_mb),
+        lambda: macro(forms.UploadForm(kinds, formdata=None), max_mb),
     )
 
 
@@ -211,6 +217,7 @@ def region_xlsx():
 
 @bp.get("/<int:project_id>")
 @requires(Permission.PROJECT_VIEW)
+@reads_only
 def view(project_id: int):
     return project_page(project_id)
 

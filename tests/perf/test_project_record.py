@@ -306,3 +306,55 @@ def test_a_form_sent_back_renders_its_own_fields(app):
         form = forms.ApplicationForm(None, formdata=None, sites="上海", scope="s")
         fields_of(form, ("apply", False), lambda: Markup("<sent back>"))
         assert len(fields_memo()) == 0
+
+
+def test_blank_form_fields_are_kept_whatever_the_csrf_token(app):
+    """The CSRF token is signed afresh per request (and differs per session): it is written
+    beside the kept fields, and must not make each request render them again."""
+    from flask import g, session
+
+    from blueprints.projects import forms
+    from blueprints.projects.record import fields_memo, fields_of
+
+    rendered: list[str] = []
+    tokens: list[str] = []
+
+    def render() -> Markup:
+        rendered.append("x")
+        return Markup("<f>")
+
+    for _visit in range(2):
+        with app.test_request_context():
+            if _visit == 0:
+                fields_memo().clear()
+            session["csrf_token"] = f"another session's raw token {_visit}"
+            g.pop("csrf_token", None)  # signed once per request (the tests share one g)
+            form = forms.ApplicationForm(None, formdata=None, sites="上海", scope="s")
+            tokens.append(form.csrf_token.current_token)
+            fields_of(form, ("apply", False), render)
+    assert tokens[0] != tokens[1]
+    assert rendered == ["x"]
+
+
+def test_blank_upload_fields_are_kept_per_kinds_and_language(app_ctx):
+    from flask_babel import force_locale
+
+    from blueprints.projects.record import blank_fields, fields_memo
+
+    fields_memo().clear()
+    rendered: list[object] = []
+
+    def shown(kinds: tuple[DocumentKind, ...]) -> object:
+        def render() -> Markup:
+            rendered.append(kinds)
+            return Markup("<f>")
+
+        return blank_fields(("upload", kinds, 20), render)
+
+    shown((DocumentKind.MANUAL,))
+    shown((DocumentKind.MANUAL,))
+    assert len(rendered) == 1
+    shown((DocumentKind.MANUAL, DocumentKind.PROCEDURE))  # another choice
+    with force_locale("en"):
+        shown((DocumentKind.MANUAL,))  # another language
+    assert len(rendered) == 3
