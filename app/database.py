@@ -122,8 +122,9 @@ def _read_in_autocommit() -> None:
         return
     db_session = db.session()
     bind = db_session.get_bind()
-    # Tests bind the session to a connection in a transaction of theirs; SQLite keeps its
-    # transactions (the driver's autocommit setting is restored on return to the pool).
+    # Tests bind the session to a connection in a transaction of theirs. SQLite keeps its
+    # transactions: back in the pool, its driver would get its own transaction handling
+    # again, which _sqlite_pragmas turns off.
     if not isinstance(bind, sa.Engine) or bind.dialect.name != "postgresql":
         return
     if db_session.in_transaction():
